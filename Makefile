@@ -1,0 +1,37 @@
+# Parla: the two commands of the README, and a few more.
+#   make run   installs what is missing, then starts the server dashboard and one client
+#   make test  installs what is missing, then runs every check headless
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+STAMP := $(VENV)/.parla-installed
+
+.PHONY: run test lint typecheck pytest deps clean
+
+# A second run finds the stamp newer than what it depends on and installs nothing.
+$(STAMP): pyproject.toml packaging/system-deps.sh
+	@bash packaging/system-deps.sh
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Parla needs Python 3.11 or newer")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+deps: $(STAMP)
+
+run: $(STAMP)
+	@$(PY) packaging/run_suite.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,179 @@
+"""The frame codec of PROTOCOL.md §1, sans-I/O: bytes in, messages out.
+
+A frame is a uint32 big-endian payload length followed by that many bytes of one
+UTF-8 JSON object with a string ``type``. :class:`FrameDecoder` takes bytes in
+any chunking and yields whole messages; every malformed input raises
+:class:`~shared.errors.ProtocolError` and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from collections.abc import Iterable, Mapping
+
+from shared.errors import ErrorCode, ProtocolError
+from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
+
+__all__ = [
+    "encode",
+    "encode_payload",
+    "frame",
+    "FrameDecoder",
+    "ProtocolError",
+    "ErrorCode",
+    "EncodeError",
+]
+
+_HEADER = struct.Struct(">I")
+_MAX_UINT32 = 0xFFFFFFFF
+_BOM = b"\xef\xbb\xbf"
+
+# JSON may spell a lone UTF-16 surrogate as an escape ("\ud800"); Python decodes it
+# into a str that cannot be encoded as UTF-8 again, which would make relaying the
+# message fail later. Only payloads with a surrogate escape pay for the full check.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+class EncodeError(ValueError):
+    """Raised by :func:`encode` when *we* were asked to send something invalid.
+
+    Kept apart from :class:`ProtocolError`, which is always the peer's fault.
+    """
+
+
+def _reject_constant(name: str) -> object:
+    # NaN and Infinity are not JSON, whatever Python's json module accepts by default.
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_loads = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+
+def encode_payload(message: Mapping[str, object]) -> bytes:
+    """Return the UTF-8 JSON payload of one message (no header)."""
+    if not isinstance(message.get("type"), str):
+        raise EncodeError("a message needs a string 'type'")
+    try:
+        return _dumps(message if isinstance(message, dict) else dict(message)).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise EncodeError(f"message is not encodable as JSON: {exc}") from exc
+
+
+def frame(payload: bytes) -> bytes:
+    """Prefix an already encoded payload with its length header."""
+    if not payload or len(payload) > _MAX_UINT32:
+        raise EncodeError(f"payload of {len(payload)} bytes cannot be framed")
+    return _HEADER.pack(len(payload)) + payload
+
+
+def encode(message: Mapping[str, object]) -> bytes:
+    """Turn one JSON object (with a string ``type``) into one frame."""
+    return frame(encode_payload(message))
+
+
+def encode_many(messages: Iterable[Mapping[str, object]]) -> bytes:
+    """Frames of several messages, joined: one write for a burst."""
+    return b"".join(encode(m) for m in messages)
+
+
+def parse_payload(payload: bytes) -> dict[str, object]:
+    """Decode one frame payload into a message, or raise :class:`ProtocolError`."""
+    if payload.startswith(_BOM):
+        raise ProtocolError(ErrorCode.PROTOCOL_ERROR, "payload starts with a UTF-8 BOM")
+    try:
+        text = payload.decode("utf-8")
+        obj = _loads(text)
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(ErrorCode.PROTOCOL_ERROR, f"payload is not UTF-8: {exc.reason}") from None
+    except (ValueError, RecursionError) as exc:
+        # ValueError covers JSONDecodeError and int strings past Python's digit limit;
+        # RecursionError a deeply nested array: both peer garbage, never our crash.
+        raise ProtocolError(ErrorCode.PROTOCOL_ERROR, f"payload is not JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ProtocolError(ErrorCode.PROTOCOL_ERROR, "payload is not a JSON object")
+    if not isinstance(obj.get("type"), str):
+        raise ProtocolError(ErrorCode.PROTOCOL_ERROR, "message has no string 'type'")
+    if _SURROGATE_ESCAPE.search(payload):
+        try:
+            _dumps(obj).encode("utf-8")
+        except UnicodeEncodeError:
+            raise ProtocolError(
+                ErrorCode.PROTOCOL_ERROR, "payload holds a lone UTF-16 surrogate"
+            ) from None
+    return obj
+
+
+class FrameDecoder:
+    """Reassembles frames from a byte stream.
+
+    It never holds more than one incomplete frame (at most ``HEADER_SIZE +
+    max_frame`` bytes): a header announcing ``0`` or more than ``max_frame`` bytes
+    raises at once, before any of its payload arrives. After a
+    :class:`ProtocolError` the stream cannot be resynchronised, so every later
+    :meth:`feed` raises the same error again.
+    """
+
+    __slots__ = ("_max_frame", "_buffer", "_error")
+
+    def __init__(self, max_frame: int = DEFAULT_MAX_FRAME) -> None:
+        if not 1 <= max_frame <= _MAX_UINT32:
+            raise ValueError(f"max_frame must be 1..{_MAX_UINT32}, not {max_frame}")
+        self._max_frame = max_frame
+        self._buffer = bytearray()
+        self._error: ProtocolError | None = None
+
+    @property
+    def max_frame(self) -> int:
+        """Largest payload accepted, in bytes."""
+        return self._max_frame
+
+    @property
+    def buffered(self) -> int:
+        """Bytes held for a frame not yet complete."""
+        return len(self._buffer)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the stream broke the protocol (every later feed raises)."""
+        return self._error is not None
+
+    def feed(self, data: bytes) -> list[dict[str, object]]:
+        """Take bytes and return every message they complete, in order.
+
+        Raises :class:`ProtocolError`, whose ``messages`` are the messages this
+        call completed before the violation.
+        """
+        if self._error is not None:
+            raise ProtocolError(self._error.code, self._error.message)
+        buf = self._buffer
+        buf += data
+        out: list[dict[str, object]] = []
+        pos = 0
+        end_of_data = len(buf)
+        max_frame = self._max_frame
+        try:
+            while end_of_data - pos >= HEADER_SIZE:
+                (length,) = _HEADER.unpack_from(buf, pos)
+                if length == 0:
+                    raise ProtocolError(ErrorCode.PROTOCOL_ERROR, "frame announces 0 bytes")
+                if length > max_frame:
+                    raise ProtocolError(
+                        ErrorCode.FRAME_TOO_LARGE,
+                        f"frame announces {length} bytes, more than the {max_frame} allowed",
+                    )
+                end = pos + HEADER_SIZE + length
+                if end > end_of_data:
+                    break
+                out.append(parse_payload(bytes(buf[pos + HEADER_SIZE : end])))
+                pos = end
+        except ProtocolError as exc:
+            self._error = exc
+            buf.clear()
+            exc.messages = out
+            raise
+        del buf[:pos]
+        return out

@@ -1,0 +1,191 @@
+"""The one class that owns a socket: frames out, messages in, all as Qt signals.
+
+Both apps use :class:`Connection`; the server wraps the sockets it accepts, the
+client opens its own with :meth:`Connection.connect_to_host`. This is the only
+module of :mod:`shared` that imports Qt, and only QtCore and QtNetwork.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
+from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+
+from shared.codec import FrameDecoder, encode
+from shared.errors import ProtocolError
+from shared.limits import DEFAULT_MAX_FRAME
+
+__all__ = ["Connection", "CLOSE_GRACE_MS"]
+
+CLOSE_GRACE_MS = 5000
+"""How long a graceful close waits for queued bytes to drain before aborting: a
+peer that stopped reading must not keep a dead socket alive."""
+
+_UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeFlag.Unbuffered
+
+
+class Connection(QObject):
+    """One framed protocol connection over a :class:`QTcpSocket`.
+
+    Signals:
+        connected: the socket is connected (client side; a wrapped accepted
+            socket is connected from the start).
+        message_received(dict): one decoded message, in order.
+        messages_received(list): every message of one read, for consumers
+            that handle a burst at once; emitted before the per-message signal.
+        protocol_error(ProtocolError): the peer broke the framing; reading
+            stops, and the owner decides what to tell the peer.
+        error_occurred(str): a socket error, in words (refused, unreachable...).
+        disconnected: the connection is over; emitted once.
+    """
+
+    connected = Signal()
+    message_received = Signal(object)
+    messages_received = Signal(list)
+    protocol_error = Signal(object)
+    error_occurred = Signal(str)
+    disconnected = Signal()
+
+    def __init__(
+        self,
+        socket: QTcpSocket | None = None,
+        *,
+        max_frame: int = DEFAULT_MAX_FRAME,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._socket = socket if socket is not None else QTcpSocket()
+        self._socket.setParent(self)
+        self._decoder = FrameDecoder(max_frame)
+        self._closed = False
+        self._finished = False
+        self.bytes_received = 0
+        self.bytes_sent = 0
+        self._per_message = QMetaMethod.fromSignal(self.message_received)
+        self._socket.readyRead.connect(self._on_socket_ready_read)
+        self._socket.connected.connect(self._on_socket_connected)
+        self._socket.disconnected.connect(self._on_socket_disconnected)
+        self._socket.errorOccurred.connect(self._on_socket_error_occurred)
+        if self._socket.state() == QAbstractSocket.SocketState.ConnectedState:
+            self._tune_socket()
+
+    # --- opening and closing ---------------------------------------------------
+
+    def connect_to_host(self, host: str, port: int) -> None:
+        """Open the connection (client side); ``connected`` or ``error_occurred`` follows."""
+        self._socket.connectToHost(host, port, _UNBUFFERED)
+
+    def close(self) -> None:
+        """Close after the queued bytes are written (aborting after :data:`CLOSE_GRACE_MS`)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+            self._finish()
+            return
+        QTimer.singleShot(CLOSE_GRACE_MS, self, self.abort)
+        self._socket.disconnectFromHost()
+
+    def abort(self) -> None:
+        """Drop the connection now, discarding anything queued."""
+        self._closed = True
+        self._socket.abort()
+        self._finish()
+
+    # --- sending ---------------------------------------------------------------
+
+    def send(self, message: Mapping[str, object]) -> None:
+        """Queue one message as one frame."""
+        self.send_frames(encode(message))
+
+    def send_frames(self, data: bytes) -> None:
+        """Queue bytes that already hold whole frames (one write for a burst)."""
+        if self._closed or not data:
+            return
+        if self._socket.write(data) < 0:
+            return  # errorOccurred reports it and the socket closes
+        self.bytes_sent += len(data)
+
+    # --- state -----------------------------------------------------------------
+
+    @property
+    def socket(self) -> QTcpSocket:
+        return self._socket
+
+    @property
+    def bytes_to_write(self) -> int:
+        """Bytes queued for the peer and not yet taken by the kernel."""
+        return int(self._socket.bytesToWrite())
+
+    @property
+    def is_open(self) -> bool:
+        """Connected and not closing."""
+        return not self._closed and self._socket.state() == QAbstractSocket.SocketState.ConnectedState
+
+    @property
+    def peer(self) -> str:
+        """``host:port`` of the peer, for logs and the dashboard."""
+        host = self._socket.peerAddress().toString()
+        if host.startswith("::ffff:"):
+            host = host[len("::ffff:") :]  # an IPv4 peer on a dual-stack listener
+        elif ":" in host:
+            host = f"[{host}]"
+        return f"{host}:{self._socket.peerPort()}"
+
+    @property
+    def decoder(self) -> FrameDecoder:
+        return self._decoder
+
+    # --- socket slots ----------------------------------------------------------
+
+    def _tune_socket(self) -> None:
+        # Chat frames are small and latency matters more than packing them.
+        self._socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
+        self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
+
+    def _on_socket_connected(self) -> None:
+        self._tune_socket()
+        self.connected.emit()
+
+    def _on_socket_ready_read(self) -> None:
+        data = self._socket.readAll().data()
+        if not data or self._closed or self._decoder.failed:
+            return
+        self.bytes_received += len(data)
+        try:
+            messages = self._decoder.feed(data)
+        except ProtocolError as exc:
+            self._deliver(exc.messages)
+            if not self._closed:
+                self.protocol_error.emit(exc)
+            return
+        if messages:
+            self._deliver(messages)
+
+    def _deliver(self, messages: list[dict[str, object]]) -> None:
+        if not messages:
+            return
+        self.messages_received.emit(messages)
+        if self.isSignalConnected(self._per_message):
+            for message in messages:
+                if self._closed:
+                    break
+                self.message_received.emit(message)
+
+    def _on_socket_error_occurred(self, error: QAbstractSocket.SocketError) -> None:
+        if error == QAbstractSocket.SocketError.RemoteHostClosedError:
+            return  # an ordinary end: ``disconnected`` tells it
+        self.error_occurred.emit(self._socket.errorString())
+        if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+            self._finish()
+
+    def _on_socket_disconnected(self) -> None:
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self._closed = True
+        self.disconnected.emit()

@@ -1,0 +1,67 @@
+"""Error codes of the wire protocol and the exception that carries them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+__all__ = ["ErrorCode", "ProtocolError", "FATAL_CODES"]
+
+
+class ErrorCode(enum.StrEnum):
+    """The ``code`` of an ``error`` frame (PROTOCOL.md §1, §5); the value is the wire string."""
+
+    PROTOCOL_ERROR = "protocol_error"
+    FRAME_TOO_LARGE = "frame_too_large"
+    UNKNOWN_TYPE = "unknown_type"
+    NAME_INVALID = "name_invalid"
+    NAME_TAKEN = "name_taken"
+    AUTH_FAILED = "auth_failed"
+    VERSION_UNSUPPORTED = "version_unsupported"
+    TEXT_INVALID = "text_invalid"
+    RATE_LIMITED = "rate_limited"
+    NO_SUCH_USER = "no_such_user"
+    READ_ONLY = "read_only"
+
+
+FATAL_CODES = frozenset(
+    {
+        ErrorCode.PROTOCOL_ERROR,
+        ErrorCode.FRAME_TOO_LARGE,
+        ErrorCode.NAME_INVALID,
+        ErrorCode.NAME_TAKEN,
+        ErrorCode.AUTH_FAILED,
+        ErrorCode.VERSION_UNSUPPORTED,
+    }
+)
+"""Codes after which the server always closes the connection.
+
+``rate_limited`` is fatal only for sustained abuse, so the sender decides it.
+"""
+
+
+class ProtocolError(Exception):
+    """The peer broke the protocol: the one exception type that peer input can raise.
+
+    ``messages`` holds the whole messages decoded from the same input before the
+    violation, in order, so that nothing valid that arrived before it is lost.
+    """
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        messages: Sequence[dict[str, object]] = (),
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.messages: list[dict[str, object]] = list(messages)
+
+    @property
+    def fatal(self) -> bool:
+        """Whether the connection must be closed after reporting this error."""
+        return self.code in FATAL_CODES
+
+    def __repr__(self) -> str:
+        return f"ProtocolError({self.code.value!r}, {self.message!r})"

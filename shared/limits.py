@@ -1,0 +1,87 @@
+"""The protocol's limits and defaults, each named once, with where the number comes from.
+
+Every limit here is also a server setting (PROTOCOL.md §5): these are the defaults.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DEFAULT_PORT",
+    "DEFAULT_ANNOUNCE_PORT",
+    "ANNOUNCE_INTERVAL",
+    "HEADER_SIZE",
+    "DEFAULT_MAX_FRAME",
+    "CLIENT_MAX_FRAME",
+    "NAME_MAX_CHARS",
+    "TEXT_MAX_CHARS",
+    "CID_MAX_CHARS",
+    "CID_MEMORY_SECONDS",
+    "DEFAULT_HELLO_TIMEOUT",
+    "DEFAULT_HISTORY_ON_JOIN",
+    "DEFAULT_RATE_BURST",
+    "DEFAULT_RATE_PER_SEC",
+    "RATE_ABUSE_DROPS",
+    "DEFAULT_SEND_QUEUE",
+    "DEFAULT_PING_AFTER",
+    "DEFAULT_PING_TIMEOUT",
+]
+
+DEFAULT_PORT = 5001
+"""TCP port of the seed's server, kept so old habits and firewall rules still work."""
+
+DEFAULT_ANNOUNCE_PORT = 5001
+"""UDP port of the LAN announce (§7); UDP and TCP port spaces are separate."""
+
+ANNOUNCE_INTERVAL = 2.0
+"""Seconds between two LAN announces (§7)."""
+
+HEADER_SIZE = 4
+"""Bytes of the frame header: one uint32, big-endian (§1)."""
+
+DEFAULT_MAX_FRAME = 65536
+"""Largest payload a server accepts by default (§1): 4000 characters of text even
+when every one is a 4-byte UTF-8 sequence or a 6-byte JSON escape fit with room."""
+
+CLIENT_MAX_FRAME = 16 * 1024 * 1024
+"""Largest payload a client accepts from its server.
+
+Larger than the server's limit because a server's ``welcome`` lists every user:
+10 000 names of 32 four-byte characters is about 1.3 MB. Still bounded, so a
+hostile server cannot make a client allocate without end.
+"""
+
+NAME_MAX_CHARS = 32
+"""Longest user name in code points after NFC and trimming (§5)."""
+
+TEXT_MAX_CHARS = 4000
+"""Longest message text in code points (§5)."""
+
+CID_MAX_CHARS = 64
+"""Longest client-chosen message id (§3): room for a UUID with a prefix."""
+
+CID_MEMORY_SECONDS = 600.0
+"""How long the server remembers accepted ``cid``s per name (§3: 10 minutes)."""
+
+DEFAULT_HELLO_TIMEOUT = 10.0
+"""Seconds a new connection has to send a valid ``hello`` (§2)."""
+
+DEFAULT_HISTORY_ON_JOIN = 50
+"""Messages replayed after ``welcome`` when ``hello`` has no ``since`` (§3)."""
+
+DEFAULT_RATE_BURST = 20
+"""Token bucket size in messages (§5): a quick paste of a few lines passes."""
+
+DEFAULT_RATE_PER_SEC = 5.0
+"""Token bucket refill in messages per second (§5): faster than anyone types."""
+
+RATE_ABUSE_DROPS = 100
+"""Messages dropped in a row for rate before ``rate_limited`` turns fatal (§5)."""
+
+DEFAULT_SEND_QUEUE = 1024 * 1024
+"""Bytes queued to one client before the server drops it (§5)."""
+
+DEFAULT_PING_AFTER = 30.0
+"""Seconds of client silence before the server pings it (§5)."""
+
+DEFAULT_PING_TIMEOUT = 60.0
+"""Seconds after that ping before the client is dropped with ``timeout`` (§5)."""

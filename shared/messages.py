@@ -1,0 +1,490 @@
+"""The messages of PROTOCOL.md §3-§4 as frozen dataclasses, parsed from and turned into JSON.
+
+Parsing is where peer input is checked: :func:`parse_client_message` (used by the
+server) and :func:`parse_server_message` (used by the client) return a typed
+message or raise :class:`~shared.errors.ProtocolError` with the code the spec
+names for that violation. Unknown fields are ignored; ``to_dict`` leaves out
+optional fields that are not set.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import ClassVar, TypeAlias
+
+from shared import PROTOCOL_VERSION
+from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
+from shared.limits import CID_MAX_CHARS
+from shared.validation import name_problem, normalize_name, text_problem
+
+__all__ = [
+    "LeftReason",
+    "Hello",
+    "Say",
+    "Ping",
+    "Pong",
+    "Bye",
+    "Welcome",
+    "ChatMessage",
+    "Joined",
+    "Left",
+    "Notice",
+    "Error",
+    "Kicked",
+    "Shutdown",
+    "ClientMessage",
+    "ServerMessage",
+    "parse_client_message",
+    "parse_server_message",
+    "format_ts",
+    "parse_ts",
+    "now_ts",
+]
+
+Json: TypeAlias = dict[str, object]
+
+
+class LeftReason(enum.StrEnum):
+    """Why a user is gone (``left.reason``)."""
+
+    QUIT = "quit"
+    DISCONNECTED = "disconnected"
+    TIMEOUT = "timeout"
+    KICKED = "kicked"
+    SEND_QUEUE = "send_queue"
+
+
+# --- timestamps ------------------------------------------------------------------
+
+
+def format_ts(epoch: float) -> str:
+    """RFC 3339 UTC with milliseconds, as the wire wants: ``2026-11-24T19:05:00.123Z``."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def now_ts() -> str:
+    """The current time as a wire timestamp."""
+    return format_ts(datetime.now(UTC).timestamp())
+
+
+def parse_ts(ts: str) -> datetime:
+    """Parse a wire timestamp into an aware ``datetime`` (raises ``ValueError``)."""
+    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+
+
+# --- field readers: each raises ProtocolError with the code the spec names ----------
+
+
+def _violation(message: str) -> ProtocolError:
+    return ProtocolError(ErrorCode.PROTOCOL_ERROR, message)
+
+
+def _opt_str(obj: Mapping[str, object], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _violation(f"'{key}' must be a string")
+    return value
+
+
+def _req_str(obj: Mapping[str, object], key: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str):
+        raise _violation(f"'{key}' must be a string")
+    return value
+
+
+def _req_int(obj: Mapping[str, object], key: str) -> int:
+    value = obj.get(key)
+    # bool is an int in Python but not in JSON's eyes: true is not an id.
+    if type(value) is not int:
+        raise _violation(f"'{key}' must be an integer")
+    return value
+
+
+def _opt_int(obj: Mapping[str, object], key: str) -> int | None:
+    if obj.get(key) is None:
+        return None
+    return _req_int(obj, key)
+
+
+def _bool(obj: Mapping[str, object], key: str) -> bool:
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        raise _violation(f"'{key}' must be true or false")
+    return value
+
+
+# --- client -> server ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """Register under ``name``; ``since`` asks for every stored message after that id."""
+
+    name: str
+    version: int = PROTOCOL_VERSION
+    password: str | None = None
+    since: int | None = None
+    TYPE: ClassVar[str] = "hello"
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE, "version": self.version, "name": self.name}
+        if self.password is not None:
+            out["password"] = self.password
+        if self.since is not None:
+            out["since"] = self.since
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Hello:
+        # Version first: a newer client may lay out the rest differently.
+        version = obj.get("version")
+        if type(version) is not int or version != PROTOCOL_VERSION:
+            raise ProtocolError(
+                ErrorCode.VERSION_UNSUPPORTED,
+                f"protocol version {version!r} is not supported; this server speaks {PROTOCOL_VERSION}",
+            )
+        problem = name_problem(obj.get("name"))
+        if problem is not None:
+            raise ProtocolError(ErrorCode.NAME_INVALID, problem)
+        name = obj["name"]
+        assert isinstance(name, str)
+        return cls(
+            name=normalize_name(name),
+            version=version,
+            password=_opt_str(obj, "password"),
+            since=_opt_int(obj, "since"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """Post ``text``; ``cid`` is the client's own id for it, ``to`` makes it private."""
+
+    text: str
+    cid: str | None = None
+    to: str | None = None
+    TYPE: ClassVar[str] = "say"
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE, "text": self.text}
+        if self.cid is not None:
+            out["cid"] = self.cid
+        if self.to is not None:
+            out["to"] = self.to
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Say:
+        cid = _opt_str(obj, "cid")
+        if cid is not None and len(cid) > CID_MAX_CHARS:
+            raise _violation(f"'cid' is longer than {CID_MAX_CHARS} characters")
+        to = _opt_str(obj, "to")
+        text = obj.get("text")
+        problem = text_problem(text)
+        if problem is not None:
+            raise ProtocolError(ErrorCode.TEXT_INVALID, problem)
+        assert isinstance(text, str)
+        return cls(text=text, cid=cid, to=to)
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """Liveness check, either way; the peer answers :class:`Pong` with the same token."""
+
+    token: str | None = None
+    TYPE: ClassVar[str] = "ping"
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE}
+        if self.token is not None:
+            out["token"] = self.token
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Ping:
+        return cls(token=_opt_str(obj, "token"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """Answer to a :class:`Ping`."""
+
+    token: str | None = None
+    TYPE: ClassVar[str] = "pong"
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE}
+        if self.token is not None:
+            out["token"] = self.token
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Pong:
+        return cls(token=_opt_str(obj, "token"))
+
+
+@dataclass(frozen=True, slots=True)
+class Bye:
+    """Leave cleanly (``{quit}``, ``/quit``, closing the window)."""
+
+    reason: str | None = None
+    TYPE: ClassVar[str] = "bye"
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Bye:
+        return cls(reason=_opt_str(obj, "reason"))
+
+
+# --- server -> client ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """Registration accepted."""
+
+    name: str
+    users: tuple[str, ...]
+    server: str
+    motd: str = ""
+    last_id: int = 0
+    TYPE: ClassVar[str] = "welcome"
+
+    def to_dict(self) -> Json:
+        return {
+            "type": self.TYPE,
+            "name": self.name,
+            "users": list(self.users),
+            "server": self.server,
+            "motd": self.motd,
+            "last_id": self.last_id,
+        }
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Welcome:
+        users = obj.get("users")
+        if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+            raise _violation("'users' must be a list of names")
+        return cls(
+            name=_req_str(obj, "name"),
+            users=tuple(users),
+            server=_opt_str(obj, "server") or "",
+            motd=_opt_str(obj, "motd") or "",
+            last_id=_opt_int(obj, "last_id") or 0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    """A chat message; ``sender`` is the wire's ``from``."""
+
+    id: int
+    ts: str
+    sender: str
+    text: str
+    cid: str | None = None
+    to: str | None = None
+    history: bool = False
+    TYPE: ClassVar[str] = "message"
+
+    @property
+    def private(self) -> bool:
+        return self.to is not None
+
+    def to_dict(self) -> Json:
+        out: Json = {
+            "type": self.TYPE,
+            "id": self.id,
+            "ts": self.ts,
+            "from": self.sender,
+            "text": self.text,
+        }
+        if self.cid is not None:
+            out["cid"] = self.cid
+        if self.to is not None:
+            out["to"] = self.to
+        if self.history:
+            out["history"] = True
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> ChatMessage:
+        return cls(
+            id=_req_int(obj, "id"),
+            ts=_req_str(obj, "ts"),
+            sender=_req_str(obj, "from"),
+            text=_req_str(obj, "text"),
+            cid=_opt_str(obj, "cid"),
+            to=_opt_str(obj, "to"),
+            history=_bool(obj, "history"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A user registered."""
+
+    name: str
+    ts: str
+    TYPE: ClassVar[str] = "joined"
+
+    def to_dict(self) -> Json:
+        return {"type": self.TYPE, "name": self.name, "ts": self.ts}
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Joined:
+        return cls(name=_req_str(obj, "name"), ts=_opt_str(obj, "ts") or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """A user is gone; ``reason`` is a :class:`LeftReason` value (kept as text for newer ones)."""
+
+    name: str
+    ts: str
+    reason: str = LeftReason.DISCONNECTED.value
+    TYPE: ClassVar[str] = "left"
+
+    def to_dict(self) -> Json:
+        return {"type": self.TYPE, "name": self.name, "ts": self.ts, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Left:
+        return cls(
+            name=_req_str(obj, "name"),
+            ts=_opt_str(obj, "ts") or "",
+            reason=_opt_str(obj, "reason") or LeftReason.DISCONNECTED.value,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A message from the server operator."""
+
+    text: str
+    ts: str
+    TYPE: ClassVar[str] = "notice"
+
+    def to_dict(self) -> Json:
+        return {"type": self.TYPE, "text": self.text, "ts": self.ts}
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Notice:
+        return cls(text=_req_str(obj, "text"), ts=_opt_str(obj, "ts") or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """An error report; after a ``fatal`` one the server closes the connection.
+
+    ``cid`` is an extension (unknown fields are ignored): the ``cid`` of the ``say``
+    this error answers, so a client can mark exactly that message as failed.
+    """
+
+    code: str
+    message: str
+    fatal: bool = False
+    cid: str | None = None
+    TYPE: ClassVar[str] = "error"
+
+    @classmethod
+    def of(cls, exc: ProtocolError, cid: str | None = None) -> Error:
+        return cls(code=exc.code.value, message=exc.message, fatal=exc.fatal, cid=cid)
+
+    @property
+    def error_code(self) -> ErrorCode | None:
+        """The code as a member of :class:`ErrorCode`, or ``None`` for a code we do not know."""
+        try:
+            return ErrorCode(self.code)
+        except ValueError:
+            return None
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE, "code": self.code, "message": self.message, "fatal": self.fatal}
+        if self.cid is not None:
+            out["cid"] = self.cid
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Error:
+        code = _req_str(obj, "code")
+        fatal = obj.get("fatal")
+        if not isinstance(fatal, bool):
+            fatal = code in {c.value for c in FATAL_CODES}
+        return cls(code=code, message=_opt_str(obj, "message") or code, fatal=fatal, cid=_opt_str(obj, "cid"))
+
+
+@dataclass(frozen=True, slots=True)
+class Kicked:
+    """The operator removed this user; the connection closes next."""
+
+    reason: str = ""
+    TYPE: ClassVar[str] = "kicked"
+
+    def to_dict(self) -> Json:
+        return {"type": self.TYPE, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Kicked:
+        return cls(reason=_opt_str(obj, "reason") or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Shutdown:
+    """The server is stopping; every connection closes next."""
+
+    reason: str = ""
+    TYPE: ClassVar[str] = "shutdown"
+
+    def to_dict(self) -> Json:
+        return {"type": self.TYPE, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Shutdown:
+        return cls(reason=_opt_str(obj, "reason") or "")
+
+
+ClientMessage: TypeAlias = Hello | Say | Ping | Pong | Bye
+ServerMessage: TypeAlias = (
+    Welcome | ChatMessage | Joined | Left | Notice | Ping | Pong | Error | Kicked | Shutdown
+)
+
+_CLIENT_TYPES: dict[str, type[Hello] | type[Say] | type[Ping] | type[Pong] | type[Bye]] = {
+    c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye)
+}
+_SERVER_TYPES: dict[str, type[ServerMessage]] = {
+    c.TYPE: c  # type: ignore[misc]
+    for c in (Welcome, ChatMessage, Joined, Left, Notice, Ping, Pong, Error, Kicked, Shutdown)
+}
+
+def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:
+    """Check one decoded message from a client (raises :class:`ProtocolError`)."""
+    kind = obj.get("type")
+    cls = _CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+    return cls.from_dict(obj)
+
+
+def parse_server_message(obj: Mapping[str, object]) -> ServerMessage:
+    """Check one decoded message from a server (raises :class:`ProtocolError`).
+
+    A client ignores messages whose ``type`` it does not know (``unknown_type``).
+    """
+    kind = obj.get("type")
+    cls = _SERVER_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+    return cls.from_dict(obj)
