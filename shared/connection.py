@@ -149,7 +149,7 @@ class Connection(QObject):
         self.connected.emit()
 
     def _on_socket_ready_read(self) -> None:
-        data = self._socket.readAll().data()
+        data = bytes(self._socket.readAll().data())
         if not data or self._closed or self._decoder.failed:
             return
         self.bytes_received += len(data)

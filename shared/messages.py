@@ -465,7 +465,7 @@ _CLIENT_TYPES: dict[str, type[Hello] | type[Say] | type[Ping] | type[Pong] | typ
     c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye)
 }
 _SERVER_TYPES: dict[str, type[ServerMessage]] = {
-    c.TYPE: c  # type: ignore[misc]
+    c.TYPE: c
     for c in (Welcome, ChatMessage, Joined, Left, Notice, Ping, Pong, Error, Kicked, Shutdown)
 }
 

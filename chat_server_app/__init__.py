@@ -1,0 +1,1 @@
+"""Parla's chat server: the engine, its history, the headless runner and the dashboard."""

@@ -1,0 +1,5 @@
+import sys
+
+from chat_server_app.app import main
+
+sys.exit(main())

@@ -1,0 +1,636 @@
+"""The chat server engine: every rule of PROTOCOL.md §2-§6 on one Qt event loop.
+
+No widgets: the dashboard and the headless runner both sit on the signals of
+:class:`ChatServer`. Each accepted socket becomes a :class:`Session` wrapping a
+shared :class:`~shared.connection.Connection`.
+
+Delivery is batched per event-loop pass: what a pass accepts is stored in one
+transaction, then every client gets one write holding all of the pass's frames
+for it. Each frame is encoded once; the sender's copy (which carries its
+``cid``) is the one variant.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import json
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
+
+from chat_server_app.ratelimit import TokenBucket
+from chat_server_app.settings import Settings
+from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
+from shared.codec import encode, encode_payload, frame
+from shared.connection import Connection
+from shared.errors import ErrorCode, ProtocolError
+from shared.limits import CID_MAX_CHARS, CID_MEMORY_SECONDS, RATE_ABUSE_DROPS
+from shared.messages import (
+    Bye,
+    Error,
+    Hello,
+    Kicked,
+    LeftReason,
+    Ping,
+    Pong,
+    Say,
+    Shutdown,
+    Welcome,
+    format_ts,
+    parse_client_message,
+)
+from shared.validation import name_key, normalize_name
+
+__all__ = ["ChatServer", "Session", "SessionState", "ListenError"]
+
+_UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeFlag.Unbuffered
+
+LISTEN_BACKLOG = 4096
+"""Pending connections the kernel queues for us: a lab's worth of clients starting
+at once must not see refused connections while the loop is busy."""
+
+HOUSEKEEPING_MAX_INTERVAL = 1.0
+"""Seconds between two checks of hello and liveness deadlines, at most; shorter
+when the configured timeouts are shorter (tests use fractions of a second)."""
+
+
+class ListenError(Exception):
+    """The server could not listen (address in use, not an address...)."""
+
+
+class SessionState(enum.Enum):
+    GREETING = "greeting"  # connected, no valid hello yet
+    REGISTERED = "registered"
+    CLOSED = "closed"
+
+
+class Session:
+    """One client connection and what the server knows about it."""
+
+    def __init__(self, conn: Connection, settings: Settings) -> None:
+        self.conn = conn
+        self.address = conn.peer
+        self.state = SessionState.GREETING
+        self.name = ""
+        self.key = ""
+        self.connected_at = time.time()
+        self.opened = time.monotonic()
+        self.last_heard = self.opened
+        self.ping_token: str | None = None
+        self.ping_sent_at = 0.0
+        self.awaiting_pong = False
+        self.rtt: float | None = None
+        self.bucket = TokenBucket(settings.rate_burst, settings.rate_per_sec)
+        self.drops_in_row = 0
+        self.rate_hits = 0
+        self.messages_sent = 0
+        self.registered_seq = 0
+        self.replay_allowance = 0
+
+    @property
+    def queued_bytes(self) -> int:
+        return self.conn.bytes_to_write if self.state is not SessionState.CLOSED else 0
+
+    def __repr__(self) -> str:
+        return f"<Session {self.name or '?'} {self.address} {self.state.value}>"
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One frame of the pass's outbox.
+
+    ``public`` goes to every registered session not named in ``special``; a
+    session in ``special`` gets its own bytes instead (``b""``: nothing).
+    A ``presence`` entry only goes to sessions registered before it was made.
+    """
+
+    public: bytes | None
+    seq: int
+    special: dict[Session, bytes] = field(default_factory=dict)
+    presence: bool = False
+
+
+class _Listener(QTcpServer):
+    """Opens accepted sockets unbuffered: writes go straight to the kernel instead of
+    one 16 KiB block per writable event, so a burst never piles up in Qt."""
+
+    def __init__(self, on_socket: object, parent: QObject) -> None:
+        super().__init__(parent)
+        self._on_socket = on_socket
+
+    def incomingConnection(self, handle: int) -> None:
+        socket = QTcpSocket()
+        if not socket.setSocketDescriptor(handle, QAbstractSocket.SocketState.ConnectedState, _UNBUFFERED):
+            socket.deleteLater()
+            return
+        self._on_socket(socket)  # type: ignore[operator]
+
+
+def _json_str(value: str) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+class ChatServer(QObject):
+    """The server. ``start()`` listens; every rule of the protocol is enforced here."""
+
+    listening_changed = Signal(bool)
+    user_joined = Signal(object)  # Session
+    user_left = Signal(object, str)  # Session, reason
+    messages_posted = Signal(list)  # list[StoredMessage] of one pass, after they are stored
+    notice_sent = Signal(str)
+    user_kicked = Signal(object, str)  # Session, reason
+    error_sent = Signal(object, str, str)  # Session, code, message
+    read_only_changed = Signal(bool)
+    store_failed = Signal(str)
+
+    def __init__(
+        self, settings: Settings, store: HistoryStore | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._store: HistoryStore = store if store is not None else MemoryStore()
+        self._listener = _Listener(self._on_socket_accepted, self)
+        self._listener.setListenBacklogSize(LISTEN_BACKLOG)
+        self._sessions: set[Session] = set()
+        self._users: dict[str, Session] = {}
+        self._next_id = self._store.last_id() + 1
+        self._pending: list[StoredMessage] = []
+        self._outbox: list[_Entry] = []
+        self._fresh: set[Session] = set()
+        self._seq = 0
+        self._pass_clock: tuple[str, float] | None = None
+        self._cids: dict[tuple[str, str], StoredMessage] = {}
+        self._cid_expiry: deque[tuple[float, tuple[str, str]]] = deque()
+        self._read_only = False
+        self.messages_total = 0
+        self._closed_bytes_in = 0
+        self._closed_bytes_out = 0
+        self.started_at: float | None = None
+        self._load_recent_cids()
+
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self.flush)
+
+        shortest = min(settings.hello_timeout, settings.ping_after, settings.ping_timeout)
+        self._housekeeping = QTimer(self)
+        self._housekeeping.setInterval(max(10, int(min(HOUSEKEEPING_MAX_INTERVAL, shortest / 4) * 1000)))
+        self._housekeeping.timeout.connect(self._on_housekeeping_timeout)
+
+    # --- the operator's API ------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def store(self) -> HistoryStore:
+        return self._store
+
+    @property
+    def is_listening(self) -> bool:
+        return self._listener.isListening()
+
+    @property
+    def port(self) -> int:
+        return int(self._listener.serverPort())
+
+    @property
+    def host(self) -> str:
+        return str(self._listener.serverAddress().toString())
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
+
+    @property
+    def users(self) -> list[Session]:
+        """Registered sessions, sorted by name."""
+        return sorted(self._users.values(), key=lambda s: s.key)
+
+    @property
+    def connection_count(self) -> int:
+        return len(self._sessions)
+
+    @property
+    def bytes_in(self) -> int:
+        return self._closed_bytes_in + sum(s.conn.bytes_received for s in self._sessions)
+
+    @property
+    def bytes_out(self) -> int:
+        return self._closed_bytes_out + sum(s.conn.bytes_sent for s in self._sessions)
+
+    def start(self, port: int | None = None) -> None:
+        """Listen on the configured host and port (or ``port``); raises :class:`ListenError`."""
+        if self.is_listening:
+            return
+        host = self._settings.host
+        if host == "localhost":
+            address = QHostAddress(QHostAddress.SpecialAddress.LocalHost)
+        elif not (address := QHostAddress()).setAddress(host):
+            raise ListenError(f"'{host}' is not an IP address to listen on")
+        wanted = self._settings.port if port is None else port
+        if not self._listener.listen(address, wanted):
+            raise ListenError(f"cannot listen on {host}:{wanted}: {self._listener.errorString()}")
+        self.started_at = time.time()
+        self._housekeeping.start()
+        self.listening_changed.emit(True)
+
+    def stop(self, reason: str = "The server is shutting down.") -> None:
+        """Stop listening and disconnect everyone with a ``shutdown`` frame."""
+        self.flush()
+        frame_bytes = encode(Shutdown(reason).to_dict())
+        for session in list(self._sessions):
+            session.conn.send_frames(frame_bytes)
+            self._drop(session, None)
+        self._outbox.clear()
+        self._fresh.clear()
+        was_listening = self.is_listening
+        self._listener.close()
+        self._housekeeping.stop()
+        self.started_at = None
+        if was_listening:
+            self.listening_changed.emit(False)
+
+    def close(self) -> None:
+        """Stop and release the history store."""
+        self.stop()
+        self._store.close()
+
+    def kick(self, name: str, reason: str = "") -> bool:
+        """Disconnect a user on the operator's order; ``False`` if no such user."""
+        session = self._users.get(name_key(normalize_name(name)))
+        if session is None:
+            return False
+        self.flush()  # what they were sent before the kick reaches them first
+        session.conn.send(Kicked(reason).to_dict())
+        self.user_kicked.emit(session, reason)
+        self._drop(session, LeftReason.KICKED)
+        return True
+
+    def send_notice(self, text: str) -> None:
+        """A message from the operator to everyone."""
+        if not text.strip():
+            return
+        ts, _ = self._clock()
+        self._add(_Entry(encode({"type": "notice", "text": text, "ts": ts}), self._next_seq(), presence=True))
+        self.notice_sent.emit(text)
+
+    def set_read_only(self, on: bool) -> None:
+        """Classroom switch: while on, every ``say`` gets ``read_only``; a notice says so."""
+        if on == self._read_only:
+            return
+        self._read_only = on
+        self.send_notice(
+            "The chat is now read-only: only the operator can write."
+            if on
+            else "The chat is open again: everyone can write."
+        )
+        self.read_only_changed.emit(on)
+
+    # --- accepting ------------------------------------------------------------
+
+    def _on_socket_accepted(self, socket: QTcpSocket) -> None:
+        conn = Connection(socket, max_frame=self._settings.max_frame, parent=self)
+        session = Session(conn, self._settings)
+        self._sessions.add(session)
+        conn.messages_received.connect(lambda messages, s=session: self._on_messages(s, messages))
+        conn.protocol_error.connect(lambda exc, s=session: self._on_protocol_error(s, exc))
+        conn.disconnected.connect(lambda s=session: self._on_disconnected(s))
+
+    def _on_disconnected(self, session: Session) -> None:
+        if session.state is not SessionState.CLOSED:
+            self._drop(session, LeftReason.DISCONNECTED)
+        self._closed_bytes_in += session.conn.bytes_received
+        self._closed_bytes_out += session.conn.bytes_sent
+        self._sessions.discard(session)
+        session.conn.deleteLater()
+
+    def _on_protocol_error(self, session: Session, exc: ProtocolError) -> None:
+        self._reject(session, exc.code, exc.message, fatal=True)
+
+    # --- receiving -----------------------------------------------------------
+
+    def _on_messages(self, session: Session, messages: list[dict[str, object]]) -> None:
+        session.last_heard = time.monotonic()
+        session.awaiting_pong = False
+        for obj in messages:
+            if session.state is SessionState.CLOSED:
+                return
+            if session.state is SessionState.GREETING:
+                self._greet(session, obj)
+                continue
+            try:
+                message = parse_client_message(obj)
+            except ProtocolError as exc:
+                self._reject(session, exc.code, exc.message, cid=_cid_of(obj))
+                continue
+            if isinstance(message, Say):
+                self._on_say(session, message)
+            elif isinstance(message, Ping):
+                session.conn.send(Pong(message.token).to_dict())
+            elif isinstance(message, Pong):
+                self._on_pong(session, message)
+            elif isinstance(message, Bye):
+                self._drop(session, LeftReason.QUIT)
+            else:  # a second hello
+                self._reject(session, ErrorCode.PROTOCOL_ERROR, "already registered: hello was sent twice")
+
+    def _greet(self, session: Session, obj: dict[str, object]) -> None:
+        if obj.get("type") != "hello":
+            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {obj.get('type')!r}")
+            return
+        try:
+            hello = Hello.from_dict(obj)
+        except ProtocolError as exc:
+            self._reject(session, exc.code, exc.message)
+            return
+        password = self._settings.password
+        if password is not None and (
+            hello.password is None or not hmac.compare_digest(hello.password.encode(), password.encode())
+        ):
+            self._reject(session, ErrorCode.AUTH_FAILED, "wrong password")
+            return
+        key = name_key(hello.name)
+        if key in self._users:
+            self._reject(session, ErrorCode.NAME_TAKEN, f"the name {hello.name!r} is taken")
+            return
+        self._register(session, hello, key)
+
+    def _register(self, session: Session, hello: Hello, key: str) -> None:
+        session.name = hello.name
+        session.key = key
+        session.state = SessionState.REGISTERED
+        session.registered_seq = self._next_seq()
+        self._users[key] = session
+        try:
+            if hello.since is not None:
+                history = self._store.since(hello.since, key)
+            else:
+                history = self._store.last(self._settings.history_on_join, key)
+        except StoreError as exc:
+            self.store_failed.emit(str(exc))
+            history = []
+        welcome = Welcome(
+            name=hello.name,
+            users=tuple(sorted(s.name for s in self._users.values())),
+            server=self._settings.display_name,
+            motd=self._settings.motd,
+            last_id=self._store.last_id(),
+        )
+        replay = b"".join(self._history_frame(m, key) for m in history)
+        session.replay_allowance = len(replay)
+        session.conn.send_frames(encode(welcome.to_dict()) + replay)
+        ts, _ = self._clock()
+        joined = encode({"type": "joined", "name": hello.name, "ts": ts})
+        self._add(_Entry(joined, self._next_seq(), {session: b""}, presence=True))
+        self._fresh.add(session)
+        self.user_joined.emit(session)
+
+    def _on_pong(self, session: Session, pong: Pong) -> None:
+        if session.ping_token is not None and pong.token == session.ping_token:
+            session.rtt = time.monotonic() - session.ping_sent_at
+            session.ping_token = None
+
+    def _on_say(self, session: Session, say: Say) -> None:
+        if say.cid is not None:
+            original = self._cids.get((session.key, say.cid))
+            if original is not None:
+                # Already posted (a re-send after a reconnect): answer with the original.
+                echo = self._message_frames(original)[1]
+                self._add(_Entry(None, self._next_seq(), {session: echo}))
+                return
+        if self._read_only:
+            self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
+            return
+        if not session.bucket.take():
+            session.rate_hits += 1
+            session.drops_in_row += 1
+            if session.drops_in_row > RATE_ABUSE_DROPS:
+                self._reject(session, ErrorCode.RATE_LIMITED, "too many messages, too fast", fatal=True)
+            else:
+                self._reject(
+                    session, ErrorCode.RATE_LIMITED, "too many messages: slow down", cid=say.cid
+                )
+            return
+        target: Session | None = None
+        if say.to is not None:
+            target = self._users.get(name_key(normalize_name(say.to)))
+            if target is None:
+                self._reject(session, ErrorCode.NO_SUCH_USER, f"no user named {say.to!r}", cid=say.cid)
+                return
+        session.drops_in_row = 0
+        session.messages_sent += 1
+        ts, epoch = self._clock()
+        record = StoredMessage(
+            id=self._next_id,
+            ts=ts,
+            sender=session.name,
+            sender_key=session.key,
+            text=say.text,
+            cid=say.cid,
+            to=target.name if target is not None else None,
+            to_key=target.key if target is not None else None,
+            epoch=epoch,
+        )
+        self._next_id += 1
+        self._pending.append(record)
+        self.messages_total += 1
+        if say.cid is not None:
+            self._remember_cid(record)
+        public, echo = self._message_frames(record)
+        if target is None:
+            special = {session: echo} if echo is not public else {}
+            self._add(_Entry(public, self._next_seq(), special))
+        else:
+            special = {target: public, session: echo} if target is not session else {session: echo}
+            self._add(_Entry(None, self._next_seq(), special))
+
+    # --- errors and leaving --------------------------------------------------
+
+    def _reject(
+        self,
+        session: Session,
+        code: ErrorCode,
+        message: str,
+        *,
+        cid: str | None = None,
+        fatal: bool | None = None,
+    ) -> None:
+        if session.state is SessionState.CLOSED:
+            return
+        is_fatal = ProtocolError(code, message).fatal if fatal is None else fatal
+        session.conn.send(Error(code.value, message, is_fatal, cid).to_dict())
+        self.error_sent.emit(session, code.value, message)
+        if is_fatal:
+            self._drop(session, LeftReason.DISCONNECTED)
+
+    def _drop(self, session: Session, reason: LeftReason | None, *, abort: bool = False) -> None:
+        """Forget a session and close its connection; registered users get a ``left``.
+
+        ``reason`` ``None`` means no ``left`` is sent (the server is stopping).
+        """
+        if session.state is SessionState.CLOSED:
+            return
+        was_registered = session.state is SessionState.REGISTERED
+        session.state = SessionState.CLOSED
+        self._fresh.discard(session)
+        if was_registered and self._users.get(session.key) is session:
+            del self._users[session.key]
+            if reason is not None:
+                ts, _ = self._clock()
+                left = encode({"type": "left", "name": session.name, "ts": ts, "reason": reason.value})
+                self._add(_Entry(left, self._next_seq(), presence=True))
+                self.user_left.emit(session, reason.value)
+        if abort:
+            session.conn.abort()
+        else:
+            session.conn.close()
+
+    # --- delivery ------------------------------------------------------------
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _clock(self) -> tuple[str, float]:
+        """The pass's timestamp: formatted once per pass, not once per message."""
+        if self._pass_clock is None:
+            epoch = time.time()
+            self._pass_clock = (format_ts(epoch), epoch)
+        return self._pass_clock
+
+    def _add(self, entry: _Entry) -> None:
+        self._outbox.append(entry)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    @staticmethod
+    def _message_payload(record: StoredMessage, history: bool) -> bytes:
+        out: dict[str, object] = {
+            "type": "message",
+            "id": record.id,
+            "ts": record.ts,
+            "from": record.sender,
+            "text": record.text,
+        }
+        if record.to is not None:
+            out["to"] = record.to
+        if history:
+            out["history"] = True
+        return encode_payload(out)
+
+    def _message_frames(self, record: StoredMessage) -> tuple[bytes, bytes]:
+        """The frame for everyone, and the sender's copy (the same object when no ``cid``)."""
+        payload = self._message_payload(record, history=False)
+        public = frame(payload)
+        if record.cid is None:
+            return public, public
+        return public, frame(payload[:-1] + b',"cid":' + _json_str(record.cid) + b"}")
+
+    def _history_frame(self, record: StoredMessage, viewer_key: str) -> bytes:
+        payload = self._message_payload(record, history=True)
+        if record.cid is not None and record.sender_key == viewer_key:
+            payload = payload[:-1] + b',"cid":' + _json_str(record.cid) + b"}"
+        return frame(payload)
+
+    def flush(self) -> None:
+        """Store the pass's messages in one transaction, then write each client its frames."""
+        self._flush_timer.stop()
+        self._pass_clock = None
+        batch, self._pending = self._pending, []
+        if batch:
+            try:
+                self._store.append(batch)
+            except StoreError as exc:
+                # Delivering still beats silently losing what users were told was sent.
+                self.store_failed.emit(str(exc))
+            self.messages_posted.emit(batch)
+        entries, self._outbox = self._outbox, []
+        fresh, self._fresh = self._fresh, set()
+        if not entries:
+            return
+        specials: set[Session] = set(fresh)
+        for entry in entries:
+            specials.update(entry.special)
+        common = b"".join([e.public for e in entries if e.public is not None])
+        limit = self._settings.send_queue
+        for session in list(self._users.values()):
+            if session in specials:
+                parts = []
+                for entry in entries:
+                    part = entry.special.get(session, entry.public)
+                    if part and not (entry.presence and entry.seq <= session.registered_seq):
+                        parts.append(part)
+                data = b"".join(parts)
+            else:
+                data = common
+            if not data:
+                continue
+            conn = session.conn
+            conn.send_frames(data)
+            queued = conn.bytes_to_write
+            if queued > limit + session.replay_allowance:
+                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            elif queued <= limit:
+                session.replay_allowance = 0
+
+    # --- deadlines -----------------------------------------------------------
+
+    def _on_housekeeping_timeout(self) -> None:
+        now = time.monotonic()
+        settings = self._settings
+        for session in list(self._sessions):
+            if session.state is SessionState.GREETING:
+                if now - session.opened > settings.hello_timeout:
+                    self._drop(session, None)
+            elif session.state is SessionState.REGISTERED:
+                if session.awaiting_pong:
+                    if now - session.ping_sent_at > settings.ping_timeout:
+                        self._drop(session, LeftReason.TIMEOUT, abort=True)
+                elif now - session.last_heard > settings.ping_after:
+                    session.ping_token = secrets.token_hex(4)
+                    session.ping_sent_at = now
+                    session.awaiting_pong = True
+                    session.conn.send(Ping(session.ping_token).to_dict())
+        self._expire_cids(time.time())
+
+    # --- cid memory ----------------------------------------------------------
+
+    def _remember_cid(self, record: StoredMessage) -> None:
+        assert record.cid is not None
+        key = (record.sender_key, record.cid)
+        self._cids[key] = record
+        self._cid_expiry.append((record.epoch + CID_MEMORY_SECONDS, key))
+
+    def _expire_cids(self, now: float) -> None:
+        expiry = self._cid_expiry
+        while expiry and expiry[0][0] < now:
+            _, key = expiry.popleft()
+            record = self._cids.get(key)
+            if record is not None and record.epoch + CID_MEMORY_SECONDS < now:
+                del self._cids[key]
+
+    def _load_recent_cids(self) -> None:
+        # A client whose say was stored just before a crash re-sends it after the
+        # restart: the cid memory must survive the restart for that to be safe.
+        try:
+            recent = self._store.recent_cids(time.time() - CID_MEMORY_SECONDS)
+        except StoreError:
+            return
+        for record in recent:
+            self._remember_cid(record)
+
+
+def _cid_of(obj: dict[str, object]) -> str | None:
+    """The ``cid`` of a rejected ``say``, if it is one we can echo back."""
+    cid = obj.get("cid")
+    if obj.get("type") == "say" and isinstance(cid, str) and len(cid) <= CID_MAX_CHARS:
+        return cid
+    return None

@@ -1,0 +1,92 @@
+"""The server with no window: one log line per event, graceful stop on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QCoreApplication, QTimer
+
+from chat_server_app.engine import ChatServer, ListenError, Session
+from chat_server_app.settings import Settings
+from chat_server_app.stop_signals import StopSignalWatcher
+from chat_server_app.store import StoredMessage
+
+__all__ = ["run_headless", "DRAIN_TIMEOUT_MS"]
+
+DRAIN_TIMEOUT_MS = 3000
+"""After ``shutdown`` frames are queued, how long to wait for clients to take them."""
+
+
+def _log(text: str) -> None:
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    print(f"{stamp} {text}", file=sys.stderr, flush=True)
+
+
+class HeadlessLog:
+    """Writes the engine's events to stderr, message text only when asked."""
+
+    def __init__(self, engine: ChatServer, log_messages: bool) -> None:
+        self._log_messages = log_messages
+        engine.user_joined.connect(self._on_user_joined)
+        engine.user_left.connect(self._on_user_left)
+        engine.user_kicked.connect(self._on_user_kicked)
+        engine.error_sent.connect(self._on_error_sent)
+        engine.notice_sent.connect(lambda text: _log(f"notice: {text}"))
+        engine.store_failed.connect(lambda text: _log(f"HISTORY ERROR: {text}"))
+        engine.messages_posted.connect(self._on_messages_posted)
+
+    def _on_user_joined(self, session: Session) -> None:
+        _log(f"join {session.name!r} from {session.address}")
+
+    def _on_user_left(self, session: Session, reason: str) -> None:
+        _log(f"leave {session.name!r} ({reason})")
+
+    def _on_user_kicked(self, session: Session, reason: str) -> None:
+        _log(f"kick {session.name!r}: {reason}")
+
+    def _on_error_sent(self, session: Session, code: str, message: str) -> None:
+        _log(f"error to {session.name or session.address}: {code}: {message}")
+
+    def _on_messages_posted(self, messages: list[StoredMessage]) -> None:
+        if not self._log_messages:
+            return
+        for m in messages:
+            target = f" -> {m.to}" if m.to else ""
+            _log(f"message #{m.id} {m.sender}{target}: {m.text!r}")
+
+
+def run_headless(settings: Settings, engine: ChatServer) -> int:
+    """Run ``engine`` until SIGINT/SIGTERM; the caller made the QCoreApplication."""
+    app = QCoreApplication.instance()
+    assert app is not None
+    log = HeadlessLog(engine, settings.log_messages)
+    try:
+        engine.start()
+    except ListenError as exc:
+        print(f"chat-server: error: {exc}", file=sys.stderr)
+        return 1
+    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
+    print(f"listening on {host}:{engine.port}", flush=True)
+    _log(f"server {settings.display_name!r} listening on {host}:{engine.port}")
+
+    def stop(signum: int) -> None:
+        _log(f"signal {signum}: shutting down")
+        engine.stop()
+        deadline = time.monotonic() + DRAIN_TIMEOUT_MS / 1000
+
+        def wait_for_clients() -> None:
+            if engine.connection_count == 0 or time.monotonic() > deadline:
+                app.quit()
+            else:
+                QTimer.singleShot(20, wait_for_clients)
+
+        wait_for_clients()
+
+    watcher = StopSignalWatcher(stop)
+    status = app.exec()
+    watcher.close()
+    del log
+    engine.close()
+    _log("stopped")
+    return status

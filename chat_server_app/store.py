@@ -1,0 +1,208 @@
+"""Message history: a small store interface, and SQLite as the embedded default.
+
+The engine assigns ids; a store persists a batch of messages in one transaction
+and answers the replay queries. A server-grade database can take SQLite's place
+by implementing :class:`HistoryStore`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+__all__ = ["StoredMessage", "HistoryStore", "SqliteStore", "MemoryStore", "StoreError"]
+
+
+class StoreError(Exception):
+    """The history could not be opened, read or written."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """One accepted message as it is kept.
+
+    ``sender_key``/``to_key`` are the casefolded names, so that private messages are
+    replayed to their two parties whatever case they reconnect with.
+    """
+
+    id: int
+    ts: str
+    sender: str
+    sender_key: str
+    text: str
+    cid: str | None = None
+    to: str | None = None
+    to_key: str | None = None
+    epoch: float = 0.0
+
+
+class HistoryStore(Protocol):
+    def append(self, messages: Sequence[StoredMessage]) -> None:
+        """Persist a batch in one transaction; durable once this returns."""
+
+    def since(self, after_id: int, viewer_key: str) -> list[StoredMessage]:
+        """Every message after ``after_id`` that ``viewer_key`` may see, in id order."""
+
+    def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
+        """The newest ``count`` messages ``viewer_key`` may see, in id order."""
+
+    def last_id(self) -> int:
+        """The id of the newest message stored, 0 if none."""
+
+    def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
+        """Messages with a ``cid`` accepted after ``after_epoch``, for de-duplication."""
+
+    def close(self) -> None:
+        """Release the store."""
+
+
+def _visible(message: StoredMessage, viewer_key: str) -> bool:
+    return message.to_key is None or viewer_key in (message.sender_key, message.to_key)
+
+
+class MemoryStore:
+    """History kept in memory only: for tests and throwaway servers."""
+
+    def __init__(self) -> None:
+        self._messages: list[StoredMessage] = []
+
+    def append(self, messages: Sequence[StoredMessage]) -> None:
+        self._messages.extend(messages)
+
+    def since(self, after_id: int, viewer_key: str) -> list[StoredMessage]:
+        return [m for m in self._messages if m.id > after_id and _visible(m, viewer_key)]
+
+    def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
+        if count <= 0:
+            return []
+        return [m for m in self._messages if _visible(m, viewer_key)][-count:]
+
+    def last_id(self) -> int:
+        return self._messages[-1].id if self._messages else 0
+
+    def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
+        return [m for m in self._messages if m.cid is not None and m.epoch > after_epoch]
+
+    def close(self) -> None:
+        pass
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    epoch REAL NOT NULL,
+    sender TEXT NOT NULL,
+    sender_key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    cid TEXT,
+    recipient TEXT,
+    recipient_key TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_epoch_cid ON messages(epoch) WHERE cid IS NOT NULL;
+"""
+_COLUMNS = "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch"
+_VISIBLE = "(recipient_key IS NULL OR sender_key = :viewer OR recipient_key = :viewer)"
+
+
+class SqliteStore:
+    """History in one SQLite file, in WAL mode.
+
+    ``synchronous=NORMAL`` with WAL: a commit is a write to the log, with no fsync
+    on the event loop's path; what was committed survives the server being killed
+    (SIGKILL). Only a power cut can lose the last commits before a checkpoint.
+    """
+
+    FILENAME = "history.sqlite3"
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the history at {path}: {exc}") from None
+        self._last_id = int(row[0])
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> SqliteStore:
+        return cls(data_dir / cls.FILENAME)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def append(self, messages: Sequence[StoredMessage]) -> None:
+        if not messages:
+            return
+        rows = [
+            (m.id, m.ts, m.epoch, m.sender, m.sender_key, m.text, m.cid, m.to, m.to_key) for m in messages
+        ]
+        try:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT INTO messages (id, ts, epoch, sender, sender_key, text, cid, recipient, recipient_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(f"cannot write the history: {exc}") from None
+        self._last_id = max(self._last_id, messages[-1].id)
+
+    def _query(self, sql: str, params: dict[str, object]) -> list[StoredMessage]:
+        try:
+            rows = self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the history: {exc}") from None
+        return [
+            StoredMessage(
+                id=r[0], ts=r[1], sender=r[2], sender_key=r[3], text=r[4],
+                cid=r[5], to=r[6], to_key=r[7], epoch=r[8],
+            )
+            for r in rows
+        ]
+
+    def since(self, after_id: int, viewer_key: str) -> list[StoredMessage]:
+        # SQLite integers are 64-bit: a larger ``since`` asks for nothing at all.
+        if after_id >= 2**63 - 1:
+            return []
+        after_id = max(after_id, -1)
+        return self._query(
+            # Only constants are spliced in; values go through parameters.
+            f"SELECT {_COLUMNS} FROM messages WHERE id > :after AND {_VISIBLE} ORDER BY id",  # noqa: S608
+            {"after": after_id, "viewer": viewer_key},
+        )
+
+    def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
+        if count <= 0:
+            return []
+        newest = self._query(
+            f"SELECT {_COLUMNS} FROM messages WHERE {_VISIBLE} ORDER BY id DESC LIMIT :count",  # noqa: S608
+            {"count": count, "viewer": viewer_key},
+        )
+        newest.reverse()
+        return newest
+
+    def last_id(self) -> int:
+        return self._last_id
+
+    def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
+        return self._query(
+            f"SELECT {_COLUMNS} FROM messages WHERE cid IS NOT NULL AND epoch > :after ORDER BY id",  # noqa: S608
+            {"after": after_epoch},
+        )
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
