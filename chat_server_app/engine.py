@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 
+from chat_server_app.announce import Announcer
 from chat_server_app.ratelimit import TokenBucket
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
 from shared.codec import encode, encode_payload, frame
 from shared.connection import Connection
+from shared.discovery import Announce
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import CID_MAX_CHARS, CID_MEMORY_SECONDS, RATE_ABUSE_DROPS
 from shared.messages import (
@@ -149,10 +151,16 @@ class ChatServer(QObject):
     store_failed = Signal(str)
 
     def __init__(
-        self, settings: Settings, store: HistoryStore | None = None, parent: QObject | None = None
+        self,
+        settings: Settings,
+        store: HistoryStore | None = None,
+        parent: QObject | None = None,
+        *,
+        announce_targets: list[QHostAddress] | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._store: HistoryStore = store if store is not None else MemoryStore()
         self._listener = _Listener(self._on_socket_accepted, self)
         self._listener.setListenBacklogSize(LISTEN_BACKLOG)
@@ -226,6 +234,15 @@ class ChatServer(QObject):
     def bytes_out(self) -> int:
         return self._closed_bytes_out + sum(s.conn.bytes_sent for s in self._sessions)
 
+    @property
+    def announcer(self) -> Announcer:
+        return self._announcer
+
+    def _describe(self) -> Announce:
+        return Announce(
+            server=self._settings.display_name, port=self.port, tls=self._settings.tls, users=len(self._users)
+        )
+
     def start(self, port: int | None = None) -> None:
         """Listen on the configured host and port (or ``port``); raises :class:`ListenError`."""
         if self.is_listening:
@@ -240,6 +257,8 @@ class ChatServer(QObject):
             raise ListenError(f"cannot listen on {host}:{wanted}: {self._listener.errorString()}")
         self.started_at = time.time()
         self._housekeeping.start()
+        if not self._settings.no_announce:
+            self._announcer.start()
         self.listening_changed.emit(True)
 
     def stop(self, reason: str = "The server is shutting down.") -> None:
@@ -254,6 +273,7 @@ class ChatServer(QObject):
         was_listening = self.is_listening
         self._listener.close()
         self._housekeeping.stop()
+        self._announcer.stop()
         self.started_at = None
         if was_listening:
             self.listening_changed.emit(False)

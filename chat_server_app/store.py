@@ -149,7 +149,8 @@ class SqliteStore:
         try:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT INTO messages (id, ts, epoch, sender, sender_key, text, cid, recipient, recipient_key)"
+                "INSERT INTO messages"
+                " (id, ts, epoch, sender, sender_key, text, cid, recipient, recipient_key)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
