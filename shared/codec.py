@@ -9,6 +9,7 @@ any chunking and yields whole messages; every malformed input raises
 from __future__ import annotations
 
 import json
+import math
 import re
 import struct
 from collections.abc import Iterable, Mapping
@@ -50,7 +51,16 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_loads = json.JSONDecoder(parse_constant=_reject_constant).decode
+def _finite_float(text: str) -> float:
+    # "1e999" is valid JSON syntax but Python reads it as infinity, which no JSON
+    # encoder will write back: a message we decode must be one we can relay.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+_loads = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float).decode
 
 
 def encode_payload(message: Mapping[str, object]) -> bytes:

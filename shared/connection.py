@@ -150,8 +150,14 @@ class Connection(QObject):
 
     def _on_socket_ready_read(self) -> None:
         data = bytes(self._socket.readAll().data())
-        if not data or self._closed or self._decoder.failed:
-            return
+        if data and not self._closed and not self._decoder.failed:
+            self._receive(data)
+        # An unbuffered socket learns of the peer's close only while reading: it
+        # turns unconnected without emitting ``disconnected``, so look after each read.
+        if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+            self._finish()
+
+    def _receive(self, data: bytes) -> None:
         self.bytes_received += len(data)
         try:
             messages = self._decoder.feed(data)

@@ -1,0 +1,383 @@
+"""shared.connection.Connection over real loopback sockets (pytest-qt).
+
+Tests wait for the event loop (``waitSignal``/``waitUntil``) instead of sleeping.
+pytest-qt turns an exception raised inside a Qt slot into a test failure, so every
+test here also checks that no slot of Connection raised.
+"""
+
+from __future__ import annotations
+
+import itertools
+import struct
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
+from pytestqt.qtbot import QtBot
+
+from shared.codec import EncodeError, encode, encode_many, frame
+from shared.connection import Connection
+from shared.errors import ErrorCode, ProtocolError
+from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
+
+from .conftest import LOCALHOST, Pair, RawPair, accept
+
+Message = dict[str, object]
+WAIT_MS = 3000  # loopback takes milliseconds; a generous bound that keeps failures quick
+
+M1: Message = {"type": "say", "text": "one"}
+M2: Message = {"type": "message", "id": 2, "from": "Zoë", "text": "two 😀", "extra": [1, 2.5, None, True]}
+M3: Message = {"type": "ping", "token": "t"}
+
+
+class Recorder:
+    """Every signal of one Connection, in the order they were emitted."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.events: list[tuple[str, object]] = []
+        conn.connected.connect(lambda: self.events.append(("connected", None)))
+        conn.messages_received.connect(lambda batch: self.events.append(("batch", list(batch))))
+        conn.message_received.connect(lambda message: self.events.append(("message", message)))
+        conn.protocol_error.connect(lambda exc: self.events.append(("protocol_error", exc)))
+        conn.error_occurred.connect(lambda text: self.events.append(("error", text)))
+        conn.disconnected.connect(lambda: self.events.append(("disconnected", None)))
+
+    def of(self, kind: str) -> list[object]:
+        return [value for name, value in self.events if name == kind]
+
+    @property
+    def messages(self) -> list[object]:
+        return self.of("message")
+
+    @property
+    def batches(self) -> list[list[object]]:
+        return [batch for batch in self.of("batch") if isinstance(batch, list)]
+
+    def count(self, kind: str) -> int:
+        return len(self.of(kind))
+
+    def kinds(self) -> list[str]:
+        return [name for name, _ in self.events]
+
+
+class RawRecorder:
+    """What a bare socket received, and whether its peer closed."""
+
+    def __init__(self, raw: QTcpSocket) -> None:
+        self.data = b""
+        self.closed = False
+        self._raw = raw
+        raw.readyRead.connect(self._on_ready_read)
+        raw.disconnected.connect(self._on_disconnected)
+
+    def _on_ready_read(self) -> None:
+        self.data += self._raw.readAll().data()
+
+    def _on_disconnected(self) -> None:
+        self.data += self._raw.readAll().data()
+        self.closed = True
+
+
+def write(raw: QTcpSocket, data: bytes) -> None:
+    assert raw.write(data) == len(data)
+
+
+def wait_for(qtbot: QtBot, condition: Callable[[], bool]) -> None:
+    def check() -> None:
+        assert condition()
+
+    qtbot.waitUntil(check, timeout=WAIT_MS)
+
+
+def wait_for_bytes(qtbot: QtBot, conn: Connection, total: int) -> None:
+    """Wait until ``conn`` has read ``total`` bytes in all."""
+    wait_for(qtbot, lambda: conn.bytes_received == total)
+
+
+# --- a framed conversation ---------------------------------------------------------------
+
+
+def test_both_ends_are_open_and_know_their_peer(pair: Pair, listener: QTcpServer) -> None:
+    assert pair.client.is_open
+    assert pair.server.is_open
+    assert pair.client.peer == f"{LOCALHOST}:{listener.serverPort()}"
+    assert pair.server.peer == f"{LOCALHOST}:{pair.client.socket.localPort()}"
+    assert pair.client.decoder.max_frame == DEFAULT_MAX_FRAME
+
+
+def test_frames_go_both_ways(qtbot: QtBot, pair: Pair) -> None:
+    with qtbot.waitSignal(pair.server.message_received, timeout=WAIT_MS) as blocker:
+        pair.client.send(M1)
+    assert blocker.args == [M1]
+    with qtbot.waitSignal(pair.client.message_received, timeout=WAIT_MS) as blocker:
+        pair.server.send(M2)
+    assert blocker.args == [M2]
+    assert pair.client.bytes_sent == len(encode(M1)) == pair.server.bytes_received
+    assert pair.server.bytes_sent == len(encode(M2)) == pair.client.bytes_received
+
+
+def test_a_burst_arrives_whole_and_in_order(qtbot: QtBot, pair: Pair) -> None:
+    server_side, client_side = Recorder(pair.server), Recorder(pair.client)
+    sent = [{"type": "say", "text": f"message {i}", "cid": str(i)} for i in range(300)]
+    for message in sent[:150]:
+        pair.client.send(message)
+        pair.server.send(message)
+    pair.client.send_frames(encode_many(sent[150:]))
+    pair.server.send_frames(encode_many(sent[150:]))
+    wait_for(qtbot, lambda: len(server_side.messages) == len(client_side.messages) == len(sent))
+    for rec in (server_side, client_side):
+        assert rec.messages == sent
+        flattened = [m for batch in rec.batches for m in batch]
+        assert flattened == sent
+        assert rec.count("protocol_error") == 0
+
+
+# --- raw bytes at a Connection: splits, bursts, garbage -------------------------------------
+
+
+def test_a_frame_split_across_writes_arrives_as_one_message(qtbot: QtBot, raw_pair: RawPair) -> None:
+    conn, raw = raw_pair.conn, raw_pair.raw
+    rec = Recorder(conn)
+    message: Message = {"type": "say", "text": "split " * 50, "cid": "c-1"}
+    data = encode(message)
+    cuts = [0, 1, 3, HEADER_SIZE, 10, len(data) - 1, len(data)]
+    for start, end in itertools.pairwise(cuts):
+        write(raw, data[start:end])
+        wait_for_bytes(qtbot, conn, end)
+        if end < len(data):
+            assert rec.events == []
+            assert conn.decoder.buffered == end
+    wait_for(qtbot, lambda: len(rec.messages) == 1)
+    assert rec.events == [("batch", [message]), ("message", message)]
+    assert conn.decoder.buffered == 0
+
+
+def test_several_frames_in_one_write_arrive_in_order(qtbot: QtBot, raw_pair: RawPair) -> None:
+    conn, raw = raw_pair.conn, raw_pair.raw
+    rec = Recorder(conn)
+    write(raw, encode_many([M1, M2, M3]))
+    wait_for(qtbot, lambda: len(rec.messages) == 3)
+    # one read, one batch, emitted before the per-message signals
+    assert rec.events == [("batch", [M1, M2, M3]), ("message", M1), ("message", M2), ("message", M3)]
+    assert conn.bytes_received == len(encode_many([M1, M2, M3]))
+
+
+def test_frames_straddling_writes(qtbot: QtBot, raw_pair: RawPair) -> None:
+    conn, raw = raw_pair.conn, raw_pair.raw
+    rec = Recorder(conn)
+    f1, f2, f3 = encode(M1), encode(M2), encode(M3)
+    write(raw, f1 + f2[:5])
+    wait_for_bytes(qtbot, conn, len(f1) + 5)
+    assert rec.events == [("batch", [M1]), ("message", M1)]
+    write(raw, f2[5:] + f3)
+    wait_for(qtbot, lambda: len(rec.messages) == 3)
+    assert rec.batches == [[M1], [M2, M3]]
+    assert rec.messages == [M1, M2, M3]
+
+
+def test_batch_signal_alone_is_enough(qtbot: QtBot, raw_pair: RawPair) -> None:
+    batches: list[list[object]] = []
+    raw_pair.conn.messages_received.connect(lambda batch: batches.append(list(batch)))
+    write(raw_pair.raw, encode_many([M1, M3]))
+    wait_for(qtbot, lambda: batches != [])
+    assert batches == [[M1, M3]]
+
+
+def header(length: int) -> bytes:
+    return struct.pack(">I", length)
+
+
+GARBAGE: dict[str, tuple[bytes, ErrorCode]] = {
+    "zero length": (header(0), ErrorCode.PROTOCOL_ERROR),
+    "4 GiB - 1": (b"\xff\xff\xff\xff", ErrorCode.FRAME_TOO_LARGE),
+    "max_frame + 1, header only": (header(DEFAULT_MAX_FRAME + 1), ErrorCode.FRAME_TOO_LARGE),
+    "an HTTP request": (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", ErrorCode.FRAME_TOO_LARGE),
+    "not json": (frame(b"hello there"), ErrorCode.PROTOCOL_ERROR),
+    "not an object": (frame(b"[1,2]"), ErrorCode.PROTOCOL_ERROR),
+    "no type": (frame(b'{"text":"hi"}'), ErrorCode.PROTOCOL_ERROR),
+    "invalid utf-8": (frame(b'{"type":"\xff"}'), ErrorCode.PROTOCOL_ERROR),
+    "bom": (frame(b'\xef\xbb\xbf{"type":"x"}'), ErrorCode.PROTOCOL_ERROR),
+    "lone surrogate": (frame(b'{"type":"x","t":"\\udc00"}'), ErrorCode.PROTOCOL_ERROR),
+}
+
+
+@pytest.mark.parametrize(("garbage", "code"), list(GARBAGE.values()), ids=list(GARBAGE))
+def test_garbage_is_reported_as_a_protocol_error(
+    qtbot: QtBot, raw_pair: RawPair, garbage: bytes, code: ErrorCode
+) -> None:
+    conn = raw_pair.conn
+    rec = Recorder(conn)
+    with qtbot.waitSignal(conn.protocol_error, timeout=WAIT_MS) as blocker:
+        write(raw_pair.raw, garbage)
+    (exc,) = blocker.args
+    assert isinstance(exc, ProtocolError)
+    assert exc.code == code
+    assert exc.fatal
+    assert rec.kinds() == ["protocol_error"]
+    assert conn.decoder.failed
+    assert conn.is_open  # the owner decides what to tell the peer, and when to close
+
+
+def test_messages_before_garbage_are_delivered_then_reading_stops(qtbot: QtBot, raw_pair: RawPair) -> None:
+    conn, raw = raw_pair.conn, raw_pair.raw
+    rec = Recorder(conn)
+    with qtbot.waitSignal(conn.protocol_error, timeout=WAIT_MS):
+        write(raw, encode(M1) + encode(M2) + frame(b"{oops") + encode(M3))
+    assert rec.kinds() == ["batch", "message", "message", "protocol_error"]
+    assert rec.messages == [M1, M2]
+    error = rec.of("protocol_error")[0]
+    assert isinstance(error, ProtocolError)
+    assert error.code == ErrorCode.PROTOCOL_ERROR
+    # later bytes are ignored; the connection stays usable for the owner's answer
+    write(raw, encode(M3))
+    replies = RawRecorder(raw)
+    answer: Message = {"type": "error", "code": "protocol_error", "message": "bye", "fatal": True}
+    conn.send(answer)
+    conn.close()
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+    wait_for(qtbot, lambda: replies.closed)
+    assert replies.data == encode(answer)
+    assert rec.messages == [M1, M2]
+    assert rec.count("protocol_error") == 1
+    assert rec.count("error") == 0
+
+
+def test_custom_max_frame(qtbot: QtBot, listener: QTcpServer) -> None:
+    raw = QTcpSocket()
+    with qtbot.waitSignal(raw.connected, timeout=WAIT_MS):
+        raw.connectToHost(LOCALHOST, listener.serverPort())
+    conn = Connection(accept(qtbot, listener), max_frame=32)
+    try:
+        rec = Recorder(conn)
+        fits: Message = {"type": "x", "p": "a" * 13}
+        assert len(encode(fits)) == HEADER_SIZE + 32
+        write(raw, encode(fits))
+        wait_for(qtbot, lambda: rec.messages == [fits])
+        with qtbot.waitSignal(conn.protocol_error, timeout=WAIT_MS) as blocker:
+            write(raw, header(33))
+        (exc,) = blocker.args
+        assert isinstance(exc, ProtocolError)
+        assert exc.code == ErrorCode.FRAME_TOO_LARGE
+    finally:
+        conn.abort()
+        raw.abort()
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+def test_bytes_to_write_is_an_int_that_drains(qtbot: QtBot, pair: Pair) -> None:
+    big: Message = {"type": "say", "text": "x" * 60000}
+    received: list[object] = []
+    pair.client.message_received.connect(received.append)
+    pair.server.send(big)
+    queued = pair.server.bytes_to_write
+    assert type(queued) is int
+    # an accepted socket is buffered: nothing reaches the kernel before the event loop runs
+    assert queued == len(encode(big))
+    wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
+    wait_for(qtbot, lambda: received == [big])
+    pair.client.send(big)
+    assert type(pair.client.bytes_to_write) is int
+    wait_for(qtbot, lambda: pair.client.bytes_to_write == 0)
+    assert pair.client.bytes_sent == len(encode(big))
+
+
+def test_sending_an_invalid_message_raises_and_sends_nothing(pair: Pair) -> None:
+    with pytest.raises(EncodeError):
+        pair.client.send({"text": "no type"})
+    with pytest.raises(EncodeError):
+        pair.client.send({"type": "x", "v": float("nan")})
+    assert pair.client.bytes_sent == 0
+    assert pair.client.bytes_to_write == 0
+
+
+def test_send_frames_of_nothing_is_a_no_op(pair: Pair) -> None:
+    pair.server.send_frames(b"")
+    assert pair.server.bytes_sent == 0
+    assert pair.server.bytes_to_write == 0
+
+
+# --- closing ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("closer", ["client", "server"])
+def test_close_disconnects_both_sides_once(qtbot: QtBot, pair: Pair, closer: str) -> None:
+    recs = {"client": Recorder(pair.client), "server": Recorder(pair.server)}
+    closing = pair.client if closer == "client" else pair.server
+    other = pair.server if closer == "client" else pair.client
+    closing.close()
+    assert not closing.is_open
+    wait_for(qtbot, lambda: all(r.count("disconnected") == 1 for r in recs.values()))
+    # closing again, from either side, in any way, emits nothing more
+    closing.close()
+    other.close()
+    closing.abort()
+    other.abort()
+    qtbot.wait(50)
+    for rec in recs.values():
+        assert rec.kinds() == ["disconnected"]
+    assert not other.is_open
+    # and sending after the end is a silent no-op
+    before = closing.bytes_sent
+    closing.send(M1)
+    assert closing.bytes_sent == before
+
+
+def test_close_delivers_what_was_queued_first(qtbot: QtBot, pair: Pair) -> None:
+    rec = Recorder(pair.client)
+    burst = [{"type": "say", "text": f"{i} " + "y" * 20000} for i in range(5)]
+    for message in burst:
+        pair.server.send(message)
+    assert pair.server.bytes_to_write > 0
+    pair.server.close()
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+    assert rec.messages == burst
+    assert rec.kinds()[-1] == "disconnected"
+    assert rec.count("error") == 0
+
+
+def test_abort_disconnects_at_once(qtbot: QtBot, pair: Pair) -> None:
+    local, remote = Recorder(pair.client), Recorder(pair.server)
+    pair.client.abort()
+    assert local.kinds() == ["disconnected"]  # synchronously
+    assert not pair.client.is_open
+    wait_for(qtbot, lambda: remote.count("disconnected") == 1)
+    assert remote.count("error") == 0
+
+
+def test_peer_closing_gives_disconnected_without_an_error(qtbot: QtBot, raw_pair: RawPair) -> None:
+    rec = Recorder(raw_pair.conn)
+    raw_pair.raw.disconnectFromHost()
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+    qtbot.wait(20)
+    assert rec.kinds() == ["disconnected"]
+    assert not raw_pair.conn.is_open
+
+
+def test_close_before_connecting_finishes_at_once() -> None:
+    conn = Connection()
+    rec = Recorder(conn)
+    conn.close()
+    assert rec.kinds() == ["disconnected"]
+    conn.close()
+    assert rec.kinds() == ["disconnected"]
+
+
+def test_connecting_to_a_closed_port_fails_cleanly(qtbot: QtBot) -> None:
+    probe = QTcpServer()
+    assert probe.listen(QHostAddress(LOCALHOST), 0)
+    port = probe.serverPort()
+    probe.close()  # nothing listens there now
+    conn = Connection()
+    rec = Recorder(conn)
+    with qtbot.waitSignals([conn.error_occurred, conn.disconnected], order="strict", timeout=WAIT_MS):
+        conn.connect_to_host(LOCALHOST, port)
+    qtbot.wait(20)
+    assert rec.kinds() == ["error", "disconnected"]
+    text = rec.of("error")[0]
+    assert isinstance(text, str)
+    assert text
+    assert not conn.is_open
+    conn.close()
+    assert rec.count("disconnected") == 1
