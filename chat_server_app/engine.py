@@ -250,6 +250,9 @@ class ChatServer(QObject):
         host = self._settings.host
         if host == "localhost":
             address = QHostAddress(QHostAddress.SpecialAddress.LocalHost)
+        elif host == "::":
+            # Qt binds a plain "::" IPv6-only; the contract's "::" is dual stack.
+            address = QHostAddress(QHostAddress.SpecialAddress.Any)
         elif not (address := QHostAddress()).setAddress(host):
             raise ListenError(f"'{host}' is not an IP address to listen on")
         wanted = self._settings.port if port is None else port

@@ -37,5 +37,11 @@ class StopSignalWatcher(QObject):
             self._on_stop(received[0])
 
     def close(self) -> None:
+        # Stop watching before the pipe goes: a live notifier on a closed
+        # descriptor makes Qt warn "Invalid socket" on the next loop pass.
+        if isinstance(self._notifier, QSocketNotifier):
+            self._notifier.setEnabled(False)
+        else:
+            self._notifier.stop()  # type: ignore[attr-defined]
         self._notifier.deleteLater()
         self._wakeup.close()
