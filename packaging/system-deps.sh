@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     # Qt under QT_QPA_PLATFORM=offscreen (the tests) and in any window
     libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
-    fonts-dejavu-core fontconfig-config
+    fonts-dejavu-core fontconfig-config fonts-noto-color-emoji
     # a real window on X11 (make run) and on a virtual screen (screenshots)
     libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
     libxcb-shape0 libxkbcommon-x11-0 xvfb xauth
