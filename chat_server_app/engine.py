@@ -115,6 +115,7 @@ class _Entry:
     seq: int
     special: dict[Session, bytes] = field(default_factory=dict)
     presence: bool = False
+    message_id: int | None = None
 
 
 class _Listener(QTcpServer):
@@ -349,6 +350,9 @@ class ChatServer(QObject):
             if session.state is SessionState.GREETING:
                 self._greet(session, obj)
                 continue
+            if obj.get("type") == "hello":
+                self._reject(session, ErrorCode.PROTOCOL_ERROR, "already registered: hello was sent twice")
+                continue
             try:
                 message = parse_client_message(obj)
             except ProtocolError as exc:
@@ -362,8 +366,6 @@ class ChatServer(QObject):
                 self._on_pong(session, message)
             elif isinstance(message, Bye):
                 self._drop(session, LeftReason.QUIT)
-            else:  # a second hello
-                self._reject(session, ErrorCode.PROTOCOL_ERROR, "already registered: hello was sent twice")
 
     def _greet(self, session: Session, obj: dict[str, object]) -> None:
         if obj.get("type") != "hello":
@@ -470,10 +472,10 @@ class ChatServer(QObject):
         public, echo = self._message_frames(record)
         if target is None:
             special = {session: echo} if echo is not public else {}
-            self._add(_Entry(public, self._next_seq(), special))
+            self._add(_Entry(public, self._next_seq(), special, message_id=record.id))
         else:
             special = {target: public, session: echo} if target is not session else {session: echo}
-            self._add(_Entry(None, self._next_seq(), special))
+            self._add(_Entry(None, self._next_seq(), special, message_id=record.id))
 
     # --- errors and leaving --------------------------------------------------
 
@@ -568,14 +570,14 @@ class ChatServer(QObject):
         self._flush_timer.stop()
         self._pass_clock = None
         batch, self._pending = self._pending, []
+        entries, self._outbox = self._outbox, []
         if batch:
             try:
                 self._store.append(batch)
             except StoreError as exc:
-                # Delivering still beats silently losing what users were told was sent.
-                self.store_failed.emit(str(exc))
-            self.messages_posted.emit(batch)
-        entries, self._outbox = self._outbox, []
+                entries = self._unaccept(batch, entries, str(exc))
+            else:
+                self.messages_posted.emit(batch)
         fresh, self._fresh = self._fresh, set()
         if not entries:
             return
@@ -585,6 +587,15 @@ class ChatServer(QObject):
         common = b"".join([e.public for e in entries if e.public is not None])
         limit = self._settings.send_queue
         for session in list(self._users.values()):
+            conn = session.conn
+            # What is still queued from earlier passes decides: one busy pass
+            # may be larger than the limit without the reader being slow.
+            backlog = conn.bytes_to_write
+            if backlog > limit + session.replay_allowance:
+                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+                continue
+            if backlog <= limit:
+                session.replay_allowance = 0
             if session in specials:
                 parts = []
                 for entry in entries:
@@ -594,15 +605,28 @@ class ChatServer(QObject):
                 data = b"".join(parts)
             else:
                 data = common
-            if not data:
-                continue
-            conn = session.conn
-            conn.send_frames(data)
-            queued = conn.bytes_to_write
-            if queued > limit + session.replay_allowance:
-                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
-            elif queued <= limit:
-                session.replay_allowance = 0
+            if data:
+                conn.send_frames(data)
+
+    def _unaccept(self, batch: list[StoredMessage], entries: list[_Entry], reason: str) -> list[_Entry]:
+        """The history cannot be written: nothing of the batch may be shown to anyone.
+
+        Broadcasting unstored messages would break §6 (stored before broadcast) and,
+        after a restart, hand their ids out again. Senders are told, per ``cid``.
+        """
+        self.store_failed.emit(reason)
+        failed = {m.id for m in batch}
+        by_key = {s.key: s for s in self._users.values()}
+        for record in batch:
+            self.messages_total -= 1
+            if record.cid is not None:
+                self._cids.pop((record.sender_key, record.cid), None)
+            sender = by_key.get(record.sender_key)
+            if sender is not None:
+                self._reject(
+                    sender, ErrorCode.SERVER_ERROR, "the server could not store the message", cid=record.cid
+                )
+        return [e for e in entries if e.message_id not in failed]
 
     # --- deadlines -----------------------------------------------------------
 

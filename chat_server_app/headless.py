@@ -61,14 +61,6 @@ def run_headless(settings: Settings, engine: ChatServer) -> int:
     app = QCoreApplication.instance()
     assert app is not None
     log = HeadlessLog(engine, settings.log_messages)
-    try:
-        engine.start()
-    except ListenError as exc:
-        print(f"chat-server: error: {exc}", file=sys.stderr)
-        return 1
-    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
-    print(f"listening on {host}:{engine.port}", flush=True)
-    _log(f"server {settings.display_name!r} listening on {host}:{engine.port}")
 
     def stop(signum: int) -> None:
         _log(f"signal {signum}: shutting down")
@@ -83,7 +75,18 @@ def run_headless(settings: Settings, engine: ChatServer) -> int:
 
         wait_for_clients()
 
+    # Watch for signals before announcing readiness: a supervisor may signal
+    # as soon as it reads the line below.
     watcher = StopSignalWatcher(stop)
+    try:
+        engine.start()
+    except ListenError as exc:
+        print(f"chat-server: error: {exc}", file=sys.stderr)
+        watcher.close()
+        return 1
+    host = settings.host if ":" not in settings.host else f"[{settings.host}]"
+    print(f"listening on {host}:{engine.port}", flush=True)
+    _log(f"server {settings.display_name!r} listening on {host}:{engine.port}")
     status = app.exec()
     watcher.close()
     del log

@@ -42,7 +42,9 @@ class Connection(QObject):
 
     connected = Signal()
     message_received = Signal(object)
-    messages_received = Signal(list)
+    # ``object``, not ``list``: a list signal converts its items through Qt's
+    # types, which mangles a leading U+FEFF and fails on integers past 64 bits.
+    messages_received = Signal(object)
     protocol_error = Signal(object)
     error_occurred = Signal(str)
     disconnected = Signal()

@@ -22,6 +22,8 @@ class ErrorCode(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     NO_SUCH_USER = "no_such_user"
     READ_ONLY = "read_only"
+    SERVER_ERROR = "server_error"
+    """Extension: the server could not store a ``say`` (its disk failed); not fatal."""
 
 
 FATAL_CODES = frozenset(

@@ -233,6 +233,9 @@ SPEC_FATAL = {
     ErrorCode.NO_SUCH_USER: False,
     ErrorCode.READ_ONLY: False,
 }
+# Parla's documented extension (docs/PROTOCOL.md appendix): not fatal.
+EXTENSION_FATAL = {ErrorCode.SERVER_ERROR: False}
+ALL_FATAL = {**SPEC_FATAL, **EXTENSION_FATAL}
 
 
 @pytest.mark.parametrize(("obj", "code"), list(CLIENT_VIOLATIONS.values()), ids=list(CLIENT_VIOLATIONS))
@@ -275,19 +278,20 @@ def test_negative_since_is_kept() -> None:
 
 @pytest.mark.parametrize("code", list(ErrorCode))
 def test_fatal_matches_the_spec(code: ErrorCode) -> None:
-    assert ProtocolError(code, "x").fatal is SPEC_FATAL[code]
-    assert (code in FATAL_CODES) is SPEC_FATAL[code]
+    assert ProtocolError(code, "x").fatal is ALL_FATAL[code]
+    assert (code in FATAL_CODES) is ALL_FATAL[code]
     error = Error.of(ProtocolError(code, "why"), cid="c")
-    assert error == Error(code.value, "why", SPEC_FATAL[code], "c")
+    assert error == Error(code.value, "why", ALL_FATAL[code], "c")
     assert error.error_code is code
 
 
 def test_error_codes_are_the_spec_wire_strings() -> None:
-    assert set(SPEC_FATAL) == set(ErrorCode)
-    assert {c.value for c in ErrorCode} == {
+    assert set(ALL_FATAL) == set(ErrorCode)
+    assert {c.value for c in SPEC_FATAL} == {
         "protocol_error", "frame_too_large", "unknown_type", "name_invalid", "name_taken", "auth_failed",
         "version_unsupported", "text_invalid", "rate_limited", "no_such_user", "read_only",
     }
+    assert {c.value for c in EXTENSION_FATAL} == {"server_error"}
 
 
 def test_protocol_error_carries_code_message_and_messages() -> None:
