@@ -1,0 +1,18 @@
+"""Parla's desktop chat client: a controller with no widgets, models, and the windows over them.
+
+Layers, top to bottom (arrows are imports)::
+
+    app ──> chat_window ──> connect_dialog, message_delegate, models, find_bar, input_line
+                 └────────> controller ──> shared (codec, messages, connection)
+
+The controller speaks the protocol and knows nothing of widgets; the window wires
+its signals to the models and holds no protocol logic.
+"""
+
+ORGANIZATION = "Parla"
+"""QSettings organisation, shared with the server's dashboard."""
+
+APPLICATION = "Parla Client"
+"""QSettings application name, also the window's application name."""
+
+__all__ = ["ORGANIZATION", "APPLICATION"]

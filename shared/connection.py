@@ -16,7 +16,12 @@ from shared.codec import FrameDecoder, encode
 from shared.errors import ProtocolError
 from shared.limits import DEFAULT_MAX_FRAME
 
-__all__ = ["Connection", "CLOSE_GRACE_MS"]
+__all__ = ["Connection", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
+
+MAX_READ_PER_PASS = 256 * 1024
+"""Bytes taken from one socket per readyRead. On loopback ``readAll`` would drain
+everything a peer queued (a 1.5 MB replay) in one slot and stall the loop; the
+socket notifier fires again on the next pass for the rest."""
 
 CLOSE_GRACE_MS = 5000
 """How long a graceful close waits for queued bytes to drain before aborting: a
@@ -151,7 +156,7 @@ class Connection(QObject):
         self.connected.emit()
 
     def _on_socket_ready_read(self) -> None:
-        data = bytes(self._socket.readAll().data())
+        data = bytes(self._socket.read(MAX_READ_PER_PASS).data())
         if data and not self._closed and not self._decoder.failed:
             self._receive(data)
         # An unbuffered socket learns of the peer's close only while reading: it

@@ -1,0 +1,128 @@
+"""``chat-client``: parse the command line, then the connect dialog (or straight in), then the window.
+
+Exit status: 0 after leaving the chat (window closed, ``{quit}``, SIGINT or SIGTERM),
+2 for a bad command line (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from chat_client_app import APPLICATION, ORGANIZATION
+from chat_client_app.translations import LANGUAGES
+from shared.validation import name_problem, normalize_name
+
+__all__ = ["main", "build_parser", "UsageError", "CLOSE_WAIT_MS"]
+
+CLOSE_WAIT_MS = 2000
+"""After the window closes, how long the bye and the socket close may take before exit."""
+
+
+class UsageError(Exception):
+    """A bad command line, in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="chat-client",
+        description="Parla chat client. Without --connect it opens the connect dialog, filled in "
+        "with the options given.",
+    )
+    parser.add_argument("--name", help="your name in the chat")
+    parser.add_argument("--host", help="the server's address")
+    parser.add_argument("--port", type=int, help="the server's TCP port (default 5001)")
+    parser.add_argument("--password", help="the server's password, if it has one")
+    parser.add_argument(
+        "--connect", action="store_true", help="connect at once with --name, --host and --port (no dialog)"
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default: the system's)")
+    return parser
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise UsageError(f"--port must be 1-65535, not {args.port}")
+    if args.name is not None:
+        problem = name_problem(args.name)
+        if problem is not None:
+            raise UsageError(f"--name: {problem}")
+    if args.host is not None and not args.host.strip():
+        raise UsageError("--host must not be empty")
+    if args.connect and (args.name is None or args.host is None):
+        raise UsageError("--connect needs --name and --host")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        _check(args)
+    except UsageError as exc:
+        print(f"chat-client: error: {exc}", file=sys.stderr)
+        return 2
+
+    # Qt is imported only now: --help and a bad command line answer at once.
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from chat_client_app.chat_window import ChatWindow
+    from chat_client_app.connect_dialog import ConnectDialog
+    from chat_client_app.controller import ClientController, ClientState, ConnectRequest
+    from chat_client_app.icons import app_icon
+    from chat_client_app.recent_servers import scrollback_setting
+    from chat_client_app.stop_signals import StopSignalWatcher
+    from chat_client_app.translations import install_translators
+    from shared.limits import DEFAULT_PORT
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Parla")
+    app.setWindowIcon(app_icon())
+    translators = install_translators(app, args.lang)
+
+    controller = ClientController()
+    # The window exists (hidden) before the dialog connects, so it hears the welcome
+    # and the history that come with it.
+    window = ChatWindow(controller, max_rows=scrollback_setting())
+
+    def stop(signum: int) -> None:
+        # SIGINT/SIGTERM: the same as closing every window (the chat window says bye).
+        visible = [w for w in app.topLevelWidgets() if w.isVisible()]
+        for widget in visible:
+            widget.close()
+        if not visible:
+            app.quit()
+
+    watcher = StopSignalWatcher(stop)
+    try:
+        if args.connect:
+            port = args.port or DEFAULT_PORT
+            window.start(ConnectRequest(normalize_name(args.name), args.host.strip(), port, args.password))
+        else:
+            given = {"name": args.name, "host": args.host, "port": args.port, "password": args.password}
+            prefill = {key: value for key, value in given.items() if value is not None}
+            if ConnectDialog.ask(None, controller=controller, **prefill) is None:
+                return 0
+            window.show()
+        app.exec()
+    finally:
+        watcher.close()
+        controller.quit()
+        if controller.state is not ClientState.DISCONNECTED:
+            # Let the bye and the FIN leave before the process does.
+            loop = QEventLoop()
+            controller.state_changed.connect(lambda state: loop.quit() if state == "disconnected" else None)
+            QTimer.singleShot(CLOSE_WAIT_MS, loop.quit)
+            loop.exec()
+        window.deleteLater()
+        del translators
+    return 0

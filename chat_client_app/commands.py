@@ -1,0 +1,133 @@
+"""What a line typed into the input means: a message, a private message or a command.
+
+Pure Python. The seed's users leave with ``{quit}``; ``/quit`` does the same.
+``//text`` sends ``/text`` as an ordinary message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from shared.validation import name_key
+
+__all__ = [
+    "SayCommand",
+    "PrivateCommand",
+    "QuitCommand",
+    "HelpCommand",
+    "ClearCommand",
+    "UnknownCommand",
+    "UsageProblem",
+    "Command",
+    "parse_command",
+    "msg_prefix",
+    "COMMANDS",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SayCommand:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateCommand:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuitCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class HelpCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ClearCommand:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCommand:
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsageProblem:
+    """A known command used wrongly; ``usage`` is the command's usage line."""
+
+    usage: str
+
+
+Command: TypeAlias = (
+    SayCommand | PrivateCommand | QuitCommand | HelpCommand | ClearCommand | UnknownCommand | UsageProblem
+)
+
+MSG_USAGE = '/msg NAME text   (a name with spaces in quotes: /msg "Anna Maria" ciao)'
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("/msg NAME text", "send a private message to NAME"),
+    ("/help", "list the commands"),
+    ("/clear", "clear the message view"),
+    ("/quit or {quit}", "leave the chat and close the window"),
+    ("//text", "send a message that starts with /"),
+)
+"""The commands and what they do, in the order ``/help`` lists them (English source
+strings: the window translates them)."""
+
+
+def msg_prefix(name: str) -> str:
+    """The input that starts a private message to ``name`` (quoted when it has spaces)."""
+    if any(ch.isspace() for ch in name) or name.startswith('"'):
+        return f'/msg "{name}" '
+    return f"/msg {name} "
+
+
+def _split_private(rest: str, known: Iterable[str]) -> tuple[str, str] | None:
+    rest = rest.lstrip()
+    if rest.startswith('"'):
+        close = rest.find('"', 1)
+        if close <= 1:
+            return None
+        return rest[1:close], rest[close + 1 :].strip()
+    # A name may hold spaces: prefer the longest user we know whose name starts the rest.
+    folded = name_key(rest)
+    for name in sorted(known, key=len, reverse=True):
+        key = name_key(name)
+        if folded.startswith(key) and (len(folded) == len(key) or folded[len(key)].isspace()):
+            return rest[: len(name)], rest[len(name) :].strip()
+    word, _, text = rest.partition(" ")
+    return (word, text.strip()) if word else None
+
+
+def parse_command(line: str, known_names: Iterable[str] = ()) -> Command | None:
+    """What ``line`` asks for; ``None`` for a line with nothing to send."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    if stripped == "{quit}":
+        return QuitCommand()
+    if stripped.startswith("//"):
+        return SayCommand(line.lstrip()[1:])
+    if not stripped.startswith("/") or len(stripped) == 1 or stripped[1].isspace():
+        return SayCommand(line)
+    word, _, rest = stripped[1:].partition(" ")
+    word = word.lower()
+    if word == "quit":
+        return QuitCommand()
+    if word == "help":
+        return HelpCommand()
+    if word == "clear":
+        return ClearCommand()
+    if word == "msg":
+        parts = _split_private(rest, known_names)
+        if parts is None or not parts[0] or not parts[1]:
+            return UsageProblem(MSG_USAGE)
+        return PrivateCommand(*parts)
+    return UnknownCommand("/" + word)

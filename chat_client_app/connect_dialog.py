@@ -1,0 +1,386 @@
+"""The connect dialog: who you are and where to go, with servers heard on the LAN.
+
+``ConnectDialog.ask(...)`` is the one entry point (tests replace or drive it). Given
+a controller, the dialog drives the connection attempt itself and accepts only when
+the server's welcome arrives; a refused connection, a taken name or a wrong password
+is shown inside the dialog, in words, with everything the user typed kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chat_client_app.colours import palette_is_dark
+from chat_client_app.controller import ClientController, ClientState, ConnectRequest
+from chat_client_app.discovery import LanDiscovery
+from chat_client_app.recent_servers import RecentServer, load_recent, remember
+from shared.limits import DEFAULT_ANNOUNCE_PORT, DEFAULT_PORT
+from shared.messages import Welcome
+from shared.validation import name_problem, normalize_name
+
+__all__ = ["ConnectDialog"]
+
+# Reds with a contrast of 4.5:1 or more on a light and on a dark window.
+_ERROR_STYLE_LIGHT = "color: #c62828;"
+_ERROR_STYLE_DARK = "color: #ff8a80;"
+
+_FIELD_OF_FAILURE = {
+    "name_taken": "name",
+    "name_invalid": "name",
+    "auth_failed": "password",
+    "refused": "port",
+    "not_found": "host",
+    "unreachable": "host",
+    "timeout": "host",
+}
+"""Which field gets the focus after a failure: the one the user most likely has to change."""
+
+
+class ConnectDialog(QDialog):
+    """Name, host, port and password; LAN servers; recent servers; errors in words."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        controller: ClientController | None = None,
+        announce_port: int = DEFAULT_ANNOUNCE_PORT,
+        name: str = "",
+        host: str = "",
+        port: int | None = None,
+        password: str | None = None,
+        error: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Connect to a Parla chat"))
+        self.setAccessibleName(self.tr("Connect to a chat server"))
+        self._controller = controller
+        self._request: ConnectRequest | None = None
+        self._connecting = False
+
+        self._recent_box = QComboBox(self)
+        self._recent_box.setAccessibleName(self.tr("Recent servers"))
+        self._name = QLineEdit(self)
+        self._name.setAccessibleName(self.tr("Your name"))
+        self._name.setPlaceholderText(self.tr("How the others will see you"))
+        self._name_problem = self._problem_label(self.tr("Problem with the name"))
+        self._host = QLineEdit(self)
+        self._host.setAccessibleName(self.tr("Server address"))
+        self._host.setPlaceholderText(self.tr("e.g. 192.168.1.10 or chat.school.lan"))
+        self._host_problem = self._problem_label(self.tr("Problem with the address"))
+        self._port = QSpinBox(self)
+        self._port.setRange(1, 65535)
+        self._port.setValue(DEFAULT_PORT)
+        self._port.setAccessibleName(self.tr("Server port"))
+        self._password = QLineEdit(self)
+        self._password.setEchoMode(QLineEdit.EchoMode.Password)
+        self._password.setAccessibleName(self.tr("Server password"))
+        self._password.setPlaceholderText(self.tr("Only if the server has one"))
+        self._lan = QListWidget(self)
+        self._lan.setAccessibleName(self.tr("Servers on this network"))
+        self._lan.setMaximumHeight(110)
+        self._lan_status = QLabel(self)
+        self._lan_status.setAccessibleName(self.tr("Network discovery status"))
+        self._lan_status.setWordWrap(True)
+        self._error = self._problem_label(self.tr("Connection error"))
+        self._status = QLabel(self)
+        self._status.setAccessibleName(self.tr("Connection status"))
+        self._buttons = QDialogButtonBox(self)
+        self._connect_button = QPushButton(self.tr("&Connect"), self)
+        self._connect_button.setAccessibleName(self.tr("Connect"))
+        self._connect_button.setDefault(True)
+        self._buttons.addButton(self._connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = self._buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAccessibleName(self.tr("Cancel"))
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Recent:"), self._recent_box)
+        form.addRow(self.tr("&Name:"), self._name)
+        form.addRow("", self._name_problem)
+        form.addRow(self.tr("&Server:"), self._host)
+        form.addRow("", self._host_problem)
+        form.addRow(self.tr("&Port:"), self._port)
+        form.addRow(self.tr("Pass&word:"), self._password)
+        lan_label = QLabel(self.tr("Servers on this &network (click one to use it):"), self)
+        lan_label.setBuddy(self._lan)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(lan_label)
+        layout.addWidget(self._lan)
+        layout.addWidget(self._lan_status)
+        layout.addWidget(self._error)
+        layout.addWidget(self._status)
+        layout.addWidget(self._buttons)
+        self.setMinimumWidth(440)
+
+        self._recent = load_recent()
+        self._fill_recent()
+        # The last server used is preselected; explicit values (command line) win.
+        if self._recent:
+            self._apply_recent(self._recent[0])
+        if name:
+            self._name.setText(name)
+        if host:
+            self._host.setText(host)
+        if port is not None and 1 <= port <= 65535:
+            self._port.setValue(port)
+        if password:
+            self._password.setText(password)
+        self._show_error(error)
+
+        self._discovery = LanDiscovery(announce_port, parent=self)
+        self._discovery.servers_changed.connect(self._on_discovery_servers_changed)
+        if self._discovery.start():
+            self._lan_status.setText(self.tr("Listening for servers on this network…"))
+        else:
+            self._lan_status.setText(
+                self.tr("Cannot listen for servers on this network ({reason}): type the address.").format(
+                    reason=self._discovery.error
+                )
+            )
+
+        self._recent_box.activated.connect(self._on_recent_box_activated)
+        self._lan.itemClicked.connect(self._on_lan_item_clicked)
+        self._lan.itemActivated.connect(self._on_lan_item_clicked)
+        self._name.textEdited.connect(self._on_name_text_edited)
+        self._host.textEdited.connect(self._on_host_text_edited)
+        self._buttons.accepted.connect(self._on_buttons_accepted)
+        self._buttons.rejected.connect(self.reject)
+        if controller is not None:
+            controller.connected.connect(self._on_controller_connected)
+            controller.attempt_failed.connect(self._on_controller_attempt_failed)
+        self.setTabOrder(self._name, self._host)
+        self.setTabOrder(self._host, self._port)
+        self.setTabOrder(self._port, self._password)
+        self.setTabOrder(self._password, self._connect_button)
+        (self._host if self._name.text() and not self._host.text() else self._name).setFocus()
+
+    def _problem_label(self, accessible_name: str) -> QLabel:
+        label = QLabel(self)
+        label.setStyleSheet(_ERROR_STYLE_DARK if palette_is_dark(self.palette()) else _ERROR_STYLE_LIGHT)
+        label.setWordWrap(True)
+        label.setAccessibleName(accessible_name)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # server messages are not markup
+        label.hide()
+        return label
+
+    # --- the one entry point ----------------------------------------------------------
+
+    @classmethod
+    def ask(cls, parent: QWidget | None = None, **options: Any) -> ConnectRequest | None:
+        """Show the dialog; the request once connected (or accepted), ``None`` if cancelled.
+
+        ``options``: ``controller``, ``announce_port``, ``error`` and the prefill
+        values ``name``, ``host``, ``port``, ``password``.
+        """
+        dialog = cls(parent, **options)
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                return dialog.request
+            return None
+        finally:
+            dialog.close_discovery()
+            dialog.deleteLater()
+
+    @property
+    def request(self) -> ConnectRequest | None:
+        return self._request
+
+    @property
+    def discovery(self) -> LanDiscovery:
+        return self._discovery
+
+    def close_discovery(self) -> None:
+        self._discovery.stop()
+        if self._controller is not None:
+            self._controller.connected.disconnect(self._on_controller_connected)
+            self._controller.attempt_failed.disconnect(self._on_controller_attempt_failed)
+            self._controller = None
+
+    @property
+    def error_text(self) -> str:
+        """The error shown, "" if none (for tests and screen readers)."""
+        return self._error.text() if not self._error.isHidden() else ""
+
+    # --- filling in ---------------------------------------------------------------------
+
+    def _fill_recent(self) -> None:
+        self._recent_box.clear()
+        if not self._recent:
+            self._recent_box.addItem(self.tr("(none yet)"))
+            self._recent_box.setEnabled(False)
+            return
+        self._recent_box.setEnabled(True)
+        for entry in self._recent:
+            label = f"{entry.host}:{entry.port}" + (f" — {entry.name}" if entry.name else "")
+            self._recent_box.addItem(label)
+
+    def _apply_recent(self, entry: RecentServer) -> None:
+        self._host.setText(entry.host)
+        self._port.setValue(entry.port)
+        if entry.name:
+            self._name.setText(entry.name)
+
+    def _on_recent_box_activated(self, row: int) -> None:
+        if 0 <= row < len(self._recent):
+            self._apply_recent(self._recent[row])
+            self._password.setFocus()
+
+    def _on_discovery_servers_changed(self) -> None:
+        current = self._lan.currentItem()
+        chosen = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self._lan.clear()
+        for server in self._discovery.servers:
+            users = self.tr("%n user(s)", "", server.users)
+            secure = self.tr(", TLS") if server.tls else ""
+            item = QListWidgetItem(f"{server.name} — {server.host}:{server.port} ({users}{secure})")
+            item.setData(Qt.ItemDataRole.UserRole, (server.host, server.port))
+            self._lan.addItem(item)
+            if chosen == (server.host, server.port):
+                self._lan.setCurrentItem(item)
+        count = self._lan.count()
+        self._lan_status.setText(
+            self.tr("%n server(s) found on this network.", "", count)
+            if count
+            else self.tr("Listening for servers on this network…")
+        )
+
+    def _on_lan_item_clicked(self, item: QListWidgetItem) -> None:
+        host, port = item.data(Qt.ItemDataRole.UserRole)
+        self._host.setText(host)
+        self._port.setValue(int(port))
+        self._host_problem.hide()
+        (self._name if not self._name.text().strip() else self._password).setFocus()
+
+    # --- validation -------------------------------------------------------------------
+
+    def _on_name_text_edited(self, text: str) -> None:
+        if not self._name_problem.isHidden():
+            self._validate_name()
+
+    def _on_host_text_edited(self, text: str) -> None:
+        if not self._host_problem.isHidden():
+            self._validate_host()
+
+    def _validate_name(self) -> bool:
+        problem = name_problem(self._name.text())
+        if problem is None:
+            self._name_problem.hide()
+            return True
+        self._name_problem.setText(self._name_sentence(problem))
+        self._name_problem.show()
+        return False
+
+    def _name_sentence(self, problem: str) -> str:
+        if not self._name.text().strip():
+            return self.tr("Type the name the others will see.")
+        return self.tr("This name cannot be used: {problem}.").format(problem=problem)
+
+    def _validate_host(self) -> bool:
+        host = self._host.text().strip()
+        if host and not any(ch.isspace() for ch in host):
+            self._host_problem.hide()
+            return True
+        self._host_problem.setText(
+            self.tr("Type the server's address (ask the person who runs it, or pick one below).")
+            if not host
+            else self.tr("An address has no spaces.")
+        )
+        self._host_problem.show()
+        return False
+
+    def _show_error(self, text: str) -> None:
+        self._error.setText(text)
+        self._error.setVisible(bool(text))
+
+    # --- connecting -------------------------------------------------------------------
+
+    def _on_buttons_accepted(self) -> None:
+        if self._connecting:
+            return
+        name_ok = self._validate_name()
+        host_ok = self._validate_host()
+        if not name_ok:
+            self._name.setFocus()
+            return
+        if not host_ok:
+            self._host.setFocus()
+            return
+        host = self._host.text().strip().removeprefix("[").removesuffix("]")
+        request = ConnectRequest(
+            name=normalize_name(self._name.text()),
+            host=host,
+            port=self._port.value(),
+            password=self._password.text() or None,
+        )
+        self._request = request
+        self._show_error("")
+        if self._controller is None:
+            self._remember(request)
+            self.accept()
+            return
+        self._set_busy(True)
+        self._status.setText(self.tr("Connecting to {address}…").format(address=request.address))
+        self._controller.connect_to(request)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._connecting = busy
+        for widget in (self._name, self._host, self._port, self._password, self._lan, self._recent_box):
+            widget.setEnabled(not busy and (widget is not self._recent_box or bool(self._recent)))
+        self._connect_button.setEnabled(not busy)
+        if not busy:
+            self._status.clear()
+
+    def _on_controller_connected(self, welcome: Welcome) -> None:
+        if not self._connecting or self._request is None:
+            return
+        self._set_busy(False)
+        self._remember(self._request)
+        self.accept()
+
+    def _on_controller_attempt_failed(self, kind: str, message: str) -> None:
+        if not self._connecting:
+            return
+        self._set_busy(False)
+        self._show_error(message)
+        field = {
+            "name": self._name,
+            "password": self._password,
+            "port": self._port,
+            "host": self._host,
+        }.get(_FIELD_OF_FAILURE.get(kind, "host"), self._host)
+        field.setFocus()
+        if isinstance(field, QLineEdit):
+            field.selectAll()
+
+    def _remember(self, request: ConnectRequest) -> None:
+        remember(RecentServer(request.host, request.port, request.name))
+
+    def reject(self) -> None:
+        # Cancelling while connecting abandons that attempt.
+        if self._connecting and self._controller is not None:
+            if self._controller.state is not ClientState.CONNECTED:
+                self._controller.quit()
+            self._set_busy(False)
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._discovery.stop()
+        super().closeEvent(event)

@@ -1,0 +1,432 @@
+"""Paints one row of the chat view.
+
+Message text is untrusted and always *plain*: it goes into a :class:`QTextLayout`,
+which takes characters, never markup, so ``<b>`` or ``<img src=...>`` in a message is
+shown as typed. Web links are found by :mod:`chat_client_app.links` and shown as
+underlined ranges of that plain text; the view opens them on click.
+
+Each row's height is computed once per view width and cached on the row's
+:class:`~chat_client_app.message_model.Entry`, so that laying out 10 000 rows does
+not lay out their text again on every pass.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QPen,
+    QTextCharFormat,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
+)
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from chat_client_app.controller import SendState
+from chat_client_app.links import find_links
+from chat_client_app.message_model import Entry, EntryKind, MessageModel, Role
+
+__all__ = ["MessageDelegate", "MARKS"]
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+PAD_X = 8
+PAD_Y = 3
+GAP = 8
+
+MARKS = {SendState.PENDING: "…", SendState.SENT: "✓", SendState.FAILED: "✗"}
+"""The send-state marks of the user's own messages (all in DejaVu Sans, the fallback font)."""
+
+_FAILED_COLOUR = QColor(200, 40, 40)
+_FAILED_COLOUR_DARK = QColor(255, 120, 110)
+_MATCH_BACKGROUND = QColor(255, 214, 0)
+_PRIVATE_COLOUR = QColor(150, 80, 220)
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def _display_text(text: str) -> str:
+    # QTextLayout breaks lines only at U+2028; a newline would show as a box.
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
+
+
+class _Composed:
+    """The plain string a row shows and where its parts are."""
+
+    __slots__ = ("text", "header_len", "body_start")
+
+    def __init__(self, text: str, header_len: int, body_start: int) -> None:
+        self.text = text
+        self.header_len = header_len
+        self.body_start = body_start
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """Draws messages, events, the divider and the unread marker of a chat view."""
+
+    def __init__(self, view: QAbstractItemView, parent: QObject | None = None) -> None:
+        super().__init__(parent if parent is not None else view)
+        self._view = view
+        self._viewport = view.viewport()
+        self._highlight = ""
+        self._metrics: dict[str, tuple[QFontMetrics, int, int]] = {}
+        self._line_heights: dict[str, tuple[QFontMetrics, float]] = {}
+        self._option = QTextOption()
+        self._option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._bold = QTextCharFormat()
+        self._bold.setFontWeight(QFont.Weight.Bold)
+        self._italic = QTextCharFormat()
+        self._italic.setFontItalic(True)
+        self._demibold = QTextCharFormat()
+        self._demibold.setFontWeight(QFont.Weight.DemiBold)
+        self._you = self.tr("you")
+        self._private_label = self.tr("private")
+        self._failed_text = self.tr("Not sent: {reason}. Right-click the message to send it again.")
+
+    # --- settings --------------------------------------------------------------------
+
+    def set_highlight(self, text: str) -> None:
+        """Mark every occurrence of ``text`` (the find bar's search), case-insensitively."""
+        self._highlight = text.casefold()
+
+    @property
+    def highlight(self) -> str:
+        return self._highlight
+
+    # --- geometry --------------------------------------------------------------------
+
+    def _font_info(self, font: QFont) -> tuple[QFontMetrics, int, int]:
+        """Metrics, time column width and send-state mark width for ``font`` (cached)."""
+        key = font.key()
+        info = self._metrics.get(key)
+        if info is None:
+            metrics = QFontMetrics(font)
+            info = (metrics, metrics.horizontalAdvance("00:00") + GAP, metrics.horizontalAdvance("✓✓") + GAP)
+            self._metrics[key] = info
+        return info
+
+    def _text_width(self, total: int, font: QFont) -> int:
+        _, time_width, mark_width = self._font_info(font)
+        return max(40, total - 2 * PAD_X - time_width - mark_width)
+
+    def _row_width(self) -> int:
+        return max(100, self._viewport.width())
+
+    @staticmethod
+    def _entry(index: AnyIndex) -> Entry | None:
+        model = index.model()
+        # Straight to the row for the main view (this runs for every row at every
+        # layout pass); through the data role for a proxy such as the mentions view.
+        entry = model.entry(index.row()) if isinstance(model, MessageModel) else index.data(Role.ENTRY)
+        return entry if isinstance(entry, Entry) else None
+
+    def _compose(self, entry: Entry) -> _Composed:
+        if entry.kind is not EntryKind.MESSAGE:
+            return _Composed(_display_text(entry.text), 0, 0)
+        header = entry.sender
+        if entry.peer is not None:
+            target = entry.peer if entry.own else self._you
+            header = f"{entry.sender} → {target} ({self._private_label})"
+        text = f"{header}: {_display_text(entry.text)}"
+        return _Composed(text, len(header), len(header) + 2)
+
+    def _layout(
+        self, entry: Entry, font: QFont, width: int, formats: list[QTextLayout.FormatRange] | None = None
+    ) -> tuple[QTextLayout, float]:
+        composed = self._compose(entry)
+        layout = QTextLayout(composed.text, font)
+        layout.setTextOption(self._option)
+        ranges = formats if formats is not None else self._metric_formats(entry, composed)
+        if ranges:
+            layout.setFormats(ranges)
+        layout.beginLayout()
+        y = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        return layout, y
+
+    @staticmethod
+    def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
+        out = QTextLayout.FormatRange()
+        out.start = start
+        out.length = length
+        out.format = fmt
+        return out
+
+    def _metric_formats(self, entry: Entry, composed: _Composed) -> list[QTextLayout.FormatRange]:
+        """Only the formats that change text metrics (bold name, italic events)."""
+        if entry.kind is EntryKind.MESSAGE:
+            return [self._range(0, composed.header_len, self._bold)]
+        if entry.kind in (EntryKind.JOINED, EntryKind.LEFT, EntryKind.INFO):
+            return [self._range(0, len(composed.text), self._italic)]
+        if entry.kind is EntryKind.NOTICE:
+            return [self._range(0, len(composed.text), QTextCharFormat(self._demibold))]
+        return []
+
+    def _height(self, entry: Entry, font: QFont, total_width: int) -> int:
+        cached_width, cached_height = entry.size_cache
+        if cached_width == total_width:
+            return cached_height
+        metrics, _, _ = self._font_info(font)
+        if entry.kind in (EntryKind.DIVIDER, EntryKind.UNREAD):
+            height = metrics.height() + 2 * PAD_Y + 6
+        else:
+            width = self._text_width(total_width, font)
+            text_height = self._single_line_height(entry, font, width)
+            if text_height is None:
+                _, text_height = self._layout(entry, font, width)
+            height = int(text_height + 0.999) + 2 * PAD_Y
+            if entry.state is SendState.FAILED:
+                height += metrics.height()
+        entry.size_cache = (total_width, height)
+        return height
+
+    def _single_line_height(self, entry: Entry, font: QFont, width: int) -> float | None:
+        """The height of a row that surely fits on one line, without a full text layout.
+
+        Most chat lines are short: measuring them is a third of the cost of laying
+        them out, which counts when a burst brings 10 000 rows at once.
+        """
+        if entry.kind is not EntryKind.MESSAGE or entry.peer is not None or len(entry.text) > 200:
+            return None
+        if "\n" in entry.text or "\r" in entry.text:
+            return None
+        key = font.key()
+        line = self._line_heights.get(key)
+        if line is None:
+            bold = QFont(font)
+            bold.setWeight(QFont.Weight.Bold)
+            _, one_line = self._layout(Entry(kind=EntryKind.MESSAGE, text="Xy", sender="Xy"), font, 1000)
+            line = (QFontMetrics(bold), one_line)
+            self._line_heights[key] = line
+        bold_metrics, one_line = line
+        metrics, _, _ = self._font_info(font)
+        needed = bold_metrics.horizontalAdvance(entry.sender) + metrics.horizontalAdvance(": " + entry.text)
+        # A margin for kerning across the two measurements: when in doubt, lay it out.
+        return one_line if needed <= width - 8 else None
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        entry = self._entry(index)
+        width = self._row_width()
+        if entry is None:
+            return QSize(width, 0)
+        cached_width, cached_height = entry.size_cache
+        if cached_width == width:
+            return QSize(width, cached_height)  # the common case: no font, no layout
+        return QSize(width, self._height(entry, option.font, width))
+
+    # --- painting --------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        entry = self._entry(index)
+        if entry is None:
+            return
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        font: QFont = option.font
+        state = option.state
+        widget = self._view
+        painter.save()
+        try:
+            selected = bool(state & QStyle.StateFlag.State_Selected)
+            if entry.kind is EntryKind.DIVIDER:
+                link = palette.color(QPalette.ColorRole.Link)
+                self._paint_rule(painter, rect, font, entry.text, link, True)
+                return
+            if entry.kind is EntryKind.UNREAD:
+                dark = palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+                red = _FAILED_COLOUR_DARK if dark else _FAILED_COLOUR
+                self._paint_rule(painter, rect, font, entry.text, red, False)
+                return
+            self._paint_background(painter, rect, entry, palette)
+            panel = QStyle.PrimitiveElement.PE_PanelItemViewItem
+            widget.style().drawPrimitive(panel, option, painter, widget)
+            self._paint_entry(painter, rect, font, palette, entry, index, selected)
+        finally:
+            painter.restore()
+
+    def _paint_background(self, painter: QPainter, rect: QRect, entry: Entry, palette: QPalette) -> None:
+        tint: QColor | None = None
+        if entry.kind is EntryKind.MESSAGE and entry.private:
+            tint = QColor(_PRIVATE_COLOUR)
+            tint.setAlpha(38)
+        elif entry.kind is EntryKind.MESSAGE and entry.own:
+            tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+            tint.setAlpha(28)
+        elif entry.kind is EntryKind.NOTICE:
+            tint = QColor(palette.color(QPalette.ColorRole.Link))
+            tint.setAlpha(30)
+        elif entry.kind is EntryKind.ERROR:
+            tint = QColor(_FAILED_COLOUR)
+            tint.setAlpha(30)
+        if tint is not None:
+            painter.fillRect(rect, tint)
+        stripe = QRect(rect.left(), rect.top(), 3, rect.height())
+        if entry.kind is EntryKind.MESSAGE and entry.private:
+            painter.fillRect(stripe, _PRIVATE_COLOUR)
+        elif entry.mention:
+            painter.fillRect(stripe, palette.color(QPalette.ColorRole.Link))
+
+    def _paint_entry(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        font: QFont,
+        palette: QPalette,
+        entry: Entry,
+        index: AnyIndex,
+        selected: bool,
+    ) -> None:
+        metrics, time_width, mark_width = self._font_info(font)
+        dark = palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        text_colour = palette.color(role)
+        dim = QColor(text_colour)
+        dim.setAlphaF(0.6)
+
+        # Time column.
+        painter.setFont(font)
+        painter.setPen(dim)
+        time_rect = QRect(rect.left() + PAD_X, rect.top() + PAD_Y, time_width, metrics.height())
+        painter.drawText(time_rect, _LEFT, entry.local_time())
+
+        # Text.
+        composed = self._compose(entry)
+        formats = self._formats(entry, composed, palette, index, selected, dark)
+        width = self._text_width(rect.width(), font)
+        layout, text_height = self._layout(entry, font, width, formats)
+        colour = text_colour
+        if entry.kind in (EntryKind.JOINED, EntryKind.LEFT, EntryKind.INFO):
+            colour = dim
+        elif entry.kind is EntryKind.ERROR and not selected:
+            colour = _FAILED_COLOUR_DARK if dark else _FAILED_COLOUR
+        elif entry.state is SendState.PENDING:
+            colour = dim
+        painter.setPen(colour)
+        origin = QPointF(rect.left() + PAD_X + time_width, rect.top() + PAD_Y)
+        layout.draw(painter, origin)
+
+        # Send state of the user's own messages, and why one failed.
+        if entry.own and entry.state is not None:
+            failed = entry.state is SendState.FAILED
+            mark_colour = (_FAILED_COLOUR_DARK if dark else _FAILED_COLOUR) if failed else dim
+            painter.setPen(mark_colour)
+            mark_left = rect.right() - PAD_X - mark_width + GAP
+            mark_rect = QRect(mark_left, rect.top() + PAD_Y, mark_width, metrics.height())
+            painter.drawText(mark_rect, _RIGHT, MARKS[entry.state])
+            if failed:
+                reason_rect = QRectF(origin.x(), origin.y() + text_height, width, metrics.height())
+                text = metrics.elidedText(
+                    self._failed_text.format(reason=entry.reason), Qt.TextElideMode.ElideRight, width
+                )
+                painter.drawText(reason_rect, _LEFT, text)
+
+    def _formats(
+        self,
+        entry: Entry,
+        composed: _Composed,
+        palette: QPalette,
+        index: AnyIndex,
+        selected: bool,
+        dark: bool,
+    ) -> list[QTextLayout.FormatRange]:
+        ranges = self._metric_formats(entry, composed)
+        if entry.kind is EntryKind.MESSAGE and not selected:
+            colour = index.data(Role.COLOUR)
+            if isinstance(colour, QColor):
+                header = QTextCharFormat()
+                header.setFontWeight(QFont.Weight.Bold)
+                header.setForeground(colour)
+                ranges = [self._range(0, composed.header_len, header)]
+        if entry.kind is EntryKind.NOTICE and not selected:
+            notice = QTextCharFormat(self._demibold)
+            notice.setForeground(palette.color(QPalette.ColorRole.Link))
+            ranges = [self._range(0, len(composed.text), notice)]
+        body = composed.text[composed.body_start :]
+        link_format = QTextCharFormat()
+        link_format.setFontUnderline(True)
+        if not selected:
+            link_format.setForeground(palette.color(QPalette.ColorRole.Link))
+        for start, end, _ in find_links(body):
+            ranges.append(self._range(composed.body_start + start, end - start, link_format))
+        if self._highlight:
+            match = QTextCharFormat()
+            match.setBackground(_MATCH_BACKGROUND)
+            match.setForeground(QColor(Qt.GlobalColor.black))
+            folded = body.casefold()
+            # casefold can change lengths (ß -> ss): highlight only where it does not.
+            if len(folded) == len(body):
+                start = folded.find(self._highlight)
+                while start >= 0:
+                    ranges.append(self._range(composed.body_start + start, len(self._highlight), match))
+                    start = folded.find(self._highlight, start + len(self._highlight))
+        return ranges
+
+    def _paint_rule(
+        self, painter: QPainter, rect: QRect, font: QFont, text: str, colour: QColor, centred: bool
+    ) -> None:
+        bold = QFont(font)
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        label_width = bold_metrics.horizontalAdvance(text) + 2 * GAP
+        mid_y = rect.center().y()
+        left, right = rect.left() + PAD_X, rect.right() - PAD_X
+        if centred:
+            label_left = rect.center().x() - label_width // 2
+        else:
+            label_left = right - label_width
+        painter.setPen(QPen(colour, 1))
+        painter.drawLine(left, mid_y, max(left, label_left), mid_y)
+        if centred:
+            painter.drawLine(min(right, label_left + label_width), mid_y, right, mid_y)
+        painter.setFont(bold)
+        label = QRect(label_left, rect.top(), label_width, rect.height())
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, text)
+
+    # --- links -----------------------------------------------------------------------
+
+    def link_at(self, index: AnyIndex, rect: QRect, pos: QPoint, font: QFont) -> str | None:
+        """The URL under ``pos`` (view coordinates) in the row drawn in ``rect``, if any."""
+        entry = self._entry(index)
+        if entry is None or entry.kind not in (EntryKind.MESSAGE, EntryKind.NOTICE):
+            return None
+        composed = self._compose(entry)
+        links = find_links(composed.text[composed.body_start :])
+        if not links:
+            return None
+        _, time_width, _ = self._font_info(font)
+        layout, _ = self._layout(entry, font, self._text_width(rect.width(), font))
+        x = pos.x() - (rect.left() + PAD_X + time_width)
+        y = pos.y() - (rect.top() + PAD_Y)
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.y() <= y < line.y() + line.height():
+                if not 0 <= x <= line.naturalTextWidth():
+                    return None
+                cursor = line.xToCursor(x, QTextLine.CursorPosition.CursorOnCharacter) - composed.body_start
+                for start, end, url in links:
+                    if start <= cursor < end:
+                        return url
+                return None
+        return None

@@ -1,0 +1,484 @@
+"""The message list: every row the chat view shows, with bounded scrollback.
+
+Rows are chat messages, presence events, notices, errors, local hints, the "missed
+while you were away" divider and the unread marker. The user's own messages that
+the server has not acknowledged yet (*pending*) are kept together at the bottom (the
+*tail*); everything above it is in the server's order. When a pending message's echo
+arrives, its row moves up to the end of the ordered part and becomes *sent*: every
+client then shows the same order, the server's.
+
+Bursts (a history replay) are inserted with one ``beginInsertRows`` per burst, and
+the oldest rows are dropped with one ``beginRemoveRows`` once the scrollback is full.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QByteArray,
+    QDateTime,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from chat_client_app.colours import name_colour
+from chat_client_app.controller import Outgoing, SendState
+from shared.messages import ChatMessage, parse_ts
+from shared.validation import name_key
+
+__all__ = ["EntryKind", "Entry", "Role", "MessageModel", "MentionsFilter", "DEFAULT_MAX_ROWS"]
+
+DEFAULT_MAX_ROWS = 10_000
+"""Rows kept by default (a setting): hours of a busy class chat in a few MB."""
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class EntryKind(enum.StrEnum):
+    MESSAGE = "message"
+    JOINED = "joined"
+    LEFT = "left"
+    NOTICE = "notice"
+    ERROR = "error"
+    INFO = "info"  # local: help, hints, connection news
+    DIVIDER = "divider"  # "N missed while you were away"
+    UNREAD = "unread"  # where the user left off
+
+
+class Role(enum.IntEnum):
+    KIND = Qt.ItemDataRole.UserRole + 1
+    SENDER = enum.auto()
+    TEXT = enum.auto()
+    TIMESTAMP = enum.auto()  # QDateTime, local time
+    OWN = enum.auto()
+    STATE = enum.auto()  # "pending", "sent", "failed" or "" for other people's rows
+    REASON = enum.auto()  # why a failed message failed
+    PEER = enum.auto()  # the other party of a private message, "" if public
+    PRIVATE = enum.auto()
+    COLOUR = enum.auto()  # QColor of the sender's name in the current palette
+    MENTION = enum.auto()  # mentions the user's name, or private to them
+    MESSAGE_ID = enum.auto()  # the server's id, 0 if none (yet)
+    CID = enum.auto()
+    ENTRY = enum.auto()  # the Entry itself, for the delegate
+
+
+_ROLE_NAMES: dict[int, QByteArray] = {int(role): QByteArray(role.name.lower().encode()) for role in Role}
+
+
+@dataclass(slots=True, eq=False)
+class Entry:
+    """One row. ``epoch`` is seconds since 1970 (UTC); shown in local time."""
+
+    kind: EntryKind
+    text: str
+    sender: str = ""
+    epoch: float = 0.0
+    msg_id: int = 0
+    cid: str | None = None
+    own: bool = False
+    state: SendState | None = None
+    reason: str = ""
+    peer: str | None = None
+    mention: bool = False
+    history: bool = False  # replayed by the server, not live
+    count: int = 0
+    # The delegate's cache: (width, height) of the last layout, so that a view laying
+    # out 10 000 rows lays out each text once per width, not once per pass.
+    size_cache: tuple[int, int] = (-1, 0)
+    time_text: str = ""
+
+    @property
+    def private(self) -> bool:
+        return self.peer is not None
+
+    def local_time(self) -> str:
+        """``HH:MM`` in local time (computed once)."""
+        if not self.time_text and self.epoch:
+            self.time_text = time.strftime("%H:%M", time.localtime(self.epoch))
+        return self.time_text
+
+
+def _epoch_of(ts: str) -> float:
+    try:
+        return parse_ts(ts).timestamp()
+    except ValueError:
+        return time.time()  # a server with a broken clock format: show the arrival time
+
+
+class MessageModel(QAbstractListModel):
+    """Every row of the chat view; see the module docstring for the ordering rules."""
+
+    def __init__(self, max_rows: int = DEFAULT_MAX_ROWS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if max_rows < 1:
+            raise ValueError("max_rows must be at least 1")
+        self._rows: list[Entry] = []
+        self._tail = 0  # pending rows at the end
+        self._max_rows = max_rows
+        self._by_cid: dict[str, Entry] = {}  # pending and failed own messages
+        self._own_name = ""
+        self._own_key = ""
+        self._mention_re: re.Pattern[str] | None = None
+        self._dark = False
+
+    # --- settings ---------------------------------------------------------------------
+
+    @property
+    def max_rows(self) -> int:
+        return self._max_rows
+
+    def set_max_rows(self, max_rows: int) -> None:
+        self._max_rows = max(1, max_rows)
+        self._trim()
+
+    def set_own_name(self, name: str) -> None:
+        """The user's registered name: decides ``own`` and ``mention`` of later rows."""
+        self._own_name = name
+        self._own_key = name_key(name)
+        # A mention is the name as a word of its own, in any case ("@Anna," "anna?").
+        self._mention_re = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) if name else None
+
+    def set_dark(self, dark: bool) -> None:
+        """Name colours for a dark (or light) palette."""
+        if dark == self._dark:
+            return
+        self._dark = dark
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [Role.COLOUR])
+
+    # --- Qt model API --------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names.update(_ROLE_NAMES)
+        return names
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        entry = self._rows[row]
+        if role == Role.ENTRY:
+            return entry
+        if role in (Qt.ItemDataRole.DisplayRole, Role.TEXT):
+            # Exactly the text as received: the view shows it as plain text.
+            return entry.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.accessible_text(entry)
+        if role == Role.KIND:
+            return entry.kind.value
+        if role == Role.SENDER:
+            return entry.sender
+        if role == Role.TIMESTAMP:
+            return QDateTime.fromMSecsSinceEpoch(int(entry.epoch * 1000)) if entry.epoch else None
+        if role == Role.OWN:
+            return entry.own
+        if role == Role.STATE:
+            return entry.state.value if entry.state is not None else ""
+        if role == Role.REASON:
+            return entry.reason
+        if role == Role.PEER:
+            return entry.peer or ""
+        if role == Role.PRIVATE:
+            return entry.private
+        if role == Role.COLOUR:
+            return name_colour(entry.sender, self._dark) if entry.sender else None
+        if role == Role.MENTION:
+            return entry.mention
+        if role == Role.MESSAGE_ID:
+            return entry.msg_id
+        if role == Role.CID:
+            return entry.cid or ""
+        return None
+
+    # --- reading -------------------------------------------------------------------
+
+    def entry(self, row: int) -> Entry:
+        return self._rows[row]
+
+    def entries(self) -> Sequence[Entry]:
+        """The rows, oldest first (read-only view for searching)."""
+        return self._rows
+
+    @property
+    def pending_count(self) -> int:
+        return self._tail
+
+    def row_of(self, entry: Entry) -> int:
+        """Row of ``entry`` (searching from the newest: that is where updates happen)."""
+        rows = self._rows
+        for row in range(len(rows) - 1, -1, -1):
+            if rows[row] is entry:
+                return row
+        return -1
+
+    def row_of_cid(self, cid: str) -> int:
+        entry = self._by_cid.get(cid)
+        return self.row_of(entry) if entry is not None else -1
+
+    @staticmethod
+    def accessible_text(entry: Entry) -> str:
+        """What a screen reader says for a row."""
+        if entry.kind is not EntryKind.MESSAGE:
+            return entry.text
+        who = entry.sender
+        if entry.peer is not None:
+            who = f"{entry.sender} → {entry.peer}"
+        state = f" ({entry.state.value})" if entry.own and entry.state is not None else ""
+        return f"{entry.local_time()} {who}: {entry.text}{state}"
+
+    def _tooltip(self, entry: Entry) -> str | None:
+        if not entry.epoch:
+            return None
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.epoch))
+        if entry.state is SendState.FAILED:
+            return f"{stamp}\n{entry.reason}"
+        return stamp
+
+    # --- adding rows -----------------------------------------------------------------
+
+    @property
+    def _boundary(self) -> int:
+        return len(self._rows) - self._tail
+
+    def _entry_for(self, message: ChatMessage) -> Entry:
+        own = bool(self._own_key) and name_key(message.sender) == self._own_key
+        peer = None
+        if message.to is not None:
+            peer = message.to if own else message.sender
+        pattern = self._mention_re
+        named = pattern is not None and pattern.search(message.text) is not None
+        mention = not own and (peer is not None or named)
+        return Entry(
+            kind=EntryKind.MESSAGE,
+            text=message.text,
+            sender=message.sender,
+            epoch=_epoch_of(message.ts),
+            msg_id=message.id,
+            cid=message.cid if own else None,
+            own=own,
+            state=SendState.SENT if own else None,
+            peer=peer,
+            mention=mention,
+            history=message.history,
+        )
+
+    def add_messages(self, messages: Iterable[ChatMessage]) -> list[Entry]:
+        """Messages from the server, in its order (one insert per run between echoes).
+
+        Returns the rows added (not the pending rows that an echo confirmed).
+        """
+        added: list[Entry] = []
+        batch: list[Entry] = []
+        for message in messages:
+            pending = self._by_cid.get(message.cid) if message.cid is not None else None
+            if pending is not None and pending.state is not SendState.SENT:
+                self._insert(batch)
+                batch = []
+                self._confirm(pending, message)
+            else:
+                entry = self._entry_for(message)
+                batch.append(entry)
+                added.append(entry)
+        self._insert(batch)
+        self._trim()
+        return added
+
+    def add_outgoing(self, out: Outgoing) -> None:
+        """A say the user just typed: a pending row at the very bottom."""
+        entry = Entry(
+            kind=EntryKind.MESSAGE,
+            text=out.text,
+            sender=self._own_name,
+            epoch=out.queued_at,
+            cid=out.cid,
+            own=True,
+            state=out.state,
+            peer=out.to,
+        )
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(entry)
+        if out.state is SendState.PENDING:
+            self._tail += 1
+        self.endInsertRows()
+        self._by_cid[out.cid] = entry
+        self._trim()
+
+    def add_event(self, kind: EntryKind, text: str, sender: str = "", epoch: float | None = None) -> Entry:
+        """A presence event, notice, error or local hint, above the pending messages."""
+        entry = Entry(kind=kind, text=text, sender=sender, epoch=time.time() if epoch is None else epoch)
+        self._insert([entry])
+        self._trim()
+        return entry
+
+    def add_divider(self, text: str, count: int, first_id: int) -> None:
+        """The "N missed while you were away" row, just above message ``first_id``."""
+        row = self._boundary
+        if first_id:
+            for candidate in range(self._boundary - 1, -1, -1):
+                msg_id = self._rows[candidate].msg_id
+                if msg_id == first_id:
+                    row = candidate
+                    break
+                if 0 < msg_id < first_id:
+                    break  # ids only grow: it is not here (trimmed away already)
+        entry = Entry(kind=EntryKind.DIVIDER, text=text, epoch=time.time(), count=count)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, entry)
+        self.endInsertRows()
+        self._trim()
+
+    def place_unread_marker(self, text: str) -> None:
+        """Move the unread marker to just above the next row to arrive."""
+        self.remove_kind(EntryKind.UNREAD)
+        self._insert([Entry(kind=EntryKind.UNREAD, text=text, epoch=time.time())])
+        self._trim()
+
+    def remove_kind(self, kind: EntryKind) -> None:
+        """Remove every row of ``kind`` (markers; there are few of them)."""
+        for row in range(len(self._rows) - 1, -1, -1):
+            if self._rows[row].kind is kind:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+
+    def _insert(self, entries: list[Entry]) -> None:
+        if not entries:
+            return
+        if len(entries) > self._max_rows:
+            entries = entries[-self._max_rows :]  # older than the scrollback: never shown
+        row = self._boundary
+        self.beginInsertRows(QModelIndex(), row, row + len(entries) - 1)
+        self._rows[row:row] = entries
+        self.endInsertRows()
+
+    def _trim(self) -> None:
+        # Only rows above the pending ones go: what the user is still sending stays.
+        excess = min(len(self._rows) - self._max_rows, self._boundary)
+        if excess <= 0:
+            return
+        self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+        dropped = self._rows[:excess]
+        del self._rows[:excess]
+        self.endRemoveRows()
+        for entry in dropped:
+            if entry.cid is not None:
+                self._by_cid.pop(entry.cid, None)
+
+    # --- send states -----------------------------------------------------------------
+
+    def _leave_tail(self, entry: Entry) -> int:
+        """Move a pending row up to the end of the ordered part; returns its new row."""
+        row = self.row_of(entry)
+        boundary = self._boundary
+        if row < boundary:
+            return row  # not in the tail
+        if row != boundary:
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), boundary)
+            self._rows.insert(boundary, self._rows.pop(row))
+            self.endMoveRows()
+        self._tail -= 1
+        return boundary
+
+    def _confirm(self, entry: Entry, message: ChatMessage) -> None:
+        row = self._leave_tail(entry)
+        entry.msg_id = message.id
+        entry.epoch = _epoch_of(message.ts)
+        entry.time_text = ""
+        entry.state = SendState.SENT
+        entry.reason = ""
+        if entry.cid is not None:
+            self._by_cid.pop(entry.cid, None)
+        self._changed(row)
+
+    def set_send_state(self, cid: str, state: str, reason: str = "") -> None:
+        """The controller's verdict on one of the user's messages."""
+        entry = self._by_cid.get(cid)
+        if entry is None:
+            return  # confirmed by its echo already, or scrolled away
+        new = SendState(state)
+        if new is SendState.PENDING:
+            row = self.row_of(entry)
+            if row < self._boundary:
+                last = len(self._rows) - 1
+                if row != last:
+                    # A retried message goes back to the bottom, with the others being sent.
+                    self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), len(self._rows))
+                    self._rows.append(self._rows.pop(row))
+                    self.endMoveRows()
+                    row = last
+                self._tail += 1
+            entry.state = SendState.PENDING
+            entry.reason = ""
+            self._changed(row)
+            return
+        row = self._leave_tail(entry)
+        entry.state = new
+        entry.reason = reason
+        if new is SendState.SENT:
+            self._by_cid.pop(cid, None)
+        self._changed(row)
+
+    def _changed(self, row: int) -> None:
+        self._rows[row].size_cache = (-1, 0)
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
+    # --- clearing --------------------------------------------------------------------
+
+    def clear(self, include_pending: bool = False) -> None:
+        """Forget every row; the messages still being sent too only if asked to."""
+        end = len(self._rows) if include_pending else self._boundary
+        if end == 0:
+            return
+        self.beginRemoveRows(QModelIndex(), 0, end - 1)
+        dropped = self._rows[:end]
+        del self._rows[:end]
+        if include_pending:
+            self._tail = 0
+        self.endRemoveRows()
+        for entry in dropped:
+            if entry.cid is not None:
+                self._by_cid.pop(entry.cid, None)
+
+    def invalidate_sizes(self) -> None:
+        """Forget the delegate's cached sizes (the font changed)."""
+        for entry in self._rows:
+            entry.size_cache = (-1, 0)
+
+
+class MentionsFilter(QSortFilterProxyModel):
+    """Only the rows that mention the user or are private to or from them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setFilterRole(Role.MENTION)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, MessageModel) or source_parent.isValid():
+            return False
+        entry = model.entry(source_row)
+        return entry.mention or (entry.own and entry.private)
