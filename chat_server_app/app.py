@@ -52,7 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"chat-server: error: {exc}", file=sys.stderr)
         return 2
-    engine = ChatServer(settings, store)
+    from chat_server_app.tls import TlsError, identity_for
+
+    data_dir = settings.resolved_data_dir
+    try:
+        tls = identity_for(settings.tls, settings.tls_cert, settings.tls_key, data_dir, settings.display_name)
+    except TlsError as exc:
+        print(f"chat-server: error: {exc}", file=sys.stderr)
+        return 2
+    engine = ChatServer(settings, store, tls=tls)
     if headless:
         from chat_server_app.headless import run_headless
 

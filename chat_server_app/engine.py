@@ -21,12 +21,20 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
+from PySide6.QtNetwork import (
+    QAbstractSocket,
+    QHostAddress,
+    QSslConfiguration,
+    QSslSocket,
+    QTcpServer,
+    QTcpSocket,
+)
 
 from chat_server_app.announce import Announcer
 from chat_server_app.ratelimit import TokenBucket
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
+from chat_server_app.tls import TlsIdentity
 from shared.codec import encode, encode_payload, frame
 from shared.connection import Connection
 from shared.discovery import Announce
@@ -55,6 +63,9 @@ _UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeF
 LISTEN_BACKLOG = 4096
 """Pending connections the kernel queues for us: a lab's worth of clients starting
 at once must not see refused connections while the loop is busy."""
+
+_TLS_RECORD = b"\x16\x03"
+"""A TLS handshake record starts so: content type 22, major version 3."""
 
 HOUSEKEEPING_MAX_INTERVAL = 1.0
 """Seconds between two checks of hello and liveness deadlines, at most; shorter
@@ -120,15 +131,31 @@ class _Entry:
 
 class _Listener(QTcpServer):
     """Opens accepted sockets unbuffered: writes go straight to the kernel instead of
-    one 16 KiB block per writable event, so a burst never piles up in Qt."""
+    one 16 KiB block per writable event, so a burst never piles up in Qt.
+
+    With a TLS configuration each socket is a :class:`QSslSocket` that starts the
+    server side of the handshake at once; what the session writes before the
+    handshake ends waits inside it.
+    """
 
     def __init__(self, on_socket: object, parent: QObject) -> None:
         super().__init__(parent)
         self._on_socket = on_socket
+        self.tls: QSslConfiguration | None = None
 
     def incomingConnection(self, handle: int) -> None:
-        socket = QTcpSocket()
-        if not socket.setSocketDescriptor(handle, QAbstractSocket.SocketState.ConnectedState, _UNBUFFERED):
+        socket: QTcpSocket
+        if self.tls is not None:
+            tls_socket = QSslSocket()
+            ok = tls_socket.setSocketDescriptor(handle)
+            if ok:
+                tls_socket.setSslConfiguration(self.tls)
+                tls_socket.startServerEncryption()
+            socket = tls_socket
+        else:
+            socket = QTcpSocket()
+            ok = socket.setSocketDescriptor(handle, QAbstractSocket.SocketState.ConnectedState, _UNBUFFERED)
+        if not ok:
             socket.deleteLater()
             return
         self._on_socket(socket)  # type: ignore[operator]
@@ -150,6 +177,7 @@ class ChatServer(QObject):
     error_sent = Signal(object, str, str)  # Session, code, message
     read_only_changed = Signal(bool)
     store_failed = Signal(str)
+    connection_failed = Signal(str, str)  # peer address, reason (a TLS handshake that failed...)
 
     def __init__(
         self,
@@ -158,13 +186,17 @@ class ChatServer(QObject):
         parent: QObject | None = None,
         *,
         announce_targets: list[QHostAddress] | None = None,
+        tls: TlsIdentity | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
+        self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._store: HistoryStore = store if store is not None else MemoryStore()
         self._listener = _Listener(self._on_socket_accepted, self)
         self._listener.setListenBacklogSize(LISTEN_BACKLOG)
+        if tls is not None:
+            self._listener.tls = tls.configuration()
         self._sessions: set[Session] = set()
         self._users: dict[str, Session] = {}
         self._next_id = self._store.last_id() + 1
@@ -236,12 +268,20 @@ class ChatServer(QObject):
         return self._closed_bytes_out + sum(s.conn.bytes_sent for s in self._sessions)
 
     @property
+    def tls_fingerprint(self) -> str | None:
+        """SHA-256 fingerprint of the certificate served, ``None`` without TLS."""
+        return self._tls.fingerprint if self._tls is not None else None
+
+    @property
     def announcer(self) -> Announcer:
         return self._announcer
 
     def _describe(self) -> Announce:
         return Announce(
-            server=self._settings.display_name, port=self.port, tls=self._settings.tls, users=len(self._users)
+            server=self._settings.display_name,
+            port=self.port,
+            tls=self._tls is not None,
+            users=len(self._users),
         )
 
     def start(self, port: int | None = None) -> None:
@@ -327,8 +367,18 @@ class ChatServer(QObject):
         conn.messages_received.connect(lambda messages, s=session: self._on_messages(s, messages))
         conn.protocol_error.connect(lambda exc, s=session: self._on_protocol_error(s, exc))
         conn.disconnected.connect(lambda s=session: self._on_disconnected(s))
+        conn.error_occurred.connect(lambda text, s=session: self._on_connection_error(s, text))
+
+    def _on_connection_error(self, session: Session, text: str) -> None:
+        if session.state is SessionState.GREETING:
+            # Before hello only the transport can fail: a TLS handshake, mostly.
+            self.connection_failed.emit(session.address, text)
 
     def _on_disconnected(self, session: Session) -> None:
+        if not session.conn.handshake_done:
+            self.connection_failed.emit(
+                session.address, "closed during the TLS handshake (does the client trust this certificate?)"
+            )
         if session.state is not SessionState.CLOSED:
             self._drop(session, LeftReason.DISCONNECTED)
         self._closed_bytes_in += session.conn.bytes_received
@@ -337,7 +387,11 @@ class ChatServer(QObject):
         session.conn.deleteLater()
 
     def _on_protocol_error(self, session: Session, exc: ProtocolError) -> None:
-        self._reject(session, exc.code, exc.message, fatal=True)
+        message = exc.message
+        if self._tls is None and session.conn.first_bytes.startswith(_TLS_RECORD):
+            message = "this server does not use TLS, but the client started a TLS handshake"
+            self.connection_failed.emit(session.address, message)
+        self._reject(session, exc.code, message, fatal=True)
 
     # --- receiving -----------------------------------------------------------
 

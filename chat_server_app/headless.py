@@ -34,6 +34,7 @@ class HeadlessLog:
         engine.error_sent.connect(self._on_error_sent)
         engine.notice_sent.connect(lambda text: _log(f"notice: {text}"))
         engine.store_failed.connect(lambda text: _log(f"HISTORY ERROR: {text}"))
+        engine.connection_failed.connect(lambda peer, text: _log(f"connection from {peer} failed: {text}"))
         engine.messages_posted.connect(self._on_messages_posted)
 
     def _on_user_joined(self, session: Session) -> None:
@@ -87,6 +88,8 @@ def run_headless(settings: Settings, engine: ChatServer) -> int:
     host = settings.host if ":" not in settings.host else f"[{settings.host}]"
     print(f"listening on {host}:{engine.port}", flush=True)
     _log(f"server {settings.display_name!r} listening on {host}:{engine.port}")
+    if engine.tls_fingerprint is not None:
+        _log(f"TLS certificate SHA-256 fingerprint: {engine.tls_fingerprint}")
     status = app.exec()
     watcher.close()
     del log

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
-from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
+from PySide6.QtNetwork import QAbstractSocket, QSslError, QSslSocket, QTcpSocket
 
 from shared.codec import FrameDecoder, encode
 from shared.errors import ProtocolError
+from shared.fingerprints import sha256_fingerprint
 from shared.limits import DEFAULT_MAX_FRAME
 
 __all__ = ["Connection", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
@@ -27,6 +28,8 @@ CLOSE_GRACE_MS = 5000
 """How long a graceful close waits for queued bytes to drain before aborting: a
 peer that stopped reading must not keep a dead socket alive."""
 
+_FIRST_BYTES = 8
+
 _UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeFlag.Unbuffered
 
 
@@ -35,7 +38,10 @@ class Connection(QObject):
 
     Signals:
         connected: the socket is connected (client side; a wrapped accepted
-            socket is connected from the start).
+            socket is connected from the start); over TLS, once encrypted.
+        tls_errors_occurred(list[QSslError]): the server's certificate is not
+            trusted as it stands; the handshake fails unless a slot calls
+            :meth:`ignore_tls_errors` with exactly these errors.
         message_received(dict): one decoded message, in order.
         messages_received(list): every message of one read, for consumers
             that handle a burst at once; emitted before the per-message signal.
@@ -53,6 +59,7 @@ class Connection(QObject):
     protocol_error = Signal(object)
     error_occurred = Signal(str)
     disconnected = Signal()
+    tls_errors_occurred = Signal(object)
 
     def __init__(
         self,
@@ -69,9 +76,15 @@ class Connection(QObject):
         self._finished = False
         self.bytes_received = 0
         self.bytes_sent = 0
+        self._first_bytes = b""
+        self._handshake_done = not isinstance(self._socket, QSslSocket)
         self._per_message = QMetaMethod.fromSignal(self.message_received)
         self._socket.readyRead.connect(self._on_socket_ready_read)
-        self._socket.connected.connect(self._on_socket_connected)
+        if isinstance(self._socket, QSslSocket):
+            self._socket.encrypted.connect(self._on_socket_connected)
+            self._socket.sslErrors.connect(self.tls_errors_occurred.emit)
+        else:
+            self._socket.connected.connect(self._on_socket_connected)
         self._socket.disconnected.connect(self._on_socket_disconnected)
         self._socket.errorOccurred.connect(self._on_socket_error_occurred)
         if self._socket.state() == QAbstractSocket.SocketState.ConnectedState:
@@ -79,9 +92,42 @@ class Connection(QObject):
 
     # --- opening and closing ---------------------------------------------------
 
+    @classmethod
+    def for_client(cls, *, tls: bool, max_frame: int, parent: QObject | None = None) -> Connection:
+        """A connection to be opened with :meth:`connect_to_host`, over TLS or not."""
+        return cls(QSslSocket() if tls else QTcpSocket(), max_frame=max_frame, parent=parent)
+
     def connect_to_host(self, host: str, port: int) -> None:
         """Open the connection (client side); ``connected`` or ``error_occurred`` follows."""
-        self._socket.connectToHost(host, port, _UNBUFFERED)
+        if isinstance(self._socket, QSslSocket):
+            # TLS sockets read through their own buffer: unbuffered mode is not theirs.
+            self._socket.connectToHostEncrypted(host, port)
+        else:
+            self._socket.connectToHost(host, port, _UNBUFFERED)
+
+    @property
+    def is_tls(self) -> bool:
+        return isinstance(self._socket, QSslSocket)
+
+    @property
+    def handshake_done(self) -> bool:
+        """Over TLS, whether the socket got encrypted; always true for plain TCP."""
+        return self._handshake_done
+
+    @property
+    def peer_fingerprint(self) -> str | None:
+        """SHA-256 fingerprint of the peer's TLS certificate, once it has shown one."""
+        if not isinstance(self._socket, QSslSocket):
+            return None
+        certificate = self._socket.peerCertificate()
+        if certificate.isNull():
+            return None
+        return sha256_fingerprint(bytes(certificate.toDer().data()))
+
+    def ignore_tls_errors(self, errors: list[QSslError]) -> None:
+        """Accept these certificate errors for this handshake (a pinned certificate)."""
+        if isinstance(self._socket, QSslSocket):
+            self._socket.ignoreSslErrors(errors)
 
     def close(self) -> None:
         """Close after the queued bytes are written (aborting after :data:`CLOSE_GRACE_MS`)."""
@@ -141,6 +187,11 @@ class Connection(QObject):
         return f"{host}:{self._socket.peerPort()}"
 
     @property
+    def first_bytes(self) -> bytes:
+        """The first bytes the peer sent: enough to tell a TLS handshake from a frame."""
+        return self._first_bytes
+
+    @property
     def decoder(self) -> FrameDecoder:
         return self._decoder
 
@@ -152,6 +203,7 @@ class Connection(QObject):
         self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
 
     def _on_socket_connected(self) -> None:
+        self._handshake_done = True
         self._tune_socket()
         self.connected.emit()
 
@@ -165,6 +217,8 @@ class Connection(QObject):
             self._finish()
 
     def _receive(self, data: bytes) -> None:
+        if self.bytes_received < _FIRST_BYTES:
+            self._first_bytes = (self._first_bytes + data)[:_FIRST_BYTES]
         self.bytes_received += len(data)
         try:
             messages = self._decoder.feed(data)

@@ -1,0 +1,132 @@
+"""TLS: a self-signed identity made once, pinned clients, and clear failures both ways."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtNetwork import QSslError
+from pytestqt.qtbot import QtBot
+
+from chat_server_app.engine import ChatServer
+from chat_server_app.settings import Settings
+from chat_server_app.store import MemoryStore
+from chat_server_app.tls import TlsIdentity, identity_for, self_signed_identity
+from shared.codec import encode
+from shared.connection import Connection
+from shared.limits import CLIENT_MAX_FRAME
+
+WAIT_MS = 5000
+
+
+@pytest.fixture
+def identity(tmp_path: Path) -> TlsIdentity:
+    return self_signed_identity(tmp_path, "Aula 3")
+
+
+def _server(tmp_path: Path, tls: TlsIdentity | None) -> ChatServer:
+    settings = Settings(host="127.0.0.1", port=0, no_announce=True, data_dir=tmp_path)
+    server = ChatServer(settings, MemoryStore(), tls=tls)
+    server.start()
+    return server
+
+
+@pytest.fixture
+def tls_server(tmp_path: Path, identity: TlsIdentity) -> Iterator[ChatServer]:
+    server = _server(tmp_path, identity)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def plain_server(tmp_path: Path) -> Iterator[ChatServer]:
+    server = _server(tmp_path, None)
+    yield server
+    server.close()
+
+
+class Client:
+    def __init__(self, port: int, *, tls: bool, pin: str | None) -> None:
+        self.conn = Connection.for_client(tls=tls, max_frame=CLIENT_MAX_FRAME)
+        self.pin = pin
+        self.received: list[dict[str, object]] = []
+        self.errors: list[str] = []
+        self.seen_fingerprint: str | None = None
+        self.done = False
+        self.conn.messages_received.connect(self.received.extend)
+        self.conn.error_occurred.connect(self.errors.append)
+        self.conn.disconnected.connect(self._on_disconnected)
+        self.conn.tls_errors_occurred.connect(self._on_tls_errors)
+        self.conn.connect_to_host("127.0.0.1", port)
+
+    def _on_disconnected(self) -> None:
+        self.done = True
+
+    def _on_tls_errors(self, errors: list[QSslError]) -> None:
+        self.seen_fingerprint = self.conn.peer_fingerprint
+        if self.pin is not None and self.seen_fingerprint == self.pin:
+            self.conn.ignore_tls_errors(errors)
+
+
+def test_the_self_signed_key_is_private_and_the_identity_is_kept(
+    tmp_path: Path, identity: TlsIdentity
+) -> None:
+    key = tmp_path / "tls" / "server-key.pem"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    again = identity_for(True, None, None, tmp_path, "Aula 3")
+    assert again is not None
+    assert again.fingerprint == identity.fingerprint
+    assert len(identity.fingerprint.split(":")) == 32
+
+
+def test_chat_over_tls_with_a_pinned_certificate(qtbot: QtBot, tls_server: ChatServer) -> None:
+    client = Client(tls_server.port, tls=True, pin=tls_server.tls_fingerprint)
+    with qtbot.waitSignal(client.conn.connected, timeout=WAIT_MS):
+        pass
+    assert client.conn.is_tls
+    client.conn.send({"type": "hello", "version": 1, "name": "anna"})
+    qtbot.waitUntil(lambda: any(m["type"] == "welcome" for m in client.received), timeout=WAIT_MS)
+    client.conn.send({"type": "say", "text": "segreto", "cid": "c1"})
+    qtbot.waitUntil(lambda: any(m.get("text") == "segreto" for m in client.received), timeout=WAIT_MS)
+    assert tls_server.announcer is not None
+    client.conn.abort()
+
+
+def test_a_changed_fingerprint_is_refused(qtbot: QtBot, tls_server: ChatServer) -> None:
+    failures: list[tuple[str, str]] = []
+    tls_server.connection_failed.connect(lambda peer, text: failures.append((peer, text)))
+    client = Client(tls_server.port, tls=True, pin="00:" * 31 + "00")
+    qtbot.waitUntil(lambda: client.done, timeout=WAIT_MS)
+    assert client.seen_fingerprint == tls_server.tls_fingerprint
+    assert client.errors, "the client must say why"
+    assert not any(m["type"] == "welcome" for m in client.received)
+    qtbot.waitUntil(lambda: bool(failures), timeout=WAIT_MS)
+
+
+def test_a_plain_client_to_a_tls_server_fails_quickly_on_both_sides(
+    qtbot: QtBot, tls_server: ChatServer
+) -> None:
+    failures: list[tuple[str, str]] = []
+    tls_server.connection_failed.connect(lambda peer, text: failures.append((peer, text)))
+    client = Client(tls_server.port, tls=False, pin=None)
+    with qtbot.waitSignal(client.conn.connected, timeout=WAIT_MS):
+        pass
+    client.conn.send_frames(encode({"type": "hello", "version": 1, "name": "anna"}))
+    qtbot.waitUntil(lambda: client.done, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(failures), timeout=WAIT_MS)
+    assert not client.received
+    assert tls_server.users == []
+
+
+def test_a_tls_client_to_a_plain_server_fails_quickly_on_both_sides(
+    qtbot: QtBot, plain_server: ChatServer
+) -> None:
+    failures: list[tuple[str, str]] = []
+    plain_server.connection_failed.connect(lambda peer, text: failures.append((peer, text)))
+    client = Client(plain_server.port, tls=True, pin=None)
+    qtbot.waitUntil(lambda: client.done, timeout=WAIT_MS)
+    assert client.errors
+    qtbot.waitUntil(lambda: bool(failures), timeout=WAIT_MS)
+    assert "TLS" in failures[0][1]
