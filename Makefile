@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.parla-installed
 
-.PHONY: run test lint typecheck pytest deps clean
+.PHONY: run test lint typecheck pytest deps clean qm translations
 
 # A second run finds the stamp newer than what it depends on and installs nothing.
 $(STAMP): pyproject.toml packaging/system-deps.sh
@@ -19,7 +19,21 @@ $(STAMP): pyproject.toml packaging/system-deps.sh
 
 deps: $(STAMP)
 
-run: $(STAMP)
+# The compiled translations: built from the committed .ts sources, never committed.
+# English has one too: the plural forms ("1 user", "3 users") live there.
+I18N := resources/translations
+QM := $(I18N)/parla_it.qm $(I18N)/parla_en.qm
+
+$(I18N)/%.qm: $(I18N)/%.ts | $(STAMP)
+	@$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+qm: $(QM)
+
+# Refresh the .ts from the code (pyside6-lupdate); then translate what it lists.
+translations: $(STAMP)
+	$(PY) packaging/translations.py
+
+run: $(STAMP) $(QM)
 	@$(PY) packaging/run_suite.py
 
 lint: $(STAMP)
@@ -28,7 +42,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from chat_client_app import APPLICATION, ORGANIZATION
-from chat_client_app.translations import LANGUAGES
+from shared.resources import LANGUAGES
 from shared.validation import name_problem, normalize_name
 
 __all__ = ["main", "build_parser", "UsageError", "CLOSE_WAIT_MS"]
@@ -72,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from chat_client_app import startup_probe
     from chat_client_app.chat_window import ChatWindow
     from chat_client_app.connect_dialog import ConnectDialog
     from chat_client_app.controller import ClientController, ClientState, ConnectRequest
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("Parla")
     app.setWindowIcon(app_icon())
     translators = install_translators(app, args.lang)
+    startup_probe.install_if_asked(app)
 
     controller = ClientController()
     # The window exists (hidden) before the dialog connects, so it hears the welcome

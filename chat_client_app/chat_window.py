@@ -8,7 +8,7 @@ kept by :class:`~chat_client_app.message_model.MessageModel`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from chat_client_app.colours import palette_is_dark
 from chat_client_app.commands import (
     COMMANDS,
+    TRANSLATION_CONTEXT,
     ClearCommand,
     HelpCommand,
     PrivateCommand,
@@ -353,7 +354,8 @@ class ChatWindow(QMainWindow):
             )
             return  # kept in the line, to correct it
         elif isinstance(command, UsageProblem):
-            self._info(self.tr("Usage: {usage}").format(usage=self.tr(command.usage)))
+            usage = QCoreApplication.translate(TRANSLATION_CONTEXT, command.usage)
+            self._info(self.tr("Usage: {usage}").format(usage=usage))
             return
         self._input.remember(line)
         self._input.clear()
@@ -362,7 +364,7 @@ class ChatWindow(QMainWindow):
     def _show_help(self) -> None:
         self._info(self.tr("Commands:"))
         for usage, meaning in COMMANDS:
-            self._info(f"{usage} — {self.tr(meaning)}")
+            self._info(f"{usage} — {QCoreApplication.translate(TRANSLATION_CONTEXT, meaning)}")
         self._info(self.tr("Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions."))
 
     def _clear(self) -> None:

@@ -24,6 +24,7 @@ __all__ = [
     "parse_command",
     "msg_prefix",
     "COMMANDS",
+    "TRANSLATION_CONTEXT",
 ]
 
 
@@ -69,17 +70,34 @@ Command: TypeAlias = (
     SayCommand | PrivateCommand | QuitCommand | HelpCommand | ClearCommand | UnknownCommand | UsageProblem
 )
 
-MSG_USAGE = '/msg NAME text   (a name with spaces in quotes: /msg "Anna Maria" ciao)'
+TRANSLATION_CONTEXT = "Commands"
+"""The context the window translates :data:`MSG_USAGE` and :data:`COMMANDS` in."""
+
+
+def _translatable(context: str, text: str) -> str:
+    """Marks ``text`` for ``make translations`` and returns it untranslated.
+
+    The module stays free of Qt; ``pyside6-lupdate`` is told that this is Qt's
+    ``QT_TRANSLATE_NOOP`` (``-tr-function-alias``), and the window translates the
+    value when it shows it.
+    """
+    del context
+    return text
+
+
+MSG_USAGE = _translatable(
+    "Commands", '/msg NAME text   (a name with spaces in quotes: /msg "Anna Maria" ciao)'
+)
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/msg NAME text", "send a private message to NAME"),
-    ("/help", "list the commands"),
-    ("/clear", "clear the message view"),
-    ("/quit or {quit}", "leave the chat and close the window"),
-    ("//text", "send a message that starts with /"),
+    ("/msg NAME text", _translatable("Commands", "send a private message to NAME")),
+    ("/help", _translatable("Commands", "list the commands")),
+    ("/clear", _translatable("Commands", "clear the message view")),
+    ("/quit or {quit}", _translatable("Commands", "leave the chat and close the window")),
+    ("//text", _translatable("Commands", "send a message that starts with /")),
 )
 """The commands and what they do, in the order ``/help`` lists them (English source
-strings: the window translates them)."""
+strings: the window translates them in :data:`TRANSLATION_CONTEXT`)."""
 
 
 def msg_prefix(name: str) -> str:

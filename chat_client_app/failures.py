@@ -31,40 +31,53 @@ another name, another program). ``name_taken`` is one too, except on a reconnect
 controller)."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Failures", text)
-
-
 def describe_failure(kind: str, *, name: str, address: str, password_given: bool, detail: str = "") -> str:
     """One sentence that tells the user what went wrong and what to try."""
+    # Literal QCoreApplication.translate calls, not a helper: pyside6-lupdate finds only these.
     if kind == FailureKind.REFUSED:
-        return _tr(
-            "Nobody accepted the connection at {address}: is the server running, and is the port right?"
+        return QCoreApplication.translate(
+            "Failures",
+            "Nobody accepted the connection at {address}: is the server running, and is the port right?",
         ).format(address=address)
     if kind == FailureKind.NOT_FOUND:
-        return _tr("The host of {address} could not be found: check the spelling of the address.").format(
-            address=address
-        )
+        return QCoreApplication.translate(
+            "Failures", "The host of {address} could not be found: check the spelling of the address."
+        ).format(address=address)
     if kind == FailureKind.UNREACHABLE:
-        return _tr("Cannot reach {address} ({detail}).").format(address=address, detail=detail or "?")
+        return QCoreApplication.translate("Failures", "Cannot reach {address} ({detail}).").format(
+            address=address, detail=detail or "?"
+        )
     if kind == FailureKind.TIMEOUT:
-        return _tr("The server at {address} did not answer in time.").format(address=address)
+        return QCoreApplication.translate(
+            "Failures", "The server at {address} did not answer in time."
+        ).format(address=address)
     if kind == FailureKind.CLOSED:
-        return _tr("The server at {address} closed the connection before letting you in.").format(
-            address=address
-        )
+        return QCoreApplication.translate(
+            "Failures", "The server at {address} closed the connection before letting you in."
+        ).format(address=address)
     if kind == FailureKind.PROTOCOL:
-        return _tr("The program at {address} does not speak the Parla chat protocol.").format(address=address)
+        return QCoreApplication.translate(
+            "Failures", "The program at {address} does not speak the Parla chat protocol."
+        ).format(address=address)
     if kind == "name_taken":
-        return _tr("Someone on this server already uses the name “{name}”: choose another one.").format(
-            name=name
-        )
+        return QCoreApplication.translate(
+            "Failures", "Someone on this server already uses the name “{name}”: choose another one."
+        ).format(name=name)
     if kind == "name_invalid":
-        return _tr("The server does not accept the name “{name}”: {detail}.").format(name=name, detail=detail)
+        return QCoreApplication.translate(
+            "Failures", "The server does not accept the name “{name}”: {detail}."
+        ).format(name=name, detail=detail)
     if kind == "auth_failed":
         if not password_given:
-            return _tr("This server needs a password: type it in the password field.")
-        return _tr("Wrong password for this server.")
+            return QCoreApplication.translate(
+                "Failures", "This server needs a password: type it in the password field."
+            )
+        return QCoreApplication.translate("Failures", "Wrong password for this server.")
     if kind == "version_unsupported":
-        return _tr("The server speaks another version of the chat protocol: update the client or the server.")
-    return _tr("The connection failed: {detail}").format(detail=detail or kind)
+        return QCoreApplication.translate(
+            "Failures",
+            "The server speaks another version of the chat protocol: update the client or the server.",
+        )
+    return QCoreApplication.translate("Failures", "The connection failed: {detail}").format(
+        detail=detail or kind
+    )

@@ -36,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from chat_server_app.engine import ChatServer
     from chat_server_app.store import SqliteStore, StoreError
+    from chat_server_app.translations import install_translators
 
     if headless:
         from PySide6.QtCore import QCoreApplication
@@ -44,9 +45,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         from PySide6.QtWidgets import QApplication
 
+        from chat_server_app import startup_probe
+
         app = QApplication(sys.argv[:1])
+        startup_probe.install_if_asked(app)
     app.setApplicationName("Parla Server")
     app.setOrganizationName("Parla")
+    if not headless:
+        # The translators are children of app, so they live as long as it. Headless,
+        # the server writes only log lines: they stay in English, like --help.
+        install_translators(app, settings.lang)
     try:
         store = SqliteStore.in_dir(settings.resolved_data_dir)
     except StoreError as exc:

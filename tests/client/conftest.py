@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
-from chat_client_app.translations import install_plurals
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore
+from shared.resources import translation_file
 
 WAIT_MS = 5000
 """Longest a test waits for something that happens at once on loopback."""
@@ -45,11 +45,13 @@ def _settings_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.fixture(autouse=True)
 def _english_plurals(qapp: QApplication) -> Iterator[None]:
-    """What ``main`` installs: "1 user", "3 users" instead of "3 user(s)" (client tests only)."""
-    plurals = install_plurals(qapp)
+    """What ``main`` installs for English: "1 user", "3 users" instead of "3 user(s)"."""
+    plurals = QTranslator()
+    path = translation_file("en")
+    assert plurals.load(str(path)), f"{path} is missing: `make test` builds it (`make qm` alone)"
+    qapp.installTranslator(plurals)
     yield
     qapp.removeTranslator(plurals)
-    plurals.setParent(None)
 
 
 @pytest.fixture(autouse=True)

@@ -1,72 +1,76 @@
-"""The Italian interface: every translated string has an entry, with the same placeholders."""
+"""The client in Italian and in English, through the translators ``main`` installs.
+
+That every string of the code is translated is ``tests/test_translations.py``'s job;
+here the compiled ``.qm`` files reach the real widgets.
+"""
 
 from __future__ import annotations
 
-import re
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
-import chat_client_app
 from chat_client_app.chat_window import ChatWindow
-from chat_client_app.commands import COMMANDS, MSG_USAGE
+from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.controller import ClientController, ConnectRequest
-from chat_client_app.italian import CATALOGUE
-from chat_client_app.translations import CatalogueTranslator
+from chat_client_app.startup_probe import ENV_VAR
+from chat_client_app.translations import install_translators
 from chat_server_app.engine import ChatServer
 from tests.client.conftest import FAST, WAIT_MS
+from tests.client.test_connect_dialog import free_udp_port
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
 
-_CALL = re.compile(r"""(?:self\.tr|\b_tr)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)""")
-_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_PLACEHOLDER = re.compile(r"\{\w+\}|%n")
+Install = Callable[[str], list[QTranslator]]
 
-
-def translated_strings() -> set[str]:
-    """Every literal the client passes to ``tr``, plus the ones it translates by value."""
-    found: set[str] = set()
-    for path in Path(chat_client_app.__file__).parent.glob("*.py"):
-        for call in _CALL.finditer(path.read_text(encoding="utf-8")):
-            text = "".join(_LITERAL.findall(call.group(1)))
-            found.add(text.encode("latin-1", "backslashreplace").decode("unicode_escape"))
-    found.update(meaning for _, meaning in COMMANDS)
-    found.add(MSG_USAGE)
-    return found
-
-
-def test_every_string_has_an_italian_entry() -> None:
-    strings = translated_strings()
-    assert len(strings) > 100
-    assert sorted(strings - set(CATALOGUE)) == []
-    assert sorted(set(CATALOGUE) - strings) == []  # nothing stale either
-
-
-def test_translations_keep_the_placeholders_and_accelerators() -> None:
-    wrong = []
-    for source, entry in CATALOGUE.items():
-        for form in entry if isinstance(entry, tuple) else (entry,):
-            same_fields = sorted(_PLACEHOLDER.findall(form)) == sorted(_PLACEHOLDER.findall(source))
-            if not same_fields or form.count("&") != source.count("&"):
-                wrong.append(form)
-    assert wrong == []
+ROOT = Path(__file__).resolve().parents[2]
+PROCESS_TIMEOUT = 30.0
+"""A fresh interpreter importing PySide6 on a loaded CI machine takes seconds."""
 
 
 @pytest.fixture
-def italian(qapp: QApplication) -> Iterator[None]:
-    translator = CatalogueTranslator(CATALOGUE, qapp)
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
-    translator.setParent(None)
+def install(qapp: QApplication) -> Iterator[Install]:
+    """``install(lang)``: what ``main`` does for ``--lang lang``; undone afterwards."""
+    installed: list[QTranslator] = []
+    previous_locale = QLocale()
+
+    def factory(lang: str) -> list[QTranslator]:
+        translators = install_translators(qapp, lang)
+        installed.extend(translators)
+        return translators
+
+    yield factory
+    for translator in installed:
+        qapp.removeTranslator(translator)
+        translator.setParent(None)
+    QLocale.setDefault(previous_locale)
 
 
-def test_window_speaks_italian(
-    qtbot: QtBot, italian: None, server: ChatServer, join: Callable[..., ClientController]
+def test_the_connect_dialog_speaks_italian(qtbot: QtBot, install: Install) -> None:
+    install("it")
+    dialog = ConnectDialog(None, announce_port=free_udp_port())
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Connettiti a una chat Parla"
+    texts = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"&Nome:", "&Porta:", "Server su questa &rete (clic su uno per usarlo):"} <= texts
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    # "Annulla" comes from Qt's own qtbase_it.qm, "Connetti" from Parla's.
+    assert sorted(b.text().replace("&", "") for b in buttons.buttons()) == ["Annulla", "Connetti"]
+    dialog.close_discovery()
+
+
+def test_the_chat_window_speaks_italian_with_italian_plurals(
+    qtbot: QtBot, install: Install, server: ChatServer, join: Callable[..., ClientController]
 ) -> None:
+    install("it")
     join(server, "bruno")
     controller = ClientController(**FAST)
     window = ChatWindow(controller)
@@ -78,3 +82,33 @@ def test_window_speaks_italian(
     assert labels["Numero di utenti"] == "2 utenti in linea"
     window.close()
     qtbot.waitUntil(lambda: controller.state.value == "disconnected", timeout=WAIT_MS)
+
+
+def test_lang_en_gives_english_plurals_and_no_qt_translation(qapp: QApplication, install: Install) -> None:
+    translators = install("en")
+    assert len(translators) == 1  # Parla's English plurals; Qt's own strings are English already
+    assert qapp.translate("ChatWindow", "%n user(s) online", "", 1) == "1 user online"
+    assert qapp.translate("ChatWindow", "%n user(s) online", "", 3) == "3 users online"
+    assert QLocale().language() == QLocale.Language.English
+
+
+def test_lang_it_also_sets_the_number_format(install: Install) -> None:
+    install("it")
+    assert QLocale().toString(1.5, "f", 1) == "1,5"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("it", "Connettiti a una chat Parla"), ("en", "Connect to a Parla chat")]
+)
+def test_lang_reaches_the_connect_dialog(lang: str, title: str) -> None:
+    """``chat-client --lang``, end to end: the startup probe prints the shown window's title."""
+    result = subprocess.run(
+        [sys.executable, "-m", "chat_client_app", "--lang", lang],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, f"shown: {title}\n"), result.stderr

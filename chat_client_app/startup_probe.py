@@ -1,0 +1,47 @@
+"""``PARLA_EXIT_WHEN_SHOWN=1``: say when the first window is on screen, then leave.
+
+For the packaging checks and the startup timing (``packaging/measure_startup.py``):
+the line ``shown: <window title>`` goes to stdout once the first window has been
+exposed and painted, then every window closes as the user would close it, so the
+program exits the usual way (0). The server has the same few lines.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtGui import QWindow
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["ENV_VAR", "install_if_asked"]
+
+ENV_VAR = "PARLA_EXIT_WHEN_SHOWN"
+
+
+class _FirstExpose(QObject):
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
+            self._app.removeEventFilter(self)
+            title = watched.title()
+            # Posted: it runs once this expose has been handled, that is painted.
+            QTimer.singleShot(0, lambda: self._report(title))
+        return False
+
+    def _report(self, title: str) -> None:
+        sys.stdout.write(f"shown: {title}\n")
+        sys.stdout.flush()
+        for widget in self._app.topLevelWidgets():
+            if widget.isVisible():
+                widget.close()
+
+
+def install_if_asked(app: QCoreApplication) -> None:
+    """Watch for the first window when the environment asks for it (a no-op otherwise)."""
+    if os.environ.get(ENV_VAR) and isinstance(app, QApplication):
+        app.installEventFilter(_FirstExpose(app))

@@ -1,0 +1,1189 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="it" sourcelanguage="en">
+<context>
+    <name>ChatWindow</name>
+    <message>
+        <source>Parla chat</source>
+        <translation>Chat Parla</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messaggi</translation>
+    </message>
+    <message>
+        <source>The chat&apos;s messages, newest at the bottom.</source>
+        <translation>I messaggi della chat, i più recenti in fondo.</translation>
+    </message>
+    <message>
+        <source>Number of users</source>
+        <translation>Numero di utenti</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utenti</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to write privately.</source>
+        <translation>Doppio clic o Invio per scrivere in privato.</translation>
+    </message>
+    <message>
+        <source>Double-click a name to send a private message</source>
+        <translation>Doppio clic su un nome per un messaggio privato</translation>
+    </message>
+    <message>
+        <source>Users panel</source>
+        <translation>Pannello degli utenti</translation>
+    </message>
+    <message>
+        <source>Messages and users</source>
+        <translation>Messaggi e utenti</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Messaggio</translation>
+    </message>
+    <message>
+        <source>Type a message and press Enter. Type /help for the commands.</source>
+        <translation>Scrivi un messaggio e premi Invio. Scrivi /help per i comandi.</translation>
+    </message>
+    <message>
+        <source>Type a message, Enter to send — /help for commands</source>
+        <translation>Scrivi un messaggio, Invio per inviare — /help per i comandi</translation>
+    </message>
+    <message>
+        <source>Characters typed</source>
+        <translation>Caratteri scritti</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>&amp;Invia</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Invia</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Mentions and private messages</source>
+        <translation>Menzioni e messaggi privati</translation>
+    </message>
+    <message>
+        <source>Mentions</source>
+        <translation>Menzioni</translation>
+    </message>
+    <message>
+        <source>Status bar</source>
+        <translation>Barra di stato</translation>
+    </message>
+    <message>
+        <source>Connection state</source>
+        <translation>Stato della connessione</translation>
+    </message>
+    <message>
+        <source>Name and server</source>
+        <translation>Nome e server</translation>
+    </message>
+    <message>
+        <source>Round-trip time</source>
+        <translation>Tempo di andata e ritorno</translation>
+    </message>
+    <message>
+        <source>Reconnect countdown</source>
+        <translation>Conto alla rovescia per la riconnessione</translation>
+    </message>
+    <message>
+        <source>Last problem</source>
+        <translation>Ultimo problema</translation>
+    </message>
+    <message>
+        <source>&amp;Retry now</source>
+        <translation>&amp;Riprova ora</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Riprova ora</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;Connect to a server…</source>
+        <translation>&amp;Connettiti a un server…</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Trova…</translation>
+    </message>
+    <message>
+        <source>Find &amp;next</source>
+        <translation>Trova &amp;successivo</translation>
+    </message>
+    <message>
+        <source>Find &amp;previous</source>
+        <translation>Trova &amp;precedente</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the view</source>
+        <translation>&amp;Pulisci la vista</translation>
+    </message>
+    <message>
+        <source>&amp;Leave and quit</source>
+        <translation>&amp;Esci dalla chat</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Visualizza</translation>
+    </message>
+    <message>
+        <source>&amp;Mentions and private messages</source>
+        <translation>&amp;Menzioni e messaggi privati</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;message line</source>
+        <translation>Vai alla riga del &amp;messaggio</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;users</source>
+        <translation>Vai agli &amp;utenti</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aiuto</translation>
+    </message>
+    <message>
+        <source>&amp;Commands</source>
+        <translation>&amp;Comandi</translation>
+    </message>
+    <message>
+        <source>Too long: a message can have at most {max} characters.</source>
+        <translation>Troppo lungo: un messaggio può avere al massimo {max} caratteri.</translation>
+    </message>
+    <message>
+        <source>Not sent: {problem}.</source>
+        <translation>Non inviato: {problem}.</translation>
+    </message>
+    <message>
+        <source>Unknown command {command}: nothing was sent. Type /help for the commands.</source>
+        <translation>Comando sconosciuto {command}: non è stato inviato niente. Scrivi /help per i comandi.</translation>
+    </message>
+    <message>
+        <source>Usage: {usage}</source>
+        <translation>Uso: {usage}</translation>
+    </message>
+    <message>
+        <source>Commands:</source>
+        <translation>Comandi:</translation>
+    </message>
+    <message>
+        <source>Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
+        <translation>Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>Disconnesso</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connessione…</translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation>Ingresso nella chat…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connesso</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>Riconnessione</translation>
+    </message>
+    <message>
+        <source>&amp;Reconnect</source>
+        <translation>&amp;Riconnetti</translation>
+    </message>
+    <message>
+        <source>Connected to {server} ({address}) as {name}.</source>
+        <translation>Connesso a {server} ({address}) come {name}.</translation>
+    </message>
+    <message>
+        <source>Message of the day: {motd}</source>
+        <translation>Messaggio del giorno: {motd}</translation>
+    </message>
+    <message>
+        <source>Reconnected.</source>
+        <translation>Riconnesso.</translation>
+    </message>
+    <message>
+        <source>The connection was lost: reconnecting…</source>
+        <translation>La connessione si è interrotta: riconnessione…</translation>
+    </message>
+    <message>
+        <source>The server closed the connection after an error.</source>
+        <translation>Il server ha chiuso la connessione dopo un errore.</translation>
+    </message>
+    <message>
+        <source>You left the chat.</source>
+        <translation>Hai lasciato la chat.</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Nuovi</translation>
+    </message>
+    <message>
+        <source>Private message from {name}</source>
+        <translation>Messaggio privato da {name}</translation>
+    </message>
+    <message>
+        <source>{name} mentioned you</source>
+        <translation>{name} ti ha menzionato</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n mention(s)</source>
+        <translation>
+            <numerusform>%n menzione</numerusform>
+            <numerusform>%n menzioni</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s)</source>
+        <translation>
+            <numerusform>%n nuovo messaggio</numerusform>
+            <numerusform>%n nuovi messaggi</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>→ {name} joined the chat</source>
+        <translation>→ {name} è entrato nella chat</translation>
+    </message>
+    <message>
+        <source>left the chat</source>
+        <translation>ha lasciato la chat</translation>
+    </message>
+    <message>
+        <source>lost the connection</source>
+        <translation>ha perso la connessione</translation>
+    </message>
+    <message>
+        <source>stopped answering</source>
+        <translation>non risponde più</translation>
+    </message>
+    <message>
+        <source>was removed by the operator</source>
+        <translation>è stato allontanato dall&apos;operatore</translation>
+    </message>
+    <message>
+        <source>could not keep up and was disconnected</source>
+        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
+    </message>
+    <message>
+        <source>left ({reason})</source>
+        <translation>è uscito ({reason})</translation>
+    </message>
+    <message>
+        <source>Notice: {text}</source>
+        <translation>Avviso: {text}</translation>
+    </message>
+    <message>
+        <source>Notice from the server</source>
+        <translation>Avviso dal server</translation>
+    </message>
+    <message>
+        <source>Error from the server: {message}</source>
+        <translation>Errore dal server: {message}</translation>
+    </message>
+    <message>
+        <source>The operator removed you from the chat: {reason}</source>
+        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
+    </message>
+    <message>
+        <source>The operator removed you from the chat.</source>
+        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
+    </message>
+    <message>
+        <source>Removed from the chat</source>
+        <translation>Allontanato dalla chat</translation>
+    </message>
+    <message>
+        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s</source>
+        <translation>
+            <numerusform>Riconnessione tra %n s</numerusform>
+            <numerusform>Riconnessione tra %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>RTT {ms} ms</source>
+        <translation>RTT {ms} ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missed while you were away</source>
+        <translation>
+            <numerusform>%n messaggio perso mentre eri via</numerusform>
+            <numerusform>%n messaggi persi mentre eri via</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s) online</source>
+        <translation>
+            <numerusform>%n utente in linea</numerusform>
+            <numerusform>%n utenti in linea</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Mentions ({count})</source>
+        <translation>Menzioni ({count})</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>Nuovi messaggi</translation>
+    </message>
+</context>
+<context>
+    <name>ClientController</name>
+    <message>
+        <source>you left that server before it was sent</source>
+        <translation>hai lasciato quel server prima che fosse inviato</translation>
+    </message>
+</context>
+<context>
+    <name>Commands</name>
+    <message>
+        <source>/msg NAME text   (a name with spaces in quotes: /msg &quot;Anna Maria&quot; ciao)</source>
+        <translation>/msg NOME testo   (un nome con spazi tra virgolette: /msg &quot;Anna Maria&quot; ciao)</translation>
+    </message>
+    <message>
+        <source>send a private message to NAME</source>
+        <translation>invia un messaggio privato a NOME</translation>
+    </message>
+    <message>
+        <source>list the commands</source>
+        <translation>elenca i comandi</translation>
+    </message>
+    <message>
+        <source>clear the message view</source>
+        <translation>pulisce la vista dei messaggi</translation>
+    </message>
+    <message>
+        <source>leave the chat and close the window</source>
+        <translation>lascia la chat e chiude la finestra</translation>
+    </message>
+    <message>
+        <source>send a message that starts with /</source>
+        <translation>invia un messaggio che comincia con /</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmStopDialog</name>
+    <message>
+        <source>Stop the server?</source>
+        <translation>Fermare il server?</translation>
+    </message>
+    <message>
+        <source>Stop the server and disconnect everyone?</source>
+        <translation>Fermare il server e disconnettere tutti?</translation>
+    </message>
+    <message>
+        <source>Users connected now: {count}</source>
+        <translation>Utenti connessi adesso: {count}</translation>
+    </message>
+    <message>
+        <source>&amp;Stop server</source>
+        <translation>&amp;Ferma il server</translation>
+    </message>
+    <message>
+        <source>Confirm stopping the server</source>
+        <translation>Conferma per fermare il server</translation>
+    </message>
+    <message>
+        <source>Stop server</source>
+        <translation>Ferma il server</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a Parla chat</source>
+        <translation>Connettiti a una chat Parla</translation>
+    </message>
+    <message>
+        <source>Connect to a chat server</source>
+        <translation>Connettiti a un server di chat</translation>
+    </message>
+    <message>
+        <source>Recent servers</source>
+        <translation>Server recenti</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Il tuo nome</translation>
+    </message>
+    <message>
+        <source>How the others will see you</source>
+        <translation>Come ti vedranno gli altri</translation>
+    </message>
+    <message>
+        <source>Problem with the name</source>
+        <translation>Problema con il nome</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Indirizzo del server</translation>
+    </message>
+    <message>
+        <source>e.g. 192.168.1.10 or chat.school.lan</source>
+        <translation>ad es. 192.168.1.10 o chat.scuola.lan</translation>
+    </message>
+    <message>
+        <source>Problem with the address</source>
+        <translation>Problema con l&apos;indirizzo</translation>
+    </message>
+    <message>
+        <source>Server port</source>
+        <translation>Porta del server</translation>
+    </message>
+    <message>
+        <source>Server password</source>
+        <translation>Password del server</translation>
+    </message>
+    <message>
+        <source>Only if the server has one</source>
+        <translation>Solo se il server ne ha una</translation>
+    </message>
+    <message>
+        <source>Servers on this network</source>
+        <translation>Server su questa rete</translation>
+    </message>
+    <message>
+        <source>Network discovery status</source>
+        <translation>Stato della ricerca in rete</translation>
+    </message>
+    <message>
+        <source>Connection error</source>
+        <translation>Errore di connessione</translation>
+    </message>
+    <message>
+        <source>Connection status</source>
+        <translation>Stato della connessione</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Connetti</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connetti</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <source>&amp;Recent:</source>
+        <translation>&amp;Recenti:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nome:</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Porta:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;word:</translation>
+    </message>
+    <message>
+        <source>Servers on this &amp;network (click one to use it):</source>
+        <translation>Server su questa &amp;rete (clic su uno per usarlo):</translation>
+    </message>
+    <message>
+        <source>Listening for servers on this network…</source>
+        <translation>In ascolto dei server su questa rete…</translation>
+    </message>
+    <message>
+        <source>Cannot listen for servers on this network ({reason}): type the address.</source>
+        <translation>Impossibile cercare server su questa rete ({reason}): scrivi l&apos;indirizzo.</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>(ancora nessuno)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s)</source>
+        <translation>
+            <numerusform>%n utente</numerusform>
+            <numerusform>%n utenti</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, TLS</source>
+        <translation>, TLS</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s) found on this network.</source>
+        <translation>
+            <numerusform>%n server trovato su questa rete.</numerusform>
+            <numerusform>%n server trovati su questa rete.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type the name the others will see.</source>
+        <translation>Scrivi il nome che vedranno gli altri.</translation>
+    </message>
+    <message>
+        <source>This name cannot be used: {problem}.</source>
+        <translation>Questo nome non si può usare: {problem}.</translation>
+    </message>
+    <message>
+        <source>Type the server&apos;s address (ask the person who runs it, or pick one below).</source>
+        <translation>Scrivi l&apos;indirizzo del server (chiedilo a chi lo gestisce, o scegline uno qui sotto).</translation>
+    </message>
+    <message>
+        <source>An address has no spaces.</source>
+        <translation>Un indirizzo non contiene spazi.</translation>
+    </message>
+    <message>
+        <source>Connecting to {address}…</source>
+        <translation>Connessione a {address}…</translation>
+    </message>
+</context>
+<context>
+    <name>Failures</name>
+    <message>
+        <source>Nobody accepted the connection at {address}: is the server running, and is the port right?</source>
+        <translation>Nessuno ha accettato la connessione a {address}: il server è avviato e la porta è giusta?</translation>
+    </message>
+    <message>
+        <source>The host of {address} could not be found: check the spelling of the address.</source>
+        <translation>L&apos;host di {address} non è stato trovato: controlla come è scritto l&apos;indirizzo.</translation>
+    </message>
+    <message>
+        <source>Cannot reach {address} ({detail}).</source>
+        <translation>Impossibile raggiungere {address} ({detail}).</translation>
+    </message>
+    <message>
+        <source>The server at {address} did not answer in time.</source>
+        <translation>Il server a {address} non ha risposto in tempo.</translation>
+    </message>
+    <message>
+        <source>The server at {address} closed the connection before letting you in.</source>
+        <translation>Il server a {address} ha chiuso la connessione prima di farti entrare.</translation>
+    </message>
+    <message>
+        <source>The program at {address} does not speak the Parla chat protocol.</source>
+        <translation>Il programma a {address} non parla il protocollo di chat di Parla.</translation>
+    </message>
+    <message>
+        <source>Someone on this server already uses the name “{name}”: choose another one.</source>
+        <translation>Su questo server qualcuno usa già il nome «{name}»: scegline un altro.</translation>
+    </message>
+    <message>
+        <source>The server does not accept the name “{name}”: {detail}.</source>
+        <translation>Il server non accetta il nome «{name}»: {detail}.</translation>
+    </message>
+    <message>
+        <source>This server needs a password: type it in the password field.</source>
+        <translation>Questo server richiede una password: scrivila nel campo della password.</translation>
+    </message>
+    <message>
+        <source>Wrong password for this server.</source>
+        <translation>Password sbagliata per questo server.</translation>
+    </message>
+    <message>
+        <source>The server speaks another version of the chat protocol: update the client or the server.</source>
+        <translation>Il server parla un&apos;altra versione del protocollo di chat: aggiorna il client o il server.</translation>
+    </message>
+    <message>
+        <source>The connection failed: {detail}</source>
+        <translation>La connessione non è riuscita: {detail}</translation>
+    </message>
+</context>
+<context>
+    <name>FindBar</name>
+    <message>
+        <source>Find bar</source>
+        <translation>Barra di ricerca</translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation>&amp;Trova:</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Trova</translation>
+    </message>
+    <message>
+        <source>Text to find in the messages</source>
+        <translation>Testo da cercare nei messaggi</translation>
+    </message>
+    <message>
+        <source>Find text</source>
+        <translation>Testo da cercare</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Precedente</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>Risultato precedente</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+Enter)</source>
+        <translation>Risultato precedente (Maiusc+Invio)</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Successivo</translation>
+    </message>
+    <message>
+        <source>Next match</source>
+        <translation>Risultato successivo</translation>
+    </message>
+    <message>
+        <source>Next match (Enter)</source>
+        <translation>Risultato successivo (Invio)</translation>
+    </message>
+    <message>
+        <source>Matches</source>
+        <translation>Risultati</translation>
+    </message>
+    <message>
+        <source>Close the find bar</source>
+        <translation>Chiudi la barra di ricerca</translation>
+    </message>
+    <message>
+        <source>Close (Escape)</source>
+        <translation>Chiudi (Esc)</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Nessun risultato</translation>
+    </message>
+    <message>
+        <source>{current} of {total}</source>
+        <translation>{current} di {total}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n risultato</numerusform>
+            <numerusform>%n risultati</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <source>{count} B</source>
+        <translation>{count} B</translation>
+    </message>
+    <message>
+        <source>{number} {unit}</source>
+        <translation>{number} {unit}</translation>
+    </message>
+    <message>
+        <source>{days} d {clock}</source>
+        <translation>{days} g {clock}</translation>
+    </message>
+    <message>
+        <source>{ms:.0f} ms</source>
+        <translation>{ms:.0f} ms</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderPanel</name>
+    <message>
+        <source>Server status</source>
+        <translation>Stato del server</translation>
+    </message>
+    <message>
+        <source>Server name</source>
+        <translation>Nome del server</translation>
+    </message>
+    <message>
+        <source>Connect to:</source>
+        <translation>Per connettersi:</translation>
+    </message>
+    <message>
+        <source>Connect to</source>
+        <translation>Per connettersi</translation>
+    </message>
+    <message>
+        <source>Addresses to connect to</source>
+        <translation>Indirizzi a cui connettersi</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Uptime</source>
+        <translation>Attivo da</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utenti</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messaggi</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ricevuti</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Inviati</translation>
+    </message>
+    <message>
+        <source>— (not listening)</source>
+        <translation>— (non in ascolto)</translation>
+    </message>
+    <message>
+        <source>Listening</source>
+        <translation>In ascolto</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Fermo</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>Sola lettura</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Aperta</translation>
+    </message>
+</context>
+<context>
+    <name>KickDialog</name>
+    <message>
+        <source>Kick user</source>
+        <translation>Espelli l&apos;utente</translation>
+    </message>
+    <message>
+        <source>Disconnect {name} from the chat?</source>
+        <translation>Disconnettere {name} dalla chat?</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Domanda</translation>
+    </message>
+    <message>
+        <source>Reason (optional, shown to the user)</source>
+        <translation>Motivo (facoltativo, lo vedrà l&apos;utente)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Motivo:</translation>
+    </message>
+    <message>
+        <source>&amp;Kick</source>
+        <translation>&amp;Espelli</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>Espelli</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <source>Dialog buttons</source>
+        <translation>Pulsanti della finestra</translation>
+    </message>
+</context>
+<context>
+    <name>LogFeed</name>
+    <message>
+        <source>Listening on {address}</source>
+        <translation>In ascolto su {address}</translation>
+    </message>
+    <message>
+        <source>Stopped listening</source>
+        <translation>Non più in ascolto</translation>
+    </message>
+    <message>
+        <source>{name} joined from {address}</source>
+        <translation>{name} è entrato da {address}</translation>
+    </message>
+    <message>
+        <source>{name} left</source>
+        <translation>{name} è uscito</translation>
+    </message>
+    <message>
+        <source>{name} disconnected</source>
+        <translation>{name} si è disconnesso</translation>
+    </message>
+    <message>
+        <source>{name} timed out (no answer to ping)</source>
+        <translation>{name} non risponde più (nessuna risposta al ping)</translation>
+    </message>
+    <message>
+        <source>{name} was dropped: too slow to receive</source>
+        <translation>{name} è stato disconnesso: troppo lento a ricevere</translation>
+    </message>
+    <message>
+        <source>{name} left ({reason})</source>
+        <translation>{name} è uscito ({reason})</translation>
+    </message>
+    <message>
+        <source>{name} was kicked: {reason}</source>
+        <translation>{name} è stato espulso: {reason}</translation>
+    </message>
+    <message>
+        <source>{name} was kicked</source>
+        <translation>{name} è stato espulso</translation>
+    </message>
+    <message>
+        <source>Error to {who}: {code}: {message}</source>
+        <translation>Errore inviato a {who}: {code}: {message}</translation>
+    </message>
+    <message>
+        <source>Notice: {text}</source>
+        <translation>Avviso: {text}</translation>
+    </message>
+    <message>
+        <source>History error: {error}</source>
+        <translation>Errore della cronologia: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Copia</translation>
+    </message>
+    <message>
+        <source>C&amp;lear log</source>
+        <translation>&amp;Svuota il registro</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Parla Server — {name}</source>
+        <translation>Server Parla — {name}</translation>
+    </message>
+    <message>
+        <source>Parla server dashboard</source>
+        <translation>Pannello del server Parla</translation>
+    </message>
+    <message>
+        <source>S&amp;tart</source>
+        <translation>&amp;Avvia</translation>
+    </message>
+    <message>
+        <source>Start listening for users on the chosen port</source>
+        <translation>Comincia ad accettare utenti sulla porta scelta</translation>
+    </message>
+    <message>
+        <source>St&amp;op</source>
+        <translation>&amp;Ferma</translation>
+    </message>
+    <message>
+        <source>Disconnect everyone and stop listening</source>
+        <translation>Disconnette tutti e smette di accettare connessioni</translation>
+    </message>
+    <message>
+        <source>&amp;Read-only</source>
+        <translation>Sola &amp;lettura</translation>
+    </message>
+    <message>
+        <source>While on, only the operator can write (during a lesson)</source>
+        <translation>Quando è attiva, solo l&apos;operatore può scrivere (durante una lezione)</translation>
+    </message>
+    <message>
+        <source>&amp;Kick…</source>
+        <translation>&amp;Espelli…</translation>
+    </message>
+    <message>
+        <source>Disconnect the selected user (Del)</source>
+        <translation>Disconnette l&apos;utente selezionato (Canc)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Esci</translation>
+    </message>
+    <message>
+        <source>Ctrl+Q</source>
+        <translation>Ctrl+Q</translation>
+    </message>
+    <message>
+        <source>Menu bar</source>
+        <translation>Barra dei menu</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>&amp;Server</translation>
+    </message>
+    <message>
+        <source>Server menu</source>
+        <translation>Menu Server</translation>
+    </message>
+    <message>
+        <source>&amp;Users</source>
+        <translation>&amp;Utenti</translation>
+    </message>
+    <message>
+        <source>Users menu</source>
+        <translation>Menu Utenti</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Pannello</translation>
+    </message>
+    <message>
+        <source>Separator</source>
+        <translation>Separatore</translation>
+    </message>
+    <message>
+        <source>Status bar</source>
+        <translation>Barra di stato</translation>
+    </message>
+    <message>
+        <source>any free</source>
+        <translation>una libera</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Porta</translation>
+    </message>
+    <message>
+        <source>TCP port to listen on; can be changed while stopped</source>
+        <translation>Porta TCP su cui accettare connessioni; si può cambiare a server fermo</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Porta:</translation>
+    </message>
+    <message>
+        <source>Users and log</source>
+        <translation>Utenti e registro</translation>
+    </message>
+    <message>
+        <source>Message log</source>
+        <translation>Registro dei messaggi</translation>
+    </message>
+    <message>
+        <source>Message &amp;log</source>
+        <translation>&amp;Registro dei messaggi</translation>
+    </message>
+    <message>
+        <source>A message from the operator to every user</source>
+        <translation>Un messaggio dell&apos;operatore a tutti gli utenti</translation>
+    </message>
+    <message>
+        <source>Notice to everyone</source>
+        <translation>Avviso a tutti</translation>
+    </message>
+    <message>
+        <source>&amp;Notice to everyone:</source>
+        <translation>A&amp;vviso a tutti:</translation>
+    </message>
+    <message>
+        <source>Sen&amp;d</source>
+        <translation>&amp;Invia</translation>
+    </message>
+    <message>
+        <source>Send notice</source>
+        <translation>Invia l&apos;avviso</translation>
+    </message>
+    <message>
+        <source>History error: {error}</source>
+        <translation>Errore della cronologia: {error}</translation>
+    </message>
+    <message>
+        <source>{name} is no longer connected</source>
+        <translation>{name} non è più connesso</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>you</source>
+        <translation>te</translation>
+    </message>
+    <message>
+        <source>private</source>
+        <translation>privato</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}. Right-click the message to send it again.</source>
+        <translation>Non inviato: {reason}. Clic destro sul messaggio per inviarlo di nuovo.</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Message actions</source>
+        <translation>Azioni sul messaggio</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copia</translation>
+    </message>
+    <message>
+        <source>Open {url}</source>
+        <translation>Apri {url}</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>Invia di nuovo</translation>
+    </message>
+</context>
+<context>
+    <name>TrustDialog</name>
+    <message>
+        <source>Check the server&apos;s certificate</source>
+        <translation>Controlla il certificato del server</translation>
+    </message>
+    <message>
+        <source>The server at {address} uses a certificate no authority vouches for. Ask its operator whether its SHA-256 fingerprint is:</source>
+        <translation>Il server a {address} usa un certificato che nessuna autorità garantisce. Chiedi a chi lo gestisce se la sua impronta SHA-256 è:</translation>
+    </message>
+    <message>
+        <source>Trust it only if it matches. It will be remembered for this server.</source>
+        <translation>Fidati solo se corrisponde. Verrà ricordato per questo server.</translation>
+    </message>
+    <message>
+        <source>Trust and connect</source>
+        <translation>Fidati e connetti</translation>
+    </message>
+    <message>
+        <source>Trust the certificate and connect</source>
+        <translation>Fidati del certificato e connetti</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate has changed</source>
+        <translation>Il certificato del server è cambiato</translation>
+    </message>
+    <message>
+        <source>WARNING: the server at {address} shows a different certificate from the one you trusted before. Someone may be pretending to be it. The connection was refused.</source>
+        <translation>ATTENZIONE: il server a {address} mostra un certificato diverso da quello di cui ti eri fidato. Qualcuno potrebbe spacciarsi per quel server. La connessione è stata rifiutata.</translation>
+    </message>
+    <message>
+        <source>Trusted before:</source>
+        <translation>Quello di cui ti fidavi:</translation>
+    </message>
+    <message>
+        <source>Shown now:</source>
+        <translation>Quello mostrato ora:</translation>
+    </message>
+    <message>
+        <source>The operator changed it: trust the new one</source>
+        <translation>L&apos;ha cambiato chi gestisce il server: fidati del nuovo</translation>
+    </message>
+</context>
+<context>
+    <name>UserListModel</name>
+    <message>
+        <source>{name} (you)</source>
+        <translation>{name} (tu)</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Indirizzo</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Ingresso</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messaggi</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>In coda</translation>
+    </message>
+    <message>
+        <source>Ping</source>
+        <translation>Ping</translation>
+    </message>
+    <message>
+        <source>Too fast</source>
+        <translation>Troppo veloci</translation>
+    </message>
+    <message>
+        <source>The name the user registered with</source>
+        <translation>Il nome con cui l&apos;utente è entrato</translation>
+    </message>
+    <message>
+        <source>The user&apos;s IP address and port</source>
+        <translation>Indirizzo IP e porta dell&apos;utente</translation>
+    </message>
+    <message>
+        <source>Connected since (local time)</source>
+        <translation>Ora di ingresso (ora locale)</translation>
+    </message>
+    <message>
+        <source>Messages this user posted</source>
+        <translation>Messaggi inviati da questo utente</translation>
+    </message>
+    <message>
+        <source>Bytes waiting to be sent to this user</source>
+        <translation>Byte in attesa di essere inviati a questo utente</translation>
+    </message>
+    <message>
+        <source>Round-trip time of the last ping</source>
+        <translation>Tempo di andata e ritorno dell&apos;ultimo ping</translation>
+    </message>
+    <message>
+        <source>Messages dropped because this user wrote too fast</source>
+        <translation>Messaggi scartati perché questo utente scriveva troppo in fretta</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPanel</name>
+    <message>
+        <source>Connected users</source>
+        <translation>Utenti connessi</translation>
+    </message>
+    <message>
+        <source>&amp;Connected users</source>
+        <translation>Utenti &amp;connessi</translation>
+    </message>
+    <message>
+        <source>User actions</source>
+        <translation>Azioni sull&apos;utente</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,107 @@
+"""The dashboard in Italian: the translators the server installs, the real window, ``--lang``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale, Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QLabel, QMenuBar
+from pytestqt.qtbot import QtBot
+
+from chat_server_app.dashboard.formatting import format_bytes
+from chat_server_app.dashboard.main_window import MainWindow
+from chat_server_app.dashboard.users_model import Column
+from chat_server_app.engine import ChatServer
+from chat_server_app.settings import Settings
+from chat_server_app.startup_probe import ENV_VAR
+from chat_server_app.store import MemoryStore
+from chat_server_app.translations import install_translators
+from shared.connection import Connection
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_MS = 5000
+PROCESS_TIMEOUT = 30.0
+"""A fresh interpreter importing PySide6 on a loaded CI machine takes seconds."""
+
+
+@pytest.fixture
+def italian(qapp: QApplication) -> Iterator[list[QTranslator]]:
+    """What ``chat-server --lang it`` installs; undone afterwards."""
+    previous_locale = QLocale()
+    translators = install_translators(qapp, "it")
+    yield translators
+    for translator in translators:
+        qapp.removeTranslator(translator)
+        translator.setParent(None)
+    QLocale.setDefault(previous_locale)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[ChatServer]:
+    settings = Settings(host="127.0.0.1", port=0, name="Aula 3", no_announce=True, data_dir=tmp_path)
+    server = ChatServer(settings, MemoryStore())
+    server.start()
+    yield server
+    server.close()
+
+
+def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], engine: ChatServer) -> None:
+    assert len(italian) == 2  # Parla's and Qt's own (qtbase_it)
+    window = MainWindow(engine.settings, engine)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "Server Parla — Aula 3"
+
+    labels = {label.objectName(): label.text() for label in window.findChildren(QLabel)}
+    assert labels["state_label"] == "In ascolto"
+    assert labels["mode_label"] == "Aperta"
+    texts = {label.text() for label in window.findChildren(QLabel)}
+    assert {"Per connettersi:", "Attivo da", "Utenti &connessi", "A&vviso a tutti:"} <= texts
+
+    menu_bar = window.findChild(QMenuBar)
+    assert menu_bar is not None
+    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti"]
+    model = window.users_model
+    headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in (Column.NAME, Column.QUEUED)]
+    assert headers == ["Nome", "In coda"]
+
+    anna = Connection()
+    with qtbot.waitSignal(anna.connected, timeout=WAIT_MS):
+        anna.connect_to_host("127.0.0.1", engine.port)
+    anna.send({"type": "hello", "version": 1, "name": "anna"})
+
+    def joined_in_italian() -> None:
+        rows = [str(window.log_model.index(r, 0).data()) for r in range(window.log_model.rowCount())]
+        assert any("anna è entrato da 127.0.0.1:" in row for row in rows), rows
+
+    qtbot.waitUntil(joined_in_italian, timeout=WAIT_MS)
+    anna.abort()
+    window.close_without_asking()
+
+
+def test_numbers_follow_the_language(italian: list[QTranslator]) -> None:
+    assert format_bytes(1536) == "1,5 KiB"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("it", "Server Parla — Aula 3"), ("en", "Parla Server — Aula 3")]
+)
+def test_lang_reaches_the_dashboard(tmp_path: Path, lang: str, title: str) -> None:
+    """``chat-server --lang``, end to end: the startup probe prints the shown window's title."""
+    result = subprocess.run(
+        [sys.executable, "-m", "chat_server_app", "--lang", lang, "--name", "Aula 3",
+         "--host", "127.0.0.1", "--port", "0", "--no-announce", "--data-dir", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, f"shown: {title}\n"), result.stderr
