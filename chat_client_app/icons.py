@@ -1,43 +1,43 @@
-"""The application icon, drawn in code (no image files to ship or to lose)."""
+"""The application icon: the PNGs of ``resources/icons`` (see :mod:`shared.resources`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap
+import functools
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from shared.resources import icon_files
 
 __all__ = ["app_icon"]
 
-_BLUE = QColor(33, 118, 210)
+_BADGE = QColor(211, 47, 47)
 
 
-def _bubble(size: int, badge: bool) -> QPixmap:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
+def _with_badge(pixmap: QPixmap) -> QPixmap:
+    """``pixmap`` with a red dot at its top right: unread messages, seen in the tray."""
+    badged = QPixmap(pixmap)
+    painter = QPainter(badged)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    s = size / 64
-    path = QPainterPath()
-    path.addRoundedRect(QRectF(4 * s, 6 * s, 56 * s, 40 * s), 12 * s, 12 * s)
-    tail = QPainterPath()
-    tail.moveTo(QPointF(16 * s, 44 * s))
-    tail.lineTo(QPointF(12 * s, 58 * s))
-    tail.lineTo(QPointF(30 * s, 45 * s))
-    tail.closeSubpath()
-    painter.fillPath(path.united(tail), _BLUE)
-    painter.setBrush(QColor("white"))
     painter.setPen(Qt.PenStyle.NoPen)
-    for x in (20, 32, 44):
-        painter.drawEllipse(QPointF(x * s, 26 * s), 4 * s, 4 * s)
-    if badge:
-        painter.setBrush(QColor(211, 47, 47))
-        painter.drawEllipse(QPointF(52 * s, 12 * s), 10 * s, 10 * s)
+    painter.setBrush(_BADGE)
+    radius = badged.width() * 0.18
+    painter.drawEllipse(QPointF(badged.width() - radius, radius), radius, radius)
     painter.end()
-    return pixmap
+    return badged
 
 
+@functools.cache
 def app_icon(badge: bool = False) -> QIcon:
-    """The speech bubble; with ``badge``, a red dot for unread messages."""
+    """The client's icon; with ``badge``, a red dot for unread messages.
+
+    Made once per variant: the window asks for it on every title update. An icon
+    whose files are missing is empty, and Qt then shows the platform's default.
+    """
     icon = QIcon()
-    for size in (16, 32, 64, 128):
-        icon.addPixmap(_bubble(size, badge))
+    for path in icon_files("chat-client"):
+        if badge:
+            icon.addPixmap(_with_badge(QPixmap(str(path))))
+        else:
+            icon.addFile(str(path))  # read only when a size is first drawn
     return icon

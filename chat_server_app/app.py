@@ -46,8 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         from chat_server_app import startup_probe
+        from chat_server_app.icons import app_icon
 
         app = QApplication(sys.argv[:1])
+        app.setWindowIcon(app_icon())
         startup_probe.install_if_asked(app)
     app.setApplicationName("Parla Server")
     app.setOrganizationName("Parla")
