@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", help="the server's address")
     parser.add_argument("--port", type=int, help="the server's TCP port (default 5001)")
     parser.add_argument("--password", help="the server's password, if it has one")
+    parser.add_argument("--tls", action="store_true", help="a secure connection (the server runs with --tls)")
     parser.add_argument(
         "--connect", action="store_true", help="connect at once with --name, --host and --port (no dialog)"
     )
@@ -108,9 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.connect:
             port = args.port or DEFAULT_PORT
-            window.start(ConnectRequest(normalize_name(args.name), args.host.strip(), port, args.password))
+            window.start(
+                ConnectRequest(normalize_name(args.name), args.host.strip(), port, args.password, args.tls)
+            )
         else:
-            given = {"name": args.name, "host": args.host, "port": args.port, "password": args.password}
+            given = {
+                "name": args.name,
+                "host": args.host,
+                "port": args.port,
+                "password": args.password,
+                "tls": args.tls or None,
+            }
             prefill = {key: value for key, value in given.items() if value is not None}
             if ConnectDialog.ask(None, controller=controller, **prefill) is None:
                 return 0

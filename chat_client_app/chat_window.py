@@ -51,6 +51,7 @@ from chat_client_app.icons import app_icon
 from chat_client_app.input_line import InputLine
 from chat_client_app.message_model import DEFAULT_MAX_ROWS, EntryKind, MentionsFilter, MessageModel
 from chat_client_app.message_view import MessageView
+from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
 from chat_client_app.user_model import UserListModel
 from shared.limits import TEXT_MAX_CHARS
 from shared.messages import ChatMessage, Welcome
@@ -434,6 +435,10 @@ class ChatWindow(QMainWindow):
 
     def _on_controller_attempt_failed(self, kind: str, message: str) -> None:
         self._flash(message)
+        if kind in TLS_TRUST_KINDS and not self._dialog_open and not self._closing and self.isVisible():
+            # Only the user can settle a certificate; nothing retries until they do.
+            QTimer.singleShot(0, self._settle_certificate)
+            return
         if self._controller.had_session:
             return  # reconnecting: the countdown says what happens next
         if self._dialog_open or not self.isVisible() or self._closing:
@@ -689,6 +694,11 @@ class ChatWindow(QMainWindow):
     def _on_connect_action_triggered(self) -> None:
         self._ask_for_server("")
 
+    def _settle_certificate(self) -> None:
+        request = self._controller.request
+        if request is not None and settle_certificate(self, self._controller):
+            self._controller.connect_to(request)
+
     def _ask_for_server(self, error: str) -> None:
         if self._dialog_open or self._closing:
             return
@@ -698,6 +708,7 @@ class ChatWindow(QMainWindow):
             prefill = {"name": request.name, "host": request.host, "port": request.port}
             if request.password:
                 prefill["password"] = request.password
+            prefill["tls"] = request.tls
         if self._announce_port is not None:
             prefill["announce_port"] = self._announce_port
         self._dialog_open = True

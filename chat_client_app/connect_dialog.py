@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +32,7 @@ from chat_client_app.colours import palette_is_dark
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
 from chat_client_app.discovery import LanDiscovery
 from chat_client_app.recent_servers import RecentServer, load_recent, remember
+from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
 from shared.limits import DEFAULT_ANNOUNCE_PORT, DEFAULT_PORT
 from shared.messages import Welcome
 from shared.validation import name_problem, normalize_name
@@ -66,6 +68,7 @@ class ConnectDialog(QDialog):
         host: str = "",
         port: int | None = None,
         password: str | None = None,
+        tls: bool = False,
         error: str = "",
     ) -> None:
         super().__init__(parent)
@@ -118,6 +121,10 @@ class ConnectDialog(QDialog):
         form.addRow("", self._host_problem)
         form.addRow(self.tr("&Port:"), self._port)
         form.addRow(self.tr("Pass&word:"), self._password)
+        self._tls = QCheckBox(self.tr("S&ecure connection (TLS)"), self)
+        self._tls.setAccessibleName(self.tr("Secure connection (TLS)"))
+        self._tls.setChecked(tls)
+        form.addRow("", self._tls)
         lan_label = QLabel(self.tr("Servers on this &network (click one to use it):"), self)
         lan_label.setBuddy(self._lan)
         layout = QVBoxLayout(self)
@@ -169,7 +176,8 @@ class ConnectDialog(QDialog):
         self.setTabOrder(self._name, self._host)
         self.setTabOrder(self._host, self._port)
         self.setTabOrder(self._port, self._password)
-        self.setTabOrder(self._password, self._connect_button)
+        self.setTabOrder(self._password, self._tls)
+        self.setTabOrder(self._tls, self._connect_button)
         (self._host if self._name.text() and not self._host.text() else self._name).setFocus()
 
     def _problem_label(self, accessible_name: str) -> QLabel:
@@ -251,9 +259,9 @@ class ConnectDialog(QDialog):
             users = self.tr("%n user(s)", "", server.users)
             secure = self.tr(", TLS") if server.tls else ""
             item = QListWidgetItem(f"{server.name} — {server.host}:{server.port} ({users}{secure})")
-            item.setData(Qt.ItemDataRole.UserRole, (server.host, server.port))
+            item.setData(Qt.ItemDataRole.UserRole, (server.host, server.port, server.tls))
             self._lan.addItem(item)
-            if chosen == (server.host, server.port):
+            if chosen is not None and tuple(chosen)[:2] == (server.host, server.port):
                 self._lan.setCurrentItem(item)
         count = self._lan.count()
         self._lan_status.setText(
@@ -263,9 +271,10 @@ class ConnectDialog(QDialog):
         )
 
     def _on_lan_item_clicked(self, item: QListWidgetItem) -> None:
-        host, port = item.data(Qt.ItemDataRole.UserRole)
+        host, port, tls = item.data(Qt.ItemDataRole.UserRole)
         self._host.setText(host)
         self._port.setValue(int(port))
+        self._tls.setChecked(bool(tls))
         self._host_problem.hide()
         (self._name if not self._name.text().strip() else self._password).setFocus()
 
@@ -329,6 +338,7 @@ class ConnectDialog(QDialog):
             host=host,
             port=self._port.value(),
             password=self._password.text() or None,
+            tls=self._tls.isChecked(),
         )
         self._request = request
         self._show_error("")
@@ -342,7 +352,9 @@ class ConnectDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self._connecting = busy
-        for widget in (self._name, self._host, self._port, self._password, self._lan, self._recent_box):
+        for widget in (
+            self._name, self._host, self._port, self._password, self._tls, self._lan, self._recent_box
+        ):
             widget.setEnabled(not busy and (widget is not self._recent_box or bool(self._recent)))
         self._connect_button.setEnabled(not busy)
         if not busy:
@@ -359,6 +371,13 @@ class ConnectDialog(QDialog):
         if not self._connecting:
             return
         self._set_busy(False)
+        if (
+            kind in TLS_TRUST_KINDS
+            and self._controller is not None
+            and settle_certificate(self, self._controller)
+        ):
+            self._on_buttons_accepted()  # pinned: connect again at once
+            return
         self._show_error(message)
         field = {
             "name": self._name,

@@ -33,10 +33,12 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, Slot
-from PySide6.QtNetwork import QAbstractSocket
+from PySide6.QtNetwork import QAbstractSocket, QSslError
 
 from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from chat_client_app.failures import FATAL_FOR_RETRY, FailureKind, describe_failure
+from chat_client_app.recent_servers import open_settings
+from chat_client_app.trust import TlsProblem, TrustStore, Verdict, judge
 from shared.connection import Connection
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import CLIENT_MAX_FRAME, DEFAULT_PORT
@@ -135,6 +137,7 @@ class ConnectRequest:
     host: str
     port: int = DEFAULT_PORT
     password: str | None = None
+    tls: bool = False
 
     @property
     def address(self) -> str:
@@ -200,10 +203,13 @@ class ClientController(QObject):
         ping_timeout: float = DEFAULT_PING_TIMEOUT,
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         rng: random.Random | None = None,
+        trust: TrustStore | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._backoff = Backoff(backoff_base, backoff_cap, rng=rng)
+        self._trust = trust if trust is not None else TrustStore(open_settings())
+        self._tls_problem: TlsProblem | None = None
         self._state = ClientState.DISCONNECTED
         self._request: ConnectRequest | None = None
         self._conn: Connection | None = None
@@ -395,8 +401,10 @@ class ClientController(QObject):
         self._kicked_reason = None
         self._shutdown_reason = None
         self._generation += 1
-        conn = Connection(max_frame=CLIENT_MAX_FRAME, parent=self)
+        self._tls_problem = None
+        conn = Connection.for_client(tls=self._request.tls, max_frame=CLIENT_MAX_FRAME, parent=self)
         self._conn = conn
+        conn.tls_errors_occurred.connect(self._on_connection_tls_errors_occurred)
         conn.connected.connect(self._on_connection_connected)
         conn.messages_received.connect(self._on_connection_messages_received)
         conn.protocol_error.connect(self._on_connection_protocol_error)
@@ -414,6 +422,7 @@ class ClientController(QObject):
         conn.protocol_error.disconnect(self._on_connection_protocol_error)
         conn.error_occurred.disconnect(self._on_connection_error_occurred)
         conn.disconnected.disconnect(self._on_connection_disconnected)
+        conn.tls_errors_occurred.disconnect(self._on_connection_tls_errors_occurred)
         conn.disconnected.connect(conn.deleteLater)
 
     def _release_connection(self, *, send_bye: bool) -> None:
@@ -447,6 +456,11 @@ class ClientController(QObject):
     def _on_connection_error_occurred(self, text: str) -> None:
         if self._conn is None or self._socket_failure is not None:
             return
+        if self._request is not None and self._request.tls and not self._conn.handshake_done:
+            # A plain server answers a TLS hello with bytes that are no TLS record.
+            self._socket_failure = FailureKind.TLS_FAILED
+            self._socket_detail = text
+            return
         error = self._conn.socket.error()
         errors = QAbstractSocket.SocketError
         if error == errors.ConnectionRefusedError:
@@ -458,6 +472,33 @@ class ClientController(QObject):
         else:
             self._socket_failure = FailureKind.UNREACHABLE
         self._socket_detail = text
+
+    def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
+        # Only a certificate the user pinned gets past Qt's verdict; anything else
+        # ends this handshake, and the user decides (TrustDialog) before any retry.
+        assert self._conn is not None
+        assert self._request is not None
+        seen = self._conn.peer_fingerprint
+        pinned = self._trust.pinned(self._request.host, self._request.port)
+        verdict = judge(pinned, seen)
+        if verdict is Verdict.PINNED:
+            self._conn.ignore_tls_errors(errors)
+            return
+        self._tls_problem = TlsProblem(verdict, seen or "", pinned)
+        self._socket_failure = (
+            FailureKind.TLS_UNTRUSTED if verdict is Verdict.UNKNOWN else FailureKind.TLS_CHANGED
+        )
+        self._socket_detail = "; ".join(e.errorString() for e in errors)
+
+    @property
+    def tls_problem(self) -> TlsProblem | None:
+        """Why the last TLS handshake was refused, with the fingerprints to show."""
+        return self._tls_problem
+
+    def trust_certificate(self, fingerprint: str) -> None:
+        """The user accepted ``fingerprint`` for the current server: pin it."""
+        assert self._request is not None
+        self._trust.pin(self._request.host, self._request.port, fingerprint)
 
     def _on_connection_protocol_error(self, exc: ProtocolError) -> None:
         # The server's bytes are not frames we can read: nothing after this can be trusted.

@@ -23,9 +23,20 @@ class FailureKind(enum.StrEnum):
     TIMEOUT = "timeout"
     CLOSED = "closed"
     PROTOCOL = "protocol"
+    TLS_UNTRUSTED = "tls_untrusted"  # a certificate no CA vouches for, not pinned yet
+    TLS_CHANGED = "tls_changed"  # not the certificate pinned for this server
+    TLS_FAILED = "tls_failed"  # no TLS handshake at all (a plain server?)
 
 
-FATAL_FOR_RETRY = frozenset({"auth_failed", "name_invalid", "version_unsupported"})
+FATAL_FOR_RETRY = frozenset(
+    {
+        "auth_failed",
+        "name_invalid",
+        "version_unsupported",
+        FailureKind.TLS_UNTRUSTED.value,
+        FailureKind.TLS_CHANGED.value,
+    }
+)
 """Registration errors that trying again cannot fix: only the user can (another password,
 another name, another program). ``name_taken`` is one too, except on a reconnect (see the
 controller)."""
@@ -59,6 +70,20 @@ def describe_failure(kind: str, *, name: str, address: str, password_given: bool
         return QCoreApplication.translate(
             "Failures", "The program at {address} does not speak the Parla chat protocol."
         ).format(address=address)
+    if kind == FailureKind.TLS_UNTRUSTED:
+        return QCoreApplication.translate(
+            "Failures", "No authority vouches for the certificate of {address}: compare its fingerprint."
+        ).format(address=address)
+    if kind == FailureKind.TLS_CHANGED:
+        return QCoreApplication.translate(
+            "Failures",
+            "The certificate of {address} is not the one you trusted before: the connection was refused.",
+        ).format(address=address)
+    if kind == FailureKind.TLS_FAILED:
+        return QCoreApplication.translate(
+            "Failures",
+            "No secure connection could be made with {address} ({detail}): does the server use TLS?",
+        ).format(address=address, detail=detail or "?")
     if kind == "name_taken":
         return QCoreApplication.translate(
             "Failures", "Someone on this server already uses the name “{name}”: choose another one."
