@@ -90,10 +90,20 @@ class HeaderPanel(QFrame):
             tiles.addWidget(value, 1, column)
         tiles.setColumnStretch(len(captions), 1)
 
+        # Clients compare this with what their trust dialog shows (TLS only).
+        self._fingerprint = QLabel(self)
+        self._fingerprint.setObjectName("fingerprint_label")
+        self._fingerprint.setTextFormat(Qt.TextFormat.PlainText)
+        self._fingerprint.setWordWrap(True)
+        self._fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._fingerprint.setAccessibleName(self.tr("TLS certificate fingerprint"))
+        self._fingerprint.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(where)
+        layout.addWidget(self._fingerprint)
         layout.addSpacing(6)
         layout.addLayout(tiles)
 
@@ -111,6 +121,15 @@ class HeaderPanel(QFrame):
 
     def set_server_name(self, name: str) -> None:
         self._name.setText(name)
+
+    def set_fingerprint(self, fingerprint: str | None) -> None:
+        """Show the SHA-256 fingerprint of the TLS certificate (hidden without TLS)."""
+        if fingerprint is None:
+            self._fingerprint.hide()
+            return
+        text = self.tr("TLS certificate (SHA-256): {fingerprint}")
+        self._fingerprint.setText(text.format(fingerprint=fingerprint))
+        self._fingerprint.show()
 
     def set_listening(self, listening: bool, addresses: list[str]) -> None:
         shown = "   ".join(addresses) if listening else self.tr("— (not listening)")

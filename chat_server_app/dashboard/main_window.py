@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
 
         self._users_model.reset(engine.users)  # the engine may already be running
         self._header.set_server_name(settings.display_name)
+        self._header.set_fingerprint(engine.tls_fingerprint)
         self._sync_listening()
         self._on_engine_read_only_changed(engine.read_only)
         self._refresh()

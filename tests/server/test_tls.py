@@ -130,3 +130,16 @@ def test_a_tls_client_to_a_plain_server_fails_quickly_on_both_sides(
     assert client.errors
     qtbot.waitUntil(lambda: bool(failures), timeout=WAIT_MS)
     assert "TLS" in failures[0][1]
+
+
+def test_the_dashboard_shows_the_fingerprint(qtbot: QtBot, tls_server: ChatServer) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from chat_server_app.dashboard.main_window import MainWindow
+
+    window = MainWindow(tls_server.settings, tls_server)
+    qtbot.addWidget(window)
+    label = window.findChild(QLabel, "fingerprint_label")
+    assert label is not None
+    assert tls_server.tls_fingerprint is not None
+    assert tls_server.tls_fingerprint in label.text()
