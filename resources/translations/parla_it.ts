@@ -511,6 +511,14 @@
         <translation>Pass&amp;word:</translation>
     </message>
     <message>
+        <source>S&amp;ecure connection (TLS)</source>
+        <translation>Connessione s&amp;icura (TLS)</translation>
+    </message>
+    <message>
+        <source>Secure connection (TLS)</source>
+        <translation>Connessione sicura (TLS)</translation>
+    </message>
+    <message>
         <source>Servers on this &amp;network (click one to use it):</source>
         <translation>Server su questa &amp;rete (clic su uno per usarlo):</translation>
     </message>
@@ -590,6 +598,18 @@
     <message>
         <source>The program at {address} does not speak the Parla chat protocol.</source>
         <translation>Il programma a {address} non parla il protocollo di chat di Parla.</translation>
+    </message>
+    <message>
+        <source>No authority vouches for the certificate of {address}: compare its fingerprint.</source>
+        <translation>Nessuna autorità garantisce il certificato di {address}: confrontane l&apos;impronta.</translation>
+    </message>
+    <message>
+        <source>The certificate of {address} is not the one you trusted before: the connection was refused.</source>
+        <translation>Il certificato di {address} non è quello di cui ti eri fidato: la connessione è stata rifiutata.</translation>
+    </message>
+    <message>
+        <source>No secure connection could be made with {address} ({detail}): does the server use TLS?</source>
+        <translation>Impossibile stabilire una connessione sicura con {address} ({detail}): il server usa TLS?</translation>
     </message>
     <message>
         <source>Someone on this server already uses the name “{name}”: choose another one.</source>
@@ -758,6 +778,14 @@
     <message>
         <source>Sent</source>
         <translation>Inviati</translation>
+    </message>
+    <message>
+        <source>TLS certificate fingerprint</source>
+        <translation>Impronta del certificato TLS</translation>
+    </message>
+    <message>
+        <source>TLS certificate (SHA-256): {fingerprint}</source>
+        <translation>Certificato TLS (SHA-256): {fingerprint}</translation>
     </message>
     <message>
         <source>— (not listening)</source>
