@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.parla-installed
 
-.PHONY: run test lint typecheck pytest deps clean qm translations
+.PHONY: run test lint typecheck pytest deps clean qm translations package
 
 # A second run finds the stamp newer than what it depends on and installs nothing.
 $(STAMP): pyproject.toml packaging/system-deps.sh
@@ -46,6 +46,25 @@ pytest: $(STAMP) $(QM)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# --- packaging: README "Packaging" ------------------------------------------------------
+PKG_STAMP := $(VENV)/.parla-package-installed
+DIST := $(if $(ONEFILE),dist/onefile,dist)
+
+$(PKG_STAMP): $(STAMP)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
+	@touch $(PKG_STAMP)
+
+# Both programs as PyInstaller one-folder builds, dist/chat-server/chat-server and
+# dist/chat-client/chat-client (ONEFILE=1: single files in dist/onefile/); then their
+# sizes, and each one run on a virtual screen (packaging/check_package.py).
+package: $(PKG_STAMP) $(QM)
+	@for app in chat-server chat-client; do \
+		echo "Building $$app ($(if $(ONEFILE),one file,one folder))..."; \
+		PARLA_ONEFILE=$(if $(ONEFILE),1,0) $(VENV)/bin/pyinstaller --noconfirm --log-level WARN \
+			--distpath $(DIST) --workpath build/pyinstaller packaging/$$app.spec || exit 1; \
+	done
+	@$(PY) packaging/check_package.py --dist $(DIST) $(if $(ONEFILE),--onefile)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis
