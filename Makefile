@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.parla-installed
 
-.PHONY: run test lint typecheck pytest deps clean qm translations package
+.PHONY: run test lint typecheck pytest deps clean qm translations package install-desktop
 
 # A second run finds the stamp newer than what it depends on and installs nothing.
 $(STAMP): pyproject.toml packaging/system-deps.sh
@@ -65,6 +65,11 @@ package: $(PKG_STAMP) $(QM)
 			--distpath $(DIST) --workpath build/pyinstaller packaging/$$app.spec || exit 1; \
 	done
 	@$(PY) packaging/check_package.py --dist $(DIST) $(if $(ONEFILE),--onefile)
+
+# Menu entries and icons for the builds in dist/, for this user (~/.local/share);
+# packaging/linux/install-desktop.sh --remove takes them away.
+install-desktop:
+	@bash packaging/linux/install-desktop.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis

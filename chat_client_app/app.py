@@ -88,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Parla")
+    # The menu entry of packaging/linux: how a desktop matches the window to its icon.
+    app.setDesktopFileName("parla-client")
     app.setWindowIcon(app_icon())
     translators = install_translators(app, args.lang)
     startup_probe.install_if_asked(app)

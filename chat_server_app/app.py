@@ -50,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         app = QApplication(sys.argv[:1])
         app.setWindowIcon(app_icon())
+        # The menu entry of packaging/linux: how a desktop matches the window to its icon.
+        app.setDesktopFileName("parla-server")
         startup_probe.install_if_asked(app)
     app.setApplicationName("Parla Server")
     app.setOrganizationName("Parla")
