@@ -1168,7 +1168,7 @@
     </message>
     <message>
         <source>Too fast</source>
-        <translation>Troppo veloci</translation>
+        <translation>Scartati</translation>
     </message>
     <message>
         <source>The name the user registered with</source>
