@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.parla-installed
 
-.PHONY: run test lint typecheck pytest deps clean qm translations package install-desktop
+.PHONY: run test lint typecheck pytest deps clean qm translations package install-desktop icons
 
 # A second run finds the stamp newer than what it depends on and installs nothing.
 $(STAMP): pyproject.toml packaging/system-deps.sh
@@ -65,6 +65,10 @@ package: $(PKG_STAMP) $(QM)
 			--distpath $(DIST) --workpath build/pyinstaller packaging/$$app.spec || exit 1; \
 	done
 	@$(PY) packaging/check_package.py --dist $(DIST) $(if $(ONEFILE),--onefile)
+
+# The icons' PNG set, .ico and .icns from their SVG sources (committed: run after an SVG changes).
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) packaging/make_icons.py
 
 # Menu entries and icons for the builds in dist/, for this user (~/.local/share);
 # packaging/linux/install-desktop.sh --remove takes them away.

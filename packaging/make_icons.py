@@ -1,7 +1,7 @@
 """Render the app icons from their SVG sources: the PNG set, a Windows .ico, a macOS .icns.
 
-Run by ``make icons`` (and so by ``make package``); the outputs are committed so a
-source checkout shows its icons without building anything.
+Run by ``make icons`` after an SVG changes; the outputs are committed, so a source
+checkout and ``make package`` use them as they are, without rendering anything.
 """
 
 from __future__ import annotations
@@ -38,11 +38,12 @@ def main() -> int:
             if not render(svg, size).save(str(out)):
                 print(f"cannot write {out}", file=sys.stderr)
                 return 1
-        # Windows wants the small sizes in the .ico; macOS the large ones in the .icns.
-        if not render(svg, 256).save(str(ICONS / f"{stem}.ico"), b"ico"):
+        # The suffix picks the writer (Qt's ico and icns plugins). Windows scales the 256 px
+        # picture of the .ico down itself; macOS wants 512 px in the .icns.
+        if not render(svg, 256).save(str(ICONS / f"{stem}.ico")):
             print(f"cannot write {stem}.ico", file=sys.stderr)
             return 1
-        if not render(svg, 512).save(str(ICONS / f"{stem}.icns"), b"icns"):
+        if not render(svg, 512).save(str(ICONS / f"{stem}.icns")):
             print(f"cannot write {stem}.icns", file=sys.stderr)
             return 1
         print(f"{stem}: {len(PNG_SIZES)} PNGs, .ico, .icns")
