@@ -98,14 +98,21 @@ def test_lang_it_also_sets_the_number_format(install: Install) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "title"), [("it", "Connettiti a una chat Parla"), ("en", "Connect to a Parla chat")]
+    ("args", "system", "title"),
+    [
+        (["--lang", "it"], "en_US.UTF-8", "Connettiti a una chat Parla"),
+        (["--lang", "en"], "it_IT.UTF-8", "Connect to a Parla chat"),
+        ([], "it_IT.UTF-8", "Connettiti a una chat Parla"),  # the system's language
+        ([], "de_DE.UTF-8", "Connect to a Parla chat"),  # one Parla does not speak: English
+    ],
 )
-def test_lang_reaches_the_connect_dialog(lang: str, title: str) -> None:
-    """``chat-client --lang``, end to end: the startup probe prints the shown window's title."""
+def test_the_language_reaches_the_connect_dialog(args: list[str], system: str, title: str) -> None:
+    """End to end: the startup probe prints the shown window's title."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
     result = subprocess.run(
-        [sys.executable, "-m", "chat_client_app", "--lang", lang],
+        [sys.executable, "-m", "chat_client_app", *args],
         cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
+        env={**env, "LANG": system, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
         capture_output=True,
         text=True,
         timeout=PROCESS_TIMEOUT,

@@ -90,15 +90,21 @@ def test_numbers_follow_the_language(italian: list[QTranslator]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "title"), [("it", "Server Parla — Aula 3"), ("en", "Parla Server — Aula 3")]
+    ("args", "system", "title"),
+    [
+        (["--lang", "it"], "en_US.UTF-8", "Server Parla — Aula 3"),
+        (["--lang", "en"], "it_IT.UTF-8", "Parla Server — Aula 3"),
+        ([], "it_IT.UTF-8", "Server Parla — Aula 3"),  # the system's language
+    ],
 )
-def test_lang_reaches_the_dashboard(tmp_path: Path, lang: str, title: str) -> None:
-    """``chat-server --lang``, end to end: the startup probe prints the shown window's title."""
+def test_the_language_reaches_the_dashboard(tmp_path: Path, args: list[str], system: str, title: str) -> None:
+    """End to end: the startup probe prints the shown window's title."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
     result = subprocess.run(
-        [sys.executable, "-m", "chat_server_app", "--lang", lang, "--name", "Aula 3",
+        [sys.executable, "-m", "chat_server_app", *args, "--name", "Aula 3",
          "--host", "127.0.0.1", "--port", "0", "--no-announce", "--data-dir", str(tmp_path)],
         cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
+        env={**env, "LANG": system, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
         capture_output=True,
         text=True,
         timeout=PROCESS_TIMEOUT,
