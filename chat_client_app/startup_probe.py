@@ -34,8 +34,9 @@ class _FirstExpose(QObject):
         return False
 
     def _report(self, title: str) -> None:
-        sys.stdout.write(f"shown: {title}\n")
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None in a windowed Windows program
+            sys.stdout.write(f"shown: {title}\n")
+            sys.stdout.flush()
         for widget in self._app.topLevelWidgets():
             if widget.isVisible():
                 widget.close()
