@@ -2,7 +2,7 @@
 
 The specs (``chat-server.spec``, ``chat-client.spec``) import this module; it does not
 import PyInstaller itself, so mypy and the tests can read it. PyInstaller's PySide6
-hooks collect every plugin and translation a Qt module *might* use; :func:`trim`
+hooks collect every plugin and translation a Qt module *might* use; :func:`trim_binaries`
 keeps those listed here, then (on Linux) drops every shared library that nothing
 kept links to any more (the GTK stack of the GTK platform theme, Wayland, EGL).
 """
