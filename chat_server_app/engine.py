@@ -31,6 +31,7 @@ from PySide6.QtNetwork import (
 )
 
 from chat_server_app.announce import Announcer
+from chat_server_app.heap import release_free_heap
 from chat_server_app.ratelimit import TokenBucket
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
@@ -66,6 +67,10 @@ at once must not see refused connections while the loop is busy."""
 
 _TLS_RECORD = b"\x16\x03"
 """A TLS handshake record starts so: content type 22, major version 3."""
+
+TRIM_AFTER_BYTES = 32 * 1024 * 1024
+"""Bytes sent since the last heap trim that make the next quiet moment trim again:
+a burst of that size leaves enough freed buffers behind to be worth returning."""
 
 HOUSEKEEPING_MAX_INTERVAL = 1.0
 """Seconds between two checks of hello and liveness deadlines, at most; shorter
@@ -212,6 +217,7 @@ class ChatServer(QObject):
         self._closed_bytes_in = 0
         self._closed_bytes_out = 0
         self.started_at: float | None = None
+        self._trimmed_at = 0
         self._load_recent_cids()
 
         self._flush_timer = QTimer(self)
@@ -701,6 +707,20 @@ class ChatServer(QObject):
                     session.awaiting_pong = True
                     session.conn.send(Ping(session.ping_token).to_dict())
         self._expire_cids(time.time())
+        self._trim_heap_after_burst()
+
+    def _trim_heap_after_burst(self) -> None:
+        # Only once the burst is over: nothing waiting in this pass nor in any
+        # socket's buffer, so the memory the burst needed is free again.
+        if self._outbox or self._pending:
+            return
+        sent = self.bytes_out
+        if sent - self._trimmed_at < TRIM_AFTER_BYTES:
+            return
+        if any(s.conn.bytes_to_write for s in self._sessions):
+            return
+        self._trimmed_at = sent
+        release_free_heap()
 
     # --- cid memory ----------------------------------------------------------
 
