@@ -20,7 +20,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import (
     QAbstractSocket,
     QHostAddress,
@@ -203,6 +203,7 @@ class ChatServer(QObject):
         if tls is not None:
             self._listener.tls = tls.configuration()
         self._sessions: set[Session] = set()
+        self._by_conn: dict[Connection, Session] = {}
         self._users: dict[str, Session] = {}
         self._next_id = self._store.last_id() + 1
         self._pending: list[StoredMessage] = []
@@ -370,10 +371,41 @@ class ChatServer(QObject):
         conn = Connection(socket, max_frame=self._settings.max_frame, parent=self)
         session = Session(conn, self._settings)
         self._sessions.add(session)
-        conn.messages_received.connect(lambda messages, s=session: self._on_messages(s, messages))
-        conn.protocol_error.connect(lambda exc, s=session: self._on_protocol_error(s, exc))
-        conn.disconnected.connect(lambda s=session: self._on_disconnected(s))
-        conn.error_occurred.connect(lambda text, s=session: self._on_connection_error(s, text))
+        self._by_conn[conn] = session
+        # Slots of this object, told apart by sender(): a lambda per connection
+        # would cost a PySide receiver object each and keep the session alive.
+        conn.messages_received.connect(self._on_connection_messages_received)
+        conn.protocol_error.connect(self._on_connection_protocol_error)
+        conn.disconnected.connect(self._on_connection_disconnected)
+        conn.error_occurred.connect(self._on_connection_error_occurred)
+
+    def _session_of_sender(self) -> Session | None:
+        sender = self.sender()
+        return self._by_conn.get(sender) if isinstance(sender, Connection) else None
+
+    @Slot(object)
+    def _on_connection_messages_received(self, messages: list[dict[str, object]]) -> None:
+        session = self._session_of_sender()
+        if session is not None:
+            self._on_messages(session, messages)
+
+    @Slot(object)
+    def _on_connection_protocol_error(self, exc: ProtocolError) -> None:
+        session = self._session_of_sender()
+        if session is not None:
+            self._on_protocol_error(session, exc)
+
+    @Slot()
+    def _on_connection_disconnected(self) -> None:
+        session = self._session_of_sender()
+        if session is not None:
+            self._on_disconnected(session)
+
+    @Slot(str)
+    def _on_connection_error_occurred(self, text: str) -> None:
+        session = self._session_of_sender()
+        if session is not None:
+            self._on_connection_error(session, text)
 
     def _on_connection_error(self, session: Session, text: str) -> None:
         if session.state is SessionState.GREETING:
@@ -390,6 +422,7 @@ class ChatServer(QObject):
         self._closed_bytes_in += session.conn.bytes_received
         self._closed_bytes_out += session.conn.bytes_sent
         self._sessions.discard(session)
+        self._by_conn.pop(session.conn, None)
         session.conn.deleteLater()
 
     def _on_protocol_error(self, session: Session, exc: ProtocolError) -> None:
@@ -644,7 +677,9 @@ class ChatServer(QObject):
         specials: set[Session] = set(fresh)
         for entry in entries:
             specials.update(entry.special)
-        common = b"".join([e.public for e in entries if e.public is not None])
+        # One QByteArray for everyone: Qt shares it, where bytes would be copied
+        # into a fresh QByteArray per client.
+        common = QByteArray(b"".join([e.public for e in entries if e.public is not None]))
         limit = self._settings.send_queue
         for session in list(self._users.values()):
             conn = session.conn
@@ -656,6 +691,7 @@ class ChatServer(QObject):
                 continue
             if backlog <= limit:
                 session.replay_allowance = 0
+            data: bytes | QByteArray
             if session in specials:
                 parts = []
                 for entry in entries:
