@@ -211,7 +211,9 @@ class ChatServer(QObject):
         self._fresh: set[Session] = set()
         self._seq = 0
         self._pass_clock: tuple[str, float] | None = None
-        self._cids: dict[tuple[str, str], StoredMessage] = {}
+        # (sender key, cid) -> (message id, epoch). Not the message: its text is in
+        # the history, and 10 minutes of texts would be megabytes per busy user.
+        self._cids: dict[tuple[str, str], tuple[int, float]] = {}
         self._cid_expiry: deque[tuple[float, tuple[str, str]]] = deque()
         self._read_only = False
         self.messages_total = 0
@@ -518,7 +520,7 @@ class ChatServer(QObject):
 
     def _on_say(self, session: Session, say: Say) -> None:
         if say.cid is not None:
-            original = self._cids.get((session.key, say.cid))
+            original = self._original_of(session.key, say.cid)
             if original is not None:
                 # Already posted (a re-send after a reconnect): answer with the original.
                 echo = self._message_frames(original)[1]
@@ -763,15 +765,29 @@ class ChatServer(QObject):
     def _remember_cid(self, record: StoredMessage) -> None:
         assert record.cid is not None
         key = (record.sender_key, record.cid)
-        self._cids[key] = record
+        self._cids[key] = (record.id, record.epoch)
         self._cid_expiry.append((record.epoch + CID_MEMORY_SECONDS, key))
+
+    def _original_of(self, sender_key: str, cid: str) -> StoredMessage | None:
+        """The message already accepted under this ``cid``, if it is still remembered."""
+        known = self._cids.get((sender_key, cid))
+        if known is None:
+            return None
+        message_id = known[0]
+        for record in self._pending:  # the same cid twice in one pass
+            if record.id == message_id:
+                return record
+        try:
+            return self._store.by_id(message_id)
+        except StoreError:
+            return None
 
     def _expire_cids(self, now: float) -> None:
         expiry = self._cid_expiry
         while expiry and expiry[0][0] < now:
             _, key = expiry.popleft()
-            record = self._cids.get(key)
-            if record is not None and record.epoch + CID_MEMORY_SECONDS < now:
+            known = self._cids.get(key)
+            if known is not None and known[1] + CID_MEMORY_SECONDS < now:
                 del self._cids[key]
 
     def _load_recent_cids(self) -> None:

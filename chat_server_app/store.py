@@ -50,6 +50,9 @@ class HistoryStore(Protocol):
     def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
         """The newest ``count`` messages ``viewer_key`` may see, in id order."""
 
+    def by_id(self, message_id: int) -> StoredMessage | None:
+        """One stored message (to answer a re-sent ``cid`` with the original)."""
+
     def last_id(self) -> int:
         """The id of the newest message stored, 0 if none."""
 
@@ -80,6 +83,9 @@ class MemoryStore:
         if count <= 0:
             return []
         return [m for m in self._messages if _visible(m, viewer_key)][-count:]
+
+    def by_id(self, message_id: int) -> StoredMessage | None:
+        return next((m for m in reversed(self._messages) if m.id == message_id), None)
 
     def last_id(self) -> int:
         return self._messages[-1].id if self._messages else 0
@@ -194,6 +200,10 @@ class SqliteStore:
         )
         newest.reverse()
         return newest
+
+    def by_id(self, message_id: int) -> StoredMessage | None:
+        found = self._query(f"SELECT {_COLUMNS} FROM messages WHERE id = :id", {"id": message_id})  # noqa: S608
+        return found[0] if found else None
 
     def last_id(self) -> int:
         return self._last_id
