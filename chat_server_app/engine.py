@@ -17,7 +17,6 @@ import hmac
 import json
 import secrets
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
@@ -31,6 +30,7 @@ from PySide6.QtNetwork import (
 )
 
 from chat_server_app.announce import Announcer
+from chat_server_app.cid_filter import RecentCids
 from chat_server_app.heap import release_free_heap
 from chat_server_app.ratelimit import TokenBucket
 from chat_server_app.settings import Settings
@@ -211,10 +211,7 @@ class ChatServer(QObject):
         self._fresh: set[Session] = set()
         self._seq = 0
         self._pass_clock: tuple[str, float] | None = None
-        # (sender key, cid) -> (message id, epoch). Not the message: its text is in
-        # the history, and 10 minutes of texts would be megabytes per busy user.
-        self._cids: dict[tuple[str, str], tuple[int, float]] = {}
-        self._cid_expiry: deque[tuple[float, tuple[str, str]]] = deque()
+        self._recent_cids = RecentCids(CID_MEMORY_SECONDS, time.time())
         self._read_only = False
         self.messages_total = 0
         self._closed_bytes_in = 0
@@ -717,8 +714,6 @@ class ChatServer(QObject):
         by_key = {s.key: s for s in self._users.values()}
         for record in batch:
             self.messages_total -= 1
-            if record.cid is not None:
-                self._cids.pop((record.sender_key, record.cid), None)
             sender = by_key.get(record.sender_key)
             if sender is not None:
                 self._reject(
@@ -744,7 +739,6 @@ class ChatServer(QObject):
                     session.ping_sent_at = now
                     session.awaiting_pong = True
                     session.conn.send(Ping(session.ping_token).to_dict())
-        self._expire_cids(time.time())
         self._trim_heap_after_burst()
 
     def _trim_heap_after_burst(self) -> None:
@@ -764,31 +758,20 @@ class ChatServer(QObject):
 
     def _remember_cid(self, record: StoredMessage) -> None:
         assert record.cid is not None
-        key = (record.sender_key, record.cid)
-        self._cids[key] = (record.id, record.epoch)
-        self._cid_expiry.append((record.epoch + CID_MEMORY_SECONDS, key))
+        self._recent_cids.add(record.sender_key, record.cid, record.epoch)
 
     def _original_of(self, sender_key: str, cid: str) -> StoredMessage | None:
-        """The message already accepted under this ``cid``, if it is still remembered."""
-        known = self._cids.get((sender_key, cid))
-        if known is None:
-            return None
-        message_id = known[0]
-        for record in self._pending:  # the same cid twice in one pass
-            if record.id == message_id:
+        """The message already accepted under this ``cid`` in the last 10 minutes, if any."""
+        now = time.time()
+        if not self._recent_cids.may_contain(sender_key, cid, now):
+            return None  # the answer for almost every say: no look-up at all
+        for record in reversed(self._pending):  # the same cid twice in one pass
+            if record.cid == cid and record.sender_key == sender_key:
                 return record
         try:
-            return self._store.by_id(message_id)
+            return self._store.find_cid(sender_key, cid, now - CID_MEMORY_SECONDS)
         except StoreError:
             return None
-
-    def _expire_cids(self, now: float) -> None:
-        expiry = self._cid_expiry
-        while expiry and expiry[0][0] < now:
-            _, key = expiry.popleft()
-            known = self._cids.get(key)
-            if known is not None and known[1] + CID_MEMORY_SECONDS < now:
-                del self._cids[key]
 
     def _load_recent_cids(self) -> None:
         # A client whose say was stored just before a crash re-sends it after the

@@ -50,8 +50,8 @@ class HistoryStore(Protocol):
     def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
         """The newest ``count`` messages ``viewer_key`` may see, in id order."""
 
-    def by_id(self, message_id: int) -> StoredMessage | None:
-        """One stored message (to answer a re-sent ``cid`` with the original)."""
+    def find_cid(self, sender_key: str, cid: str, after_epoch: float) -> StoredMessage | None:
+        """The newest message ``sender_key`` posted with ``cid`` after ``after_epoch``."""
 
     def last_id(self) -> int:
         """The id of the newest message stored, 0 if none."""
@@ -84,8 +84,13 @@ class MemoryStore:
             return []
         return [m for m in self._messages if _visible(m, viewer_key)][-count:]
 
-    def by_id(self, message_id: int) -> StoredMessage | None:
-        return next((m for m in reversed(self._messages) if m.id == message_id), None)
+    def find_cid(self, sender_key: str, cid: str, after_epoch: float) -> StoredMessage | None:
+        for m in reversed(self._messages):
+            if m.epoch <= after_epoch:
+                return None
+            if m.cid == cid and m.sender_key == sender_key:
+                return m
+        return None
 
     def last_id(self) -> int:
         return self._messages[-1].id if self._messages else 0
@@ -110,6 +115,7 @@ CREATE TABLE IF NOT EXISTS messages (
     recipient_key TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_epoch_cid ON messages(epoch) WHERE cid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_sender_cid ON messages(sender_key, cid) WHERE cid IS NOT NULL;
 """
 _COLUMNS = "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch"
 _VISIBLE = "(recipient_key IS NULL OR sender_key = :viewer OR recipient_key = :viewer)"
@@ -201,8 +207,12 @@ class SqliteStore:
         newest.reverse()
         return newest
 
-    def by_id(self, message_id: int) -> StoredMessage | None:
-        found = self._query(f"SELECT {_COLUMNS} FROM messages WHERE id = :id", {"id": message_id})  # noqa: S608
+    def find_cid(self, sender_key: str, cid: str, after_epoch: float) -> StoredMessage | None:
+        found = self._query(
+            f"SELECT {_COLUMNS} FROM messages WHERE sender_key = :key AND cid = :cid"  # noqa: S608
+            " AND epoch > :after ORDER BY id DESC LIMIT 1",
+            {"key": sender_key, "cid": cid, "after": after_epoch},
+        )
         return found[0] if found else None
 
     def last_id(self) -> int:
