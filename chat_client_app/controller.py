@@ -237,7 +237,6 @@ class ClientController(QObject):
         self._run: list[ChatMessage] = []
         self._backlog: deque[dict[str, object]] = deque()
         self._just_welcomed = False
-        self._per_message = QMetaMethod.fromSignal(self.message_received)
 
         self._idle_timer = self._timer(idle_ping, self._on_idle_timer_timeout)
         self._pong_timer = self._timer(ping_timeout, self._on_pong_timer_timeout)
@@ -623,7 +622,7 @@ class ClientController(QObject):
             return
         run, self._run = self._run, []
         self.messages_received.emit(run)
-        if self.isSignalConnected(self._per_message):
+        if self.isSignalConnected(_PER_MESSAGE):
             for message in run:
                 self.message_received.emit(message)
 
@@ -828,3 +827,9 @@ class ClientController(QObject):
             return
         self._state = state
         self.state_changed.emit(state.value)
+
+
+# From the class: QMetaMethod.fromSignal(self.message_received) keeps its instance alive.
+_META = ClientController.staticMetaObject  # type: ignore[attr-defined]  # PySide's stubs omit it
+_PER_MESSAGE: QMetaMethod = _META.method(_META.indexOfSignal("message_received(PyObject)"))
+
