@@ -77,3 +77,10 @@ install-desktop:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis
+
+# The benchmark suite (bench/README.md): builds the C load generator, then runs every
+# scenario (about 7 minutes on an idle machine; BENCH_ARGS="--quick" for 2-3). Not in `make test`.
+.PHONY: bench
+bench: $(STAMP)
+	@$(MAKE) -s -C bench
+	@$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,1 @@
+"""Parla's benchmark suite: see bench/README.md."""

@@ -1,0 +1,1 @@
+"""The baselines the real server is compared with (bench/README.md)."""
