@@ -127,6 +127,7 @@ def run_wave(qtbot: QtBot, port: int, wave: int, monitor: ChatClient) -> int:
             client.received.clear()  # what a wave received is not the soak's to keep
 
 
+@pytest.mark.timeout(DURATION + 300)  # the suite's 120 s limit is for ordinary tests
 def test_waves_of_clients_for_minutes(
     qtbot: QtBot, tmp_path: Path, server_process: Callable[..., ServerProcess]
 ) -> None:
