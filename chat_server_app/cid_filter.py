@@ -9,8 +9,6 @@ new" for almost every ``say`` from 2 MiB; a "maybe" is settled by the history.
 
 from __future__ import annotations
 
-import hashlib
-
 __all__ = ["RecentCids", "FILTER_BITS", "HASHES"]
 
 FILTER_BITS = 1 << 23
@@ -36,8 +34,12 @@ class RecentCids:
 
     @staticmethod
     def _positions(key: str, cid: str) -> list[int]:
-        digest = hashlib.blake2b(f"{key}\x00{cid}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        return [int.from_bytes(digest[i * 4 : i * 4 + 4], "little") % FILTER_BITS for i in range(HASHES)]
+        # Python's own hash, split in two for double hashing: the filter lives only in
+        # this process (rebuilt from the history at start), so a per-process hash
+        # seed is fine, and it costs a tenth of a cryptographic digest on every say.
+        h = hash((key, cid)) & 0xFFFF_FFFF_FFFF_FFFF
+        first, step = h & 0xFFFF_FFFF, (h >> 32) | 1
+        return [(first + i * step) % FILTER_BITS for i in range(HASHES)]
 
     def _rotate(self, now: float) -> None:
         if now - self._rotated_at < self._window:
@@ -49,13 +51,26 @@ class RecentCids:
         self._rotated_at = now
 
     def add(self, key: str, cid: str, now: float) -> None:
-        self._rotate(now)
-        bits = self._current
+        self.check_and_add(key, cid, now)
+
+    def check_and_add(self, key: str, cid: str, now: float) -> bool:
+        """Remember the pair; whether it may have been there already (one hash for both)."""
+        if now - self._rotated_at >= self._window:
+            self._rotate(now)
+        current, previous = self._current, self._previous
+        in_current = in_previous = True
         for position in self._positions(key, cid):
-            bits[position >> 3] |= 1 << (position & 7)
+            byte, bit = position >> 3, 1 << (position & 7)
+            if not current[byte] & bit:
+                in_current = False
+                current[byte] |= bit
+            if in_previous and not previous[byte] & bit:
+                in_previous = False
+        return in_current or in_previous
 
     def may_contain(self, key: str, cid: str, now: float) -> bool:
-        self._rotate(now)
+        if now - self._rotated_at >= self._window:
+            self._rotate(now)
         positions = self._positions(key, cid)
         return any(
             all(bits[p >> 3] & (1 << (p & 7)) for p in positions) for bits in (self._current, self._previous)

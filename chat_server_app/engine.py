@@ -559,8 +559,7 @@ class ChatServer(QObject):
         self._next_id += 1
         self._pending.append(record)
         self.messages_total += 1
-        if say.cid is not None:
-            self._remember_cid(record)
+        # Its cid went into the recent-cid filter when _original_of checked it.
         public, echo = self._message_frames(record)
         if target is None:
             special = {session: echo} if echo is not public else {}
@@ -763,7 +762,7 @@ class ChatServer(QObject):
     def _original_of(self, sender_key: str, cid: str) -> StoredMessage | None:
         """The message already accepted under this ``cid`` in the last 10 minutes, if any."""
         now = time.time()
-        if not self._recent_cids.may_contain(sender_key, cid, now):
+        if not self._recent_cids.check_and_add(sender_key, cid, now):
             return None  # the answer for almost every say: no look-up at all
         for record in reversed(self._pending):  # the same cid twice in one pass
             if record.cid == cid and record.sender_key == sender_key:
