@@ -21,9 +21,9 @@ from typing import IO, Any
 
 import pytest
 
-from shared.codec import FrameDecoder, encode
-from shared.limits import CLIENT_MAX_FRAME, DEFAULT_MAX_FRAME
+from shared.limits import DEFAULT_MAX_FRAME
 from shared.messages import now_ts
+from tests.wire import WireClient
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -63,56 +63,6 @@ pytestmark = [
 ]
 
 Frame = dict[str, Any]
-
-
-class Wire:
-    """One framed connection over a blocking socket; every read has a deadline."""
-
-    def __init__(self, sock: socket.socket, max_frame: int = CLIENT_MAX_FRAME) -> None:
-        self.sock = sock
-        self.decoder = FrameDecoder(max_frame)
-        self.received: list[Frame] = []
-        self.eof = False
-
-    def send(self, message: Frame) -> None:
-        self.sock.sendall(encode(message))
-
-    def _read_some(self, deadline: float) -> None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"timed out; received {self.received!r}")
-        self.sock.settimeout(remaining)
-        try:
-            data = self.sock.recv(65536)
-        except TimeoutError:
-            raise AssertionError(f"timed out; received {self.received!r}") from None
-        except ConnectionResetError:
-            data = b""
-        if not data:
-            self.eof = True
-        self.received.extend(self.decoder.feed(data))
-
-    def wait_for(self, predicate: Callable[[Frame], bool], timeout: float = IO_TIMEOUT) -> Frame:
-        deadline = time.monotonic() + timeout
-        while True:
-            for frame in self.received:
-                if predicate(frame):
-                    return frame
-            if self.eof:
-                raise AssertionError(f"connection closed; received {self.received!r}")
-            self._read_some(deadline)
-
-    def expect(self, type_: str, **fields: Any) -> Frame:
-        def matches(frame: Frame) -> bool:
-            return frame.get("type") == type_ and all(frame.get(k) == v for k, v in fields.items())
-
-        return self.wait_for(matches)
-
-    def read_until_closed(self, timeout: float = IO_TIMEOUT) -> list[Frame]:
-        deadline = time.monotonic() + timeout
-        while not self.eof:
-            self._read_some(deadline)
-        return self.received
 
 
 class Program:
@@ -174,11 +124,11 @@ def run(tmp_path: Path) -> Iterator[Callable[..., Program]]:
 
 
 @pytest.fixture
-def connect() -> Iterator[Callable[[int], Wire]]:
-    made: list[Wire] = []
+def connect() -> Iterator[Callable[[int], WireClient]]:
+    made: list[WireClient] = []
 
-    def factory(port: int) -> Wire:
-        wire = Wire(socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT))
+    def factory(port: int) -> WireClient:
+        wire = WireClient.to(port, timeout=IO_TIMEOUT)
         made.append(wire)
         return wire
 
@@ -196,7 +146,7 @@ def start_server(run: Callable[..., Program], data_dir: Path) -> tuple[Program, 
 
 
 def test_the_built_server_welcomes_a_client_and_stops_on_sigterm(
-    run: Callable[..., Program], connect: Callable[[int], Wire], tmp_path: Path
+    run: Callable[..., Program], connect: Callable[[int], WireClient], tmp_path: Path
 ) -> None:
     server, port = start_server(run, tmp_path / "data")
     tester = connect(port)
@@ -210,7 +160,7 @@ def test_the_built_server_welcomes_a_client_and_stops_on_sigterm(
 
 
 def test_the_built_client_joins_the_built_server_and_leaves_on_sigterm(
-    run: Callable[..., Program], connect: Callable[[int], Wire], tmp_path: Path
+    run: Callable[..., Program], connect: Callable[[int], WireClient], tmp_path: Path
 ) -> None:
     server, port = start_server(run, tmp_path / "data")
     tester = connect(port)
@@ -240,7 +190,7 @@ def test_the_built_client_reads_what_the_server_sends(
         port = listener.getsockname()[1]
         client = run(CLIENT, "--name", "anna", "--host", "127.0.0.1", "--port", str(port), "--connect")
 
-        first = Wire(listener.accept()[0], DEFAULT_MAX_FRAME)
+        first = WireClient(listener.accept()[0], timeout=IO_TIMEOUT, max_frame=DEFAULT_MAX_FRAME)
         hello = first.expect("hello")
         assert (hello["name"], hello.get("since")) == ("anna", None)
         first.send({"type": "welcome", "name": "anna", "users": ["anna", "bruno"], "server": "Test",
@@ -252,7 +202,7 @@ def test_the_built_client_reads_what_the_server_sends(
         first.sock.close()  # a dropped connection: the client reconnects by itself
 
         listener.settimeout(IO_TIMEOUT)
-        second = Wire(listener.accept()[0], DEFAULT_MAX_FRAME)
+        second = WireClient(listener.accept()[0], timeout=IO_TIMEOUT, max_frame=DEFAULT_MAX_FRAME)
         again = second.expect("hello")
         assert (again["name"], again.get("since")) == ("anna", 42)
         second.send({"type": "welcome", "name": "anna", "users": ["anna"], "server": "Test",

@@ -8,7 +8,6 @@ import os
 import re
 import select
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,8 +17,7 @@ from typing import IO, Any
 
 import pytest
 
-from shared.codec import FrameDecoder, encode
-from shared.limits import CLIENT_MAX_FRAME
+from tests.wire import WireClient
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -98,65 +96,6 @@ class ServerProcess:
         self._log.close()
 
 
-class WireClient:
-    """A blocking-socket client: frames out, frames in, every read bounded by a deadline."""
-
-    def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=IO_TIMEOUT)
-        self.decoder = FrameDecoder(CLIENT_MAX_FRAME)
-        self.received: list[Frame] = []
-        self.eof = False
-
-    def send(self, message: Frame) -> None:
-        self.sock.sendall(encode(message))
-
-    def _read_some(self, deadline: float) -> None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"timed out; received {self.received!r}")
-        self.sock.settimeout(remaining)
-        try:
-            data = self.sock.recv(65536)
-        except TimeoutError:
-            raise AssertionError(f"timed out; received {self.received!r}") from None
-        except ConnectionResetError:
-            data = b""
-        if not data:
-            self.eof = True
-            return
-        self.received.extend(self.decoder.feed(data))
-
-    def wait_for(self, predicate: Callable[[Frame], bool], timeout: float = IO_TIMEOUT) -> Frame:
-        deadline = time.monotonic() + timeout
-        while True:
-            for frame in self.received:
-                if predicate(frame):
-                    return frame
-            if self.eof:
-                raise AssertionError(f"connection closed; received {self.received!r}")
-            self._read_some(deadline)
-
-    def expect(self, type_: str, **fields: Any) -> Frame:
-        return self.wait_for(
-            lambda f: f.get("type") == type_ and all(f.get(k) == v for k, v in fields.items())
-        )
-
-    def hello(self, name: str, **fields: Any) -> Frame:
-        self.send({"type": "hello", "version": 1, "name": name, **fields})
-        welcome = self.wait_for(lambda f: f.get("type") in ("welcome", "error"))
-        assert welcome["type"] == "welcome", welcome
-        return welcome
-
-    def read_until_closed(self, timeout: float = IO_TIMEOUT) -> list[Frame]:
-        deadline = time.monotonic() + timeout
-        while not self.eof:
-            self._read_some(deadline)
-        return self.received
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     """``start_server(data_dir=None, *extra_args)``: a running headless server."""
@@ -177,7 +116,7 @@ def connect() -> Iterator[Callable[[int], WireClient]]:
     clients: list[WireClient] = []
 
     def factory(port: int) -> WireClient:
-        client = WireClient(port)
+        client = WireClient.to(port, timeout=IO_TIMEOUT)
         clients.append(client)
         return client
 
