@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
@@ -36,7 +38,9 @@ class Announcer(QObject):
     """Announces the server while it listens.
 
     ``describe`` is asked for the current announce at each tick (the user count
-    changes); ``targets`` defaults to :func:`broadcast_addresses`, read afresh at
+    changes; a bound method is held weakly, as the announcer is its object's child
+    and a strong reference back would leave the pair to the garbage collector);
+    ``targets`` defaults to :func:`broadcast_addresses`, read afresh at
     each tick so that a laptop joining a network is announced there too.
     """
 
@@ -48,7 +52,9 @@ class Announcer(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._describe = describe
+        self._describe: Callable[[], Callable[[], Announce] | None] = (
+            weakref.WeakMethod(describe) if inspect.ismethod(describe) else lambda: describe
+        )
         self._port = port
         self._targets = list(targets) if targets is not None else None
         self._socket = QUdpSocket(self)
@@ -69,7 +75,10 @@ class Announcer(QObject):
         return self._timer.isActive()
 
     def announce_now(self) -> None:
-        datagram = self._describe().to_datagram()
+        describe = self._describe()
+        if describe is None:
+            return
+        datagram = describe().to_datagram()
         targets = self._targets if self._targets is not None else broadcast_addresses()
         for address in targets:
             # A failed send (no route, interface gone) is not worth a word: the

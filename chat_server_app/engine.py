@@ -19,7 +19,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
 from PySide6.QtNetwork import (
     QAbstractSocket,
     QHostAddress,
@@ -33,6 +33,7 @@ from chat_server_app.announce import Announcer
 from chat_server_app.cid_filter import RecentCids
 from chat_server_app.heap import release_free_heap
 from chat_server_app.ratelimit import TokenBucket
+from chat_server_app.roster import Roster
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
 from chat_server_app.tls import TlsIdentity
@@ -143,9 +144,10 @@ class _Listener(QTcpServer):
     handshake ends waits inside it.
     """
 
-    def __init__(self, on_socket: object, parent: QObject) -> None:
+    socket_accepted = Signal(object)  # QTcpSocket, or QSslSocket with TLS
+
+    def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._on_socket = on_socket
         self.tls: QSslConfiguration | None = None
 
     def incomingConnection(self, handle: int) -> None:
@@ -163,7 +165,7 @@ class _Listener(QTcpServer):
         if not ok:
             socket.deleteLater()
             return
-        self._on_socket(socket)  # type: ignore[operator]
+        self.socket_accepted.emit(socket)
 
 
 def _json_str(value: str) -> bytes:
@@ -198,13 +200,15 @@ class ChatServer(QObject):
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._store: HistoryStore = store if store is not None else MemoryStore()
-        self._listener = _Listener(self._on_socket_accepted, self)
+        self._listener = _Listener(self)
+        self._listener.socket_accepted.connect(self._on_socket_accepted)
         self._listener.setListenBacklogSize(LISTEN_BACKLOG)
         if tls is not None:
             self._listener.tls = tls.configuration()
         self._sessions: set[Session] = set()
         self._by_conn: dict[Connection, Session] = {}
         self._users: dict[str, Session] = {}
+        self._roster = Roster()
         self._next_id = self._store.last_id() + 1
         self._pending: list[StoredMessage] = []
         self._outbox: list[_Entry] = []
@@ -367,42 +371,30 @@ class ChatServer(QObject):
     # --- accepting ------------------------------------------------------------
 
     def _on_socket_accepted(self, socket: QTcpSocket) -> None:
-        conn = Connection(socket, max_frame=self._settings.max_frame, parent=self)
+        conn = Connection(socket, max_frame=self._settings.max_frame, parent=self, listener=self)
         session = Session(conn, self._settings)
         self._sessions.add(session)
         self._by_conn[conn] = session
-        # Slots of this object, told apart by sender(): a lambda per connection
-        # would cost a PySide receiver object each and keep the session alive.
-        conn.messages_received.connect(self._on_connection_messages_received)
-        conn.protocol_error.connect(self._on_connection_protocol_error)
-        conn.disconnected.connect(self._on_connection_disconnected)
-        conn.error_occurred.connect(self._on_connection_error_occurred)
 
-    def _session_of_sender(self) -> Session | None:
-        sender = self.sender()
-        return self._by_conn.get(sender) if isinstance(sender, Connection) else None
+    # --- ConnectionListener: every connection reports here, with itself -------------
 
-    @Slot(object)
-    def _on_connection_messages_received(self, messages: list[dict[str, object]]) -> None:
-        session = self._session_of_sender()
+    def connection_messages_received(self, conn: Connection, messages: list[dict[str, object]]) -> None:
+        session = self._by_conn.get(conn)
         if session is not None:
             self._on_messages(session, messages)
 
-    @Slot(object)
-    def _on_connection_protocol_error(self, exc: ProtocolError) -> None:
-        session = self._session_of_sender()
+    def connection_protocol_error(self, conn: Connection, exc: ProtocolError) -> None:
+        session = self._by_conn.get(conn)
         if session is not None:
             self._on_protocol_error(session, exc)
 
-    @Slot()
-    def _on_connection_disconnected(self) -> None:
-        session = self._session_of_sender()
+    def connection_disconnected(self, conn: Connection) -> None:
+        session = self._by_conn.get(conn)
         if session is not None:
             self._on_disconnected(session)
 
-    @Slot(str)
-    def _on_connection_error_occurred(self, text: str) -> None:
-        session = self._session_of_sender()
+    def connection_error_occurred(self, conn: Connection, text: str) -> None:
+        session = self._by_conn.get(conn)
         if session is not None:
             self._on_connection_error(session, text)
 
@@ -494,16 +486,21 @@ class ChatServer(QObject):
         except StoreError as exc:
             self.store_failed.emit(str(exc))
             history = []
-        welcome = Welcome(
-            name=hello.name,
-            users=tuple(sorted(s.name for s in self._users.values())),
-            server=self._settings.display_name,
-            motd=self._settings.motd,
-            last_id=self._store.last_id(),
+        self._roster.add(hello.name)
+        welcome = encode_payload(
+            {
+                "type": Welcome.TYPE,
+                "name": hello.name,
+                "server": self._settings.display_name,
+                "motd": self._settings.motd,
+                "last_id": self._store.last_id(),
+            }
         )
+        # The sorted list comes ready-made: encoding it per joiner made registration O(n).
+        welcome = welcome[:-1] + b',"users":' + self._roster.json() + b"}"
         replay = b"".join(self._history_frame(m, key) for m in history)
         session.replay_allowance = len(replay)
-        session.conn.send_frames(encode(welcome.to_dict()) + replay)
+        session.conn.send_frames(frame(welcome) + replay)
         ts, _ = self._clock()
         joined = encode({"type": "joined", "name": hello.name, "ts": ts})
         self._add(_Entry(joined, self._next_seq(), {session: b""}, presence=True))
@@ -599,6 +596,7 @@ class ChatServer(QObject):
         self._fresh.discard(session)
         if was_registered and self._users.get(session.key) is session:
             del self._users[session.key]
+            self._roster.remove(session.name)
             if reason is not None:
                 ts, _ = self._clock()
                 left = encode({"type": "left", "name": session.name, "ts": ts, "reason": reason.value})

@@ -4,9 +4,12 @@ the name, password and version rules, the hello timeout, and what may come befor
 
 from __future__ import annotations
 
+import gc
 import time
 import unicodedata
+import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,9 +17,10 @@ from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from chat_server_app.engine import ChatServer
+from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore, SqliteStore
 from shared.codec import encode_many
-from tests.server.helpers import TS, ChatClient, error_frame, matches, strip_extensions
+from tests.server.helpers import BASE_SETTINGS, TS, ChatClient, error_frame, matches, strip_extensions
 
 Join = Callable[..., ChatClient]
 MakeClient = Callable[[ChatServer], ChatClient]
@@ -676,3 +680,28 @@ def test_sqlite_and_memory_stores_give_the_same_session(
         frames.append([(f["type"], f.get("text"), f.get("history")) for f in bob.received])
         server.close()
     assert frames[0] == frames[1]
+
+
+def test_a_server_let_go_is_freed_at_once_with_its_connections(
+    qtbot: QtBot, tmp_path: Path, make_client: MakeClient
+) -> None:
+    # Reference cycles would leave it to the garbage collector, which clears the Python
+    # halves of Qt objects whose C++ halves still live: their sockets then signal into
+    # emptied objects.
+    server = ChatServer(Settings(**{**BASE_SETTINGS, "data_dir": tmp_path}), MemoryStore())
+    server.start()
+    client = make_client(server)
+    assert client.hello("Ada")["type"] == "welcome"
+    (session,) = server.users
+    conn = weakref.ref(session.conn)
+    gone = weakref.ref(server)
+    del session
+    server.close()
+    gc.disable()
+    try:
+        del server
+        assert gone() is None
+        assert conn() is None
+    finally:
+        gc.enable()
+    client.wait_closed()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+import weakref
 from collections.abc import Callable
 
 import pytest
@@ -381,3 +382,61 @@ def test_connecting_to_a_closed_port_fails_cleanly(qtbot: QtBot) -> None:
     assert not conn.is_open
     conn.close()
     assert rec.count("disconnected") == 1
+
+
+class ListenerRecorder:
+    """A :class:`~shared.connection.ConnectionListener` that writes down every call."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, Connection, object]] = []
+
+    def connection_messages_received(self, conn: Connection, messages: list[dict[str, object]]) -> None:
+        self.events.append(("batch", conn, list(messages)))
+
+    def connection_protocol_error(self, conn: Connection, exc: ProtocolError) -> None:
+        self.events.append(("protocol_error", conn, exc.code))
+
+    def connection_error_occurred(self, conn: Connection, text: str) -> None:
+        self.events.append(("error", conn, text))
+
+    def connection_disconnected(self, conn: Connection) -> None:
+        self.events.append(("disconnected", conn, None))
+
+
+def accepted_with_listener(
+    qtbot: QtBot, listener: QTcpServer, heard_by: ListenerRecorder
+) -> tuple[Connection, QTcpSocket]:
+    raw = QTcpSocket()
+    with qtbot.waitSignal(raw.connected, timeout=WAIT_MS):
+        raw.connectToHost(LOCALHOST, listener.serverPort())
+    return Connection(accept(qtbot, listener), listener=heard_by), raw
+
+
+def test_a_listener_hears_every_event_with_the_connection_and_the_signals_stay_silent(
+    qtbot: QtBot, listener: QTcpServer
+) -> None:
+    heard = ListenerRecorder()
+    conn, raw = accepted_with_listener(qtbot, listener, heard)
+    rec = Recorder(conn)
+    write(raw, encode(M1) + encode(M2) + frame(b"{oops"))
+    wait_for(qtbot, lambda: len(heard.events) == 2)
+    assert heard.events == [("batch", conn, [M1, M2]), ("protocol_error", conn, ErrorCode.PROTOCOL_ERROR)]
+    raw.abort()
+    wait_for(qtbot, lambda: len(heard.events) == 3)
+    assert heard.events[2] == ("disconnected", conn, None)
+    assert rec.events == []
+
+
+def test_a_connection_does_not_keep_its_listener_alive(qtbot: QtBot, listener: QTcpServer) -> None:
+    # The owner of many connections is their listener: a strong reference back made a
+    # cycle, and the collector then cleared live connections' Python halves.
+    heard = ListenerRecorder()
+    conn, raw = accepted_with_listener(qtbot, listener, heard)
+    gone = weakref.ref(heard)
+    del heard
+    assert gone() is None
+    rec = Recorder(conn)
+    write(raw, encode(M1))
+    wait_for(qtbot, lambda: rec.messages == [M1])  # with no listener left, the signals speak
+    raw.abort()
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)

@@ -1,0 +1,40 @@
+"""The roster keeps the names sorted and its JSON equal to encoding the sorted list."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chat_server_app.roster import Roster
+
+_names = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=8)
+
+
+@given(st.lists(st.tuples(st.booleans(), _names), max_size=60))
+def test_matches_a_sorted_set_after_any_adds_and_removes(operations: list[tuple[bool, str]]) -> None:
+    roster = Roster()
+    expected: set[str] = set()
+    for add, name in operations:
+        if add:
+            roster.add(name)
+            expected.add(name)
+        else:
+            roster.remove(name)
+            expected.discard(name)
+        assert roster.names == sorted(expected)
+        assert json.loads(roster.json()) == sorted(expected)
+        compact = json.dumps(sorted(expected), ensure_ascii=False, separators=(",", ":"))
+        assert roster.json() == compact.encode()
+    assert len(roster) == len(expected)
+    assert all(name in roster for name in expected)
+
+
+def test_quotes_and_non_ascii_are_escaped_as_json() -> None:
+    roster = Roster()
+    for name in ('a"b', "c\\d", "è", "\u2028x"):
+        roster.add(name)
+    assert json.loads(roster.json()) == sorted(['a"b', "c\\d", "è", "\u2028x"])
+    assert "zzz" not in roster
+    assert 3 not in roster
