@@ -19,7 +19,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import (
     QAbstractSocket,
     QHostAddress,
@@ -673,9 +673,7 @@ class ChatServer(QObject):
         specials: set[Session] = set(fresh)
         for entry in entries:
             specials.update(entry.special)
-        # One QByteArray for everyone: Qt shares it, where bytes would be copied
-        # into a fresh QByteArray per client.
-        common = QByteArray(b"".join([e.public for e in entries if e.public is not None]))
+        common = b"".join([e.public for e in entries if e.public is not None])
         limit = self._settings.send_queue
         for session in list(self._users.values()):
             conn = session.conn
@@ -687,7 +685,6 @@ class ChatServer(QObject):
                 continue
             if backlog <= limit:
                 session.replay_allowance = 0
-            data: bytes | QByteArray
             if session in specials:
                 parts = []
                 for entry in entries:

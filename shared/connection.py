@@ -7,11 +7,12 @@ module of :mod:`shared` that imports Qt, and only QtCore and QtNetwork.
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Mapping
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QMetaMethod, QObject, QTimer, Signal
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QSslError, QSslSocket, QTcpSocket
 
 from shared.codec import FrameDecoder, encode
@@ -108,6 +109,10 @@ class Connection(QObject):
         self.bytes_sent = 0
         self._first_bytes = b""
         self._read_scheduled = False
+        # The descriptor that send_frames writes to directly: -1 while there is none,
+        # over TLS, and from the moment the socket may have closed it.
+        self._fd = -1
+        self._qt_queued = False
         self._handshake_done = not isinstance(self._socket, QSslSocket)
         self._socket.readyRead.connect(self._on_socket_ready_read)
         if isinstance(self._socket, QSslSocket):
@@ -185,17 +190,40 @@ class Connection(QObject):
         """Queue one message as one frame."""
         self.send_frames(encode(message))
 
-    def send_frames(self, data: bytes | QByteArray) -> None:
+    def send_frames(self, data: bytes) -> None:
         """Queue bytes that already hold whole frames (one write for a burst).
 
-        A :class:`QByteArray` made once can go to many connections without a copy
-        each: Qt shares it, where ``bytes`` would be converted per call.
+        Over plain TCP the bytes go to the kernel at once, with one ``write(2)`` on
+        the socket's descriptor: an accepted QTcpSocket is always buffered (Qt opens
+        it so whatever mode is asked), and Qt would copy every write into its ring
+        buffer and write it out a pass later, one socket notifier at a time. Only
+        what the kernel does not take is left to Qt, which writes it out when the
+        socket is writable; until Qt's buffer is empty again, later writes queue
+        behind it, so the order holds.
         """
         if self._closed or not data:
             return
-        if self._socket.write(data) < 0:
+        size = len(data)
+        fd = self._fd
+        if fd >= 0 and not (self._qt_queued and self._socket.bytesToWrite()):
+            self._qt_queued = False
+            try:
+                written = os.write(fd, data)
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                # The peer is gone (EPIPE, ECONNRESET): Qt's own write finds out and
+                # reports it the usual way, through errorOccurred and disconnected.
+                self._fd = -1
+                written = 0
+            if written < size:
+                self._qt_queued = True
+                rest = data if written == 0 else data[written:]
+                if self._socket.write(rest) < 0:
+                    return
+        elif self._socket.write(data) < 0:
             return  # errorOccurred reports it and the socket closes
-        self.bytes_sent += data.size() if isinstance(data, QByteArray) else len(data)
+        self.bytes_sent += size
 
     # --- state -----------------------------------------------------------------
 
@@ -206,7 +234,12 @@ class Connection(QObject):
     @property
     def bytes_to_write(self) -> int:
         """Bytes queued for the peer and not yet taken by the kernel."""
-        return int(self._socket.bytesToWrite())
+        if self._fd >= 0 and not self._qt_queued:
+            return 0  # every byte so far went straight to the kernel
+        queued = int(self._socket.bytesToWrite())
+        if not queued:
+            self._qt_queued = False
+        return queued
 
     @property
     def is_open(self) -> bool:
@@ -238,6 +271,8 @@ class Connection(QObject):
         # Chat frames are small and latency matters more than packing them.
         self._socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
+        if not isinstance(self._socket, QSslSocket):
+            self._fd = int(self._socket.socketDescriptor())
 
     def _on_socket_connected(self) -> None:
         self._handshake_done = True
@@ -246,10 +281,17 @@ class Connection(QObject):
 
     def _on_socket_ready_read(self) -> None:
         self._read_scheduled = False
+        socket = self._socket
         # Ask for what is there, not for the cap: QIODevice.read(n) allocates n
         # bytes up front, and a 256 KiB buffer per read churns the heap.
-        available = int(self._socket.bytesAvailable())
-        data = bytes(self._socket.read(min(max(available, 1), MAX_READ_PER_PASS)).data())
+        available = int(socket.bytesAvailable())
+        data = bytes(socket.read(min(max(available, 1), MAX_READ_PER_PASS)).data())
+        # An unbuffered socket learns of the peer's close only while reading: it
+        # turns unconnected without emitting ``disconnected``, so look after each read,
+        # before anything is sent: its descriptor is closed, and the number may be reused.
+        gone = socket.state() == QAbstractSocket.SocketState.UnconnectedState
+        if gone:
+            self._fd = -1
         if data and not self._closed and not self._decoder.failed:
             self._receive(data)
             if available > MAX_READ_PER_PASS and not self._closed and not self._read_scheduled:
@@ -257,9 +299,7 @@ class Connection(QObject):
                 # an unbuffered socket would not signal again for data already there.
                 self._read_scheduled = True
                 QTimer.singleShot(0, self, self._on_socket_ready_read)
-        # An unbuffered socket learns of the peer's close only while reading: it
-        # turns unconnected without emitting ``disconnected``, so look after each read.
-        if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+        if gone:
             self._finish()
 
     def _receive(self, data: bytes) -> None:
@@ -310,6 +350,7 @@ class Connection(QObject):
             return
         self._finished = True
         self._closed = True
+        self._fd = -1
         if (listener := self._listener()) is not None:
             listener.connection_disconnected(self)
         else:

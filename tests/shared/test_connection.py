@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
+from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
 from shared.codec import EncodeError, encode, encode_many, frame
@@ -274,14 +274,61 @@ def test_bytes_to_write_is_an_int_that_drains(qtbot: QtBot, pair: Pair) -> None:
     pair.server.send(big)
     queued = pair.server.bytes_to_write
     assert type(queued) is int
-    # an accepted socket is buffered: nothing reaches the kernel before the event loop runs
-    assert queued == len(encode(big))
-    wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
+    # the kernel takes 60 KB at once on loopback: nothing waits in Qt
+    assert queued == 0
+    assert pair.server.bytes_sent == len(encode(big))
     wait_for(qtbot, lambda: received == [big])
     pair.client.send(big)
     assert type(pair.client.bytes_to_write) is int
     wait_for(qtbot, lambda: pair.client.bytes_to_write == 0)
     assert pair.client.bytes_sent == len(encode(big))
+
+
+def shrink_buffers(pair: Pair) -> None:
+    """Small kernel buffers between the two ends: a few hundred KB fill them."""
+    pair.server.socket.setSocketOption(QAbstractSocket.SocketOption.SendBufferSizeSocketOption, 65536)
+    pair.client.socket.setSocketOption(QAbstractSocket.SocketOption.ReceiveBufferSizeSocketOption, 65536)
+
+
+def test_what_the_kernel_does_not_take_waits_in_qt_and_later_sends_queue_behind_it(
+    qtbot: QtBot, pair: Pair
+) -> None:
+    shrink_buffers(pair)
+    received: list[object] = []
+    pair.client.message_received.connect(received.append)
+    burst: list[Message] = [{"type": "say", "text": f"{i} " + "z" * 20000} for i in range(40)]
+    for message in burst[:20]:
+        pair.server.send(message)
+    held = pair.server.bytes_to_write
+    total = sum(len(encode(m)) for m in burst[:20])
+    assert 0 < held < total  # the kernel took a part at once, Qt holds the rest
+    for message in burst[20:]:  # no direct write may overtake what Qt holds
+        pair.server.send(message)
+    assert pair.server.bytes_to_write > held
+    wait_for(qtbot, lambda: len(received) == len(burst))
+    assert received == burst
+    wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
+    # drained: the next send goes straight to the kernel again
+    pair.server.send(M1)
+    assert pair.server.bytes_to_write == 0
+    wait_for(qtbot, lambda: received[-1] == M1)
+    assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst) + len(encode(M1))
+
+
+def test_sending_to_a_peer_that_reset_ends_in_disconnected(qtbot: QtBot, raw_pair: RawPair) -> None:
+    conn = raw_pair.conn
+    rec = Recorder(conn)
+    raw_pair.raw.abort()  # RST: the next writes fail with ECONNRESET or EPIPE
+    for _ in range(1000):
+        if rec.count("disconnected"):
+            break
+        conn.send(M1)
+        qtbot.wait(1)
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+    assert not conn.is_open
+    before = conn.bytes_sent
+    conn.send(M1)  # after the end: nothing is written, to any descriptor
+    assert conn.bytes_sent == before
 
 
 def test_sending_an_invalid_message_raises_and_sends_nothing(pair: Pair) -> None:
@@ -326,8 +373,9 @@ def test_close_disconnects_both_sides_once(qtbot: QtBot, pair: Pair, closer: str
 
 
 def test_close_delivers_what_was_queued_first(qtbot: QtBot, pair: Pair) -> None:
+    shrink_buffers(pair)
     rec = Recorder(pair.client)
-    burst = [{"type": "say", "text": f"{i} " + "y" * 20000} for i in range(5)]
+    burst = [{"type": "say", "text": f"{i} " + "y" * 20000} for i in range(40)]
     for message in burst:
         pair.server.send(message)
     assert pair.server.bytes_to_write > 0
