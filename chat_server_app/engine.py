@@ -136,8 +136,11 @@ class _Entry:
 
 
 class _Listener(QTcpServer):
-    """Opens accepted sockets unbuffered: writes go straight to the kernel instead of
-    one 16 KiB block per writable event, so a burst never piles up in Qt.
+    """Hands each accepted socket to the engine, opened at once (no pending queue).
+
+    Qt keeps an accepted QTcpSocket buffered whatever open mode is asked for (only
+    ``connectToHost`` makes one unbuffered), so :class:`Connection` writes to its
+    descriptor itself and leaves Qt only what the kernel does not take.
 
     With a TLS configuration each socket is a :class:`QSslSocket` that starts the
     server side of the handshake at once; what the session writes before the
