@@ -114,16 +114,19 @@ class Connection(QObject):
         self._fd = -1
         self._qt_queued = False
         self._handshake_done = not isinstance(self._socket, QSslSocket)
-        self._socket.readyRead.connect(self._on_socket_ready_read)
-        if isinstance(self._socket, QSslSocket):
-            self._socket.encrypted.connect(self._on_socket_connected)
-            self._socket.sslErrors.connect(self.tls_errors_occurred.emit)
-        else:
-            self._socket.connected.connect(self._on_socket_connected)
-        self._socket.disconnected.connect(self._on_socket_disconnected)
-        self._socket.errorOccurred.connect(self._on_socket_error_occurred)
-        if self._socket.state() == QAbstractSocket.SocketState.ConnectedState:
+        socket = self._socket
+        socket.readyRead.connect(self._on_socket_ready_read)
+        if isinstance(socket, QSslSocket):
+            socket.encrypted.connect(self._on_socket_connected)
+            socket.sslErrors.connect(self.tls_errors_occurred.emit)
+        elif socket.state() == QAbstractSocket.SocketState.ConnectedState:
+            # An accepted socket: connected from the start. A server holds thousands,
+            # and each connection of a signal costs memory (about 1 KB, with PySide's).
             self._tune_socket()
+        else:
+            socket.connected.connect(self._on_socket_connected)
+        socket.disconnected.connect(self._on_socket_disconnected)
+        socket.errorOccurred.connect(self._on_socket_error_occurred)
 
     # --- opening and closing ---------------------------------------------------
 
