@@ -65,15 +65,31 @@ def _display_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
 
 
+_ISOLATE = "\u2068"  # FIRST STRONG ISOLATE
+_END_ISOLATE = "\u2069"  # POP DIRECTIONAL ISOLATE
+
+
+def _isolated(text: str) -> str:
+    """``text`` as a bidi island: its direction, and any embedding or override it
+    leaves open, stay inside it (a Hebrew name cannot turn the row right-to-left,
+    an unterminated U+202E in a body cannot reach past it)."""
+    return f"{_ISOLATE}{text}{_END_ISOLATE}"
+
+
 class _Composed:
     """The plain string a row shows and where its parts are."""
 
-    __slots__ = ("text", "header_len", "body_start")
+    __slots__ = ("text", "header_len", "body_start", "body_end")
 
-    def __init__(self, text: str, header_len: int, body_start: int) -> None:
+    def __init__(self, text: str, header_len: int, body_start: int, body_end: int) -> None:
         self.text = text
         self.header_len = header_len
         self.body_start = body_start
+        self.body_end = body_end
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start : self.body_end]
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -137,13 +153,16 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _compose(self, entry: Entry) -> _Composed:
         if entry.kind is not EntryKind.MESSAGE:
-            return _Composed(_display_text(entry.text), 0, 0)
-        header = entry.sender
+            text = _display_text(entry.text)
+            return _Composed(text, 0, 0, len(text))
+        header = _isolated(entry.sender)
         if entry.peer is not None:
             target = entry.peer if entry.own else self._you
-            header = f"{entry.sender} → {target} ({self._private_label})"
-        text = f"{header}: {_display_text(entry.text)}"
-        return _Composed(text, len(header), len(header) + 2)
+            header = f"{header} → {_isolated(target)} ({self._private_label})"
+        body = _display_text(entry.text)
+        text = f"{header}: {_isolated(body)}"
+        body_start = len(header) + 3  # ": " and the isolate's start
+        return _Composed(text, len(header), body_start, body_start + len(body))
 
     def _layout(
         self, entry: Entry, font: QFont, width: int, formats: list[QTextLayout.FormatRange] | None = None
@@ -363,7 +382,7 @@ class MessageDelegate(QStyledItemDelegate):
             notice = QTextCharFormat(self._demibold)
             notice.setForeground(palette.color(QPalette.ColorRole.Link))
             ranges = [self._range(0, len(composed.text), notice)]
-        body = composed.text[composed.body_start :]
+        body = composed.body
         link_format = QTextCharFormat()
         link_format.setFontUnderline(True)
         if not selected:
@@ -412,7 +431,7 @@ class MessageDelegate(QStyledItemDelegate):
         if entry is None or entry.kind not in (EntryKind.MESSAGE, EntryKind.NOTICE):
             return None
         composed = self._compose(entry)
-        links = find_links(composed.text[composed.body_start :])
+        links = find_links(composed.body)
         if not links:
             return None
         _, time_width, _ = self._font_info(font)

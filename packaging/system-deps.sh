@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Qt needs on a bare machine, if any is missing.
+# Installs the Debian packages Parla needs on a bare machine, if any is missing.
 # Qt's wheels carry Qt itself but not libGL/libEGL, a font or the X11 glue:
 # without a font Qt silently draws boxes, without the xcb libraries no window opens.
 set -euo pipefail
@@ -11,6 +11,9 @@ packages=(
     # a real window on X11 (make run) and on a virtual screen (screenshots)
     libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
     libxcb-shape0 libxkbcommon-x11-0 xvfb xauth
+    # the benchmark's C load generator (make bench, and its smoke test in make test);
+    # gcc brings binutils, which PyInstaller needs too (make package)
+    gcc libc6-dev
 )
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian-like: nothing we know to do

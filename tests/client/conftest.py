@@ -23,6 +23,13 @@ from chat_server_app.store import HistoryStore, MemoryStore
 from shared.resources import translation_file
 
 WAIT_MS = 5000
+
+
+def laid_out(sender: str, body: str) -> str:
+    """What the chat view lays out for a public message: the sender and the body, each a
+    bidi isolate (U+2068 ... U+2069), and the body's line breaks as U+2028."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
+    return f"\u2068{sender}\u2069: \u2068{body}\u2069"
 """Longest a test waits for something that happens at once on loopback."""
 
 FAST: dict[str, Any] = {

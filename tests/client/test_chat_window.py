@@ -15,13 +15,14 @@ from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import COUNTER_FROM, ChatWindow
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest, SendState
+from chat_client_app.links import find_links
 from chat_client_app.message_model import Entry, EntryKind, Role
 from chat_server_app.engine import ChatServer
 from chat_server_app.store import MemoryStore, StoredMessage
 from shared.codec import encode
 from shared.limits import TEXT_MAX_CHARS
 from shared.messages import format_ts
-from tests.client.conftest import FAST, WAIT_MS, Recorder
+from tests.client.conftest import FAST, WAIT_MS, Recorder, laid_out
 from tests.client.fake_server import FakeServer
 
 Join = Callable[..., ClientController]
@@ -261,8 +262,28 @@ def test_html_is_shown_literally(
     # The delegate lays out exactly these characters (plus the sender), as plain text.
     delegate = window.view.delegate
     layout, _ = delegate._layout(index.data(Role.ENTRY), QFont(), 600)
-    assert layout.text() == f"bruno: {HOSTILE}"
+    assert layout.text() == laid_out("bruno", HOSTILE)
     window.grab()  # paints every visible row; setHtml would have raised
+
+
+def test_a_right_to_left_name_or_body_cannot_turn_the_row_around(
+    qtbot: QtBot, server: ChatServer, make_window: MakeWindow, join: Join
+) -> None:
+    window = make_window(server)
+    hebrew, body = "שלום", "see https://example.org/x \u202eevil"
+    join(server, hebrew).say(body)
+    qtbot.waitUntil(lambda: body in message_texts(window), timeout=WAIT_MS)
+    entry = next(e for e in rows(window) if e.text == body)
+    delegate = window.view.delegate
+    layout, _ = delegate._layout(entry, QFont(), 600)
+    assert layout.text() == laid_out(hebrew, body)
+    # The row stays left-to-right: its first character is drawn at the left edge. Without
+    # the isolates the Hebrew name would make the whole row a right-to-left paragraph.
+    assert layout.lineAt(0).cursorToX(0) == (0.0, 0)  # (x, cursor position)
+    # The body's override ends with the body: the link is the URL, nothing after it.
+    composed = delegate._compose(entry)
+    assert composed.body == body
+    assert [url for _, _, url in find_links(composed.body)] == ["https://example.org/x"]
 
 
 def test_links_are_found_in_plain_text_and_clickable(
@@ -719,7 +740,7 @@ def test_texts_reach_the_view_unchanged_even_odd_ones(qtbot: QtBot) -> None:
     assert shown == [odd[0].removeprefix("\ufeff"), *odd[1:]]
     entry = next(e for e in rows(window) if e.text == odd[0])
     layout, _ = window.view.delegate._layout(entry, window.view.font(), 500)
-    assert layout.text() == f"bruno: {odd[0]}"
+    assert layout.text() == laid_out("bruno", odd[0])
     qtbot.waitUntil(lambda: any(e.kind is EntryKind.NOTICE for e in rows(window)), timeout=WAIT_MS)
     assert [e.text for e in rows(window) if e.kind is EntryKind.NOTICE] == ["Notice: \ufeffnotice"]
     window.grab()  # and they paint

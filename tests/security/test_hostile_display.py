@@ -19,6 +19,7 @@ from chat_client_app.chat_window import ChatWindow
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
 from chat_client_app.message_model import EntryKind, Role
 from shared.messages import ChatMessage
+from tests.client.conftest import laid_out
 from tests.security.conftest import ATTACKER, FAST_CONTROLLER, HOSTILE_TEXTS, WAIT_MS, Arena
 
 pytestmark = pytest.mark.usefixtures("qsettings_in_tmp")
@@ -39,12 +40,6 @@ def window(qtbot: QtBot, arena: Arena, monkeypatch: pytest.MonkeyPatch) -> Itera
     yield window
     window.close()
     qtbot.waitUntil(lambda: controller.state is ClientState.DISCONNECTED, timeout=WAIT_MS)
-
-
-def layout_text(text: str) -> str:
-    """What the delegate lays out for a message body: the text with its line breaks as
-    U+2028 (QTextLayout's line break), every other character unchanged."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS.values(), ids=HOSTILE_TEXTS.keys())
@@ -75,6 +70,6 @@ def test_hostile_text_is_shown_as_the_raw_characters(
     assert [m.text for m in received if m.sender == ATTACKER] == [text]
     # the delegate lays the characters out as plain text, after the sender's name
     layout, _ = window.view.delegate._layout(index.data(Role.ENTRY), QFont(), 600)
-    assert layout.text() == f"{ATTACKER}: {layout_text(text)}"
+    assert layout.text() == laid_out(ATTACKER, text)
     window.grab()  # paints every visible row; setHtml would raise
     arena.finish()
