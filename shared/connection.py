@@ -35,6 +35,10 @@ _FIRST_BYTES = 8
 
 _UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeFlag.Unbuffered
 
+_DIRECT_WRITES = os.name == "posix"
+"""Whether a socket's descriptor takes ``os.write``: on Windows it is a SOCKET handle,
+not a C runtime file descriptor, and only Qt may write to it."""
+
 
 class ConnectionListener(Protocol):
     """Who hears a connection's events by direct calls instead of its signals.
@@ -274,7 +278,7 @@ class Connection(QObject):
         # Chat frames are small and latency matters more than packing them.
         self._socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
-        if not isinstance(self._socket, QSslSocket):
+        if _DIRECT_WRITES and not isinstance(self._socket, QSslSocket):
             self._fd = int(self._socket.socketDescriptor())
 
     def _on_socket_connected(self) -> None:

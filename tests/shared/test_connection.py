@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
+from shared import connection as connection_module
 from shared.codec import EncodeError, encode, encode_many, frame
 from shared.connection import Connection
 from shared.errors import ErrorCode, ProtocolError
@@ -313,6 +314,32 @@ def test_what_the_kernel_does_not_take_waits_in_qt_and_later_sends_queue_behind_
     assert pair.server.bytes_to_write == 0
     wait_for(qtbot, lambda: received[-1] == M1)
     assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst) + len(encode(M1))
+
+
+def test_where_descriptors_take_no_os_write_qt_writes_everything(
+    qtbot: QtBot, listener: QTcpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows: a socket's descriptor is a SOCKET handle, never given to os.write.
+    monkeypatch.setattr(connection_module, "_DIRECT_WRITES", False)
+    client = Connection()
+    with qtbot.waitSignal(client.connected, timeout=WAIT_MS):
+        client.connect_to_host(LOCALHOST, listener.serverPort())
+    server = Connection(accept(qtbot, listener))
+    received: list[object] = []
+    client.message_received.connect(received.append)
+    burst: list[Message] = [{"type": "say", "text": f"{i} " + "w" * 5000} for i in range(20)]
+    for message in burst:
+        server.send(message)
+    # an accepted socket is buffered in Qt: all of it waits there for the event loop
+    assert server.bytes_to_write == sum(len(encode(m)) for m in burst)
+    wait_for(qtbot, lambda: len(received) == len(burst))
+    assert received == burst
+    wait_for(qtbot, lambda: server.bytes_to_write == 0)
+    client.send(M1)
+    server.message_received.connect(received.append)
+    wait_for(qtbot, lambda: received[-1] == M1)
+    client.abort()
+    server.abort()
 
 
 def test_sending_to_a_peer_that_reset_ends_in_disconnected(qtbot: QtBot, raw_pair: RawPair) -> None:
