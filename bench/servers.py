@@ -39,14 +39,28 @@ STOP_TIMEOUT_S = 15.0
 class ServerKind:
     key: str
     label: str
-    python: bool  # a Python server (a baseline or the real one), not the C relay
+    python: bool  # a Python server (a baseline or the real one), not a C one
+    irc: bool = False  # speaks IRC (the generator's --proto irc), not Parla's protocol
+    max_inflight: int | None = None  # connections it can take in flight at once, if fewer than asked
 
 
 PARLA = ServerKind("parla", "Parla (real server)", True)
 THREADED = ServerKind("threaded", "threaded baseline", True)
 ASYNCIO = ServerKind("asyncio", "asyncio baseline", True)
 RELAY_KIND = ServerKind("relay", "trivial C relay", False)
-KINDS = {k.key: k for k in (PARLA, THREADED, ASYNCIO, RELAY_KIND)}
+# ngIRCd listens with a backlog of 10: more connections in flight overflow the kernel's
+# accept queue, and those clients retry after 1, 3, 7... seconds (1000 then take > 60 s).
+NGIRCD = ServerKind("ngircd", "ngIRCd (C IRC server)", False, irc=True, max_inflight=10)
+INSPIRCD = ServerKind("inspircd", "InspIRCd (C++ IRC server)", False, irc=True)
+KINDS = {k.key: k for k in (PARLA, THREADED, ASYNCIO, RELAY_KIND, NGIRCD, INSPIRCD)}
+IRC_KINDS = (NGIRCD, INSPIRCD)
+
+
+def installed(kind: ServerKind) -> bool:
+    """Whether ``kind`` can run here: the IRC servers come from the system's packages."""
+    if not kind.irc:
+        return True
+    return (shutil.which(kind.key) or shutil.which(kind.key, path="/usr/sbin:/usr/local/sbin")) is not None
 
 
 def taskset(cpu: str, argv: list[str]) -> list[str]:
@@ -92,6 +106,8 @@ def server_command(kind: ServerKind, data_dir: Path, *, store: str = "sqlite") -
         return [PYTHON, str(BENCH / "baselines" / "asyncio_server.py"), "--host", HOST, "--port", "0"]
     if kind is RELAY_KIND:
         return [str(RELAY), "--port", "0"]
+    if kind.irc:
+        return [PYTHON, str(BENCH / "baselines" / "irc_server.py"), kind.key]
     raise ValueError(kind.key)
 
 

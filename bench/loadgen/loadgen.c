@@ -19,6 +19,11 @@
  * marker "LG1 <g> <sched_ns> <sender>" (the text we sent), wherever the server put
  * it (a `message`, or the raw `say` a relay passes on); frames with "history" are
  * replays and counted apart. Output: one JSON object on stdout.
+ *
+ * --proto irc speaks IRC instead, to compare with C IRC servers: NICK and USER, then JOIN
+ * #bench after the welcome (001), register (done at the channel's end of NAMES, 366), a later client's JOIN is
+ * presence, PRIVMSG #bench carries the same marker, PING gets its PONG. An IRC server
+ * does not echo a message to its sender: each message has one receiver fewer.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -129,6 +134,7 @@ static struct {
     double settle;
     int server_pid;
     const char *prefix;
+    bool irc; /* speak IRC instead (the C IRC servers of bench/baselines/irc_server.py) */
 } opt = {
     .port = 0,
     .clients = 100,
@@ -225,10 +231,18 @@ static void conn_flush(conn_t *c) {
 }
 
 static void send_hello(conn_t *c) {
-    char payload[160];
-    int n = snprintf(payload, sizeof payload, "{\"type\":\"hello\",\"version\":1,\"name\":\"%s%u\"}", opt.prefix,
+    char payload[200];
+    int n;
+    if (opt.irc) {
+        /* JOIN follows the server's welcome (001); registered at the channel's end of NAMES (366) */
+        n = snprintf(payload, sizeof payload, "NICK %s%u\r\nUSER %s%u 0 * :lg\r\n", opt.prefix, c->idx,
+                     opt.prefix, c->idx);
+        buf_append(&c->out, payload, (size_t)n);
+    } else {
+        n = snprintf(payload, sizeof payload, "{\"type\":\"hello\",\"version\":1,\"name\":\"%s%u\"}", opt.prefix,
                      c->idx);
-    buf_frame(&c->out, payload, (size_t)n);
+        buf_frame(&c->out, payload, (size_t)n);
+    }
     c->state = C_HELLO;
     conn_flush(c);
 }
@@ -268,29 +282,43 @@ static bool parse_u64(const char **pp, const char *end, uint64_t *out) {
 
 static bool field_is(const char *v, size_t n, const char *want) { return n == strlen(want) && memcmp(v, want, n) == 0; }
 
+/* A frame or line holding the marker: a delivery (true), or something else with it (false). */
+static bool handle_delivery(conn_t *c, const char *p, size_t n, uint64_t t) {
+    const char *m = memmem(p, n, MARKER, sizeof MARKER - 1);
+    if (m == NULL) return false;
+    const char *end = p + n;
+    const char *q = m + sizeof MARKER - 1;
+    uint64_t g, sched, sender;
+    if (!parse_u64(&q, end, &g) || !parse_u64(&q, end, &sched) || !parse_u64(&q, end, &sender)) {
+        st.other++;
+        return true;
+    }
+    if (memmem(p, n, "\"history\"", 9) != NULL) {
+        st.history++;
+        return true;
+    }
+    st.deliveries++;
+    if (st.first_delivery_ns == 0) st.first_delivery_ns = t;
+    st.last_delivery_ns = t;
+    h_add(&lat, t > sched ? t - sched : 0);
+    if (sender == c->idx) st.echoes++;
+    if (g < total_msgs && ++recv_count[g] == receivers) h_add(&complete, t > sched ? t - sched : 0);
+    return true;
+}
+
+static void registered_now(conn_t *c) {
+    st.welcomes++;
+    if (c->state == C_HELLO) {
+        c->state = C_READY;
+        inflight--;
+        registered++;
+        alive++;
+    }
+}
+
 static void handle_frame(conn_t *c, const char *p, size_t n, uint64_t t) {
     st.frames++;
-    const char *m = memmem(p, n, MARKER, sizeof MARKER - 1);
-    if (m != NULL) {
-        const char *end = p + n;
-        const char *q = m + sizeof MARKER - 1;
-        uint64_t g, sched, sender;
-        if (!parse_u64(&q, end, &g) || !parse_u64(&q, end, &sched) || !parse_u64(&q, end, &sender)) {
-            st.other++;
-            return;
-        }
-        if (memmem(p, n, "\"history\"", 9) != NULL) {
-            st.history++;
-            return;
-        }
-        st.deliveries++;
-        if (st.first_delivery_ns == 0) st.first_delivery_ns = t;
-        st.last_delivery_ns = t;
-        h_add(&lat, t > sched ? t - sched : 0);
-        if (sender == c->idx) st.echoes++;
-        if (g < total_msgs && ++recv_count[g] == receivers) h_add(&complete, t > sched ? t - sched : 0);
-        return;
-    }
+    if (handle_delivery(c, p, n, t)) return;
     size_t tl;
     const char *type = json_str_field(p, n, "type", &tl);
     if (type == NULL) {
@@ -298,13 +326,7 @@ static void handle_frame(conn_t *c, const char *p, size_t n, uint64_t t) {
     } else if (field_is(type, tl, "joined")) {
         st.joined++;
     } else if (field_is(type, tl, "welcome")) {
-        st.welcomes++;
-        if (c->state == C_HELLO) {
-            c->state = C_READY;
-            inflight--;
-            registered++;
-            alive++;
-        }
+        registered_now(c);
     } else if (field_is(type, tl, "ping")) {
         /* a server pings a client silent for a while (30 s by default): answer, as a client must */
         st.pings++;
@@ -339,8 +361,106 @@ static void handle_frame(conn_t *c, const char *p, size_t n, uint64_t t) {
     }
 }
 
+/* Whether an IRC prefix "nick!user@host" names c itself. */
+static bool prefix_is_self(const conn_t *c, const char *nick, size_t n) {
+    size_t pl = strlen(opt.prefix);
+    if (n <= pl || memcmp(nick, opt.prefix, pl) != 0) return false;
+    uint64_t v = 0;
+    for (size_t i = pl; i < n; i++) {
+        if (nick[i] < '0' || nick[i] > '9') return false;
+        v = v * 10 + (uint64_t)(nick[i] - '0');
+    }
+    return v == c->idx;
+}
+
+/* One IRC line, without its CR LF. */
+static void handle_line(conn_t *c, const char *p, size_t n, uint64_t t) {
+    st.frames++;
+    if (handle_delivery(c, p, n, t)) return;
+    if (n >= 4 && memcmp(p, "PING", 4) == 0) {
+        st.pings++;
+        char pong[600];
+        int pl = snprintf(pong, sizeof pong, "PONG%.*s\r\n", n - 4 < 500 ? (int)(n - 4) : 0, p + 4);
+        buf_append(&c->out, pong, (size_t)pl);
+        conn_flush(c);
+        return;
+    }
+    if (n >= 5 && memcmp(p, "ERROR", 5) == 0) {
+        st.errors++;
+        st.err_fatal++;
+        return;
+    }
+    if (n == 0 || p[0] != ':') {
+        st.other++;
+        return;
+    }
+    const char *end = p + n;
+    const char *sp = memchr(p, ' ', n);
+    if (sp == NULL) {
+        st.other++;
+        return;
+    }
+    const char *bang = memchr(p, '!', (size_t)(sp - p));
+    const char *cmd = sp + 1;
+    const char *cmd_end = memchr(cmd, ' ', (size_t)(end - cmd));
+    size_t cl = cmd_end != NULL ? (size_t)(cmd_end - cmd) : (size_t)(end - cmd);
+    if (field_is(cmd, cl, "JOIN")) {
+        if (bang == NULL || !prefix_is_self(c, p + 1, (size_t)(bang - p - 1))) st.joined++;
+    } else if (field_is(cmd, cl, "001")) {
+        static const char join[] = "JOIN #bench\r\n";
+        buf_append(&c->out, join, sizeof join - 1);
+        conn_flush(c);
+    } else if (field_is(cmd, cl, "366")) {
+        registered_now(c);
+    } else if (field_is(cmd, cl, "QUIT") || field_is(cmd, cl, "PART")) {
+        st.left++;
+    } else if (cl == 3 && (cmd[0] == '4' || cmd[0] == '5') && !field_is(cmd, cl, "422")) { /* 422: no MOTD */
+        st.errors++;
+        if (c->state == C_HELLO) {
+            st.register_failures++;
+            fprintf(stderr, "registration refused: %.*s\n", (int)n, p);
+        }
+    } else {
+        st.other++;
+    }
+}
+
+/* IRC: whole lines are handled, a partial one is kept. */
+static void feed_lines(conn_t *c, const unsigned char *data, size_t n, uint64_t t) {
+    buf_t *b = &c->in;
+    if (b->len > 0) {
+        const unsigned char *nl = memchr(data, '\n', n);
+        size_t take = nl != NULL ? (size_t)(nl - data) + 1 : n;
+        buf_append(b, data, take);
+        data += take;
+        n -= take;
+        if (nl == NULL) return;
+        size_t ll = b->len - 1;
+        const char *line = (const char *)b->data + b->off;
+        if (ll > 0 && line[ll - 1] == '\r') ll--;
+        handle_line(c, line, ll, t);
+        if (c->state == C_CLOSED) return;
+        b->len = 0;
+        b->off = 0;
+    }
+    while (n > 0) {
+        const unsigned char *nl = memchr(data, '\n', n);
+        if (nl == NULL) break;
+        size_t ll = (size_t)(nl - data);
+        handle_line(c, (const char *)data, ll > 0 && data[ll - 1] == '\r' ? ll - 1 : ll, t);
+        if (c->state == C_CLOSED) return;
+        data = nl + 1;
+        n -= ll + 1;
+    }
+    if (n > 0) buf_append(b, data, n);
+}
+
 /* Feed bytes read from c; whole frames are handled, a partial one is kept. */
 static void feed(conn_t *c, const unsigned char *data, size_t n, uint64_t t) {
+    if (opt.irc) {
+        feed_lines(c, data, n, t);
+        return;
+    }
     if (c->in.len > 0) {
         buf_t *b = &c->in;
         if (b->len < FRAME_HEADER) {
@@ -501,12 +621,18 @@ static void send_due(void) {
                               (unsigned long long)sched, c->idx);
             int padn = opt.text_size > hl ? opt.text_size - hl : 0;
             int n;
-            if (opt.cid)
-                n = snprintf(payload, sizeof payload, "{\"type\":\"say\",\"text\":\"%s%.*s\",\"cid\":\"c%llu\"}",
-                             head, padn, pad, (unsigned long long)g);
-            else
-                n = snprintf(payload, sizeof payload, "{\"type\":\"say\",\"text\":\"%s%.*s\"}", head, padn, pad);
-            buf_frame(&c->out, payload, (size_t)n);
+            if (opt.irc) {
+                n = snprintf(payload, sizeof payload, "PRIVMSG #bench :%s%.*s\r\n", head, padn, pad);
+                buf_append(&c->out, payload, (size_t)n);
+            } else {
+                    if (opt.cid)
+                    n = snprintf(payload, sizeof payload,
+                                 "{\"type\":\"say\",\"text\":\"%s%.*s\",\"cid\":\"c%llu\"}", head, padn, pad,
+                                 (unsigned long long)g);
+                else
+                    n = snprintf(payload, sizeof payload, "{\"type\":\"say\",\"text\":\"%s%.*s\"}", head, padn, pad);
+                buf_frame(&c->out, payload, (size_t)n);
+            }
             if (!c->queued_flush) {
                 c->queued_flush = true;
                 dirty[ndirty++] = c;
@@ -561,7 +687,7 @@ static void usage(void) {
             "usage: loadgen --port P [--clients C] [--senders S] [--rate R] [--duration D | --count N]\n"
             "  [--inflight N] [--text-size B] [--presence expect|none] [--no-cid] [--register-timeout-s T]\n"
             "  [--presence-timeout-s T] [--drain-timeout-s T] [--quiet-s T] [--settle-ms MS]\n"
-            "  [--server-pid PID] [--prefix NAME] [--skip-send-on-timeout]\n");
+            "  [--server-pid PID] [--prefix NAME] [--skip-send-on-timeout] [--proto parla|irc]\n");
     exit(2);
 }
 
@@ -587,6 +713,7 @@ int main(int argc, char **argv) {
         {"settle-ms", required_argument, 0, 'S'},
         {"server-pid", required_argument, 0, 'k'},
         {"prefix", required_argument, 0, 'x'},
+        {"proto", required_argument, 0, 'I'},
         {0, 0, 0, 0},
     };
     int ch;
@@ -610,6 +737,10 @@ int main(int argc, char **argv) {
         case 'S': opt.settle = atof(optarg) / 1000.0; break;
         case 'k': opt.server_pid = atoi(optarg); break;
         case 'x': opt.prefix = optarg; break;
+        case 'I':
+            if (strcmp(optarg, "irc") != 0 && strcmp(optarg, "parla") != 0) usage();
+            opt.irc = strcmp(optarg, "irc") == 0;
+            break;
         default: usage();
         }
     }
@@ -687,7 +818,8 @@ int main(int argc, char **argv) {
     /* registration or presence did not finish: the server is still busy with them, so a
      * latency measured now would say little; report what happened and stop */
     if (opt.skip_send_on_timeout && strcmp(status, "ok") != 0) total_msgs = 0;
-    receivers = (uint32_t)alive;
+    /* an IRC server does not echo a message to its sender */
+    receivers = (uint32_t)(opt.irc && alive > 0 ? alive - 1 : alive);
     uint64_t deliveries_before = st.deliveries;
     uint64_t joined_before_send = st.joined;
     memset(pad, 'x', sizeof pad);

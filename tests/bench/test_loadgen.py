@@ -1,5 +1,6 @@
 """Smoke test of the benchmark's C load generator (bench/loadgen): it builds, and it
-counts every delivery, against the trivial relay and against the threaded baseline.
+counts every delivery, against the trivial relay, against the threaded baseline, and,
+speaking IRC, against a small IRC server of the test's own (tests/bench/mini_ircd.py).
 
 Not a benchmark: tiny rates, exact counts, no timing asserted.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +88,42 @@ def test_counts_presence_and_messages_from_a_protocol_server(built: None) -> Non
     assert r["echoes"] == 60
     assert r["errors"] == 0
     assert r["lost_deliveries"] == 0
+
+
+def test_speaks_irc_to_an_irc_server(built: None) -> None:
+    server = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("mini_ircd.py"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        port = int(server.stdout.readline().rsplit(":", 1)[1])
+        r = _loadgen(
+            port,
+            "--proto",
+            "irc",
+            "--clients",
+            "10",
+            "--senders",
+            "2",
+            "--rate",
+            "500",
+            "--count",
+            "40",
+            "--inflight",
+            "3",
+        )
+    finally:
+        server.communicate(timeout=10)  # closing its input stops it
+    assert r["status"] == "ok"
+    assert r["registered"] == 10
+    assert r["joined"] == r["joined_expected"] == 10 * 9 // 2  # each hears of those after it
+    assert r["receivers"] == 9  # an IRC server does not echo a message to its sender
+    assert r["deliveries"] == r["expected_deliveries"] == 40 * 9
+    assert r["echoes"] == 0
+    assert r["pings"] == 10
+    assert r["errors"] == 0  # the 422 (no MOTD) is no error
+    assert r["lost_deliveries"] == 0
+    assert r["broadcast_ms"]["n"] == 40
