@@ -678,6 +678,7 @@ class ChatServer(QObject):
             specials.update(entry.special)
         common = b"".join([e.public for e in entries if e.public is not None])
         limit = self._settings.send_queue
+        everyone: list[Connection] = []  # those who get just the common bytes: most
         for session in list(self._users.values()):
             conn = session.conn
             # What is still queued from earlier passes decides: one busy pass
@@ -686,7 +687,7 @@ class ChatServer(QObject):
             if backlog > limit + session.replay_allowance:
                 self._drop(session, LeftReason.SEND_QUEUE, abort=True)
                 continue
-            if backlog <= limit:
+            if backlog <= limit and session.replay_allowance:
                 session.replay_allowance = 0
             if session in specials:
                 parts = []
@@ -694,11 +695,10 @@ class ChatServer(QObject):
                     part = entry.special.get(session, entry.public)
                     if part and not (entry.presence and entry.seq <= session.registered_seq):
                         parts.append(part)
-                data = b"".join(parts)
+                conn.send_frames(b"".join(parts))
             else:
-                data = common
-            if data:
-                conn.send_frames(data)
+                everyone.append(conn)
+        Connection.send_to_each(everyone, common)
 
     def _unaccept(self, batch: list[StoredMessage], entries: list[_Entry], reason: str) -> list[_Entry]:
         """The history cannot be written: nothing of the batch may be shown to anyone.

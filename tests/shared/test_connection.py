@@ -316,6 +316,35 @@ def test_what_the_kernel_does_not_take_waits_in_qt_and_later_sends_queue_behind_
     assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst) + len(encode(M1))
 
 
+def test_send_to_each_is_send_frames_on_every_connection(
+    qtbot: QtBot, pair: Pair, listener: QTcpServer
+) -> None:
+    shrink_buffers(pair)
+    closed = Connection(accept_raw_peer(qtbot, listener))
+    closed.close()
+    received: list[object] = []
+    pair.client.message_received.connect(received.append)
+    burst: list[Message] = [{"type": "say", "text": f"{i} " + "v" * 20000} for i in range(40)]
+    held = []
+    for message in burst:  # one broadcast per message, as the server's passes do
+        Connection.send_to_each([closed, pair.server], encode(message))
+        held.append(pair.server.bytes_to_write)
+    assert held[0] == 0 < held[-1]  # the kernel took the first at once; Qt holds the tail
+    assert closed.bytes_sent == 0
+    wait_for(qtbot, lambda: len(received) == len(burst))
+    assert received == burst
+    assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst)
+    wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
+
+
+def accept_raw_peer(qtbot: QtBot, listener: QTcpServer) -> QTcpSocket:
+    """An accepted socket whose peer is a bare QTcpSocket (kept alive by its parent)."""
+    raw = QTcpSocket(listener)
+    with qtbot.waitSignal(raw.connected, timeout=WAIT_MS):
+        raw.connectToHost(LOCALHOST, listener.serverPort())
+    return accept(qtbot, listener)
+
+
 def test_where_descriptors_take_no_os_write_qt_writes_everything(
     qtbot: QtBot, listener: QTcpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
