@@ -79,7 +79,8 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .hypothesis
 
 # The benchmark suite (bench/README.md): builds the C load generator, then runs every
-# scenario (about 7 minutes on an idle machine; BENCH_ARGS="--quick" for 2-3). Not in `make test`.
+# scenario (about 5 minutes on an idle machine, 10 with the IRC servers; BENCH_ARGS="--quick"
+# for 2-3). Not in `make test`.
 .PHONY: bench
 bench: $(STAMP)
 	@$(MAKE) -s -C bench
