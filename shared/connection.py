@@ -240,8 +240,10 @@ class Connection(QObject):
         if out.fd >= 0 and not (out.qt_queued and self._socket.bytesToWrite()):
             out.qt_queued = False
             self._leave_rest_to_qt(data, _write_some(out, data))
-        elif self._socket.write(data) >= 0:  # on failure errorOccurred reports it
+        elif self._socket.write(data) >= 0:
             out.sent += len(data)
+        else:
+            out.fd = -1  # Qt closed the descriptor, and may not say so
 
     @staticmethod
     def send_to_each(connections: Iterable[Connection], data: bytes) -> None:
@@ -274,7 +276,9 @@ class Connection(QObject):
         if written < len(data):
             out.qt_queued = True
             if self._socket.write(data if written == 0 else data[written:]) < 0:
-                return  # errorOccurred reports it and the socket closes
+                out.fd = -1  # Qt closed the descriptor, and may not say so
+                out.sent += written
+                return
         out.sent += len(data)
 
     # --- state -----------------------------------------------------------------
@@ -294,7 +298,12 @@ class Connection(QObject):
         out = self._out
         if out.fd >= 0 and not out.qt_queued:
             return 0  # every byte so far went straight to the kernel
-        queued = int(self._socket.bytesToWrite())
+        socket = self._socket
+        queued = int(socket.bytesToWrite())
+        if isinstance(socket, QSslSocket):
+            # What waits already encrypted, the bulk of a slow TLS reader's backlog:
+            # bytesToWrite() counts only what is not encrypted yet.
+            queued += int(socket.encryptedBytesToWrite())
         if not queued:
             out.qt_queued = False
         return queued
@@ -329,7 +338,7 @@ class Connection(QObject):
         # Chat frames are small and latency matters more than packing them.
         self._socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
-        if _DIRECT_WRITES and not isinstance(self._socket, QSslSocket):
+        if _DIRECT_WRITES and not self._closed and not isinstance(self._socket, QSslSocket):
             self._out.fd = int(self._socket.socketDescriptor())
 
     def _on_socket_connected(self) -> None:
@@ -391,6 +400,9 @@ class Connection(QObject):
                 self.message_received.emit(message)
 
     def _on_socket_error_occurred(self, error: QAbstractSocket.SocketError) -> None:
+        # Qt closes the descriptor before it says so (and before ``disconnected``):
+        # from here on the number may belong to another connection.
+        self._out.fd = -1
         if error == QAbstractSocket.SocketError.RemoteHostClosedError:
             return  # an ordinary end: ``disconnected`` tells it
         if (listener := self._listener()) is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 import stat
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -143,3 +146,81 @@ def test_the_dashboard_shows_the_fingerprint(qtbot: QtBot, tls_server: ChatServe
     assert label is not None
     assert tls_server.tls_fingerprint is not None
     assert tls_server.tls_fingerprint in label.text()
+
+
+def _encrypted(client: Client) -> bool:
+    return client.conn.is_open and client.conn.handshake_done
+
+
+def _welcomed(client: Client) -> bool:
+    return any(m["type"] == "welcome" for m in client.received)
+
+
+def _has_messages(client: Client, count: int) -> bool:
+    return sum(m["type"] == "message" for m in client.received) >= count
+
+
+def test_a_tls_client_that_does_not_read_is_dropped_for_its_send_queue(
+    qtbot: QtBot, tmp_path: Path, identity: TlsIdentity
+) -> None:
+    # Over TLS the backlog waits in Qt already encrypted, where bytesToWrite() alone
+    # does not count it: the limit must hold there too.
+    settings = Settings(
+        host="127.0.0.1",
+        port=0,
+        no_announce=True,
+        data_dir=tmp_path,
+        send_queue=65536,
+        rate_burst=100_000,
+        rate_per_sec=100_000,
+    )
+    server = ChatServer(settings, MemoryStore(), tls=identity)
+    server.start()
+    clients: list[Client] = []
+    try:
+        for name in ("flooder", "watcher"):
+            client = Client(server.port, tls=True, pin=identity.fingerprint)
+            clients.append(client)
+            qtbot.waitUntil(partial(_encrypted, client), timeout=WAIT_MS)
+            client.conn.send({"type": "hello", "version": 1, "name": name})
+            qtbot.waitUntil(partial(_welcomed, client), timeout=WAIT_MS)
+        flooder, watcher = clients
+        raw = socket.socket()
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        raw.connect(("127.0.0.1", server.port))
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE  # a test peer: it only has to never read
+        sleeper = context.wrap_socket(raw, do_handshake_on_connect=False)
+        sleeper.setblocking(False)
+
+        def handshake_done() -> bool:
+            try:
+                sleeper.do_handshake()
+            except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                return False
+            return True
+
+        qtbot.waitUntil(handshake_done, timeout=WAIT_MS)
+        sleeper.write(encode({"type": "hello", "version": 1, "name": "sleeper"}))
+
+        def left(reason: str) -> bool:
+            return any(m["type"] == "left" and m.get("reason") == reason for m in watcher.received)
+
+        qtbot.waitUntil(lambda: any(m["type"] == "joined" for m in watcher.received), timeout=WAIT_MS)
+        text = "x" * 3990
+        sent = 0
+        while not left("send_queue") and sent < 2000:
+            for _ in range(10):
+                flooder.conn.send({"type": "say", "text": f"{sent:05d} {text}"})
+                sent += 1
+            qtbot.waitUntil(partial(_has_messages, watcher, sent), timeout=WAIT_MS)
+        assert left("send_queue"), f"the sleeper was still there after {sent} messages of 4 KB"
+        # and the reader missed nothing
+        texts = [m["text"] for m in watcher.received if m["type"] == "message"]
+        assert len(texts) == sent
+        sleeper.close()
+    finally:
+        for client in clients:
+            client.conn.abort()
+        server.close()

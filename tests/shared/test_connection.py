@@ -345,6 +345,22 @@ def accept_raw_peer(qtbot: QtBot, listener: QTcpServer) -> QTcpSocket:
     return accept(qtbot, listener)
 
 
+def test_the_descriptor_is_forgotten_before_anyone_hears_of_an_error(
+    qtbot: QtBot, listener: QTcpServer
+) -> None:
+    # Qt closes the descriptor before it emits errorOccurred: a slot that sent then
+    # must not reach whatever file or socket got the same number meanwhile.
+    raw = QTcpSocket()
+    with qtbot.waitSignal(raw.connected, timeout=WAIT_MS):
+        raw.connectToHost(LOCALHOST, listener.serverPort())
+    conn = Connection(accept(qtbot, listener))
+    seen: list[int] = []
+    conn.socket.errorOccurred.connect(lambda _error: seen.append(conn._out.fd))
+    raw.abort()
+    wait_for(qtbot, lambda: seen != [])
+    assert seen == [-1]
+
+
 def test_where_descriptors_take_no_os_write_qt_writes_everything(
     qtbot: QtBot, listener: QTcpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
