@@ -1027,6 +1027,9 @@ def main(argv: list[str] | None = None) -> int:
         f" Python {m['python']},"
         f" PySide6 {m['pyside6']}; server on core {SERVER_CPU}, generator on core {LOADGEN_CPU}"
     )
+    absent = [k.key for k in IRC_KINDS if not installed(k)]
+    if absent:
+        say(f"not compared: {', '.join(absent)} (not installed: apt-get install {' '.join(absent)})")
     t0 = time.monotonic()
     steps: dict[str, Callable[[], Json]] = {
         "relay": lambda: scenario_relay(plan),
