@@ -361,6 +361,22 @@ def test_the_descriptor_is_forgotten_before_anyone_hears_of_an_error(
     assert seen == [-1]
 
 
+def test_when_qt_cannot_take_the_rest_the_descriptor_is_forgotten(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On an unbuffered socket a failed write makes Qt close the descriptor, at times
+    # without a signal: nothing may be written to that number again.
+    shrink_buffers(pair)
+    monkeypatch.setattr(QTcpSocket, "write", lambda _self, _data: -1)
+    big = encode({"type": "say", "text": "u" * 60000}) * 20  # more than the kernel takes
+    pair.server.send_frames(big)
+    assert pair.server._out.fd == -1
+    assert 0 < pair.server.bytes_sent < len(big)  # what the kernel took, and no more
+    before = pair.server.bytes_sent
+    pair.server.send_frames(big)
+    assert pair.server.bytes_sent == before
+
+
 def test_where_descriptors_take_no_os_write_qt_writes_everything(
     qtbot: QtBot, listener: QTcpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
