@@ -252,19 +252,12 @@ class Connection(QObject):
         if not data:
             return
         size = len(data)
-        write = os.write
         for conn in connections:
             out = conn._out
             if out.fd < 0 or out.qt_queued:  # closing, TLS, not direct, or Qt holds bytes
                 conn.send_frames(data)
                 continue
-            try:
-                written = write(out.fd, data)  # _write_some, inlined: this loop is the hot one
-            except BlockingIOError:
-                written = 0
-            except OSError:
-                out.fd = -1
-                written = 0
+            written = _write_some(out, data)
             if written == size:
                 out.sent += size
             else:
