@@ -175,6 +175,12 @@ def _json_str(value: str) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
+def _with_field(payload: bytes, key: str, value_json: bytes) -> bytes:
+    """An encoded JSON object with one more field, its value already JSON: a frame made
+    once is varied per reader (the sender's ``cid``) without encoding it again."""
+    return payload[:-1] + b',"' + key.encode() + b'":' + value_json + b"}"
+
+
 class ChatServer(QObject):
     """The server. ``start()`` listens; every rule of the protocol is enforced here."""
 
@@ -500,7 +506,7 @@ class ChatServer(QObject):
             }
         )
         # The sorted list comes ready-made: encoding it per joiner made registration O(n).
-        welcome = welcome[:-1] + b',"users":' + self._roster.json() + b"}"
+        welcome = _with_field(welcome, "users", self._roster.json())
         replay = b"".join(self._history_frame(m, key) for m in history)
         session.replay_allowance = len(replay)
         session.conn.send_frames(frame(welcome) + replay)
@@ -649,12 +655,12 @@ class ChatServer(QObject):
         public = frame(payload)
         if record.cid is None:
             return public, public
-        return public, frame(payload[:-1] + b',"cid":' + _json_str(record.cid) + b"}")
+        return public, frame(_with_field(payload, "cid", _json_str(record.cid)))
 
     def _history_frame(self, record: StoredMessage, viewer_key: str) -> bytes:
         payload = self._message_payload(record, history=True)
         if record.cid is not None and record.sender_key == viewer_key:
-            payload = payload[:-1] + b',"cid":' + _json_str(record.cid) + b"}"
+            payload = _with_field(payload, "cid", _json_str(record.cid))
         return frame(payload)
 
     def flush(self) -> None:
