@@ -20,7 +20,7 @@ from shared.errors import ProtocolError
 from shared.fingerprints import sha256_fingerprint
 from shared.limits import DEFAULT_MAX_FRAME
 
-__all__ = ["Connection", "ConnectionListener", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
+__all__ = ["Connection", "ConnectionListener", "Outgoing", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
 
 MAX_READ_PER_PASS = 256 * 1024
 """Bytes taken from one socket per readyRead. On loopback ``readAll`` would drain
@@ -58,22 +58,42 @@ class ConnectionListener(Protocol):
     def connection_disconnected(self, conn: Connection) -> None: ...
 
 
-class _Outgoing:
-    """What :meth:`Connection.send_frames` keeps per connection, on a plain object:
-    setting an attribute of a PySide object costs 150 ns, of this one 20, and a
-    broadcast touches these once per client."""
+class Outgoing:
+    """A connection's sending side, on a plain object that a broadcast can walk.
 
-    __slots__ = ("fd", "qt_queued", "sent")
+    A server's broadcast visits thousands of these per pass. Reaching the same state
+    through the PySide connection object cost a microsecond per client at 1 000
+    clients (its attribute look-ups touch several cold objects each), as much as the
+    ``write(2)`` itself; this one is a few slots on one cache line.
 
-    def __init__(self) -> None:
-        # The descriptor written to directly: -1 while there is none, over TLS, once
-        # closing, and from the moment the socket may have closed it.
+    ``fd >= 0`` means nothing is held back: every byte so far went to the kernel,
+    and the next ones may go straight to ``fd`` too.
+    """
+
+    __slots__ = ("fd", "descriptor", "sent", "_owner", "__weakref__")
+
+    def __init__(self, owner: Connection) -> None:
+        # Where bytes go straight to the kernel now: -1 while Qt holds bytes (later
+        # ones queue behind them), and whenever ``descriptor`` is -1.
         self.fd = -1
-        self.qt_queued = False  # Qt holds bytes: later ones queue behind them
+        # The socket's descriptor while writing to it directly is allowed at all: -1
+        # before it is connected, over TLS, once closing, and from the moment the
+        # socket may have closed it (the number may then belong to another socket).
+        self.descriptor = -1
         self.sent = 0
+        # Weak: the connection owns this object, and a cycle would be left to the
+        # garbage collector (see Connection.__init__).
+        self._owner = weakref.ref(owner)
+
+    @property
+    def connection(self) -> Connection | None:
+        return self._owner()
+
+    def forget_descriptor(self) -> None:
+        self.fd = self.descriptor = -1
 
 
-def _write_some(out: _Outgoing, data: bytes) -> int:
+def _write_some(out: Outgoing, data: bytes) -> int:
     """Bytes of ``data`` the kernel took at once on ``out.fd`` (0 when its buffer is full)."""
     try:
         return os.write(out.fd, data)
@@ -82,7 +102,7 @@ def _write_some(out: _Outgoing, data: bytes) -> int:
     except OSError:
         # The peer is gone (EPIPE, ECONNRESET): Qt's own write finds out and reports
         # it the usual way, through errorOccurred and disconnected.
-        out.fd = -1
+        out.forget_descriptor()
         return 0
 
 
@@ -140,7 +160,7 @@ class Connection(QObject):
         self.bytes_received = 0
         self._first_bytes = b""
         self._read_scheduled = False
-        self._out = _Outgoing()
+        self._out = Outgoing(self)
         self._handshake_done = not isinstance(self._socket, QSslSocket)
         socket = self._socket
         socket.readyRead.connect(self._on_socket_ready_read)
@@ -200,7 +220,7 @@ class Connection(QObject):
         if self._closed:
             return
         self._closed = True
-        self._out.fd = -1
+        self._out.forget_descriptor()
         if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
             self._finish()
             return
@@ -210,7 +230,7 @@ class Connection(QObject):
     def abort(self) -> None:
         """Drop the connection now, discarding anything queued."""
         self._closed = True
-        self._out.fd = -1
+        self._out.forget_descriptor()
         self._socket.abort()
         self._finish()
 
@@ -237,39 +257,40 @@ class Connection(QObject):
         if self._closed or not data:
             return
         out = self._out
-        if out.fd >= 0 and not (out.qt_queued and self._socket.bytesToWrite()):
-            out.qt_queued = False
+        if out.fd < 0 and out.descriptor >= 0 and not self._socket.bytesToWrite():
+            out.fd = out.descriptor  # Qt's bytes are gone: straight to the kernel again
+        if out.fd >= 0:
             self._leave_rest_to_qt(data, _write_some(out, data))
         elif self._socket.write(data) >= 0:
             out.sent += len(data)
         else:
-            out.fd = -1  # Qt closed the descriptor, and may not say so
+            out.forget_descriptor()  # Qt closed it, and may not say so
 
     @staticmethod
-    def send_to_each(connections: Iterable[Connection], data: bytes) -> None:
+    def send_to_each(outs: Iterable[Outgoing], data: bytes) -> None:
         """:meth:`send_frames` of the same bytes on every connection, in one tight loop:
         a server's broadcast, where the Python around each ``write(2)`` adds up."""
         if not data:
             return
         size = len(data)
-        for conn in connections:
-            out = conn._out
-            if out.fd < 0 or out.qt_queued:  # closing, TLS, not direct, or Qt holds bytes
-                conn.send_frames(data)
+        for out in outs:
+            if out.fd < 0:  # closing, TLS, not direct, or Qt holds bytes
+                if (conn := out.connection) is not None:
+                    conn.send_frames(data)
                 continue
             written = _write_some(out, data)
             if written == size:
                 out.sent += size
-            else:
+            elif (conn := out.connection) is not None:
                 conn._leave_rest_to_qt(data, written)
 
     def _leave_rest_to_qt(self, data: bytes, written: int) -> None:
         """After ``written`` bytes of ``data`` went to the kernel: Qt takes the rest."""
         out = self._out
         if written < len(data):
-            out.qt_queued = True
+            out.fd = -1  # until Qt's buffer is empty, later bytes queue behind it
             if self._socket.write(data if written == 0 else data[written:]) < 0:
-                out.fd = -1  # Qt closed the descriptor, and may not say so
+                out.forget_descriptor()  # Qt closed it, and may not say so
                 out.sent += written
                 return
         out.sent += len(data)
@@ -281,6 +302,11 @@ class Connection(QObject):
         return self._socket
 
     @property
+    def outgoing(self) -> Outgoing:
+        """The sending side, for :meth:`send_to_each`."""
+        return self._out
+
+    @property
     def bytes_sent(self) -> int:
         """Bytes handed to the kernel or to Qt for the peer, in all."""
         return self._out.sent
@@ -289,7 +315,7 @@ class Connection(QObject):
     def bytes_to_write(self) -> int:
         """Bytes queued for the peer and not yet taken by the kernel."""
         out = self._out
-        if out.fd >= 0 and not out.qt_queued:
+        if out.fd >= 0:
             return 0  # every byte so far went straight to the kernel
         socket = self._socket
         queued = int(socket.bytesToWrite())
@@ -297,8 +323,8 @@ class Connection(QObject):
             # What waits already encrypted, the bulk of a slow TLS reader's backlog:
             # bytesToWrite() counts only what is not encrypted yet.
             queued += int(socket.encryptedBytesToWrite())
-        if not queued:
-            out.qt_queued = False
+        if not queued and out.descriptor >= 0:
+            out.fd = out.descriptor  # Qt's bytes are gone: straight to the kernel again
         return queued
 
     @property
@@ -332,7 +358,8 @@ class Connection(QObject):
         self._socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
         if _DIRECT_WRITES and not self._closed and not isinstance(self._socket, QSslSocket):
-            self._out.fd = int(self._socket.socketDescriptor())
+            out = self._out
+            out.fd = out.descriptor = int(self._socket.socketDescriptor())
 
     def _on_socket_connected(self) -> None:
         self._handshake_done = True
@@ -351,7 +378,7 @@ class Connection(QObject):
         # before anything is sent: its descriptor is closed, and the number may be reused.
         gone = socket.state() == QAbstractSocket.SocketState.UnconnectedState
         if gone:
-            self._out.fd = -1
+            self._out.forget_descriptor()
         if data and not self._closed and not self._decoder.failed:
             self._receive(data)
             if available > MAX_READ_PER_PASS and not self._closed and not self._read_scheduled:
@@ -395,7 +422,7 @@ class Connection(QObject):
     def _on_socket_error_occurred(self, error: QAbstractSocket.SocketError) -> None:
         # Qt closes the descriptor before it says so (and before ``disconnected``):
         # from here on the number may belong to another connection.
-        self._out.fd = -1
+        self._out.forget_descriptor()
         if error == QAbstractSocket.SocketError.RemoteHostClosedError:
             return  # an ordinary end: ``disconnected`` tells it
         if (listener := self._listener()) is not None:
@@ -413,7 +440,7 @@ class Connection(QObject):
             return
         self._finished = True
         self._closed = True
-        self._out.fd = -1
+        self._out.forget_descriptor()
         if (listener := self._listener()) is not None:
             listener.connection_disconnected(self)
         else:
@@ -424,4 +451,3 @@ class Connection(QObject):
 # kept a reference to its connection, and a server leaked 10 KB per connection.
 _META = Connection.staticMetaObject  # type: ignore[attr-defined]  # PySide's stubs omit it
 _PER_MESSAGE: QMetaMethod = _META.method(_META.indexOfSignal("message_received(PyObject)"))
-

@@ -23,6 +23,7 @@ from PySide6.QtCore import QTimer
 
 from chat_server_app.engine import Session, SessionState
 from shared.codec import encode, encode_many
+from shared.connection import Outgoing
 from shared.limits import HEADER_SIZE, RATE_ABUSE_DROPS
 from tests.security.conftest import ATTACKER, BYSTANDERS, WAIT_MS, Arena, RawPeer, is_message, rss_kib
 from tests.server.helpers import error_frame
@@ -301,7 +302,8 @@ def test_the_objects_of_a_finished_connection_are_freed(arena: Arena) -> None:
 
     def watch(port: int) -> None:
         session = arena.session_of_port(port)
-        refs.extend([weakref.ref(session), weakref.ref(session.conn), weakref.ref(session.conn.socket)])
+        conn = session.conn
+        refs.extend([weakref.ref(o) for o in (session, session.out, conn, conn.socket)])
 
     quiet = arena.raw()  # never says anything, closes
     watch(quiet.local_port)
@@ -327,7 +329,9 @@ def test_the_objects_of_a_finished_connection_are_freed(arena: Arena) -> None:
     def qt_objects_deleted() -> bool:
         # the server deletes a finished Connection (and its socket) with deleteLater
         objects = [r() for r in refs]
-        return not any(shiboken6.isValid(o) for o in objects if o is not None and not isinstance(o, Session))
+        return not any(
+            shiboken6.isValid(o) for o in objects if o is not None and not isinstance(o, Session | Outgoing)
+        )
 
     arena.chat_while(qt_objects_deleted)
     gc.collect()

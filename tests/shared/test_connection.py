@@ -327,7 +327,7 @@ def test_send_to_each_is_send_frames_on_every_connection(
     burst: list[Message] = [{"type": "say", "text": f"{i} " + "v" * 20000} for i in range(40)]
     held = []
     for message in burst:  # one broadcast per message, as the server's passes do
-        Connection.send_to_each([closed, pair.server], encode(message))
+        Connection.send_to_each([closed.outgoing, pair.server.outgoing], encode(message))
         held.append(pair.server.bytes_to_write)
     assert held[0] == 0 < held[-1]  # the kernel took the first at once; Qt holds the tail
     assert closed.bytes_sent == 0
