@@ -230,7 +230,10 @@ class ChatServer(QObject):
         self._next_id = self._store.last_id() + 1
         self._pending: list[StoredMessage] = []
         self._outbox: list[_Entry] = []
-        self._fresh: set[Session] = set()
+        # Ordered (dicts): the pass writes to them in the order they came.
+        self._fresh: dict[Session, None] = {}
+        # Every registered session by its sending side, for the broadcast's tight loop.
+        self._fanout: dict[Outgoing, Session] = {}
         self._seq = 0
         self._pass_clock: tuple[str, float] | None = None
         self._recent_cids = RecentCids(CID_MEMORY_SECONDS, time.time())
@@ -496,6 +499,7 @@ class ChatServer(QObject):
         session.state = SessionState.REGISTERED
         session.registered_seq = self._next_seq()
         self._users[key] = session
+        self._fanout[session.out] = session
         try:
             if hello.since is not None:
                 history = self._store.since(hello.since, key)
@@ -522,7 +526,7 @@ class ChatServer(QObject):
         ts, _ = self._clock()
         joined = encode({"type": "joined", "name": hello.name, "ts": ts})
         self._add(_Entry(joined, self._next_seq(), {session: b""}, presence=True))
-        self._fresh.add(session)
+        self._fresh[session] = None
         self.user_joined.emit(session)
 
     def _on_pong(self, session: Session, pong: Pong) -> None:
@@ -609,9 +613,10 @@ class ChatServer(QObject):
             return
         was_registered = session.state is SessionState.REGISTERED
         session.state = SessionState.CLOSED
-        self._fresh.discard(session)
+        self._fresh.pop(session, None)
         if was_registered and self._users.get(session.key) is session:
             del self._users[session.key]
+            del self._fanout[session.out]
             self._roster.remove(session.name)
             if reason is not None:
                 ts, _ = self._clock()
@@ -683,41 +688,47 @@ class ChatServer(QObject):
                 entries = self._unaccept(batch, entries, str(exc))
             else:
                 self.messages_posted.emit(batch)
-        fresh, self._fresh = self._fresh, set()
+        fresh, self._fresh = self._fresh, {}
         if not entries:
             return
-        specials: set[Session] = set(fresh)
+        # Those with bytes of their own this pass (a sender's copy with its cid, a private
+        # message, a newcomer who must not see presence older than itself).
+        specials = fresh
         for entry in entries:
-            specials.update(entry.special)
-        common = b"".join([e.public for e in entries if e.public is not None])
-        limit = self._settings.send_queue
-        everyone: list[Outgoing] = []  # those who get just the common bytes: most
-        for session in list(self._users.values()):
-            out = session.out
-            if out.fd >= 0 and session not in specials:
-                # The common case, kept lean: nothing is queued for it (every byte
-                # so far went to the kernel), so no send-queue check is due.
-                everyone.append(out)
-                continue
-            conn = session.conn
-            # What is still queued from earlier passes decides: one busy pass
-            # may be larger than the limit without the reader being slow.
-            backlog = conn.bytes_to_write
-            if backlog > limit + session.replay_allowance:
-                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
-                continue
-            if backlog <= limit and session.replay_allowance:
-                session.replay_allowance = 0
-            if session in specials:
+            specials.update(dict.fromkeys(entry.special))
+        fanout = self._fanout
+        skip: set[Outgoing] = set()
+        for session in specials:
+            if fanout.get(session.out) is not session:
+                continue  # gone during the pass
+            skip.add(session.out)
+            if self._keeps_up(session):
                 parts = []
                 for entry in entries:
                     part = entry.special.get(session, entry.public)
                     if part and not (entry.presence and entry.seq <= session.registered_seq):
                         parts.append(part)
-                conn.send_frames(b"".join(parts))
-            else:
-                everyone.append(out)
-        Connection.send_to_each(everyone, common)
+                session.conn.send_frames(b"".join(parts))
+        common = b"".join([e.public for e in entries if e.public is not None])
+        # Everyone else gets the same bytes: one tight loop writes them to all whose
+        # earlier bytes are all gone to the kernel (most), so only the few that Qt
+        # still holds bytes for need the send-queue check.
+        for out in Connection.send_straight(list(fanout), common, skip):
+            if (behind := fanout.get(out)) is not None and self._keeps_up(behind):
+                behind.conn.send_frames(common)
+
+    def _keeps_up(self, session: Session) -> bool:
+        """Whether a reader keeps up with its send queue; one too far behind is dropped."""
+        # What is still queued from earlier passes decides: one busy pass may be
+        # larger than the limit without the reader being slow.
+        backlog = session.conn.bytes_to_write
+        limit = self._settings.send_queue
+        if backlog > limit + session.replay_allowance:
+            self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return False
+        if backlog <= limit and session.replay_allowance:
+            session.replay_allowance = 0
+        return True
 
     def _unaccept(self, batch: list[StoredMessage], entries: list[_Entry], reason: str) -> list[_Entry]:
         """The history cannot be written: nothing of the batch may be shown to anyone.

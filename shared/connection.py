@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Protocol
 
 from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal
@@ -267,22 +267,33 @@ class Connection(QObject):
             out.forget_descriptor()  # Qt closed it, and may not say so
 
     @staticmethod
-    def send_to_each(outs: Iterable[Outgoing], data: bytes) -> None:
-        """:meth:`send_frames` of the same bytes on every connection, in one tight loop:
-        a server's broadcast, where the Python around each ``write(2)`` adds up."""
+    def send_straight(
+        outs: Iterable[Outgoing], data: bytes, skip: Container[Outgoing] = ()
+    ) -> list[Outgoing]:
+        """Write ``data`` to each of ``outs`` whose bytes go straight to the kernel, in one
+        tight loop: a server's broadcast, where the Python around each ``write(2)`` adds up.
+
+        Returns the others, not written to: those whose earlier bytes Qt still holds, and
+        those closing. The caller decides about them (a server checks how far behind
+        they are first) and sends with :meth:`send_frames`. ``skip`` are left out.
+        """
+        held: list[Outgoing] = []
         if not data:
-            return
+            return held
         size = len(data)
         for out in outs:
-            if out.fd < 0:  # closing, TLS, not direct, or Qt holds bytes
-                if (conn := out.connection) is not None:
-                    conn.send_frames(data)
+            if out.fd < 0:
+                if out not in skip:
+                    held.append(out)
+                continue
+            if out in skip:
                 continue
             written = _write_some(out, data)
             if written == size:
                 out.sent += size
             elif (conn := out.connection) is not None:
                 conn._leave_rest_to_qt(data, written)
+        return held
 
     def _leave_rest_to_qt(self, data: bytes, written: int) -> None:
         """After ``written`` bytes of ``data`` went to the kernel: Qt takes the rest."""
@@ -303,7 +314,7 @@ class Connection(QObject):
 
     @property
     def outgoing(self) -> Outgoing:
-        """The sending side, for :meth:`send_to_each`."""
+        """The sending side, for :meth:`send_straight`."""
         return self._out
 
     @property

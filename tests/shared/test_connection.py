@@ -316,25 +316,35 @@ def test_what_the_kernel_does_not_take_waits_in_qt_and_later_sends_queue_behind_
     assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst) + len(encode(M1))
 
 
-def test_send_to_each_is_send_frames_on_every_connection(
+def test_send_straight_writes_where_nothing_is_held_and_returns_the_rest(
     qtbot: QtBot, pair: Pair, listener: QTcpServer
 ) -> None:
     shrink_buffers(pair)
     closed = Connection(accept_raw_peer(qtbot, listener))
     closed.close()
+    skipped = Connection(accept_raw_peer(qtbot, listener))
     received: list[object] = []
     pair.client.message_received.connect(received.append)
     burst: list[Message] = [{"type": "say", "text": f"{i} " + "v" * 20000} for i in range(40)]
-    held = []
+    outs = [closed.outgoing, pair.server.outgoing, skipped.outgoing]
+    held_per_pass = []
     for message in burst:  # one broadcast per message, as the server's passes do
-        Connection.send_to_each([closed.outgoing, pair.server.outgoing], encode(message))
-        held.append(pair.server.bytes_to_write)
-    assert held[0] == 0 < held[-1]  # the kernel took the first at once; Qt holds the tail
-    assert closed.bytes_sent == 0
+        data = encode(message)
+        held = Connection.send_straight(outs, data, skip={skipped.outgoing})
+        held_per_pass.append(held)
+        for out in held:  # what a server does once it has checked their send queue
+            conn = out.connection
+            assert conn is not None
+            conn.send_frames(data)
+    # The first went to the kernel at once; once Qt held a tail, the rest queued behind it.
+    assert held_per_pass[0] == [closed.outgoing]
+    assert held_per_pass[-1] == [closed.outgoing, pair.server.outgoing]
+    assert closed.bytes_sent == skipped.bytes_sent == 0
     wait_for(qtbot, lambda: len(received) == len(burst))
     assert received == burst
     assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst)
     wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
+    assert Connection.send_straight(outs, encode(M1)) == [closed.outgoing]  # straight again
 
 
 def accept_raw_peer(qtbot: QtBot, listener: QTcpServer) -> QTcpSocket:
