@@ -612,8 +612,8 @@ def profile(rate: int, seconds: float, native: bool) -> None:
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, n = line.rpartition(" ")
-        if not stack:
-            continue
+        if not stack or not n.isdigit():
+            continue  # py-spy writes a torn line now and then (a frame read mid-update)
         count = int(n)
         total += count
         # "func (file.py:123)" -> "func (file.py)": a function's lines are one entry

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from shared import codec
 from shared.codec import EncodeError, FrameDecoder, encode, encode_many, encode_payload, frame, parse_payload
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
@@ -525,6 +526,20 @@ def test_encode_writes_a_big_endian_length_and_compact_utf8_json() -> None:
     assert encode({"type": "say", "text": "é😀"}) == header(30) + payload
     big = {"type": "x", "p": "a" * 70000}
     assert encode(big)[:HEADER_SIZE] == header(70000 + 19)
+
+
+@PROPERTY
+@given(messages_st)
+def test_encode_payload_is_the_standard_librarys_compact_json(message: Message) -> None:
+    """The encoder made once (for speed) writes exactly what ``json.dumps`` writes."""
+    expected = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    assert encode_payload(message) == expected.encode("utf-8")
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="the C encoder is CPython's")
+def test_the_encoder_made_once_is_the_one_in_use() -> None:
+    # Otherwise the property above would only test the fallback.
+    assert codec._dumps != codec._ENCODER.encode
 
 
 def test_encode_many_joins_frames() -> None:
