@@ -191,6 +191,50 @@ def _with_field(payload: bytes, key: str, value_json: bytes) -> bytes:
     return payload[:-1] + b',"' + key.encode() + b'":' + value_json + b"}"
 
 
+def _common_bytes(entries: list[_Entry]) -> tuple[bytes, list[int], dict[Session, list[int]]]:
+    """The bytes for everyone; where each entry starts in them; which entries each
+    session has its own bytes for, by index, in order."""
+    parts: list[bytes] = []
+    offsets: list[int] = []
+    own: dict[Session, list[int]] = {}
+    position = 0
+    for index, entry in enumerate(entries):
+        offsets.append(position)
+        if entry.public is not None:
+            parts.append(entry.public)
+            position += len(entry.public)
+        for session in entry.special:
+            own.setdefault(session, []).append(index)
+    return b"".join(parts), offsets, own
+
+
+def _stream_of(session: Session, entries: list[_Entry]) -> bytes:
+    """What one session gets of the pass, entry by entry."""
+    parts = []
+    for entry in entries:
+        part = entry.special.get(session, entry.public)
+        if part and not (entry.presence and entry.seq <= session.registered_seq):
+            parts.append(part)
+    return b"".join(parts)
+
+
+def _spliced(
+    common: bytes, entries: list[_Entry], offsets: list[int], indexes: list[int], session: Session
+) -> bytes:
+    """:func:`_stream_of` for a session registered before the pass's entries: the
+    common bytes with its own bytes of the entries at ``indexes`` in their place."""
+    parts = []
+    cursor = 0
+    for index in indexes:
+        entry = entries[index]
+        start = offsets[index]
+        parts.append(common[cursor:start])
+        parts.append(entry.special[session])
+        cursor = start + (len(entry.public) if entry.public is not None else 0)
+    parts.append(common[cursor:])
+    return b"".join(parts)
+
+
 class ChatServer(QObject):
     """The server. ``start()`` listens; every rule of the protocol is enforced here."""
 
@@ -696,23 +740,22 @@ class ChatServer(QObject):
             return
         # Those with bytes of their own this pass (a sender's copy with its cid, a private
         # message, a newcomer who must not see presence older than itself).
-        specials = fresh
-        for entry in entries:
-            specials.update(dict.fromkeys(entry.special))
+        common, offsets, own = _common_bytes(entries)
         fanout = self._fanout
         skip: set[Outgoing] = set()
-        for session in specials:
+        for session in {**fresh, **own}:
             if fanout.get(session.out) is not session:
                 continue  # gone during the pass
             skip.add(session.out)
             if self._keeps_up(session):
-                parts = []
-                for entry in entries:
-                    part = entry.special.get(session, entry.public)
-                    if part and not (entry.presence and entry.seq <= session.registered_seq):
-                        parts.append(part)
-                session.conn.send_frames(b"".join(parts))
-        common = b"".join([e.public for e in entries if e.public is not None])
+                if session in fresh:
+                    data = _stream_of(session, entries)
+                else:
+                    # Registered before every entry of the pass: the common bytes
+                    # with its own few spliced in (walking every entry for each
+                    # sender made a busy pass quadratic).
+                    data = _spliced(common, entries, offsets, own[session], session)
+                session.conn.send_frames(data)
         # Everyone else gets the same bytes: one tight loop writes them to all whose
         # earlier bytes are all gone to the kernel (most), so only the few that Qt
         # still holds bytes for need the send-queue check.
