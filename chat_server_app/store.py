@@ -245,15 +245,8 @@ class SqliteStore:
             raise StoreError(f"cannot read the history: {exc}") from None
         return [
             StoredMessage(
-                id=r[0],
-                ts=r[1],
-                sender=r[2],
-                sender_key=r[3],
-                text=r[4],
-                cid=r[5],
-                to=r[6],
-                to_key=r[7],
-                epoch=r[8],
+                id=r[0], ts=r[1], sender=r[2], sender_key=r[3], text=r[4],
+                cid=r[5], to=r[6], to_key=r[7], epoch=r[8],
             )
             for r in rows
         ]

@@ -11,10 +11,8 @@ WINDOW = 600.0
 
 
 @settings(max_examples=50, deadline=None)
-@given(
-    st.lists(st.tuples(st.text(max_size=8), st.text(max_size=64)), min_size=1, max_size=50),
-    st.floats(min_value=0, max_value=WINDOW),
-)
+@given(st.lists(st.tuples(st.text(max_size=8), st.text(max_size=64)), min_size=1, max_size=50),
+       st.floats(min_value=0, max_value=WINDOW))
 def test_an_added_cid_is_remembered_for_at_least_a_window(pairs: list[tuple[str, str]], later: float) -> None:
     recent = RecentCids(WINDOW, now=1000.0)
     for key, cid in pairs:
