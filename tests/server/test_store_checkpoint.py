@@ -76,3 +76,20 @@ def test_a_failed_checkpointer_hands_checkpoints_back_to_sqlite(
     assert store.path.stat().st_size > size_before
     assert store.checkpoints == 0
     store.close()
+
+
+def test_the_log_stays_bounded_under_back_to_back_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Steady commits never let SQLite start the log over by itself: the checkpointer must."""
+    monkeypatch.setattr(store_module, "CHECKPOINT_INTERVAL", 0.02)
+    store = SqliteStore.in_dir(tmp_path)
+    log = store.path.with_name(store.path.name + "-wal")
+    largest = 0
+    for first in range(1, 12001, 200):
+        fill(store, first, 200)  # 12 000 commits of two pages and more: 100 MB of log unchecked
+        largest = max(largest, log.stat().st_size)
+    limit = 3 * store_module.WAL_FRAMES_LIMIT * (PAGE + 24)
+    assert largest < limit, f"the log reached {largest} bytes"
+    assert store.last_id() == 12000
+    store.close()
