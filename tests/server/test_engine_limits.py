@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -149,6 +150,31 @@ def test_a_client_that_does_not_read_is_dropped_and_no_one_else_misses_anything(
         assert ids == sorted(set(ids))
         assert client.of_type("error") == []
     assert [u.name for u in server.users] == ["flooder", "watcher"]
+
+
+def test_a_sender_that_does_not_read_is_dropped_too(
+    make_server: MakeServer, join: Join, raw_sockets: RawSockets
+) -> None:
+    """A client with bytes of its own in every pass (its messages come back with their
+    cid) gets the same send-queue check as one that only listens."""
+    server = make_server(send_queue=65536, rate_burst=100_000, rate_per_sec=100_000)
+    flooder = join(server, "flooder")
+    watcher = join(server, "watcher")
+    sleeper = raw_sockets(server.port, rcvbuf=4096)
+    sleeper.send({"type": "hello", "version": 1, "name": "sleeper"})
+    watcher.expect("joined", name="sleeper")
+
+    text = "x" * 3990
+    sent = 0
+    deadline = time.monotonic() + 20
+    while not watcher.of_type("left") and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # once dropped, its socket is reset
+            sleeper.send({"type": "say", "text": f"sleeper {sent}", "cid": f"c{sent}"})
+        batch = 10
+        flooder.send_raw(says(*[f"{sent + i:05d} {text}" for i in range(batch)]))
+        sent += batch
+        flooder.wait_count(lambda f: f["type"] == "message" and f["from"] == "flooder", sent, timeout=10_000)
+    assert watcher.expect("left", name="sleeper")["reason"] == "send_queue"
 
 
 def test_a_busy_pass_does_not_drop_clients_that_read(server: ChatServer, join: Join) -> None:

@@ -20,7 +20,15 @@ from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore, SqliteStore
 from shared.codec import encode_many
-from tests.server.helpers import BASE_SETTINGS, TS, ChatClient, error_frame, matches, strip_extensions
+from tests.server.helpers import (
+    BASE_SETTINGS,
+    TS,
+    WAIT_MS,
+    ChatClient,
+    error_frame,
+    matches,
+    strip_extensions,
+)
 
 Join = Callable[..., ChatClient]
 MakeClient = Callable[[ChatServer], ChatClient]
@@ -323,6 +331,24 @@ def test_joined_goes_to_the_others_not_to_the_joiner(server: ChatServer, join: J
         assert client.expect("joined", name="bob") == {"type": "joined", "name": "bob", "ts": TS}
     bob.sync("hello")
     assert bob.of_type("joined") == []
+
+
+def test_two_who_register_in_one_pass_learn_of_each_other_once(
+    qtbot: QtBot, server: ChatServer, make_client: Callable[[ChatServer], ChatClient]
+) -> None:
+    """A newcomer's bytes of the pass leave out presence older than itself: the one who
+    registered second has the first in its welcome, and gets no ``joined`` for it."""
+    anna, bruno = make_client(server), make_client(server)
+    qtbot.waitUntil(lambda: server.connection_count == 2, timeout=WAIT_MS)
+    anna.send_hello("anna")
+    bruno.send_hello("bruno")  # no event loop in between: the server reads both in one pass
+    for client in (anna, bruno):
+        client.name = client.expect("welcome")["name"]
+        client.sync(f"{client.name} is here")
+    for client in (anna, bruno):
+        welcome = client.of_type("welcome")[0]
+        heard_of = welcome["users"] + [f["name"] for f in client.of_type("joined")]
+        assert sorted(heard_of) == ["anna", "bruno"], client.received
 
 
 def test_joined_carries_the_registered_name(server: ChatServer, join: Join) -> None:
