@@ -804,6 +804,10 @@ class ChatServer(QObject):
                 if now - session.opened > settings.hello_timeout:
                     self._drop(session, None)
             elif session.state is SessionState.REGISTERED:
+                if session.replay_allowance and session.conn.bytes_to_write <= settings.send_queue:
+                    # The replay is delivered. Flush ends the allowance only for those it
+                    # checks, and a drained connection writes straight again unchecked.
+                    session.replay_allowance = 0
                 if session.awaiting_pong:
                     if now - session.ping_sent_at > settings.ping_timeout:
                         self._drop(session, LeftReason.TIMEOUT, abort=True)

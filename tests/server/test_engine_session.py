@@ -4,6 +4,7 @@ the name, password and version rules, the hello timeout, and what may come befor
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 import unicodedata
@@ -19,12 +20,14 @@ from pytestqt.qtbot import QtBot
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore, SqliteStore
-from shared.codec import encode_many
+from shared.codec import FrameDecoder, encode_many
+from shared.limits import CLIENT_MAX_FRAME
 from tests.server.helpers import (
     BASE_SETTINGS,
     TS,
     WAIT_MS,
     ChatClient,
+    RawSocket,
     error_frame,
     matches,
     strip_extensions,
@@ -318,6 +321,39 @@ def test_a_big_replay_is_not_mistaken_for_a_full_send_queue(make_server: MakeSer
     assert len([m for m in bob.messages() if m.get("history")]) == 100
     assert alice.of_type("left") == []
     assert not bob.closed
+
+
+def test_the_replay_allowance_ends_once_the_replay_is_delivered(
+    qtbot: QtBot, make_server: MakeServer, join: Join, raw_sockets: Callable[..., RawSocket]
+) -> None:
+    """The leeway a big replay gets on the send queue is for the replay only: once it is
+    delivered, the client is held to the limit again, even if no message came since."""
+    server = make_server(send_queue=65536, history_on_join=1000, rate_burst=1000, rate_per_sec=1000)
+    alice = join(server, "alice")
+    text = "r" * 3990
+    for batch in range(100):  # 4 MB of history: more than the kernel's buffers take at once
+        post(alice, *[f"{batch}-{i} {text}" for i in range(10)])
+    bob = raw_sockets(server.port, rcvbuf=4096)  # reads nothing for now
+    bob.send({"type": "hello", "version": 1, "name": "bob"})
+    alice.expect("joined", name="bob")
+    session = next(s for s in server.users if s.name == "bob")
+    assert session.replay_allowance > 0
+    qtbot.waitUntil(lambda: session.queued_bytes > server.settings.send_queue, timeout=WAIT_MS)
+
+    bob.sock.setblocking(False)
+    decoder = FrameDecoder(CLIENT_MAX_FRAME)
+    replayed: list[dict[str, Any]] = []
+
+    def bob_has_read_his_replay() -> bool:
+        with contextlib.suppress(BlockingIOError):
+            while data := bob.sock.recv(65536):
+                replayed.extend(m for m in decoder.feed(data) if m.get("history"))
+        return len(replayed) == 1000
+
+    qtbot.waitUntil(bob_has_read_his_replay, timeout=10_000)
+    # Asking how much is queued (the dashboard does, every second) finds it drained.
+    qtbot.waitUntil(lambda: session.queued_bytes == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: session.replay_allowance == 0, timeout=WAIT_MS)
 
 
 # --- joined and left ---------------------------------------------------------------
