@@ -772,9 +772,13 @@ class ChatServer(QObject):
         if backlog > limit + session.replay_allowance:
             self._drop(session, LeftReason.SEND_QUEUE, abort=True)
             return False
-        if backlog <= limit and session.replay_allowance:
-            session.replay_allowance = 0
+        self._end_replay_allowance_if_delivered(session, backlog)
         return True
+
+    def _end_replay_allowance_if_delivered(self, session: Session, backlog: int) -> None:
+        # The leeway of a big replay ends once the backlog is back under the limit.
+        if session.replay_allowance and backlog <= self._settings.send_queue:
+            session.replay_allowance = 0
 
     def _unaccept(self, batch: list[StoredMessage], entries: list[_Entry], reason: str) -> list[_Entry]:
         """The history cannot be written: nothing of the batch may be shown to anyone.
@@ -804,10 +808,10 @@ class ChatServer(QObject):
                 if now - session.opened > settings.hello_timeout:
                     self._drop(session, None)
             elif session.state is SessionState.REGISTERED:
-                if session.replay_allowance and session.conn.bytes_to_write <= settings.send_queue:
-                    # The replay is delivered. Flush ends the allowance only for those it
-                    # checks, and a drained connection writes straight again unchecked.
-                    session.replay_allowance = 0
+                if session.replay_allowance:
+                    # Flush ends it only for those it checks, and a drained connection
+                    # writes straight again unchecked.
+                    self._end_replay_allowance_if_delivered(session, session.conn.bytes_to_write)
                 if session.awaiting_pong:
                     if now - session.ping_sent_at > settings.ping_timeout:
                         self._drop(session, LeftReason.TIMEOUT, abort=True)

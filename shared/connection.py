@@ -257,8 +257,8 @@ class Connection(QObject):
         if self._closed or not data:
             return
         out = self._out
-        if out.fd < 0 and out.descriptor >= 0 and not self._socket.bytesToWrite():
-            out.fd = out.descriptor  # Qt's bytes are gone: straight to the kernel again
+        if out.fd < 0 and out.descriptor >= 0:
+            self._held_by_qt()  # straight to the kernel again if Qt's bytes are gone
         if out.fd >= 0:
             self._leave_rest_to_qt(data, _write_some(out, data))
         elif self._socket.write(data) >= 0:
@@ -325,17 +325,22 @@ class Connection(QObject):
     @property
     def bytes_to_write(self) -> int:
         """Bytes queued for the peer and not yet taken by the kernel."""
-        out = self._out
-        if out.fd >= 0:
+        if self._out.fd >= 0:
             return 0  # every byte so far went straight to the kernel
+        return self._held_by_qt()
+
+    def _held_by_qt(self) -> int:
+        """Bytes Qt still holds for the peer; once there are none, later bytes may go
+        straight to the kernel again (where direct writes are allowed at all)."""
         socket = self._socket
         queued = int(socket.bytesToWrite())
         if isinstance(socket, QSslSocket):
             # What waits already encrypted, the bulk of a slow TLS reader's backlog:
             # bytesToWrite() counts only what is not encrypted yet.
             queued += int(socket.encryptedBytesToWrite())
+        out = self._out
         if not queued and out.descriptor >= 0:
-            out.fd = out.descriptor  # Qt's bytes are gone: straight to the kernel again
+            out.fd = out.descriptor
         return queued
 
     @property
