@@ -114,25 +114,46 @@ def test_an_accepted_message_resets_the_drop_count(make_server: MakeServer, join
 # --- send queue ----------------------------------------------------------------------------------------
 
 
-def test_a_client_that_does_not_read_is_dropped_and_no_one_else_misses_anything(
-    make_server: MakeServer, join: Join, raw_sockets: RawSockets, qtbot: QtBot
-) -> None:
+FLOOD_TEXT = "x" * 3990  # with the "00042 " prefix: just under the 4000 characters allowed
+
+
+def room_with_a_sleeper(
+    make_server: MakeServer, join: Join, raw_sockets: RawSockets
+) -> tuple[ChatServer, ChatClient, ChatClient, RawSocket]:
+    """A server with a small send queue; a flooder and a watcher who read, and a
+    registered sleeper whose socket takes 4 KB and reads nothing."""
     server = make_server(send_queue=65536, rate_burst=100_000, rate_per_sec=100_000)
     flooder = join(server, "flooder")
     watcher = join(server, "watcher")
     sleeper = raw_sockets(server.port, rcvbuf=4096)
     sleeper.send({"type": "hello", "version": 1, "name": "sleeper"})
     watcher.expect("joined", name="sleeper")
+    return server, flooder, watcher, sleeper
 
-    text = "x" * 3990  # with the "00042 " prefix: just under the 4000 characters allowed
+
+def flood_until_someone_leaves(
+    flooder: ChatClient, watcher: ChatClient, before_each_pass: Callable[[int], None] = lambda sent: None
+) -> int:
+    """Ten big messages a pass from the flooder until the watcher hears of a ``left``
+    (at most 20 s); how many were sent."""
     sent = 0
     deadline = time.monotonic() + 20
     while not watcher.of_type("left") and time.monotonic() < deadline:
+        before_each_pass(sent)
         # 40 KB a pass: a reader takes each pass before the next, the sleeper's queue grows
         batch = 10
-        flooder.send_raw(says(*[f"{sent + i:05d} {text}" for i in range(batch)]))
+        flooder.send_raw(says(*[f"{sent + i:05d} {FLOOD_TEXT}" for i in range(batch)]))
         sent += batch
-        flooder.wait_count(lambda f: f["type"] == "message", sent, timeout=10_000)
+        flooder.wait_count(lambda f: f["type"] == "message" and f["from"] == "flooder", sent, timeout=10_000)
+    return sent
+
+
+def test_a_client_that_does_not_read_is_dropped_and_no_one_else_misses_anything(
+    make_server: MakeServer, join: Join, raw_sockets: RawSockets, qtbot: QtBot
+) -> None:
+    server, flooder, watcher, _ = room_with_a_sleeper(make_server, join, raw_sockets)
+    text = FLOOD_TEXT
+    sent = flood_until_someone_leaves(flooder, watcher)
     assert watcher.expect("left", name="sleeper") == {
         "type": "left",
         "name": "sleeper",
@@ -157,23 +178,13 @@ def test_a_sender_that_does_not_read_is_dropped_too(
 ) -> None:
     """A client with bytes of its own in every pass (its messages come back with their
     cid) gets the same send-queue check as one that only listens."""
-    server = make_server(send_queue=65536, rate_burst=100_000, rate_per_sec=100_000)
-    flooder = join(server, "flooder")
-    watcher = join(server, "watcher")
-    sleeper = raw_sockets(server.port, rcvbuf=4096)
-    sleeper.send({"type": "hello", "version": 1, "name": "sleeper"})
-    watcher.expect("joined", name="sleeper")
+    _, flooder, watcher, sleeper = room_with_a_sleeper(make_server, join, raw_sockets)
 
-    text = "x" * 3990
-    sent = 0
-    deadline = time.monotonic() + 20
-    while not watcher.of_type("left") and time.monotonic() < deadline:
+    def sleeper_says(sent: int) -> None:
         with contextlib.suppress(OSError):  # once dropped, its socket is reset
             sleeper.send({"type": "say", "text": f"sleeper {sent}", "cid": f"c{sent}"})
-        batch = 10
-        flooder.send_raw(says(*[f"{sent + i:05d} {text}" for i in range(batch)]))
-        sent += batch
-        flooder.wait_count(lambda f: f["type"] == "message" and f["from"] == "flooder", sent, timeout=10_000)
+
+    flood_until_someone_leaves(flooder, watcher, sleeper_says)
     assert watcher.expect("left", name="sleeper")["reason"] == "send_queue"
 
 
