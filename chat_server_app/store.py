@@ -11,9 +11,8 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 __all__ = [
     "StoredMessage",
@@ -42,12 +41,15 @@ class StoreError(Exception):
     """The history could not be opened, read or written."""
 
 
-@dataclass(frozen=True, slots=True)
-class StoredMessage:
+class StoredMessage(NamedTuple):
     """One accepted message as it is kept.
 
     ``sender_key``/``to_key`` are the casefolded names, so that private messages are
     replayed to their two parties whatever case they reconnect with.
+
+    A named tuple: as immutable as a frozen dataclass, made in a third of the time
+    (the server makes one per message), and SQLite binds it as a row as it stands:
+    the fields are in the order of ``_COLUMNS``.
     """
 
     id: int
@@ -139,6 +141,7 @@ CREATE INDEX IF NOT EXISTS messages_epoch_cid ON messages(epoch) WHERE cid IS NO
 CREATE INDEX IF NOT EXISTS messages_sender_cid ON messages(sender_key, cid) WHERE cid IS NOT NULL;
 """
 _COLUMNS = "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch"
+"""The columns in the order of :class:`StoredMessage`'s fields: a row is one as it stands."""
 _VISIBLE = "(recipient_key IS NULL OR sender_key = :viewer OR recipient_key = :viewer)"
 
 
@@ -223,16 +226,11 @@ class SqliteStore:
     def append(self, messages: Sequence[StoredMessage]) -> None:
         if not messages:
             return
-        rows = [
-            (m.id, m.ts, m.epoch, m.sender, m.sender_key, m.text, m.cid, m.to, m.to_key) for m in messages
-        ]
         try:
             self._db.execute("BEGIN")
             self._db.executemany(
-                "INSERT INTO messages"
-                " (id, ts, epoch, sender, sender_key, text, cid, recipient, recipient_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                f"INSERT INTO messages ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                messages,
             )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -261,13 +259,7 @@ class SqliteStore:
             rows = self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the history: {exc}") from None
-        return [
-            StoredMessage(
-                id=r[0], ts=r[1], sender=r[2], sender_key=r[3], text=r[4],
-                cid=r[5], to=r[6], to_key=r[7], epoch=r[8],
-            )
-            for r in rows
-        ]
+        return list(map(StoredMessage._make, rows))
 
     def since(self, after_id: int, viewer_key: str) -> list[StoredMessage]:
         # SQLite integers are 64-bit: a larger ``since`` asks for nothing at all.

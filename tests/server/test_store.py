@@ -1,0 +1,84 @@
+"""The two stores answer every query alike, and SQLite gives back every field it was given."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
+
+NAMES = st.sampled_from(["anna", "Bob", "çé", "zoë"])
+TEXTS = st.text(min_size=1, max_size=40)  # any code point SQLite keeps: NUL, U+2028, emoji
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[StoredMessage]:
+    count = draw(st.integers(min_value=0, max_value=12))
+    messages = []
+    for i in range(1, count + 1):
+        sender = draw(NAMES)
+        to = draw(st.none() | NAMES)
+        messages.append(
+            StoredMessage(
+                id=i,
+                ts=f"2026-12-04T10:00:{i:02d}.000Z",
+                sender=sender,
+                sender_key=sender.casefold(),
+                text=draw(TEXTS),
+                cid=draw(st.none() | st.sampled_from(["c1", "c2", "x"])),
+                to=to,
+                to_key=to.casefold() if to is not None else None,
+                epoch=1_764_842_400.0 + i + draw(st.sampled_from([0.0, 0.25, 0.5])),
+            )
+        )
+    return messages
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories(), st.integers(min_value=1, max_value=4), NAMES, st.integers(min_value=-1, max_value=13))
+def test_sqlite_answers_as_the_memory_store_does(
+    messages: list[StoredMessage], batch: int, viewer: str, after: int
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = SqliteStore.in_dir(Path(tmp))
+        memory = MemoryStore()
+        try:
+            for start in range(0, len(messages), batch):
+                sqlite.append(messages[start : start + batch])
+                memory.append(messages[start : start + batch])
+            key = viewer.casefold()
+            assert sqlite.last_id() == memory.last_id()
+            # Every field comes back as it went in, of the same type.
+            assert sqlite.since(-1, key) == memory.since(-1, key)
+            assert sqlite.since(after, key) == memory.since(after, key)
+            assert sqlite.last(3, key) == memory.last(3, key)
+            assert sqlite.recent_cids(1_764_842_400.0 + after) == memory.recent_cids(1_764_842_400.0 + after)
+            for cid in ("c1", "x"):
+                assert sqlite.find_cid(key, cid, 0.0) == memory.find_cid(key, cid, 0.0)
+        finally:
+            sqlite.close()
+
+
+def test_a_reopened_history_gives_back_every_field(tmp_path: Path) -> None:
+    sent = [
+        StoredMessage(
+            id=1, ts="2026-12-04T10:00:00.000Z", sender="Anna", sender_key="anna", text="ciao\n<b>", epoch=5.5
+        ),
+        StoredMessage(
+            id=2, ts="2026-12-04T10:00:01.000Z", sender="Bob", sender_key="bob", text="🙂",
+            cid="c-9", to="Anna", to_key="anna", epoch=6.25,
+        ),
+    ]  # fmt: skip
+    store = SqliteStore.in_dir(tmp_path)
+    store.append(sent)
+    store.close()
+    reopened = SqliteStore.in_dir(tmp_path)
+    try:
+        assert reopened.since(0, "anna") == sent
+        assert [type(v) for v in reopened.since(0, "anna")[1]] == [type(v) for v in sent[1]]
+        assert reopened.last_id() == 2
+    finally:
+        reopened.close()
