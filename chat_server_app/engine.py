@@ -695,9 +695,11 @@ class ChatServer(QObject):
         return self._pass_clock
 
     def _add(self, entry: _Entry) -> None:
-        self._outbox.append(entry)
-        if not self._flush_timer.isActive():
+        if not self._outbox:
+            # The pass's first entry. The timer runs whenever the outbox holds any
+            # (flush stops it as it takes them): no need to ask Qt for every message.
             self._flush_timer.start()
+        self._outbox.append(entry)
 
     @staticmethod
     def _message_payload(record: StoredMessage, history: bool) -> bytes:

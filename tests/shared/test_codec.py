@@ -11,6 +11,7 @@ import itertools
 import json
 import struct
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -225,6 +226,31 @@ def test_json_ish_payloads_decode_to_re_encodable_messages_or_raise(text: str) -
     for m in out.messages:
         # what the decoder hands out can be sent on again (a server relays it)
         assert FrameDecoder().feed(encode(m)) == [m]
+
+
+def _outcome(loads: Callable[[str], object], text: str) -> tuple[str, object]:
+    try:
+        return "value", loads(text)
+    except Exception as exc:  # what the decoder raises is part of its answer
+        return type(exc).__name__, str(exc)
+
+
+@PROPERTY
+@given(
+    json_ish,
+    st.sampled_from(["", " ", "\n\t", "\r"]),
+    st.sampled_from(["", " ", "\n", " x", "}", "1", '"']),
+)
+def test_the_fast_json_path_answers_as_the_decoder_does(text: str, before: str, after: str) -> None:
+    """Value or error, message included: whitespace and extra data around the value too."""
+    text = before + text + after
+    assert _outcome(codec._loads, text) == _outcome(codec._DECODER.decode, text)
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="the C scanner is CPython's")
+def test_the_fast_json_path_is_the_one_in_use() -> None:
+    # Otherwise the property above would compare the decoder with itself.
+    assert codec._loads != codec._DECODER.decode
 
 
 # --- limits ------------------------------------------------------------------------------
