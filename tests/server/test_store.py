@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store import _SCHEMA, MemoryStore, SqliteStore, StoredMessage
 
 NAMES = st.sampled_from(["anna", "Bob", "çé", "zoë"])
 TEXTS = st.text(min_size=1, max_size=40)  # any code point SQLite keeps: NUL, U+2028, emoji
@@ -82,3 +84,34 @@ def test_a_reopened_history_gives_back_every_field(tmp_path: Path) -> None:
         assert reopened.last_id() == 2
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_recent_cids_go_back_to_the_first_older_message_not_by_the_clock(kind: str, tmp_path: Path) -> None:
+    # The clock was set back between #2 and #3: #2 is older than #3 whatever its epoch says.
+    epochs = {1: 100.0, 2: 900.0, 3: 400.0, 4: 700.0}
+    messages = [
+        StoredMessage(
+            id=i, ts="2026-12-04T10:00:00.000Z", sender="a", sender_key="a", text="t", cid=f"c{i}", epoch=e
+        )
+        for i, e in epochs.items()
+    ]
+    store = MemoryStore() if kind == "memory" else SqliteStore.in_dir(tmp_path)
+    try:
+        store.append(messages)
+        assert [m.id for m in store.recent_cids(500.0)] == [4]
+        assert [m.id for m in store.recent_cids(50.0)] == [1, 2, 3, 4]
+        assert store.recent_cids(1000.0) == []
+    finally:
+        store.close()
+
+
+def test_a_history_from_an_earlier_version_loses_its_epoch_index(tmp_path: Path) -> None:
+    path = tmp_path / SqliteStore.FILENAME
+    old = sqlite3.connect(path)
+    old.executescript(_SCHEMA.replace("DROP INDEX IF EXISTS messages_epoch_cid;", ""))
+    old.execute("CREATE INDEX messages_epoch_cid ON messages(epoch) WHERE cid IS NOT NULL")
+    old.close()
+    SqliteStore(path).close()
+    indexes = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    assert indexes == [("messages_sender_cid",)]
