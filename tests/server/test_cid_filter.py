@@ -29,3 +29,19 @@ def test_it_forgets_after_two_windows_and_rarely_says_maybe() -> None:
     assert false_positives < 10
     assert recent.may_contain("anna", "cid-5", now=WINDOW + 1)  # one rotation: still there
     assert not recent.may_contain("anna", "cid-5", now=2 * WINDOW + 2)  # two: gone
+
+
+def test_check_and_add_says_maybe_for_a_pair_it_has_seen() -> None:
+    recent = RecentCids(WINDOW, now=0.0)
+    firsts = [recent.check_and_add("anna", f"cid-{i}", now=1.0) for i in range(5_000)]
+    assert sum(firsts) < 5  # almost all new pairs are certainly new
+    assert all(recent.check_and_add("anna", f"cid-{i}", now=2.0) for i in range(5_000))
+    assert all(recent.check_and_add("anna", f"cid-{i}", now=WINDOW + 3) for i in range(5_000))  # rotated once
+
+
+def test_false_positives_at_the_documented_load_stay_near_two_percent() -> None:
+    recent = RecentCids(WINDOW, now=0.0)
+    for i in range(800_000):  # 1 300 messages a second for a whole window
+        recent.add("anna", f"c{i}", now=1.0)
+    false_positives = sum(recent.may_contain("bob", f"c{i}", now=2.0) for i in range(20_000))
+    assert false_positives < 20_000 * 0.03
