@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import hmac
+import itertools
 import json
 import secrets
 import time
@@ -279,17 +280,19 @@ class ChatServer(QObject):
         self._users: dict[str, Session] = {}
         self._roster = Roster()
         self._next_id = self._store.last_id() + 1
+        self._first_id = self._next_id
+        self._unaccepted = 0
         self._pending: list[StoredMessage] = []
         self._outbox: list[_Entry] = []
         # Ordered (dicts): the pass writes to them in the order they came.
         self._fresh: dict[Session, None] = {}
         # Every registered session by its sending side, for the broadcast's tight loop.
         self._fanout: dict[Outgoing, Session] = {}
-        self._seq = 0
+        # Entry numbers: a C counter, as the engine's own attributes cost a PySide look-up.
+        self._seqs = itertools.count(1)
         self._pass_clock: tuple[str, float] | None = None
         self._recent_cids = RecentCids(CID_MEMORY_SECONDS, time.time())
         self._read_only = False
-        self.messages_total = 0
         self._closed_bytes_in = 0
         self._closed_bytes_out = 0
         self.started_at: float | None = None
@@ -340,6 +343,11 @@ class ChatServer(QObject):
     @property
     def connection_count(self) -> int:
         return len(self._sessions)
+
+    @property
+    def messages_total(self) -> int:
+        """Messages accepted (stored and sent) since the server started."""
+        return self._next_id - self._first_id - self._unaccepted
 
     @property
     def bytes_in(self) -> int:
@@ -427,7 +435,7 @@ class ChatServer(QObject):
         if not text.strip():
             return
         ts, _ = self._clock()
-        self._add(_Entry(encode({"type": "notice", "text": text, "ts": ts}), self._next_seq(), presence=True))
+        self._add(_Entry(encode({"type": "notice", "text": text, "ts": ts}), next(self._seqs), presence=True))
         self.notice_sent.emit(text)
 
     def set_read_only(self, on: bool) -> None:
@@ -550,7 +558,7 @@ class ChatServer(QObject):
         session.name = hello.name
         session.key = key
         session.state = SessionState.REGISTERED
-        session.registered_seq = self._next_seq()
+        session.registered_seq = next(self._seqs)
         self._users[key] = session
         self._fanout[session.out] = session
         try:
@@ -578,7 +586,7 @@ class ChatServer(QObject):
         session.conn.send_frames(frame(welcome) + replay)
         ts, _ = self._clock()
         joined = encode({"type": "joined", "name": hello.name, "ts": ts})
-        self._add(_Entry(joined, self._next_seq(), {session: b""}, presence=True))
+        self._add(_Entry(joined, next(self._seqs), {session: b""}, presence=True))
         self._fresh[session] = None
         self.user_joined.emit(session)
 
@@ -593,7 +601,7 @@ class ChatServer(QObject):
             if original is not None:
                 # Already posted (a re-send after a reconnect): answer with the original.
                 echo = self._message_frames(original)[1]
-                self._add(_Entry(None, self._next_seq(), {session: echo}))
+                self._add(_Entry(None, next(self._seqs), {session: echo}))
                 return
         if self._read_only:
             self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
@@ -630,15 +638,14 @@ class ChatServer(QObject):
         )
         self._next_id += 1
         self._pending.append(record)
-        self.messages_total += 1
         # Its cid went into the recent-cid filter when _original_of checked it.
         public, echo = self._message_frames(record)
         if target is None:
             special = {session: echo} if echo is not public else {}
-            self._add(_Entry(public, self._next_seq(), special, message_id=record.id))
+            self._add(_Entry(public, next(self._seqs), special, message_id=record.id))
         else:
             special = {target: public, session: echo} if target is not session else {session: echo}
-            self._add(_Entry(None, self._next_seq(), special, message_id=record.id))
+            self._add(_Entry(None, next(self._seqs), special, message_id=record.id))
 
     # --- errors and leaving --------------------------------------------------
 
@@ -676,7 +683,7 @@ class ChatServer(QObject):
             if reason is not None:
                 ts, _ = self._clock()
                 left = encode({"type": "left", "name": session.name, "ts": ts, "reason": reason.value})
-                self._add(_Entry(left, self._next_seq(), presence=True))
+                self._add(_Entry(left, next(self._seqs), presence=True))
                 self.user_left.emit(session, reason.value)
         if abort:
             session.conn.abort()
@@ -684,10 +691,6 @@ class ChatServer(QObject):
             session.conn.close()
 
     # --- delivery ------------------------------------------------------------
-
-    def _next_seq(self) -> int:
-        self._seq += 1
-        return self._seq
 
     def _clock(self) -> tuple[str, float]:
         """The pass's timestamp: formatted once per pass, not once per message."""
@@ -799,7 +802,7 @@ class ChatServer(QObject):
         failed = {m.id for m in batch}
         by_key = {s.key: s for s in self._users.values()}
         for record in batch:
-            self.messages_total -= 1
+            self._unaccepted += 1
             sender = by_key.get(record.sender_key)
             if sender is not None:
                 self._reject(
