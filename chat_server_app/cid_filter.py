@@ -32,7 +32,8 @@ def _slot(key: str, cid: str) -> tuple[int, int]:
     and one compare, against four bit look-ups (a 60 % cheaper check on every say,
     for a few tenths of a percent more false positives). Python's own hash: the
     filter lives only in this process (rebuilt from the history at start), so a
-    per-process hash seed is fine; its 64 bits give the word and four 6-bit positions.
+    per-process hash seed is fine; its 64 bits give the word and four 6-bit positions
+    (a 32-bit Python's hash would give more false positives, never a false negative).
     """
     h = hash((key, cid))
     bits = h >> _WORD_INDEX_BITS

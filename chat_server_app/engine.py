@@ -246,8 +246,9 @@ class ChatServer(QObject):
     listening_changed = Signal(bool)
     user_joined = Signal(object)  # Session
     user_left = Signal(object, str)  # Session, reason
-    # list[StoredMessage] of one pass, after they are stored. ``object``: a ``list``
-    # signal converts the list through Qt's types, 32 us for a busy pass's 90 messages.
+    # list[StoredMessage] of one pass, after they are stored; the engine's own list,
+    # so receivers must not change it. ``object``: a ``list`` signal converts the list
+    # through Qt's types, 32 us for a busy pass's 90 messages.
     messages_posted = Signal(object)
     notice_sent = Signal(str)
     user_kicked = Signal(object, str)  # Session, reason

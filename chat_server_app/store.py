@@ -83,9 +83,10 @@ class HistoryStore(Protocol):
     def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
         """Messages with a ``cid`` accepted after ``after_epoch``, for de-duplication.
 
-        Newest first back to the first one accepted at or before ``after_epoch``, then
-        in id order: ids follow acceptance, so a clock set back and forth again does
-        not make messages from before the step count as recent.
+        Newest first back to the first message (with a cid or not) accepted at or
+        before ``after_epoch``, then in id order: ids follow acceptance, so a clock set
+        back and forth again does not make messages from before the step count as
+        recent, and the walk never goes further back than the window.
         """
 
     def close(self) -> None:
@@ -127,9 +128,9 @@ class MemoryStore:
     def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
         recent = []
         for m in reversed(self._messages):
+            if m.epoch <= after_epoch:
+                break
             if m.cid is not None:
-                if m.epoch <= after_epoch:
-                    break
                 recent.append(m)
         recent.reverse()
         return recent
@@ -320,17 +321,17 @@ class SqliteStore:
     def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
         # Backwards along the ids, not through an index on epoch: that index cost
         # every message a microsecond (a sixth of storing it) to serve this one
-        # query at startup. NOT INDEXED keeps the planner from sorting the cid index.
+        # query at startup. Every message stops the walk, not only those with a cid:
+        # a history with none that old would otherwise be read to its first row.
         recent = []
         try:
-            rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM messages NOT INDEXED WHERE cid IS NOT NULL ORDER BY id DESC"  # noqa: S608
-            )
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM messages ORDER BY id DESC")  # noqa: S608
             for row in rows:
                 message = StoredMessage._make(row)
                 if message.epoch <= after_epoch:
                     break
-                recent.append(message)
+                if message.cid is not None:
+                    recent.append(message)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the history: {exc}") from None
         recent.reverse()

@@ -93,6 +93,9 @@ def _finite_float(text: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
+_JSON_WHITESPACE = " \t\n\r"
+
+
 def _make_loads() -> Callable[[str], object]:
     """``_DECODER.decode``, with a fast path for the usual payload.
 
@@ -110,9 +113,13 @@ def _make_loads() -> Callable[[str], object]:
     def loads(text: str) -> object:
         try:
             obj, end = scan(text, 0)
-        except Exception:  # any failure: decode tries again, and explains it
+        except (ValueError, StopIteration, RecursionError):  # decode tries again, and explains
             return _DECODER.decode(text)
-        return obj if end == len(text) else _DECODER.decode(text)
+        # Whitespace after the value is valid JSON: answered here, or any peer could
+        # make the server parse every frame twice by ending it with a space.
+        if end == len(text) or not text[end:].strip(_JSON_WHITESPACE):
+            return obj
+        return _DECODER.decode(text)
 
     return loads
 

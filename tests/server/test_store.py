@@ -106,6 +106,25 @@ def test_recent_cids_go_back_to_the_first_older_message_not_by_the_clock(kind: s
         store.close()
 
 
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_any_message_older_than_the_window_ends_the_walk_back(kind: str, tmp_path: Path) -> None:
+    # #1 was posted while the clock ran ahead; #2, without a cid, is older than the
+    # window: the walk stops there, and a history with no old cid is not read through.
+    epochs = {1: (900.0, "c1"), 2: (100.0, None), 3: (700.0, "c3")}
+    messages = [
+        StoredMessage(
+            id=i, ts="2026-12-04T10:00:00.000Z", sender="a", sender_key="a", text="t", cid=c, epoch=e
+        )
+        for i, (e, c) in epochs.items()
+    ]
+    store = MemoryStore() if kind == "memory" else SqliteStore.in_dir(tmp_path)
+    try:
+        store.append(messages)
+        assert [m.id for m in store.recent_cids(500.0)] == [3]
+    finally:
+        store.close()
+
+
 def test_a_history_from_an_earlier_version_loses_its_epoch_index(tmp_path: Path) -> None:
     path = tmp_path / SqliteStore.FILENAME
     old = sqlite3.connect(path)

@@ -253,6 +253,17 @@ def test_the_fast_json_path_is_the_one_in_use() -> None:
     assert codec._loads != codec._DECODER.decode
 
 
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="the C scanner is CPython's")
+def test_whitespace_after_a_payload_does_not_make_it_parsed_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoSecondParse:
+        def decode(self, text: str) -> object:
+            raise AssertionError(f"parsed twice: {text!r}")
+
+    monkeypatch.setattr(codec, "_DECODER", NoSecondParse())
+    assert codec._loads('{"type":"say","n":[1.5]} \t\r\n') == {"type": "say", "n": [1.5]}
+    assert codec._loads('{"type":"say"}') == {"type": "say"}
+
+
 # --- limits ------------------------------------------------------------------------------
 
 
