@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from chat_server_app.engine import ChatServer
 from chat_server_app.store import StoredMessage
 from shared.codec import encode_payload, parse_payload
+from shared.messages import ChatMessage
 
 # Any text a client can post: every code point but lone surrogates (the decoder refuses them).
 TEXTS = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=30)
@@ -28,17 +29,10 @@ records = st.builds(
 @settings(max_examples=400, deadline=None)
 @given(records, st.booleans())
 def test_the_spelled_out_payload_is_the_codecs(record: StoredMessage, history: bool) -> None:
-    expected: dict[str, object] = {
-        "type": "message",
-        "id": record.id,
-        "ts": record.ts,
-        "from": record.sender,
-        "text": record.text,
-    }
-    if record.to is not None:
-        expected["to"] = record.to
-    if history:
-        expected["history"] = True
+    # The shared message model's own dict, in its order: the engine's bytes must be it.
+    expected = ChatMessage(
+        id=record.id, ts=record.ts, sender=record.sender, text=record.text, to=record.to, history=history
+    ).to_dict()
     payload = ChatServer._message_payload(record, history)
     assert payload == encode_payload(expected)
     assert parse_payload(payload) == expected
