@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -93,6 +93,19 @@ class HistoryStore(Protocol):
         """Release the store."""
 
 
+def _recent_with_cids(newest_first: Iterable[StoredMessage], after_epoch: float) -> list[StoredMessage]:
+    """:meth:`HistoryStore.recent_cids` from the messages, newest first: back to the
+    first one accepted at or before ``after_epoch``, those with a cid, in id order."""
+    recent = []
+    for message in newest_first:
+        if message.epoch <= after_epoch:
+            break
+        if message.cid is not None:
+            recent.append(message)
+    recent.reverse()
+    return recent
+
+
 def _visible(message: StoredMessage, viewer_key: str) -> bool:
     return message.to_key is None or viewer_key in (message.sender_key, message.to_key)
 
@@ -126,14 +139,7 @@ class MemoryStore:
         return self._messages[-1].id if self._messages else 0
 
     def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
-        recent = []
-        for m in reversed(self._messages):
-            if m.epoch <= after_epoch:
-                break
-            if m.cid is not None:
-                recent.append(m)
-        recent.reverse()
-        return recent
+        return _recent_with_cids(reversed(self._messages), after_epoch)
 
     def close(self) -> None:
         pass
@@ -323,19 +329,11 @@ class SqliteStore:
         # every message a microsecond (a sixth of storing it) to serve this one
         # query at startup. Every message stops the walk, not only those with a cid:
         # a history with none that old would otherwise be read to its first row.
-        recent = []
         try:
             rows = self._db.execute(f"SELECT {_COLUMNS} FROM messages ORDER BY id DESC")  # noqa: S608
-            for row in rows:
-                message = StoredMessage._make(row)
-                if message.epoch <= after_epoch:
-                    break
-                if message.cid is not None:
-                    recent.append(message)
+            return _recent_with_cids(map(StoredMessage._make, rows), after_epoch)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the history: {exc}") from None
-        recent.reverse()
-        return recent
 
     def close(self) -> None:
         if self._checkpointer is not None:
