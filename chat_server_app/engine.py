@@ -38,7 +38,7 @@ from chat_server_app.roster import Roster
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
 from chat_server_app.tls import TlsIdentity
-from shared.codec import encode, encode_payload, frame
+from shared.codec import encode, encode_payload, frame, frame_of
 from shared.connection import Connection, Outgoing
 from shared.discovery import Announce
 from shared.errors import ErrorCode, ProtocolError
@@ -571,7 +571,7 @@ class ChatServer(QObject):
             self.store_failed.emit(str(exc))
             history = []
         self._roster.add(hello.name)
-        welcome = encode_payload(
+        head = encode_payload(
             {
                 "type": Welcome.TYPE,
                 "name": hello.name,
@@ -580,11 +580,12 @@ class ChatServer(QObject):
                 "last_id": self._store.last_id(),
             }
         )
-        # The sorted list comes ready-made: encoding it per joiner made registration O(n).
-        welcome = _with_field(welcome, "users", self._roster.json())
+        # The sorted list comes ready-made (encoding it per joiner made registration
+        # O(n)), and is copied once into the frame: at 10 000 users it is most of it.
+        welcome = frame_of((head[:-1], b',"users":', self._roster.json(), b"}"))
         replay = b"".join(self._history_frame(m, key) for m in history)
         session.replay_allowance = len(replay)
-        session.conn.send_frames(frame(welcome) + replay)
+        session.conn.send_frames(welcome + replay)
         ts, _ = self._clock()
         joined = encode({"type": "joined", "name": hello.name, "ts": ts})
         self._add(_Entry(joined, next(self._seqs), {session: b""}, presence=True))
