@@ -82,6 +82,7 @@ class Plan:
     ceiling_rates: tuple[int, ...]
     ceiling_seconds: float
     f1000_seconds: float
+    f1000_rounds: int
     c10k_clients: int
     c10k_parla_timeout_s: float
     c10k_baseline_timeout_s: float
@@ -99,6 +100,7 @@ FULL = Plan(
     ceiling_rates=(30000, 40000, 50000, 60000),
     ceiling_seconds=3.0,
     f1000_seconds=5.0,
+    f1000_rounds=3,
     c10k_clients=10_000,
     c10k_parla_timeout_s=120.0,
     c10k_baseline_timeout_s=40.0,
@@ -114,6 +116,7 @@ QUICK = Plan(
     ceiling_rates=(40000,),
     ceiling_seconds=2.0,
     f1000_seconds=3.0,
+    f1000_rounds=1,
     c10k_clients=2000,
     c10k_parla_timeout_s=30.0,
     c10k_baseline_timeout_s=8.0,
@@ -402,13 +405,41 @@ def scenario_f100(plan: Plan, kinds: list[ServerKind]) -> Json:
 
 
 def scenario_f1000(plan: Plan, kinds: list[ServerKind]) -> Json:
-    say(f"F1000: 1000 clients, 1 sender at 100 msgs/s for {plan.f1000_seconds:g} s")
-    out: Json = {}
-    for kind in kinds:
-        r = step(kind, clients=1000, senders=1, rate=100, duration=plan.f1000_seconds, drain_s=10.0)
-        say(f"  {kind.key:<9} registered+presence {r['presence_s']:.2f} s  {describe(r)}")
-        out[kind.key] = compact(r)
-    return out
+    """Every server ``f1000_rounds`` times, the rounds interleaved; each keeps its median round.
+
+    One 5 s run is 500 messages, so its p99 is decided by the slowest five fan-outs, and
+    on this machine the same 1000 writes take 7 ms or 14 ms depending on what the kernel
+    and the host are doing at the time (the servers spend 70-90 % of the run in the
+    kernel's TCP path). Single runs swapped the servers' order from run to run; rounds
+    taken in turn see the same drift, and the median round of each is what compares.
+    """
+    rounds = plan.f1000_rounds
+    say(
+        f"F1000: 1000 clients, 1 sender at 100 msgs/s for {plan.f1000_seconds:g} s"
+        + (f"; {rounds} rounds, servers in turn, each keeps its median round by p99" if rounds > 1 else "")
+    )
+    runs: dict[str, list[Json]] = {kind.key: [] for kind in kinds}
+    for n in range(rounds):
+        for kind in kinds:
+            r = step(kind, clients=1000, senders=1, rate=100, duration=plan.f1000_seconds, drain_s=10.0)
+            label = f"{kind.key:<9}" + (f" #{n + 1}" if rounds > 1 else "")
+            say(f"  {label} registered+presence {r['presence_s']:.2f} s  {describe(r)}")
+            runs[kind.key].append(compact(r))
+    return {key: median_round(rs) for key, rs in runs.items()}
+
+
+def median_round(rounds: list[Json]) -> Json:
+    """The round with the median p99 (the lower middle of an even count), and every round's figures."""
+    ordered = sorted(rounds, key=lambda r: r.get("latency_ms", {}).get("p99", float("inf")))
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    if len(rounds) > 1:
+        chosen["rounds"] = [
+            {"p50": r.get("latency_ms", {}).get("p50"), "p99": r.get("latency_ms", {}).get("p99"),
+             "max": r.get("latency_ms", {}).get("max"), "presence_s": r.get("presence_s"),
+             "status": r.get("status"), "lost_deliveries": r.get("lost_deliveries")}
+            for r in rounds
+        ]  # fmt: skip
+    return chosen
 
 
 def scenario_c10k(plan: Plan, kinds: list[ServerKind]) -> Json:
@@ -723,7 +754,7 @@ def build_rows(res: Json) -> list[Row]:
     if f1000:
         rows.append(
             Row(
-                "F1000 p50 ms (1 sender, 100 msgs/s)",
+                "F1000 p50 ms (1 sender, 100 msgs/s; median round)",
                 {k: v["latency_ms"].get("p50") for k, v in f1000.items()},
                 False,
             )
@@ -861,6 +892,13 @@ def print_table(res: Json) -> None:
             f"{relay['ceiling']['capacity_deliveries_per_s'] / 1e6:.2f}M/s;"
             " noise floor at 100k deliveries/s: "
             f"p50 {fl.get('p50')} ms, p99 {fl.get('p99')} ms"
+        )
+    f1000 = res.get("f1000", {})
+    by_round = {k: v["rounds"] for k, v in f1000.items() if isinstance(v, dict) and "rounds" in v}
+    if by_round:
+        say(
+            "F1000 p99 ms by round: "
+            + "; ".join(f"{k} " + " / ".join(str(r["p99"]) for r in rs) for k, rs in by_round.items())
         )
     dur = res.get("durability")
     if dur:
