@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEvent, QObject, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from chat_client_app.app import freeze_startup_objects
     from chat_client_app.chat_window import ChatWindow
     from chat_client_app.controller import ClientController, ConnectRequest
 
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     controller = ClientController()
     window = ChatWindow(controller)
+    freeze_startup_objects()  # as the app does once its window is built
     model = window.model
     viewport = window.view.viewport()
 

@@ -23,9 +23,9 @@ from shared.limits import DEFAULT_MAX_FRAME
 __all__ = ["Connection", "ConnectionListener", "Outgoing", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
 
 MAX_READ_PER_PASS = 256 * 1024
-"""Bytes taken from one socket per readyRead. On loopback ``readAll`` would drain
-everything a peer queued (a 1.5 MB replay) in one slot and stall the loop; the
-socket notifier fires again on the next pass for the rest."""
+"""Bytes taken from one socket per readyRead, unless a connection is given its own
+``max_read``. On loopback ``readAll`` would drain everything a peer queued (a 1.5 MB
+replay) in one slot and stall the loop; the rest is read on the next pass."""
 
 CLOSE_GRACE_MS = 5000
 """How long a graceful close waits for queued bytes to drain before aborting: a
@@ -143,6 +143,7 @@ class Connection(QObject):
         socket: QTcpSocket | None = None,
         *,
         max_frame: int = DEFAULT_MAX_FRAME,
+        max_read: int = MAX_READ_PER_PASS,
         parent: QObject | None = None,
         listener: ConnectionListener | None = None,
     ) -> None:
@@ -155,6 +156,7 @@ class Connection(QObject):
         self._socket = socket if socket is not None else QTcpSocket()
         self._socket.setParent(self)
         self._decoder = FrameDecoder(max_frame)
+        self._max_read = max(1, max_read)
         self._closed = False
         self._finished = False
         self.bytes_received = 0
@@ -179,9 +181,12 @@ class Connection(QObject):
     # --- opening and closing ---------------------------------------------------
 
     @classmethod
-    def for_client(cls, *, tls: bool, max_frame: int, parent: QObject | None = None) -> Connection:
+    def for_client(
+        cls, *, tls: bool, max_frame: int, max_read: int = MAX_READ_PER_PASS, parent: QObject | None = None
+    ) -> Connection:
         """A connection to be opened with :meth:`connect_to_host`, over TLS or not."""
-        return cls(QSslSocket() if tls else QTcpSocket(), max_frame=max_frame, parent=parent)
+        socket = QSslSocket() if tls else QTcpSocket()
+        return cls(socket, max_frame=max_frame, max_read=max_read, parent=parent)
 
     def connect_to_host(self, host: str, port: int) -> None:
         """Open the connection (client side); ``connected`` or ``error_occurred`` follows."""
@@ -385,10 +390,17 @@ class Connection(QObject):
     def _on_socket_ready_read(self) -> None:
         self._read_scheduled = False
         socket = self._socket
+        if not socket.isOpen():
+            # Closed since the rest of a read was scheduled (abort, or Qt after an
+            # error): nothing is left to read, and reading would only make Qt warn.
+            if socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+                self._out.forget_descriptor()
+                self._finish()
+            return
         # Ask for what is there, not for the cap: QIODevice.read(n) allocates n
         # bytes up front, and a 256 KiB buffer per read churns the heap.
         available = int(socket.bytesAvailable())
-        data = bytes(socket.read(min(max(available, 1), MAX_READ_PER_PASS)).data())
+        data = bytes(socket.read(min(max(available, 1), self._max_read)).data())
         # An unbuffered socket learns of the peer's close only while reading: it
         # turns unconnected without emitting ``disconnected``, so look after each read,
         # before anything is sent: its descriptor is closed, and the number may be reused.
@@ -397,7 +409,7 @@ class Connection(QObject):
             self._out.forget_descriptor()
         if data and not self._closed and not self._decoder.failed:
             self._receive(data)
-            if available > MAX_READ_PER_PASS and not self._closed and not self._read_scheduled:
+            if available > self._max_read and not self._closed and not self._read_scheduled:
                 # The rest waits for the next pass, so one peer cannot hold the loop;
                 # an unbuffered socket would not signal again for data already there.
                 self._read_scheduled = True

@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
@@ -586,3 +587,55 @@ def test_a_connection_does_not_keep_its_listener_alive(qtbot: QtBot, listener: Q
     wait_for(qtbot, lambda: rec.messages == [M1])  # with no listener left, the signals speak
     raw.abort()
     wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+
+
+def test_a_connection_takes_at_most_max_read_bytes_a_pass_and_then_the_rest(
+    qtbot: QtBot, listener: QTcpServer
+) -> None:
+    conn = Connection.for_client(tls=False, max_frame=DEFAULT_MAX_FRAME, max_read=1024)
+    with qtbot.waitSignal(conn.connected, timeout=5000):
+        conn.connect_to_host(LOCALHOST, listener.serverPort())
+    raw = accept(qtbot, listener)
+    rec = Recorder(conn)
+    burst = [{"type": "message", "id": i, "text": f"line {i}"} for i in range(2000)]
+    data = encode_many(burst)
+    write(raw, data)
+    wait_for(qtbot, lambda: len(rec.messages) == len(burst))
+    assert rec.messages == burst
+    # Each pass decodes what one read of 1024 bytes completes: the frames of a batch
+    # add up to at most that plus the part of one frame an earlier read began.
+    sizes = {m["id"]: len(encode(m)) for m in burst}
+    longest = max(sizes.values())
+    for batch in rec.batches:
+        assert sum(sizes[m["id"]] for m in batch if isinstance(m, dict)) <= 1024 + longest
+    assert len(rec.batches) >= len(data) // (1024 + longest)
+    conn.abort()
+    raw.abort()
+
+
+def test_a_read_left_for_the_next_pass_is_dropped_when_the_connection_is_aborted_first(
+    qtbot: QtBot, listener: QTcpServer
+) -> None:
+    conn = Connection.for_client(tls=False, max_frame=DEFAULT_MAX_FRAME, max_read=1024)
+    with qtbot.waitSignal(conn.connected, timeout=5000):
+        conn.connect_to_host(LOCALHOST, listener.serverPort())
+    raw = accept(qtbot, listener)
+    rec = Recorder(conn)
+
+    def abort_soon(_batch: object) -> None:
+        # A zero timer started here fires before the one the read is about to start
+        # for the rest: the connection is gone when that one comes.
+        if len(rec.batches) == 1:
+            QTimer.singleShot(0, conn.abort)
+
+    conn.messages_received.connect(abort_soon)
+    write(raw, encode_many([{"type": "message", "id": i, "text": f"line {i}"} for i in range(2000)]))
+    with qtbot.waitSignal(conn.disconnected, timeout=5000):
+        pass
+    marker = QTimer()
+    marker.setSingleShot(True)
+    with qtbot.waitSignal(marker.timeout, timeout=5000):
+        marker.start(0)  # after the read scheduled before the abort
+    assert len(rec.batches) == 1  # nothing read after the abort, and no Qt warning either
+    assert rec.count("disconnected") == 1
+    raw.abort()
