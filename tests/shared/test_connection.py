@@ -348,6 +348,37 @@ def test_send_straight_writes_where_nothing_is_held_and_returns_the_rest(
     assert Connection.send_straight(outs, encode(M1)) == [closed.outgoing]  # straight again
 
 
+def test_send_straight_goes_on_past_a_peer_that_is_gone(
+    qtbot: QtBot, pair: Pair, listener: QTcpServer
+) -> None:
+    """A write that fails in the middle of a broadcast (the peer reset) ends that
+    connection the usual way; everyone after it in the list still gets every frame."""
+    peer = QTcpSocket(listener)
+    with qtbot.waitSignal(peer.connected, timeout=WAIT_MS):
+        peer.connectToHost(LOCALHOST, listener.serverPort())
+    gone = Connection(accept(qtbot, listener))
+    rec = Recorder(gone)
+    received: list[object] = []
+    pair.client.message_received.connect(received.append)
+    peer.abort()
+    sent: list[Message] = []
+    for i in range(100):  # the first write may still be taken; one after it fails
+        message: Message = {"type": "say", "text": f"after {i}"}
+        data = encode(message)
+        for out in Connection.send_straight([gone.outgoing, pair.server.outgoing], data):
+            conn = out.connection
+            assert conn is not None
+            conn.send_frames(data)
+        sent.append(message)
+        if gone.outgoing.fd < 0:
+            break
+    assert gone.outgoing.fd < 0  # the failed write let go of the descriptor at once
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+    wait_for(qtbot, lambda: len(received) == len(sent))
+    assert received == sent
+    assert pair.server.bytes_sent == sum(len(encode(m)) for m in sent)
+
+
 def accept_raw_peer(qtbot: QtBot, listener: QTcpServer) -> QTcpSocket:
     """An accepted socket whose peer is a bare QTcpSocket (kept alive by its parent)."""
     raw = QTcpSocket(listener)
@@ -655,3 +686,29 @@ def test_the_socket_signals_reach_qt_slots(slot: str) -> None:
     # (900 bytes); a server holds three per client.
     meta = Connection.staticMetaObject  # type: ignore[attr-defined]
     assert meta.indexOfSlot(slot) >= 0
+
+
+@pytest.mark.parametrize("side", ["accepted", "connecting"])
+def test_what_the_peer_sent_before_closing_is_all_delivered(
+    qtbot: QtBot, listener: QTcpServer, side: str
+) -> None:
+    """A read takes 1 KB a pass here; the peer's 50 KB and its close come at once. An
+    accepted socket is buffered: what Qt holds when the close is seen is the peer's last
+    word (says, then bye), and must not go with the connection."""
+    if side == "accepted":
+        raw = QTcpSocket()
+        with qtbot.waitSignal(raw.connected, timeout=5000):
+            raw.connectToHost(LOCALHOST, listener.serverPort())
+        conn = Connection(accept(qtbot, listener), max_read=1024)
+    else:
+        conn = Connection.for_client(tls=False, max_frame=DEFAULT_MAX_FRAME, max_read=1024)
+        with qtbot.waitSignal(conn.connected, timeout=5000):
+            conn.connect_to_host(LOCALHOST, listener.serverPort())
+        raw = accept(qtbot, listener)
+    rec = Recorder(conn)
+    burst = [{"type": "say", "text": f"line {i}"} for i in range(2000)] + [{"type": "bye"}]
+    write(raw, encode_many(burst))
+    raw.disconnectFromHost()
+    wait_for(qtbot, lambda: rec.count("disconnected") == 1)
+    assert rec.messages == burst
+    assert rec.events[-1] == ("disconnected", None)
