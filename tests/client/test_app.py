@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -44,11 +45,21 @@ def test_bad_command_lines_exit_2_with_one_line(
     assert words in err
 
 
+@pytest.fixture(autouse=True)
+def _unfreeze() -> Iterator[None]:
+    """``main`` takes what exists out of the garbage collector's sight, as the app should
+    once its window is built; inside a test run that is the whole session's heap."""
+    yield
+    gc.unfreeze()
+
+
 def test_cancelled_dialog_exits_0(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
     asked: list[dict[str, Any]] = []
+    frozen: list[int] = []
 
     def fake_ask(parent: object = None, **options: Any) -> None:
         asked.append(options)
+        frozen.append(gc.get_freeze_count())
 
     monkeypatch.setattr(ConnectDialog, "ask", staticmethod(fake_ask))
     assert client_app.main(["--name", "anna", "--port", "5002"]) == 0
@@ -56,6 +67,7 @@ def test_cancelled_dialog_exits_0(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot)
     assert asked[0]["port"] == 5002
     assert "host" not in asked[0]
     assert isinstance(asked[0]["controller"], ClientController)
+    assert frozen[0] > 0  # the startup objects were frozen before the dialog opened
 
 
 @pytest.fixture
