@@ -13,7 +13,7 @@ import json.scanner
 import math
 import re
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
@@ -145,9 +145,10 @@ def frame(payload: bytes) -> bytes:
     return _HEADER.pack(len(payload)) + payload
 
 
-def frame_of(parts: Sequence[bytes]) -> bytes:
+def frame_of(parts: Iterable[bytes]) -> bytes:
     """One frame whose payload is ``parts`` joined: a large payload assembled from pieces
     (a ``welcome`` listing 10 000 users) is copied once, not once per step."""
+    parts = tuple(parts)  # counted, then joined: an iterator would be spent by the count
     size = sum(map(len, parts))
     if not size or size > _MAX_UINT32:
         raise EncodeError(f"payload of {size} bytes cannot be framed")

@@ -623,6 +623,7 @@ def test_frame_refuses_an_empty_payload() -> None:
 @given(st.lists(st.binary(max_size=40), max_size=6).filter(lambda parts: any(parts)))
 def test_frame_of_parts_is_the_frame_of_their_join(parts: list[bytes]) -> None:
     assert codec.frame_of(parts) == frame(b"".join(parts))
+    assert codec.frame_of(iter(parts)) == frame(b"".join(parts))
 
 
 def test_frame_of_refuses_parts_that_add_up_to_nothing() -> None:
