@@ -429,14 +429,27 @@ def scenario_f1000(plan: Plan, kinds: list[ServerKind]) -> Json:
 
 
 def median_round(rounds: list[Json]) -> Json:
-    """The round with the median p99 (the lower middle of an even count), and every round's figures."""
-    ordered = sorted(rounds, key=lambda r: r.get("latency_ms", {}).get("p99", float("inf")))
+    """The median round by p99, a failed one counting as the worst (the lower middle of an
+    even count), with every round's figures.
+
+    A round that lost deliveries, had clients dropped or did not finish ranks behind
+    every complete one whatever its p99: a failure is never what a server is judged by
+    unless most of its rounds failed.
+    """
+
+    def worst_first_failed(r: Json) -> tuple[bool, float]:
+        complete = r.get("status") == "ok" and not r.get("lost_deliveries") and not r.get("closed_by_server")
+        p99 = r.get("latency_ms", {}).get("p99")
+        return (not complete, float("inf") if p99 is None else p99)
+
+    ordered = sorted(rounds, key=worst_first_failed)
     chosen = dict(ordered[(len(ordered) - 1) // 2])
     if len(rounds) > 1:
         chosen["rounds"] = [
             {"p50": r.get("latency_ms", {}).get("p50"), "p99": r.get("latency_ms", {}).get("p99"),
              "max": r.get("latency_ms", {}).get("max"), "presence_s": r.get("presence_s"),
-             "status": r.get("status"), "lost_deliveries": r.get("lost_deliveries")}
+             "status": r.get("status"), "lost_deliveries": r.get("lost_deliveries"),
+             "closed_by_server": r.get("closed_by_server")}
             for r in rounds
         ]  # fmt: skip
     return chosen
@@ -863,6 +876,13 @@ def disturbed(res: Json) -> list[str]:
     return out
 
 
+def round_p99(r: Json) -> str:
+    """A round's p99 for the footer, or what went wrong in it."""
+    if r.get("status") != "ok" or r.get("lost_deliveries") or r.get("closed_by_server"):
+        return f"{r.get('status')} ({r.get('lost_deliveries')} lost)"
+    return str(r.get("p99"))
+
+
 def print_table(res: Json) -> None:
     rows = build_rows(res)
     say("")
@@ -898,7 +918,7 @@ def print_table(res: Json) -> None:
     if by_round:
         say(
             "F1000 p99 ms by round: "
-            + "; ".join(f"{k} " + " / ".join(str(r["p99"]) for r in rs) for k, rs in by_round.items())
+            + "; ".join(f"{k} " + " / ".join(round_p99(r) for r in rs) for k, rs in by_round.items())
         )
     dur = res.get("durability")
     if dur:
