@@ -620,13 +620,18 @@ def test_a_connection_does_not_keep_its_listener_alive(qtbot: QtBot, listener: Q
     wait_for(qtbot, lambda: rec.count("disconnected") == 1)
 
 
-def test_a_connection_takes_at_most_max_read_bytes_a_pass_and_then_the_rest(
-    qtbot: QtBot, listener: QTcpServer
-) -> None:
+def small_reads_client(qtbot: QtBot, listener: QTcpServer) -> tuple[Connection, QTcpSocket]:
+    """A client connection that reads 1 KB a pass, and the bare socket it reached."""
     conn = Connection.for_client(tls=False, max_frame=DEFAULT_MAX_FRAME, max_read=1024)
     with qtbot.waitSignal(conn.connected, timeout=5000):
         conn.connect_to_host(LOCALHOST, listener.serverPort())
-    raw = accept(qtbot, listener)
+    return conn, accept(qtbot, listener)
+
+
+def test_a_connection_takes_at_most_max_read_bytes_a_pass_and_then_the_rest(
+    qtbot: QtBot, listener: QTcpServer
+) -> None:
+    conn, raw = small_reads_client(qtbot, listener)
     rec = Recorder(conn)
     burst = [{"type": "message", "id": i, "text": f"line {i}"} for i in range(2000)]
     data = encode_many(burst)
@@ -647,10 +652,7 @@ def test_a_connection_takes_at_most_max_read_bytes_a_pass_and_then_the_rest(
 def test_a_read_left_for_the_next_pass_is_dropped_when_the_connection_is_aborted_first(
     qtbot: QtBot, listener: QTcpServer
 ) -> None:
-    conn = Connection.for_client(tls=False, max_frame=DEFAULT_MAX_FRAME, max_read=1024)
-    with qtbot.waitSignal(conn.connected, timeout=5000):
-        conn.connect_to_host(LOCALHOST, listener.serverPort())
-    raw = accept(qtbot, listener)
+    conn, raw = small_reads_client(qtbot, listener)
     rec = Recorder(conn)
 
     def abort_soon(_batch: object) -> None:
@@ -701,10 +703,7 @@ def test_what_the_peer_sent_before_closing_is_all_delivered(
             raw.connectToHost(LOCALHOST, listener.serverPort())
         conn = Connection(accept(qtbot, listener), max_read=1024)
     else:
-        conn = Connection.for_client(tls=False, max_frame=DEFAULT_MAX_FRAME, max_read=1024)
-        with qtbot.waitSignal(conn.connected, timeout=5000):
-            conn.connect_to_host(LOCALHOST, listener.serverPort())
-        raw = accept(qtbot, listener)
+        conn, raw = small_reads_client(qtbot, listener)
     rec = Recorder(conn)
     burst = [{"type": "say", "text": f"line {i}"} for i in range(2000)] + [{"type": "bye"}]
     write(raw, encode_many(burst))
