@@ -138,21 +138,23 @@ def encode_payload(message: Mapping[str, object]) -> bytes:
         raise EncodeError(f"message is not encodable as JSON: {exc}") from exc
 
 
+def _header(size: int) -> bytes:
+    """The length header of a payload of ``size`` bytes, if one can be framed."""
+    if not size or size > _MAX_UINT32:
+        raise EncodeError(f"payload of {size} bytes cannot be framed")
+    return _HEADER.pack(size)
+
+
 def frame(payload: bytes) -> bytes:
     """Prefix an already encoded payload with its length header."""
-    if not payload or len(payload) > _MAX_UINT32:
-        raise EncodeError(f"payload of {len(payload)} bytes cannot be framed")
-    return _HEADER.pack(len(payload)) + payload
+    return _header(len(payload)) + payload
 
 
 def frame_of(parts: Iterable[bytes]) -> bytes:
     """One frame whose payload is ``parts`` joined: a large payload assembled from pieces
     (a ``welcome`` listing 10 000 users) is copied once, not once per step."""
     parts = tuple(parts)  # counted, then joined: an iterator would be spent by the count
-    size = sum(map(len, parts))
-    if not size or size > _MAX_UINT32:
-        raise EncodeError(f"payload of {size} bytes cannot be framed")
-    return b"".join((_HEADER.pack(size), *parts))
+    return b"".join((_header(sum(map(len, parts))), *parts))
 
 
 def encode(message: Mapping[str, object]) -> bytes:
