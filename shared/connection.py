@@ -396,17 +396,14 @@ class Connection(QObject):
     def _on_socket_ready_read(self) -> None:
         self._read_scheduled = False
         socket = self._socket
-        if not socket.isOpen():
-            # Closed since the rest of a read was scheduled (abort, or Qt after an
-            # error): nothing is left to read, and reading would only make Qt warn.
-            if socket.state() == QAbstractSocket.SocketState.UnconnectedState:
-                self._out.forget_descriptor()
-                self._finish()
-            return
-        # Ask for what is there, not for the cap: QIODevice.read(n) allocates n
-        # bytes up front, and a 256 KiB buffer per read churns the heap.
-        available = int(socket.bytesAvailable())
-        data = bytes(socket.read(min(max(available, 1), self._max_read)).data())
+        available, data = 0, b""
+        # Closed since the rest of a read was scheduled (abort, or Qt after an error):
+        # nothing is left to read, and reading would only make Qt warn.
+        if socket.isOpen():
+            # Ask for what is there, not for the cap: QIODevice.read(n) allocates n
+            # bytes up front, and a 256 KiB buffer per read churns the heap.
+            available = int(socket.bytesAvailable())
+            data = bytes(socket.read(min(max(available, 1), self._max_read)).data())
         # An unbuffered socket learns of the peer's close only while reading: it
         # turns unconnected without emitting ``disconnected``, so look after each read,
         # before anything is sent: its descriptor is closed, and the number may be reused.
