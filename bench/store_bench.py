@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import tempfile
 import time
@@ -22,7 +23,11 @@ from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
 BATCHES = (1, 10, 100, 1000)
 
 
+_CIDS = random.Random(5001)
+
+
 def _messages(start: int, count: int) -> list[StoredMessage]:
+    """Messages as the chat client sends them: each with a random 128-bit hex ``cid``."""
     now = time.time()
     return [
         StoredMessage(
@@ -31,7 +36,7 @@ def _messages(start: int, count: int) -> list[StoredMessage]:
             sender="lg1",
             sender_key="lg1",
             text=f"LG1 {i} benchmark text of a typical chat line, sixty-four chars",
-            cid=f"c{i}",
+            cid=f"{_CIDS.getrandbits(128):032x}",
             epoch=now,
         )
         for i in range(start, start + count)

@@ -640,7 +640,8 @@ class ChatServer(QObject):
         )
         self._next_id += 1
         self._pending.append(record)
-        # Its cid went into the recent-cid filter when _original_of checked it.
+        if say.cid is not None:
+            self._recent_cids.add(session.key, say.cid, record.id, epoch)
         public, echo = self._message_frames(record)
         if target is None:
             special = {session: echo} if echo is not public else {}
@@ -852,20 +853,28 @@ class ChatServer(QObject):
 
     # --- cid memory ----------------------------------------------------------
 
-    def _remember_cid(self, record: StoredMessage) -> None:
-        assert record.cid is not None
-        self._recent_cids.add(record.sender_key, record.cid, record.epoch)
-
     def _original_of(self, sender_key: str, cid: str) -> StoredMessage | None:
         """The message already accepted under this ``cid`` in the last 10 minutes, if any."""
         now = time.time()
-        if not self._recent_cids.check_and_add(sender_key, cid, now):
-            return None  # the answer for almost every say: no look-up at all
-        for record in reversed(self._pending):  # the same cid twice in one pass
-            if record.cid == cid and record.sender_key == sender_key:
+        # Empty for almost every say: one filter read, no look-up at all.
+        for message_id in self._recent_cids.candidates(sender_key, cid, now):
+            record = self._accepted(message_id)
+            if (
+                record is not None
+                and record.cid == cid
+                and record.sender_key == sender_key
+                and record.epoch > now - CID_MEMORY_SECONDS
+            ):
+                return record
+        return None
+
+    def _accepted(self, message_id: int) -> StoredMessage | None:
+        """Message ``message_id``, whether this pass took it (not stored yet) or the history has it."""
+        for record in reversed(self._pending):
+            if record.id == message_id:
                 return record
         try:
-            return self._store.find_cid(sender_key, cid, now - CID_MEMORY_SECONDS)
+            return self._store.message(message_id)
         except StoreError:
             return None
 
@@ -877,7 +886,8 @@ class ChatServer(QObject):
         except StoreError:
             return
         for record in recent:
-            self._remember_cid(record)
+            assert record.cid is not None
+            self._recent_cids.add(record.sender_key, record.cid, record.id, record.epoch)
 
 
 def _cid_of(obj: dict[str, object]) -> str | None:

@@ -5,6 +5,7 @@ operator's read-only switch and notices, stop, and the history store."""
 from __future__ import annotations
 
 import struct
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from chat_server_app.engine import ChatServer
 from chat_server_app.store import SqliteStore
 from shared.codec import encode, encode_many, encode_payload
+from shared.limits import CID_MEMORY_SECONDS
 from tests.server.helpers import TEXT, TS, ChatClient, RawSocket, error_frame, strip_extensions
 
 Join = Callable[..., ChatClient]
@@ -350,6 +352,34 @@ def test_cid_de_duplication_holds_across_a_reconnect(server: ChatServer, join: J
     again.sync("back")
     bob.expect("message", text="back")
     assert bob.texts() == ["before the drop", "back"]
+
+
+@pytest.mark.parametrize(
+    ("later", "posted_again"), [(CID_MEMORY_SECONDS - 5, False), (CID_MEMORY_SECONDS + 5, True)]
+)
+def test_a_cid_is_remembered_for_ten_minutes_then_posts_again(
+    make_server: MakeServer,
+    join: Join,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    later: float,
+    posted_again: bool,
+) -> None:
+    server = make_server(store=SqliteStore.in_dir(tmp_path))
+    alice = join(server, "alice")
+    alice.say("first", cid="k1")
+    alice.say("unrelated", cid="k2")
+    original = alice.expect("message", cid="k1")
+    alice.expect("message", cid="k2")
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start + later)  # the engine reads the clock here
+    alice.say("first", cid="k1")
+    echo = alice.wait_count(lambda f: f.get("cid") == "k1", 2)[1]
+    if posted_again:
+        assert echo["id"] > original["id"] + 1
+        assert echo["text"] == "first"
+    else:
+        assert echo == original
 
 
 def test_cid_is_per_name_so_another_user_may_use_the_same_cid(
