@@ -456,6 +456,10 @@ class Connection(QObject):
         # from here on the number may belong to another connection.
         self._out.forget_descriptor()
         if error == QAbstractSocket.SocketError.RemoteHostClosedError:
+            if isinstance(self._socket, QSslSocket):
+                # Over TLS this may be the peer's close_notify alone, the connection left
+                # open for ours; Qt only reports it, so neither side would ever close.
+                QTimer.singleShot(0, self, self._close_after_peer_tls_close)
             return  # an ordinary end: ``disconnected`` tells it
         if (listener := self._listener()) is not None:
             listener.connection_error_occurred(self, self._socket.errorString())
@@ -463,6 +467,11 @@ class Connection(QObject):
             self.error_occurred.emit(self._socket.errorString())
         if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
             self._finish()
+
+    @Slot()
+    def _close_after_peer_tls_close(self) -> None:
+        if self._socket.state() == QAbstractSocket.SocketState.ConnectedState:
+            self._socket.disconnectFromHost()  # ``disconnected`` follows, after the rest is read
 
     @Slot()
     def _on_socket_disconnected(self) -> None:

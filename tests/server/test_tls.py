@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -224,3 +225,81 @@ def test_a_tls_client_that_does_not_read_is_dropped_for_its_send_queue(
         for client in clients:
             client.conn.abort()
         server.close()
+
+
+def _step(call: Callable[[], object]) -> bool:
+    """One step of a non-blocking TLS call: whether it is done."""
+    try:
+        call()
+    except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+        return False
+    return True
+
+
+def _send_close_notify(peer: ssl.SSLSocket) -> None:
+    """Send close_notify and keep the TCP connection open, waiting for the other's (as
+    ``unwrap`` does); a peer that never answers it leaves the wait unfinished. The wait
+    fails at once on unread data from the other side: close_notify has gone by then."""
+    with contextlib.suppress(ssl.SSLError):  # want read/write, or the other side's data after it
+        peer.unwrap()
+
+
+def test_a_tls_client_ends_when_the_server_sends_close_notify_and_waits(
+    qtbot: QtBot, tmp_path: Path, identity: TlsIdentity
+) -> None:
+    # Qt reports the peer's close_notify as an error and otherwise waits: without an
+    # answer the client stayed connected forever, and never reconnected.
+    listening = socket.create_server(("127.0.0.1", 0))
+    listening.setblocking(False)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "tls" / "server-cert.pem", tmp_path / "tls" / "server-key.pem")
+    client = Client(listening.getsockname()[1], tls=True, pin=identity.fingerprint)
+    accepted: list[socket.socket] = []
+    qtbot.waitUntil(lambda: _step(lambda: accepted.append(listening.accept()[0])), timeout=WAIT_MS)
+    peer = context.wrap_socket(accepted[0], server_side=True, do_handshake_on_connect=False)
+    peer.setblocking(False)
+    try:
+        qtbot.waitUntil(lambda: _step(peer.do_handshake), timeout=WAIT_MS)
+        notice = encode({"type": "notice", "text": "n" * 500, "ts": "2026-12-04T10:00:00.000Z"})
+        frames = memoryview(notice * 200)
+        for start in range(0, len(frames), 16384):
+            chunk = frames[start : start + 16384]
+            qtbot.waitUntil(partial(_step, partial(peer.send, chunk)), timeout=WAIT_MS)
+        _send_close_notify(peer)
+        qtbot.waitUntil(lambda: client.done, timeout=WAIT_MS)
+        assert [m["type"] for m in client.received] == ["notice"] * 200
+        assert client.errors == []
+    finally:
+        peer.close()
+        listening.close()
+        client.conn.abort()
+
+
+def test_the_server_drops_a_tls_client_that_sends_close_notify_and_waits(
+    qtbot: QtBot, tls_server: ChatServer
+) -> None:
+    watcher = Client(tls_server.port, tls=True, pin=tls_server.tls_fingerprint)
+    qtbot.waitUntil(partial(_encrypted, watcher), timeout=WAIT_MS)
+    watcher.conn.send({"type": "hello", "version": 1, "name": "watcher"})
+    qtbot.waitUntil(partial(_welcomed, watcher), timeout=WAIT_MS)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # a test peer
+    peer = context.wrap_socket(
+        socket.create_connection(("127.0.0.1", tls_server.port)), do_handshake_on_connect=False
+    )
+    peer.setblocking(False)
+    try:
+        qtbot.waitUntil(lambda: _step(peer.do_handshake), timeout=WAIT_MS)
+        peer.write(encode({"type": "hello", "version": 1, "name": "quiet"}))
+        qtbot.waitUntil(lambda: any(m["type"] == "joined" for m in watcher.received), timeout=WAIT_MS)
+        _send_close_notify(peer)
+        # Long before the ping deadline (30 s + 60 s): at once.
+        qtbot.waitUntil(
+            lambda: any(m["type"] == "left" and m["name"] == "quiet" for m in watcher.received),
+            timeout=WAIT_MS,
+        )
+        assert [m["reason"] for m in watcher.received if m["type"] == "left"] == ["disconnected"]
+    finally:
+        peer.close()
+        watcher.conn.abort()
