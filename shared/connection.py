@@ -1,8 +1,9 @@
 """The one class that owns a socket: frames out, messages in, all as Qt signals.
 
 Both apps use :class:`Connection`; the server wraps the sockets it accepts, the
-client opens its own with :meth:`Connection.connect_to_host`. This is the only
-module of :mod:`shared` that imports Qt, and only QtCore and QtNetwork.
+client opens its own with :meth:`Connection.connect_to_host`. This module and
+:mod:`shared.read_reactor` are the only ones of :mod:`shared` that import Qt, and
+only QtCore and QtNetwork.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import weakref
 from collections.abc import Container, Iterable, Mapping
 from typing import Protocol
 
-from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, QSocketNotifier, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QSslError, QSslSocket, QTcpSocket
 
 from shared.codec import FrameDecoder, encode
 from shared.errors import ProtocolError
 from shared.fingerprints import sha256_fingerprint
 from shared.limits import DEFAULT_MAX_FRAME
+from shared.read_reactor import read_reactor
 
 __all__ = ["Connection", "ConnectionListener", "Outgoing", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
 
@@ -162,6 +164,10 @@ class Connection(QObject):
         self.bytes_received = 0
         self._first_bytes = b""
         self._read_scheduled = False
+        # Reading the descriptor directly, when the reactor tells (-1: through Qt), and
+        # Qt's own read notifier for it, kept off meanwhile.
+        self._read_fd = -1
+        self._qt_read_notifier: QSocketNotifier | None = None
         self._out = Outgoing(self)
         self._handshake_done = not isinstance(self._socket, QSslSocket)
         socket = self._socket
@@ -173,6 +179,7 @@ class Connection(QObject):
             # An accepted socket: connected from the start. A server holds thousands,
             # and each connection of a signal costs memory (about 300 bytes, even to a Qt slot).
             self._tune_socket()
+            self._read_directly()
         else:
             socket.connected.connect(self._on_socket_connected)
         socket.disconnected.connect(self._on_socket_disconnected)
@@ -226,6 +233,7 @@ class Connection(QObject):
             return
         self._closed = True
         self._out.forget_descriptor()
+        self._stop_direct_reads()
         if self._socket.state() == QAbstractSocket.SocketState.UnconnectedState:
             self._finish()
             return
@@ -236,6 +244,7 @@ class Connection(QObject):
         """Drop the connection now, discarding anything queued."""
         self._closed = True
         self._out.forget_descriptor()
+        self._stop_direct_reads()
         self._socket.abort()
         self._finish()
 
@@ -382,6 +391,66 @@ class Connection(QObject):
             out = self._out
             out.fd = out.descriptor = int(self._socket.socketDescriptor())
 
+    # --- reading straight from the descriptor (server side, Linux) ---------------
+
+    def _read_directly(self) -> None:
+        """Read this socket's descriptor when the reactor says so, not through Qt.
+
+        Qt's read notifier for it is switched off: Qt would otherwise poll it on every
+        pass, with every other socket of the server (see :mod:`shared.read_reactor`).
+        Nothing here calls the socket's ``read``, the one call after which Qt switches
+        it on again; should Qt read by itself all the same, :meth:`_on_socket_ready_read`
+        takes those bytes first and switches it off again.
+        """
+        fd = self._out.descriptor
+        reactor = read_reactor()
+        if fd < 0 or reactor is None:
+            return
+        notifier = next(
+            (
+                n
+                for n in self._socket.findChildren(QSocketNotifier)
+                if n.type() == QSocketNotifier.Type.Read and n.socket() == fd
+            ),
+            None,
+        )
+        if notifier is None or not reactor.register(fd, self):
+            return
+        notifier.setEnabled(False)
+        self._qt_read_notifier = notifier
+        self._read_fd = fd
+
+    def _stop_direct_reads(self) -> None:
+        if self._read_fd >= 0:
+            if (reactor := read_reactor()) is not None:
+                reactor.unregister(self._read_fd, self)
+            self._read_fd = -1
+
+    def read_ready(self) -> None:
+        """The reactor says the descriptor has bytes, or an end: take one read's worth."""
+        if self._closed or self._read_fd < 0:
+            self._stop_direct_reads()
+            return
+        if self._socket.bytesAvailable():
+            # Qt read some itself: those came first.
+            self._on_socket_ready_read()
+            return
+        try:
+            data = os.read(self._read_fd, self._max_read)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""  # reset by the peer: an end, as a close is
+        if data:
+            if not self._decoder.failed:
+                self._receive(data)
+            return
+        # The peer is done, and everything it sent is read: close as Qt would have
+        # (after writing what it holds for the peer); ``disconnected`` follows.
+        self._stop_direct_reads()
+        self._out.forget_descriptor()
+        self._socket.disconnectFromHost()
+
     # The socket's signals reach these as Qt slots (@Slot): a connection to an
     # undecorated method costs PySide a receiver object of its own, 900 bytes each, and
     # a server holds three per client (C10K: 13.9 -> 11.6 KB a connection).
@@ -410,6 +479,9 @@ class Connection(QObject):
         gone = socket.state() == QAbstractSocket.SocketState.UnconnectedState
         if gone:
             self._out.forget_descriptor()
+            self._stop_direct_reads()
+        elif self._read_fd >= 0 and self._qt_read_notifier is not None:
+            self._qt_read_notifier.setEnabled(False)  # reading switched Qt's on again
         if data and not self._closed and not self._decoder.failed:
             self._receive(data)
             if available > self._max_read and not self._closed and not self._read_scheduled:
@@ -455,6 +527,7 @@ class Connection(QObject):
         # Qt closes the descriptor before it says so (and before ``disconnected``):
         # from here on the number may belong to another connection.
         self._out.forget_descriptor()
+        self._stop_direct_reads()
         if error == QAbstractSocket.SocketError.RemoteHostClosedError:
             if isinstance(self._socket, QSslSocket):
                 # Over TLS this may be the peer's close_notify alone, the connection left
@@ -499,6 +572,7 @@ class Connection(QObject):
         self._finished = True
         self._closed = True
         self._out.forget_descriptor()
+        self._stop_direct_reads()
         if (listener := self._listener()) is not None:
             listener.connection_disconnected(self)
         else:

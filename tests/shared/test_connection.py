@@ -11,9 +11,10 @@ import itertools
 import struct
 import weakref
 from collections.abc import Callable
+from functools import partial
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
@@ -22,11 +23,23 @@ from shared.codec import EncodeError, encode, encode_many, frame
 from shared.connection import Connection
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
+from shared.read_reactor import HAS_EPOLL, read_reactor
 
 from .conftest import LOCALHOST, Pair, RawPair, accept
 
 Message = dict[str, object]
 WAIT_MS = 3000  # loopback takes milliseconds; a generous bound that keeps failures quick
+
+
+@pytest.fixture(autouse=True, params=["reactor", "qt"])
+def read_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: accepted sockets read through the reactor's epoll set (Linux),
+    then through Qt's own notifiers, as where there is no epoll."""
+    if request.param == "qt":
+        monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
+    assert isinstance(request.param, str)
+    return request.param
+
 
 M1: Message = {"type": "say", "text": "one"}
 M2: Message = {"type": "message", "id": 2, "from": "Zoë", "text": "two 😀", "extra": [1, 2.5, None, True]}
@@ -397,10 +410,13 @@ def test_the_descriptor_is_forgotten_before_anyone_hears_of_an_error(
         raw.connectToHost(LOCALHOST, listener.serverPort())
     conn = Connection(accept(qtbot, listener))
     seen: list[int] = []
+    # Qt hears of the reset first when it reads; the reactor's read takes it as the
+    # end, and the connection says so with ``disconnected``.
     conn.socket.errorOccurred.connect(lambda _error: seen.append(conn._out.fd))
+    conn.disconnected.connect(lambda: seen.append(conn._out.fd))
     raw.abort()
     wait_for(qtbot, lambda: seen != [])
-    assert seen == [-1]
+    assert seen[0] == -1
 
 
 def test_when_qt_cannot_take_the_rest_the_descriptor_is_forgotten(
@@ -711,3 +727,71 @@ def test_what_the_peer_sent_before_closing_is_all_delivered(
     wait_for(qtbot, lambda: rec.count("disconnected") == 1)
     assert rec.messages == burst
     assert rec.events[-1] == ("disconnected", None)
+
+
+# --- reading through the reactor (Linux) -----------------------------------------------
+
+needs_reactor = pytest.mark.skipif(not HAS_EPOLL, reason="no epoll on this platform")
+
+
+def qt_read_notifier(conn: Connection) -> QSocketNotifier:
+    fd = conn.socket.socketDescriptor()
+    found = [n for n in conn.socket.findChildren(QSocketNotifier) if n.type() == QSocketNotifier.Type.Read]
+    assert [n.socket() for n in found] == [fd]
+    return found[0]
+
+
+@needs_reactor
+def test_an_accepted_socket_is_read_through_the_reactor_and_no_more_polled_by_qt(
+    qtbot: QtBot, raw_pair: RawPair, read_path: str
+) -> None:
+    reactor = read_reactor()
+    assert reactor is not None
+    recorder = Recorder(raw_pair.conn)
+    for i in range(50):
+        write(raw_pair.raw, encode({"type": "say", "text": f"n{i}"}))
+        wait_for(qtbot, partial(lambda count: len(recorder.messages) == count, i + 1))
+    assert [m["text"] for m in recorder.messages] == [f"n{i}" for i in range(50)]  # type: ignore[index]
+    direct = raw_pair.side == "accepted" and read_path == "reactor"
+    # The client's own socket, and every socket without the reactor, read through Qt.
+    assert qt_read_notifier(raw_pair.conn).isEnabled() is not direct
+    watched = reactor.watched
+    raw_pair.conn.close()
+    assert reactor.watched == watched - direct
+
+
+@needs_reactor
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)
+def test_bytes_qt_read_by_itself_come_before_the_reactors(qtbot: QtBot, listener: QTcpServer) -> None:
+    raw = QTcpSocket()
+    with qtbot.waitSignal(raw.connected, timeout=WAIT_MS):
+        raw.connectToHost(LOCALHOST, listener.serverPort())
+    conn = Connection(accept(qtbot, listener), max_read=64)
+    recorder = Recorder(conn)
+    notifier = qt_read_notifier(conn)
+    assert not notifier.isEnabled()
+    notifier.setEnabled(True)  # as if some path of Qt's had switched it on again
+    frames = [encode({"type": "say", "text": f"{i:03d}" + "x" * 40}) for i in range(40)]
+    write(raw, b"".join(frames))
+    wait_for(qtbot, lambda: len(recorder.messages) == 40)
+    assert [m["text"][:3] for m in recorder.messages] == [f"{i:03d}" for i in range(40)]  # type: ignore[index]
+    assert not notifier.isEnabled()
+    raw.abort()
+
+
+@needs_reactor
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)
+def test_a_peer_that_closes_after_a_burst_is_read_to_the_end_then_disconnected(
+    qtbot: QtBot, listener: QTcpServer
+) -> None:
+    raw = QTcpSocket()
+    with qtbot.waitSignal(raw.connected, timeout=WAIT_MS):
+        raw.connectToHost(LOCALHOST, listener.serverPort())
+    conn = Connection(accept(qtbot, listener), max_read=512)
+    recorder = Recorder(conn)
+    write(raw, b"".join(encode({"type": "say", "text": f"{i}"}) for i in range(2000)))
+    raw.disconnectFromHost()
+    wait_for(qtbot, lambda: recorder.of("disconnected") != [])
+    assert [m["text"] for m in recorder.messages] == [str(i) for i in range(2000)]  # type: ignore[index]
+    assert recorder.kinds()[-1] == "disconnected"
+    assert recorder.of("error") == []
