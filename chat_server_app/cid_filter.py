@@ -6,7 +6,8 @@ every pair as Python objects for 10 minutes grows with traffic (0.4 KB a message
 75 MB at 300 lines a second). Here two Bloom filters, rotated every window, answer
 "certainly new" for almost every ``say`` from 2 MiB; beside each, the 64-bit
 fingerprint and the id of every message it holds (16 bytes a message) turn a
-"maybe" into the few ids to read from the history by primary key.
+"maybe" into the few ids to read from the history by primary key (searching only the
+sender's own messages).
 
 That is what lets the history go without an index on (name, cid): with the random
 cids clients send, that index put one more page in the log for almost every
@@ -24,7 +25,7 @@ __all__ = ["RecentCids", "FILTER_BITS", "HASHES"]
 FILTER_BITS = 1 << 23
 """Bits per generation (1 MiB): about 2 % false positives at ~800 000 cids in a
 window, 1 300 messages a second for 10 minutes, 0.05 % at 100 000; past that, more
-fingerprint searches (a few milliseconds each at that size)."""
+fingerprint searches (of the sender's own messages only)."""
 
 HASHES = 4
 """Bits per pair, all in one 64-bit word of the filter."""
@@ -58,13 +59,12 @@ def _fingerprint(h: int) -> bytes:
     return (h & 0xFFFF_FFFF_FFFF_FFFF).to_bytes(_FINGERPRINT_BYTES, "little")
 
 
-class _Generation:
-    """One window's pairs: the Bloom filter, and each pair's fingerprint and message id."""
+class _Prints:
+    """One sender's fingerprints and message ids in a generation, oldest first."""
 
-    __slots__ = ("bloom", "fingerprints", "ids")
+    __slots__ = ("fingerprints", "ids")
 
     def __init__(self) -> None:
-        self.bloom = array("Q", bytes(FILTER_BITS // 8))
         # One flat byte string: bytes.rfind searches it at memory speed, where an array
         # of integers would box every element it compares.
         self.fingerprints = bytearray()
@@ -79,6 +79,22 @@ class _Generation:
             if at % _FINGERPRINT_BYTES == 0:
                 yield self.ids[at // _FINGERPRINT_BYTES]
             end = at + _FINGERPRINT_BYTES - 1  # a match may start one byte before this one
+
+
+class _Generation:
+    """One window's pairs: the Bloom filter, and each sender's fingerprints and ids.
+
+    By sender, so that a "maybe" searches only what that name sent: a client that
+    re-sends an old cid again and again (answered without spending rate tokens, as a
+    re-send after a reconnect must be) costs a search of its own few messages, not of
+    everyone's window (1.4 ms at 800 000).
+    """
+
+    __slots__ = ("bloom", "by_sender")
+
+    def __init__(self) -> None:
+        self.bloom = array("Q", bytes(FILTER_BITS // 8))
+        self.by_sender: dict[str, _Prints] = {}
 
 
 class RecentCids:
@@ -112,8 +128,11 @@ class RecentCids:
         index, mask = _slot(h)
         current = self._current
         current.bloom[index] |= mask
-        current.fingerprints += _fingerprint(h)
-        current.ids.append(message_id)
+        prints = current.by_sender.get(key)
+        if prints is None:
+            prints = current.by_sender[key] = _Prints()
+        prints.fingerprints += _fingerprint(h)
+        prints.ids.append(message_id)
 
     def may_contain(self, key: str, cid: str, now: float) -> bool:
         if now - self._rotated_at >= self._window:
@@ -132,5 +151,7 @@ class RecentCids:
         h = _hash(key, cid)
         index, mask = _slot(h)
         for generation in (self._current, self._previous):
-            if generation.bloom[index] & mask == mask:
-                yield from generation.ids_of(_fingerprint(h))
+            if generation.bloom[index] & mask != mask:
+                continue
+            if (prints := generation.by_sender.get(key)) is not None:
+                yield from prints.ids_of(_fingerprint(h))

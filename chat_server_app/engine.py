@@ -602,8 +602,10 @@ class ChatServer(QObject):
             original = self._original_of(session.key, say.cid)
             if original is not None:
                 # Already posted (a re-send after a reconnect): answer with the original.
+                # Its id goes with it: should the original be this pass's and the pass
+                # fail to store, the answer is withdrawn with it (_unaccept).
                 echo = self._message_frames(original)[1]
-                self._add(_Entry(None, next(self._seqs), {session: echo}))
+                self._add(_Entry(None, next(self._seqs), {session: echo}, message_id=original.id))
                 return
         if self._read_only:
             self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
@@ -881,13 +883,17 @@ class ChatServer(QObject):
     def _load_recent_cids(self) -> None:
         # A client whose say was stored just before a crash re-sends it after the
         # restart: the cid memory must survive the restart for that to be safe.
+        now = time.time()
         try:
-            recent = self._store.recent_cids(time.time() - CID_MEMORY_SECONDS)
+            recent = self._store.recent_cids(now - CID_MEMORY_SECONDS)
         except StoreError:
             return
         for record in recent:
             assert record.cid is not None
-            self._recent_cids.add(record.sender_key, record.cid, record.id, record.epoch)
+            # Filed now, not at its epoch: an epoch from a clock that ran ahead would
+            # rotate the memory and drop what was loaded before it. The look-up checks
+            # the epoch itself.
+            self._recent_cids.add(record.sender_key, record.cid, record.id, now)
 
 
 def _cid_of(obj: dict[str, object]) -> str | None:

@@ -3,10 +3,12 @@ gives back the ids of the messages filed under it, and only those."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.cid_filter import RecentCids, _fingerprint, _Generation
+from chat_server_app import cid_filter
+from chat_server_app.cid_filter import RecentCids, _fingerprint, _Prints
 
 WINDOW = 600.0
 
@@ -45,7 +47,7 @@ def test_a_pair_accepted_in_two_windows_gives_both_ids_newest_first() -> None:
 
 
 def test_a_fingerprint_is_only_matched_where_an_entry_starts() -> None:
-    generation = _Generation()
+    generation = _Prints()
     first, second = _fingerprint(0x1122334455667788), _fingerprint(0x99AABBCCDDEEFF00)
     for message_id, fingerprint in enumerate([first, second, first], start=1):
         generation.fingerprints += fingerprint
@@ -72,5 +74,17 @@ def test_false_positives_at_the_documented_load_stay_near_two_percent() -> None:
         recent.add("anna", f"c{i}", i, now=1.0)
     false_positives = sum(recent.may_contain("bob", f"c{i}", now=2.0) for i in range(20_000))
     assert false_positives < 20_000 * 0.03
-    # A "maybe" costs a search of every fingerprint in the window; it still finds nothing.
+    # A "maybe" searches the sender's own fingerprints: bob has none, anna 800 000.
     assert all(list(recent.candidates("bob", f"c{i}", now=2.0)) == [] for i in range(200))
+    assert all(list(recent.candidates("anna", f"other-{i}", now=2.0)) == [] for i in range(20))
+
+
+def test_a_search_never_leaves_the_senders_own_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cid_filter, "_hash", lambda _key, _cid: 0x5EED)  # every pair collides
+    recent = RecentCids(WINDOW, now=0.0)
+    recent.add("anna", "c1", 1, now=1.0)
+    recent.add("bob", "c1", 2, now=1.0)
+    recent.add("anna", "c2", 3, now=1.0)
+    assert list(recent.candidates("anna", "c9", now=2.0)) == [3, 1]
+    assert list(recent.candidates("bob", "c9", now=2.0)) == [2]
+    assert list(recent.candidates("carla", "c1", now=2.0)) == []

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from chat_server_app import cid_filter
 from chat_server_app.engine import ChatServer
-from chat_server_app.store import SqliteStore
+from chat_server_app.store import SqliteStore, StoredMessage
 from shared.codec import encode, encode_many, encode_payload
 from shared.limits import CID_MEMORY_SECONDS
 from tests.server.helpers import TEXT, TS, ChatClient, RawSocket, error_frame, strip_extensions
@@ -380,6 +381,53 @@ def test_a_cid_is_remembered_for_ten_minutes_then_posts_again(
         assert echo["text"] == "first"
     else:
         assert echo == original
+
+
+def test_colliding_fingerprints_are_told_apart_by_the_message_itself(
+    make_server: MakeServer, join: Join, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every pair a "maybe" with one fingerprint: only the stored message can say which it is.
+    monkeypatch.setattr(cid_filter, "_hash", lambda _key, _cid: 0x5EED)
+    server = make_server(store=SqliteStore.in_dir(tmp_path))
+    anna, bruno = join(server, "anna"), join(server, "bruno")
+    anna.send_raw(
+        encode_many([{"type": "say", "text": t, "cid": c} for t, c in [("a1", "c1"), ("a2", "c2")]])
+    )
+    first = anna.wait_count(lambda f: f.get("type") == "message", 2)
+    bruno.say("b1", cid="c1")  # another name's cid: new
+    bruno.say("private", cid="p", to="anna")
+    bruno.sync("m1")
+    anna.say("a1 again", cid="c1")
+    anna.say("a3", cid="c3")
+    bruno.say("private again", cid="p", to="anna")
+    bruno.sync("m2")
+    anna.sync("m3")
+    assert [(m["text"], m.get("cid")) for m in anna.messages()] == [
+        ("a1", "c1"), ("a2", "c2"), ("b1", None), ("private", None), ("m1", None),
+        ("a1", "c1"), ("a3", "c3"), ("m2", None), ("m3", None),
+    ]  # fmt: skip
+    assert anna.messages()[5] == first[0]
+    assert [m["text"] for m in bruno.messages() if m.get("cid") == "p"] == ["private", "private"]
+    assert server.store.last_id() == 8  # a1 a2 b1 private m1 a3 m2 m3
+
+
+def test_a_clock_that_ran_ahead_does_not_make_the_restart_forget_cids(
+    make_server: MakeServer, join: Join, tmp_path: Path
+) -> None:
+    now = time.time()
+    store = SqliteStore.in_dir(tmp_path)
+    ts = "2026-12-04T10:00:00.000Z"
+    store.append([
+        StoredMessage(1, ts, "anna", "anna", "before the crash", "x", epoch=now - 60),
+        StoredMessage(2, ts, "anna", "anna", "while the clock ran ahead", "y", epoch=now + 30 * 60),
+    ])  # fmt: skip
+    store.close()
+    server = make_server(store=SqliteStore.in_dir(tmp_path))
+    anna = join(server, "anna", since=2)
+    anna.say("before the crash", cid="x")
+    echo = anna.expect("message", cid="x")
+    assert echo["id"] == 1
+    assert server.store.last_id() == 2
 
 
 def test_cid_is_per_name_so_another_user_may_use_the_same_cid(

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from chat_server_app.engine import ChatServer
 from chat_server_app.store import MemoryStore, StoredMessage, StoreError
+from shared.codec import encode_many
 from tests.server.helpers import ChatClient
 
 
@@ -49,3 +50,20 @@ def test_a_failed_write_is_reported_to_the_sender_and_shown_to_no_one(
     assert "lost to a full disk" not in anna.texts()
     assert [m.text for m in store.since(0, "anna")] == ["after the disk was cleaned"]
     assert server.messages_total == 1
+
+
+def test_a_resent_cid_in_the_same_failed_pass_is_not_answered_with_the_unstored_original(
+    make_server: Callable[..., ChatServer], join: Callable[..., ChatClient]
+) -> None:
+    store = FlakyStore()
+    server = make_server(store=store)
+    anna, bruno = join(server, "anna"), join(server, "bruno")
+    store.failing = True
+    say = {"type": "say", "text": "twice in one pass", "cid": "c1"}
+    anna.send_raw(encode_many([say, say]))  # one read: one pass
+    anna.expect("error", code="server_error", cid="c1")
+    store.failing = False
+    anna.sync("after")
+    bruno.expect("message", text="after")
+    assert [m for m in anna.messages() if m.get("cid") == "c1"] == []
+    assert [m.text for m in store.since(0, "anna")] == ["after"]
