@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import select
+import weakref
 from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Slot
@@ -35,10 +36,13 @@ class ReadReactor(QObject):
     fairness) is told again on the next pass, with no timer of its own.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, app: QCoreApplication) -> None:
         super().__init__()
+        # Weakly: a reactor must not keep the application alive, only know it.
+        self.app = weakref.ref(app)
         self._epoll = select.epoll()
-        self._readers: dict[int, Readable] = {}
+        # Weakly too: a reader dropped without being closed is not kept alive by this.
+        self._readers: weakref.WeakValueDictionary[int, Readable] = weakref.WeakValueDictionary()
         self._notifier = QSocketNotifier(self._epoll.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_activated)
 
@@ -70,9 +74,13 @@ class ReadReactor(QObject):
     def _on_activated(self) -> None:
         readers = self._readers
         for fd, _events in self._epoll.poll(0):
-            # Gone during this pass (read_ready of another may close it): skip.
             if (reader := readers.get(fd)) is not None:
                 reader.read_ready()
+            else:
+                # Its reader went during this pass (then this is a no-op), or is gone
+                # without a word: a level-triggered set would report it on every pass.
+                with contextlib.suppress(OSError):
+                    self._epoll.unregister(fd)
 
 
 _reactor: ReadReactor | None = None
@@ -81,10 +89,13 @@ HAS_EPOLL = hasattr(select, "epoll")
 
 
 def read_reactor() -> ReadReactor | None:
-    """The process's reactor (made on first use, in the thread of the event loop), or
-    ``None`` where the platform has no epoll, or while there is no application yet (a
-    socket notifier made before it never fires)."""
+    """The application's reactor (made on first use, in the thread of its event loop),
+    or ``None`` where the platform has no epoll, or while there is no application (a
+    socket notifier made before it, or kept after it, never fires)."""
     global _reactor
-    if _reactor is None and HAS_EPOLL and QCoreApplication.instance() is not None:
-        _reactor = ReadReactor()
+    app = QCoreApplication.instance()
+    if not HAS_EPOLL or app is None:
+        return None
+    if _reactor is None or _reactor.app() is not app:
+        _reactor = ReadReactor(app)
     return _reactor

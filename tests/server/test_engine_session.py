@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import socket
 import time
 import unicodedata
 import weakref
@@ -20,7 +21,8 @@ from pytestqt.qtbot import QtBot
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore, SqliteStore
-from shared.codec import FrameDecoder, encode_many
+from shared import connection as connection_module
+from shared.codec import FrameDecoder, encode, encode_many
 from shared.limits import CLIENT_MAX_FRAME
 from tests.server.helpers import (
     BASE_SETTINGS,
@@ -767,3 +769,32 @@ def test_a_server_let_go_is_freed_at_once_with_its_connections(
     finally:
         gc.enable()
     client.wait_closed()
+
+
+@pytest.mark.parametrize("read_path", ["reactor", "qt"])
+def test_a_user_whose_client_shuts_its_side_and_stops_reading_leaves_within_the_grace(
+    qtbot: QtBot, make_server: MakeServer, monkeypatch: pytest.MonkeyPatch, read_path: str
+) -> None:
+    # The server holds bytes for it; it sent its last and shut its sending side
+    # (shutdown(SHUT_WR)), and never reads again: it must not stay online until the ping.
+    if read_path == "qt":
+        monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
+    monkeypatch.setattr(connection_module, "CLOSE_GRACE_MS", 300)
+    server = make_server()
+    watcher_left: list[str] = []
+    server.user_left.connect(lambda session, reason: watcher_left.append(f"{session.name} {reason}"))
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", server.port))
+    raw.sendall(encode({"type": "hello", "version": 1, "name": "half"}))
+    qtbot.waitUntil(lambda: [s.name for s in server.users] == ["half"], timeout=3000)
+    session = server.users[0]
+    while session.conn.bytes_to_write == 0:
+        server.send_notice("n" * 20000)
+        server.flush()
+    raw.shutdown(socket.SHUT_WR)
+    try:
+        qtbot.waitUntil(lambda: server.users == [], timeout=3000)
+        assert watcher_left == ["half disconnected"]
+    finally:
+        raw.close()

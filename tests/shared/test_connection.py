@@ -8,17 +8,19 @@ test here also checks that no slot of Connection raised.
 from __future__ import annotations
 
 import itertools
+import socket
 import struct
 import weakref
 from collections.abc import Callable
 from functools import partial
 
 import pytest
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
 from shared import connection as connection_module
+from shared import read_reactor as read_reactor_module
 from shared.codec import EncodeError, encode, encode_many, frame
 from shared.connection import Connection
 from shared.errors import ErrorCode, ProtocolError
@@ -795,3 +797,76 @@ def test_a_peer_that_closes_after_a_burst_is_read_to_the_end_then_disconnected(
     assert [m["text"] for m in recorder.messages] == [str(i) for i in range(2000)]  # type: ignore[index]
     assert recorder.kinds()[-1] == "disconnected"
     assert recorder.of("error") == []
+
+
+def test_a_peer_that_only_shuts_its_side_gets_what_is_queued_or_is_let_go_after_the_grace(
+    qtbot: QtBot, listener: QTcpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It sent everything and reads on (shutdown(SHUT_WR)) - or never reads again: the
+    # queued bytes go while it reads, and the close waits no longer than the grace.
+    monkeypatch.setattr(connection_module, "CLOSE_GRACE_MS", 300)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect((LOCALHOST, listener.serverPort()))
+    conn = Connection(accept(qtbot, listener))
+    recorder = Recorder(conn)
+    chunk = encode({"type": "notice", "text": "y" * 60000})
+    while conn.bytes_to_write == 0:
+        conn.send_frames(chunk)
+    raw.sendall(encode(M1))
+    raw.shutdown(socket.SHUT_WR)
+    wait_for(qtbot, lambda: recorder.of("disconnected") != [])
+    assert recorder.messages == [M1]
+    assert recorder.of("error") == []
+    raw.close()
+
+
+@needs_reactor
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)
+def test_a_reader_dropped_without_closing_is_not_kept_alive_nor_reported_again(qtbot: QtBot) -> None:
+    reactor = read_reactor()
+    assert reactor is not None
+
+    calls: list[int] = []
+
+    class Reader:
+        def read_ready(self) -> None:
+            calls.append(1)
+
+    ours, theirs = socket.socketpair()
+    try:
+        reader = Reader()
+        before = reactor.watched
+        assert reactor.register(ours.fileno(), reader)
+        theirs.sendall(b"x")  # readable until read: level-triggered
+        wait_for(qtbot, lambda: len(calls) >= 2)
+        gone = weakref.ref(reader)
+        del reader
+        assert gone() is None
+        assert reactor.watched == before
+        # The next pass drops the descriptor from the set instead of reporting it.
+        wait_for(qtbot, lambda: reactor._epoll.poll(0) == [])
+    finally:
+        ours.close()
+        theirs.close()
+
+
+@needs_reactor
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)
+def test_a_new_application_gets_a_new_reactor(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = read_reactor()
+    assert first is not None
+    assert read_reactor() is first
+    monkeypatch.setattr(read_reactor_module, "_reactor", first)  # put back afterwards
+    other = QObject()  # as if the application had been made again
+
+    class Application:
+        @staticmethod
+        def instance() -> QObject:
+            return other
+
+    monkeypatch.setattr(read_reactor_module, "QCoreApplication", Application)
+    second = read_reactor()
+    assert second is not None
+    assert second is not first
+    assert second.app() is other
