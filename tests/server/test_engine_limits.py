@@ -7,12 +7,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from chat_server_app.engine import ChatServer
 from shared.codec import encode_many
 from tests.server.helpers import TS, ChatClient, RawSocket, error_frame, strip_extensions
+
+pytestmark = pytest.mark.usefixtures("read_path")  # every test on both read paths
 
 Join = Callable[..., ChatClient]
 MakeServer = Callable[..., ChatServer]

@@ -20,6 +20,8 @@ from shared.codec import encode, encode_many, encode_payload
 from shared.limits import CID_MEMORY_SECONDS
 from tests.server.helpers import TEXT, TS, ChatClient, RawSocket, error_frame, strip_extensions
 
+pytestmark = pytest.mark.usefixtures("read_path")  # every test on both read paths
+
 Join = Callable[..., ChatClient]
 MakeClient = Callable[[ChatServer], ChatClient]
 MakeServer = Callable[..., ChatServer]

@@ -35,6 +35,8 @@ from tests.server.helpers import (
     strip_extensions,
 )
 
+pytestmark = pytest.mark.usefixtures("read_path")  # every test on both read paths
+
 Join = Callable[..., ChatClient]
 MakeClient = Callable[[ChatServer], ChatClient]
 MakeServer = Callable[..., ChatServer]
@@ -771,14 +773,11 @@ def test_a_server_let_go_is_freed_at_once_with_its_connections(
     client.wait_closed()
 
 
-@pytest.mark.parametrize("read_path", ["reactor", "qt"])
 def test_a_user_whose_client_shuts_its_side_and_stops_reading_leaves_within_the_grace(
-    qtbot: QtBot, make_server: MakeServer, monkeypatch: pytest.MonkeyPatch, read_path: str
+    qtbot: QtBot, make_server: MakeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The server holds bytes for it; it sent its last and shut its sending side
     # (shutdown(SHUT_WR)), and never reads again: it must not stay online until the ping.
-    if read_path == "qt":
-        monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
     monkeypatch.setattr(connection_module, "CLOSE_GRACE_MS", 300)
     server = make_server()
     watcher_left: list[str] = []
