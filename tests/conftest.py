@@ -6,6 +6,8 @@ import pytest
 from PySide6.QtNetwork import QSslSocket
 from PySide6.QtWidgets import QApplication
 
+from shared import connection as connection_module
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _tls_backend_loaded(qapp: QApplication) -> None:
@@ -17,3 +19,14 @@ def _tls_backend_loaded(qapp: QApplication) -> None:
     whichever test happened to touch TLS first.
     """
     assert QSslSocket.supportsSsl(), "Qt's OpenSSL backend is missing"
+
+
+@pytest.fixture(params=["reactor", "qt"])
+def read_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Accepted sockets read through the reactor's epoll set (Linux), then through Qt's
+    own notifiers, as where there is no epoll. Modules that want every test both ways
+    say ``pytestmark = pytest.mark.usefixtures("read_path")``."""
+    if request.param == "qt":
+        monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
+    assert isinstance(request.param, str)
+    return request.param

@@ -18,19 +18,7 @@ from pytestqt.qtbot import QtBot
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore
-from shared import connection as connection_module
 from tests.server.helpers import BASE_SETTINGS, ChatClient, RawSocket
-
-
-@pytest.fixture(params=["reactor", "qt"])
-def read_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The server reads its accepted sockets through the reactor's epoll set (Linux),
-    or through Qt's own notifiers, as where there is no epoll. The engine test modules
-    run every test both ways (``pytestmark``)."""
-    if request.param == "qt":
-        monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
-    assert isinstance(request.param, str)
-    return request.param
 
 
 @pytest.fixture

@@ -33,14 +33,7 @@ Message = dict[str, object]
 WAIT_MS = 3000  # loopback takes milliseconds; a generous bound that keeps failures quick
 
 
-@pytest.fixture(autouse=True, params=["reactor", "qt"])
-def read_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test twice: accepted sockets read through the reactor's epoll set (Linux),
-    then through Qt's own notifiers, as where there is no epoll."""
-    if request.param == "qt":
-        monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
-    assert isinstance(request.param, str)
-    return request.param
+pytestmark = pytest.mark.usefixtures("read_path")  # every test on both read paths (tests/conftest.py)
 
 
 M1: Message = {"type": "say", "text": "one"}
