@@ -87,15 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from chat_client_app import startup_probe
     from chat_client_app.chat_window import ChatWindow
     from chat_client_app.connect_dialog import ConnectDialog
     from chat_client_app.controller import ClientController, ClientState, ConnectRequest
     from chat_client_app.icons import app_icon
     from chat_client_app.recent_servers import scrollback_setting
-    from chat_client_app.stop_signals import StopSignalWatcher
-    from chat_client_app.translations import install_translators
+    from shared import startup_probe
     from shared.limits import DEFAULT_PORT
+    from shared.stop_signals import StopSignalWatcher
+    from shared.translations import install_translators
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

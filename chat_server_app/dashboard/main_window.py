@@ -40,8 +40,8 @@ from chat_server_app.dashboard.users_panel import UsersPanel
 from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.headless import DRAIN_TIMEOUT_MS
 from chat_server_app.settings import Settings
-from chat_server_app.stop_signals import StopSignalWatcher
 from shared.limits import TEXT_MAX_CHARS
+from shared.stop_signals import StopSignalWatcher
 
 __all__ = ["MainWindow", "run_dashboard", "REFRESH_INTERVAL_MS"]
 

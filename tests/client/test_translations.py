@@ -20,9 +20,9 @@ from pytestqt.qtbot import QtBot
 from chat_client_app.chat_window import ChatWindow
 from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.controller import ClientController, ConnectRequest
-from chat_client_app.startup_probe import ENV_VAR
-from chat_client_app.translations import install_translators
 from chat_server_app.engine import ChatServer
+from shared.startup_probe import ENV_VAR
+from shared.translations import install_translators
 from tests.client.conftest import FAST, WAIT_MS
 from tests.client.test_connect_dialog import free_udp_port
 

@@ -3,17 +3,24 @@
 For the packaging checks and the startup timing (``packaging/measure_startup.py``):
 the line ``shown: <window title>`` goes to stdout once the first window has been
 exposed and painted, then every window closes as the user would close it, so the
-program exits the usual way (0). The client has the same few lines.
+program exits the usual way (0). Both apps install it.
+
+It imports QtCore only, as the rest of :mod:`shared`: the window and the
+application are recognised by Qt's own type information (``isWindowType``,
+``inherits``), and a headless server never loads the GUI modules through it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtGui import QWindow
-from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QWindow
+    from PySide6.QtWidgets import QApplication
 
 __all__ = ["ENV_VAR", "install_if_asked"]
 
@@ -26,11 +33,13 @@ class _FirstExpose(QObject):
         self._app = app
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
-            self._app.removeEventFilter(self)
-            title = watched.title()
-            # Posted: it runs once this expose has been handled, that is painted.
-            QTimer.singleShot(0, lambda: self._report(title))
+        if event.type() == QEvent.Type.Expose and watched.isWindowType():
+            window = cast("QWindow", watched)
+            if window.isExposed():
+                self._app.removeEventFilter(self)
+                title = window.title()
+                # Posted: it runs once this expose has been handled, that is painted.
+                QTimer.singleShot(0, lambda: self._report(title))
         return False
 
     def _report(self, title: str) -> None:
@@ -44,5 +53,5 @@ class _FirstExpose(QObject):
 
 def install_if_asked(app: QCoreApplication) -> None:
     """Watch for the first window when the environment asks for it (a no-op otherwise)."""
-    if os.environ.get(ENV_VAR) and isinstance(app, QApplication):
-        app.installEventFilter(_FirstExpose(app))
+    if os.environ.get(ENV_VAR) and app.inherits("QApplication"):
+        app.installEventFilter(_FirstExpose(cast("QApplication", app)))

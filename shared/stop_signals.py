@@ -1,4 +1,7 @@
-"""Qt glue for :class:`shared.unix_signals.SignalWakeup`: call back on SIGINT/SIGTERM."""
+"""Qt glue for :class:`shared.unix_signals.SignalWakeup`: call back on SIGINT/SIGTERM.
+
+Both apps stop through it: the headless server and its dashboard, and the client.
+"""
 
 from __future__ import annotations
 
@@ -39,8 +42,11 @@ class StopSignalWatcher(QObject):
             self._on_stop(received[0])
 
     def close(self) -> None:
+        # Stop watching before the pipe goes: a live notifier on a closed
+        # descriptor makes Qt warn "Invalid socket" on the next loop pass.
         if isinstance(self._source, QSocketNotifier):
             self._source.setEnabled(False)
         else:
             self._source.stop()
+        self._source.deleteLater()
         self._wakeup.close()

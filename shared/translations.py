@@ -1,8 +1,7 @@
 """Loading the interface language (``--lang it|en``, or the system's).
 
 Where the files are and which language wins is :mod:`shared.resources`; this only
-installs the translators. The client has the same few lines (the apps do not
-import each other).
+installs the translators, for both apps (QtCore only).
 """
 
 from __future__ import annotations
