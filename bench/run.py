@@ -327,8 +327,62 @@ def step(
 # --- scenarios -----------------------------------------------------------------------
 
 
-def sweep(
-    kind: ServerKind,
+class _Sweep:
+    """One server's rising sweep, a rate at a time; :func:`sweep_in_turn` drives several."""
+
+    def __init__(self, kind: ServerKind, seconds: float, drain_s: float, clients: int, senders: int) -> None:
+        self.kind = kind
+        self.steps: list[Json] = []
+        self.misses = 0
+        self._seconds = seconds
+        self._drain_s = drain_s
+        self._clients = clients
+        self._senders = senders
+
+    @property
+    def stopped(self) -> bool:
+        return self.misses >= 2
+
+    def run(self, rate: int, note: str = "") -> Json:
+        r = step(
+            self.kind,
+            clients=self._clients,
+            senders=self._senders,
+            rate=rate,
+            duration=self._seconds,
+            drain_s=self._drain_s,
+            quiet_s=self._drain_s,  # an overloaded server may go silent for seconds: the deadline decides
+            presence=self.kind is not RELAY_KIND,
+        )
+        say(f"  {self.kind.key:<9} {rate:>6}/s  {describe(r)}{note}")
+        self.steps.append(compact(r))
+        self.misses = 0 if clean(r) else self.misses + 1
+        return r
+
+    def finish(self, rates: tuple[int, ...], probe_max: bool) -> Json:
+        steps = self.steps
+        if probe_max and steps[-1]["rate"] < rates[-1]:
+            self.run(rates[-1], "  (capacity probe)")
+        if probe_max and not clean(steps[0]):
+            rate = rates[0]
+            for _ in range(2):
+                rate //= 2
+                if clean(self.run(rate, "  (below the sweep)")):
+                    break
+        sustained = [s for s in steps if clean(s)]
+        best = max(sustained, key=lambda s: s["rate"]) if sustained else None
+        top = max(steps, key=lambda s: s["deliveries_per_s"])
+        return {
+            "steps": steps,
+            "sustained_msgs_per_s": best["rate"] if best else 0,
+            "sustained_p99_ms": best["latency_ms"].get("p99") if best else None,
+            "capacity_deliveries_per_s": round(top["deliveries_per_s"]),
+            "capacity_at_rate": top["rate"],
+        }
+
+
+def sweep_in_turn(
+    kinds: list[ServerKind],
     rates: tuple[int, ...],
     seconds: float,
     drain_s: float,
@@ -336,57 +390,31 @@ def sweep(
     clients: int = 100,
     senders: int = 10,
     probe_max: bool = True,
-) -> Json:
-    """Fresh server per rate, rising; stops after two unclean rates, then probes the top rate once.
+) -> dict[str, Json]:
+    """Each server's rising sweep (fresh server per rate), the servers taking each rate in turn.
 
+    A server stops after two unclean rates in a row, then probes the top rate once.
     When even the lowest rate is unclean, halves it (twice at most), so that a slow
     server still gets a sustained figure rather than "below the lowest rate".
+
+    In turn, not one whole sweep after another: on this machine the same step's p99
+    went from 15 ms to 870 ms within ten minutes (other tenants of the host, invisible
+    from inside), so servers compared at one rate are measured a minute apart, not
+    five: the drift then falls on all of them alike, as in F1000's rounds.
     """
-    steps: list[Json] = []
-
-    def run(rate: int, note: str = "") -> Json:
-        r = step(
-            kind,
-            clients=clients,
-            senders=senders,
-            rate=rate,
-            duration=seconds,
-            drain_s=drain_s,
-            quiet_s=drain_s,  # an overloaded server may go silent for seconds: the deadline decides
-            presence=kind is not RELAY_KIND,
-        )
-        say(f"  {kind.key:<9} {rate:>6}/s  {describe(r)}{note}")
-        steps.append(compact(r))
-        return r
-
-    misses = 0
+    sweeps = [_Sweep(kind, seconds, drain_s, clients, senders) for kind in kinds]
     for rate in rates:
-        misses = 0 if clean(run(rate)) else misses + 1
-        if misses >= 2:
-            break
-    if probe_max and steps[-1]["rate"] < rates[-1]:
-        run(rates[-1], "  (capacity probe)")
-    if probe_max and not clean(steps[0]):
-        rate = rates[0]
-        for _ in range(2):
-            rate //= 2
-            if clean(run(rate, "  (below the sweep)")):
-                break
-    sustained = [s for s in steps if clean(s)]
-    best = max(sustained, key=lambda s: s["rate"]) if sustained else None
-    top = max(steps, key=lambda s: s["deliveries_per_s"])
-    return {
-        "steps": steps,
-        "sustained_msgs_per_s": best["rate"] if best else 0,
-        "sustained_p99_ms": best["latency_ms"].get("p99") if best else None,
-        "capacity_deliveries_per_s": round(top["deliveries_per_s"]),
-        "capacity_at_rate": top["rate"],
-    }
+        for one in sweeps:
+            if not one.stopped:
+                one.run(rate)
+    return {one.kind.key: one.finish(rates, probe_max) for one in sweeps}
 
 
 def scenario_relay(plan: Plan) -> Json:
     say("relay: the generator's ceiling against the trivial C relay (100 clients, 10 senders)")
-    ceiling = sweep(RELAY_KIND, plan.ceiling_rates, plan.ceiling_seconds, 3.0, probe_max=False)
+    ceiling = sweep_in_turn([RELAY_KIND], plan.ceiling_rates, plan.ceiling_seconds, 3.0, probe_max=False)[
+        RELAY_KIND.key
+    ]
     floor = step(
         RELAY_KIND, clients=100, senders=10, rate=1000, duration=plan.ceiling_seconds, presence=False
     )
@@ -400,8 +428,11 @@ def scenario_relay(plan: Plan) -> Json:
 
 
 def scenario_f100(plan: Plan, kinds: list[ServerKind]) -> Json:
-    say(f"F100: 100 clients, 10 senders, {plan.f100_seconds:g} s per rate, fresh server per rate")
-    return {k.key: sweep(k, plan.f100_rates, plan.f100_seconds, plan.f100_drain_s) for k in kinds}
+    say(
+        f"F100: 100 clients, 10 senders, {plan.f100_seconds:g} s per rate, fresh server per rate,"
+        " the servers taking each rate in turn"
+    )
+    return sweep_in_turn(kinds, plan.f100_rates, plan.f100_seconds, plan.f100_drain_s)
 
 
 def scenario_f1000(plan: Plan, kinds: list[ServerKind]) -> Json:
