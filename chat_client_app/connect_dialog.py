@@ -353,7 +353,13 @@ class ConnectDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._connecting = busy
         for widget in (
-            self._name, self._host, self._port, self._password, self._tls, self._lan, self._recent_box
+            self._name,
+            self._host,
+            self._port,
+            self._password,
+            self._tls,
+            self._lan,
+            self._recent_box,
         ):
             widget.setEnabled(not busy and (widget is not self._recent_box or bool(self._recent)))
         self._connect_button.setEnabled(not busy)

@@ -843,4 +843,3 @@ class ClientController(QObject):
 # From the class: QMetaMethod.fromSignal(self.message_received) keeps its instance alive.
 _META = ClientController.staticMetaObject  # type: ignore[attr-defined]  # PySide's stubs omit it
 _PER_MESSAGE: QMetaMethod = _META.method(_META.indexOfSignal("message_received(PyObject)"))
-

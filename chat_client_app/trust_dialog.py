@@ -92,9 +92,7 @@ class TrustDialog(QDialog):
         intro.setAccessibleName(self.windowTitle())
 
     @classmethod
-    def ask(
-        cls, parent: QWidget | None, address: str, fingerprint: str, previous: str | None = None
-    ) -> bool:
+    def ask(cls, parent: QWidget | None, address: str, fingerprint: str, previous: str | None = None) -> bool:
         """Whether the user trusts ``fingerprint`` for ``address`` (tests replace this)."""
         return cls(address, fingerprint, previous, parent).exec() == QDialog.DialogCode.Accepted
 

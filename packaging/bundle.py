@@ -48,18 +48,45 @@ Parla ships besides English, the language Qt is written in."""
 
 EXCLUDED_MODULES = [
     # Qt modules nothing imports; listed so that no hook or stray import pulls them in.
-    "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets", "PySide6.QtPdf", "PySide6.QtOpenGL",
-    "PySide6.QtOpenGLWidgets", "PySide6.Qt3DCore", "PySide6.QtWebEngineCore", "PySide6.QtMultimedia",
-    "PySide6.QtDesigner", "PySide6.QtUiTools", "PySide6.QtHelp", "PySide6.QtSql", "PySide6.QtTest",
-    "PySide6.QtPrintSupport", "PySide6.QtXml", "PySide6.QtConcurrent",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets",
+    "PySide6.QtPdf",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.Qt3DCore",
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtMultimedia",
+    "PySide6.QtDesigner",
+    "PySide6.QtUiTools",
+    "PySide6.QtHelp",
+    "PySide6.QtSql",
+    "PySide6.QtTest",
+    "PySide6.QtPrintSupport",
+    "PySide6.QtXml",
+    "PySide6.QtConcurrent",
     "PySide6.QtDBus",  # the library stays (QtGui links it); its Python module goes
     # Python's own parts a GUI program does not use.
-    "tkinter", "unittest", "pydoc", "doctest", "lib2to3", "pdb", "setuptools", "pkg_resources",
+    "tkinter",
+    "unittest",
+    "pydoc",
+    "doctest",
+    "lib2to3",
+    "pdb",
+    "setuptools",
+    "pkg_resources",
     # Qt does TLS, with the system's OpenSSL (see the README); without its OpenSSL
     # module hashlib uses its built-in SHA-256 and BLAKE2, so no libcrypto is bundled.
-    "ssl", "_ssl", "_hashlib",
+    "ssl",
+    "_ssl",
+    "_hashlib",
     # East Asian legacy codecs: every text Parla handles is UTF-8.
-    "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw",
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_jp",
+    "_codecs_kr",
+    "_codecs_tw",
 ]
 
 

@@ -82,8 +82,17 @@ def check_window(executable: Path, args: list[str], display: str, config: Path) 
 def check_headless(server: Path, data_dir: Path) -> int:
     """The headless server welcomes a client and stops cleanly on SIGTERM; returns its port."""
     process = subprocess.Popen(
-        [str(server), "--headless", "--host", "127.0.0.1", "--port", "0", "--no-announce",
-         "--data-dir", str(data_dir)],
+        [
+            str(server),
+            "--headless",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-announce",
+            "--data-dir",
+            str(data_dir),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )

@@ -87,8 +87,17 @@ def main(argv: list[str] | None = None) -> int:
             "XDG_CONFIG_HOME": str(Path(scratch) / "config"),  # not the user's recent servers
         }
         headless = subprocess.Popen(
-            [str(server), "--headless", "--host", "127.0.0.1", "--port", "0", "--no-announce",
-             "--data-dir", str(Path(scratch) / "server")],
+            [
+                str(server),
+                "--headless",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-announce",
+                "--data-dir",
+                str(Path(scratch) / "server"),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )

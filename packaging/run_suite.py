@@ -67,8 +67,18 @@ def main() -> int:
         if _has_display():
             name = getpass.getuser() or "me"
             client = subprocess.Popen(
-                [sys.executable, "-m", "chat_client_app", "--host", "127.0.0.1", "--port", str(port),
-                 "--name", name, "--connect"]
+                [
+                    sys.executable,
+                    "-m",
+                    "chat_client_app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--name",
+                    name,
+                    "--connect",
+                ]
             )
         else:
             print("make run: no display, so no client window; the server runs headless (Ctrl+C stops it)")

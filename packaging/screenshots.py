@@ -196,21 +196,44 @@ def take(script: Script, built: bool) -> None:
         server_cmd = [sys.executable, "-m", "chat_server_app"]
         client_cmd = [sys.executable, "-m", "chat_client_app"]
     port = pick_port()
-    with tempfile.TemporaryDirectory() as scratch, virtual_screen(SCREEN) as server_screen, virtual_screen(
-        SCREEN
-    ) as client_screen:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        virtual_screen(SCREEN) as server_screen,
+        virtual_screen(SCREEN) as client_screen,
+    ):
         base = {**os.environ, "QT_QPA_PLATFORM": "xcb", "XDG_CONFIG_HOME": str(Path(scratch) / "config")}
-        server_args = ["--lang", script.lang, "--host", "127.0.0.1", "--port", str(port), "--no-announce",
-                       "--data-dir", str(Path(scratch) / "data"), "--name", script.server_name,
-                       "--motd", script.motd]
+        server_args = [
+            "--lang",
+            script.lang,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-announce",
+            "--data-dir",
+            str(Path(scratch) / "data"),
+            "--name",
+            script.server_name,
+            "--motd",
+            script.motd,
+        ]
         with running([*server_cmd, *server_args], {**base, "DISPLAY": server_screen}) as server:
             wait_listening(port, server)
             peers = {name: Peer(port, name) for name in ("Davide", "Anna", "Bruno", "Carla")}
             for who, text in script.history:
                 peers[who].say(text)
             peers.pop("Anna").leave()
-            client_args = ["--lang", script.lang, "--name", "Anna", "--host", "127.0.0.1",
-                           "--port", str(port), "--connect"]
+            client_args = [
+                "--lang",
+                script.lang,
+                "--name",
+                "Anna",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--connect",
+            ]
             with running([*client_cmd, *client_args], {**base, "DISPLAY": client_screen}):
                 peers["Bruno"].wait_for("joined", name="Anna")
                 peers["Bruno"].say(script.mention)

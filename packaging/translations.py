@@ -31,12 +31,15 @@ FILES: dict[str, list[str]] = {
 
 LUPDATE_OPTIONS = [
     # chat_client_app.commands marks strings without importing Qt.
-    "-tr-function-alias", "QT_TRANSLATE_NOOP+=_translatable",
+    "-tr-function-alias",
+    "QT_TRANSLATE_NOOP+=_translatable",
     # Strings that left the code leave the file: no stale entries to translate.
     "-no-obsolete",
     # No file names or line numbers: a change elsewhere in a file does not touch the .ts.
-    "-locations", "none",
-    "-source-language", "en",
+    "-locations",
+    "none",
+    "-source-language",
+    "en",
     "-silent",
 ]
 

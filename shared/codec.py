@@ -188,9 +188,7 @@ def parse_payload(payload: bytes) -> dict[str, object]:
         try:
             _dumps(obj).encode("utf-8")
         except UnicodeEncodeError:
-            raise ProtocolError(
-                ErrorCode.PROTOCOL_ERROR, "payload holds a lone UTF-16 surrogate"
-            ) from None
+            raise ProtocolError(ErrorCode.PROTOCOL_ERROR, "payload holds a lone UTF-16 surrogate") from None
     return obj
 
 

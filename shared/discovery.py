@@ -49,7 +49,11 @@ class Announce:
         if not isinstance(obj, dict) or obj.get("type") != "announce":
             return None
         server, port, tls, users, version = (
-            obj.get("server"), obj.get("port"), obj.get("tls", False), obj.get("users", 0), obj.get("version")
+            obj.get("server"),
+            obj.get("port"),
+            obj.get("tls", False),
+            obj.get("users", 0),
+            obj.get("version"),
         )
         if not isinstance(server, str) or type(port) is not int or not 1 <= port <= 65535:
             return None

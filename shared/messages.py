@@ -465,9 +465,9 @@ _CLIENT_TYPES: dict[str, type[Hello] | type[Say] | type[Ping] | type[Pong] | typ
     c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye)
 }
 _SERVER_TYPES: dict[str, type[ServerMessage]] = {
-    c.TYPE: c
-    for c in (Welcome, ChatMessage, Joined, Left, Notice, Ping, Pong, Error, Kicked, Shutdown)
+    c.TYPE: c for c in (Welcome, ChatMessage, Joined, Left, Notice, Ping, Pong, Error, Kicked, Shutdown)
 }
+
 
 def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:
     """Check one decoded message from a client (raises :class:`ProtocolError`)."""

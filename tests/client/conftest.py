@@ -30,6 +30,8 @@ def laid_out(sender: str, body: str) -> str:
     bidi isolate (U+2068 ... U+2069), and the body's line breaks as U+2028."""
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
     return f"\u2068{sender}\u2069: \u2068{body}\u2069"
+
+
 """Longest a test waits for something that happens at once on loopback."""
 
 FAST: dict[str, Any] = {

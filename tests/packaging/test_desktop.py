@@ -21,10 +21,13 @@ def entry(name: str) -> configparser.SectionProxy:
     return parser["Desktop Entry"]
 
 
-@pytest.mark.parametrize(("name", "program", "wm_class"), [
-    ("server", "chat-server", "Parla Server"),
-    ("client", "chat-client", CLIENT_APPLICATION),
-])
+@pytest.mark.parametrize(
+    ("name", "program", "wm_class"),
+    [
+        ("server", "chat-server", "Parla Server"),
+        ("client", "chat-client", CLIENT_APPLICATION),
+    ],
+)
 def test_the_menu_entries_run_the_programs_with_their_icons(name: str, program: str, wm_class: str) -> None:
     desktop = entry(name)
     assert desktop["Type"] == "Application"

@@ -36,7 +36,6 @@ IO_TIMEOUT = 10.0
 """Seconds for an answer on loopback; the client's first reconnect comes within about 2."""
 
 
-
 def _stale_build() -> str | None:
     """Why the build in dist/ does not test the code of this checkout, if it does not."""
     if not (SERVER.is_file() and CLIENT.is_file()):
@@ -138,8 +137,17 @@ def connect() -> Iterator[Callable[[int], WireClient]]:
 
 
 def start_server(run: Callable[..., Program], data_dir: Path) -> tuple[Program, int]:
-    server = run(SERVER, "--headless", "--port", "0", "--host", "127.0.0.1", "--no-announce",
-                 "--data-dir", str(data_dir))
+    server = run(
+        SERVER,
+        "--headless",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--no-announce",
+        "--data-dir",
+        str(data_dir),
+    )
     line = server.read_line()
     assert line.startswith("listening on 127.0.0.1:"), f"{line!r}; log: {server.log()}"
     return server, int(line.rsplit(":", 1)[1])
@@ -180,9 +188,7 @@ def test_the_built_client_joins_the_built_server_and_leaves_on_sigterm(
     assert server.stop() == 0, server.log()
 
 
-def test_the_built_client_reads_what_the_server_sends(
-    run: Callable[..., Program], tmp_path: Path
-) -> None:
+def test_the_built_client_reads_what_the_server_sends(run: Callable[..., Program], tmp_path: Path) -> None:
     """The test plays the server: after a drop, the client asks for the messages after the
     last one it read, so the ``since`` of its second hello proves that it got it."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
@@ -193,8 +199,16 @@ def test_the_built_client_reads_what_the_server_sends(
         first = WireClient(listener.accept()[0], timeout=IO_TIMEOUT, max_frame=DEFAULT_MAX_FRAME)
         hello = first.expect("hello")
         assert (hello["name"], hello.get("since")) == ("anna", None)
-        first.send({"type": "welcome", "name": "anna", "users": ["anna", "bruno"], "server": "Test",
-                    "motd": "", "last_id": 41})
+        first.send(
+            {
+                "type": "welcome",
+                "name": "anna",
+                "users": ["anna", "bruno"],
+                "server": "Test",
+                "motd": "",
+                "last_id": 41,
+            }
+        )
         first.send({"type": "message", "id": 42, "ts": now_ts(), "from": "bruno", "text": "ciao anna"})
         first.send({"type": "ping", "token": "after the message"})
         # Frames are handled in order: the pong comes after the message was read.
@@ -205,8 +219,16 @@ def test_the_built_client_reads_what_the_server_sends(
         second = WireClient(listener.accept()[0], timeout=IO_TIMEOUT, max_frame=DEFAULT_MAX_FRAME)
         again = second.expect("hello")
         assert (again["name"], again.get("since")) == ("anna", 42)
-        second.send({"type": "welcome", "name": "anna", "users": ["anna"], "server": "Test",
-                     "motd": "", "last_id": 42})
+        second.send(
+            {
+                "type": "welcome",
+                "name": "anna",
+                "users": ["anna"],
+                "server": "Test",
+                "motd": "",
+                "last_id": 42,
+            }
+        )
         assert client.stop() == 0, client.log()
         assert second.wait_for(lambda f: f.get("type") == "bye")
         second.sock.close()

@@ -32,8 +32,9 @@ def _received(sock: QUdpSocket) -> list[bytes]:
 
 def test_a_listening_server_announces_name_port_and_users(qtbot: QtBot, tmp_path: Path) -> None:
     listener = _listener()
-    settings = Settings(host="127.0.0.1", port=0, name="Aula 3", data_dir=tmp_path,
-                        announce_port=listener.localPort())
+    settings = Settings(
+        host="127.0.0.1", port=0, name="Aula 3", data_dir=tmp_path, announce_port=listener.localPort()
+    )
     server = ChatServer(settings, MemoryStore(), announce_targets=[QHostAddress("127.0.0.1")])
     server.start()
     try:
@@ -58,8 +59,15 @@ def test_no_announce_sends_nothing(qtbot: QtBot, tmp_path: Path) -> None:
 
 
 def test_garbage_datagrams_are_not_announces() -> None:
-    for data in [b"", b"\xff", b"[]", b'{"type":"announce"}', b'{"type":"announce","server":"x","port":0}',
-                 b'{"type":"announce","server":"x","port":5001,"users":-1,"version":1}', b"{" * 3000]:
+    for data in [
+        b"",
+        b"\xff",
+        b"[]",
+        b'{"type":"announce"}',
+        b'{"type":"announce","server":"x","port":0}',
+        b'{"type":"announce","server":"x","port":5001,"users":-1,"version":1}',
+        b"{" * 3000,
+    ]:
         assert Announce.from_datagram(data) is None
     ok = b'{"type":"announce","version":1,"server":"x","port":5001,"tls":true,"users":2,"extra":1}'
     assert Announce.from_datagram(ok) == Announce(server="x", port=5001, tls=True, users=2)

@@ -101,8 +101,21 @@ def test_the_language_reaches_the_dashboard(tmp_path: Path, args: list[str], sys
     """End to end: the startup probe prints the shown window's title."""
     env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
     result = subprocess.run(
-        [sys.executable, "-m", "chat_server_app", *args, "--name", "Aula 3",
-         "--host", "127.0.0.1", "--port", "0", "--no-announce", "--data-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "chat_server_app",
+            *args,
+            "--name",
+            "Aula 3",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-announce",
+            "--data-dir",
+            str(tmp_path),
+        ],
         cwd=ROOT,
         env={**env, "LANG": system, "QT_QPA_PLATFORM": "offscreen", ENV_VAR: "1"},
         capture_output=True,

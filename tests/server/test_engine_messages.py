@@ -136,11 +136,10 @@ def test_frames_before_a_violation_in_the_same_write_are_handled(
     assert alice.expect("left", name="bob")["reason"] == "disconnected"
 
 
-def test_a_frame_split_at_every_byte_is_reassembled(
-    server: ChatServer, join: Join, qtbot: QtBot
-) -> None:
+def test_a_frame_split_at_every_byte_is_reassembled(server: ChatServer, join: Join, qtbot: QtBot) -> None:
     alice = join(server, "alice")
     data = encode_many([{"type": "say", "text": "slowly"}, {"type": "ping", "token": "p"}])
+
     def server_has_read(count: int) -> Callable[[], bool]:
         return lambda: server.bytes_in == count
 
@@ -235,9 +234,7 @@ def test_invalid_text_is_a_non_fatal_error_and_the_message_is_dropped(
         pytest.param("nul\x00inside", id="nul"),
     ],
 )
-def test_valid_text_is_relayed_unchanged(
-    trio: tuple[ChatClient, ChatClient, ChatClient], text: str
-) -> None:
+def test_valid_text_is_relayed_unchanged(trio: tuple[ChatClient, ChatClient, ChatClient], text: str) -> None:
     alice, bob, _ = trio
     alice.say(text, cid="t")
     assert alice.expect("message", cid="t") == message(1, "alice", text, cid="t")
@@ -631,9 +628,7 @@ def test_read_only_drops_private_messages_too(
     assert bob.texts() == []
 
 
-def test_read_only_messages_are_not_stored(
-    make_server: MakeServer, join: Join, tmp_path: Path
-) -> None:
+def test_read_only_messages_are_not_stored(make_server: MakeServer, join: Join, tmp_path: Path) -> None:
     server = make_server(store=SqliteStore.in_dir(tmp_path))
     alice = join(server, "alice")
     server.set_read_only(True)

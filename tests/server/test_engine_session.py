@@ -174,9 +174,7 @@ def test_since_replays_every_later_message(posted: Posted, join: Join) -> None:
     assert all(m["history"] is True for m in replay)
 
 
-def test_since_zero_replays_everything_beyond_history_on_join(
-    posted: Posted, join: Join
-) -> None:
+def test_since_zero_replays_everything_beyond_history_on_join(posted: Posted, join: Join) -> None:
     server, _ = posted
     assert [m["text"] for m in replay_after(server, join, "bob", since=0)] == ["m1", "m2", "m3", "m4", "m5"]
 
@@ -191,9 +189,7 @@ def test_since_the_newest_id_replays_nothing(posted: Posted, join: Join) -> None
     assert replay_after(server, join, "bob", since=echoes[-1]["id"]) == []
 
 
-def test_since_one_past_the_newest_id_replays_nothing(
-    posted: Posted, join: Join
-) -> None:
+def test_since_one_past_the_newest_id_replays_nothing(posted: Posted, join: Join) -> None:
     server, echoes = posted
     assert replay_after(server, join, "bob", since=echoes[-1]["id"] + 1) == []
 
@@ -660,7 +656,7 @@ def test_half_a_hello_then_silence_is_closed_by_the_hello_timeout(
 ) -> None:
     server = make_server(hello_timeout=0.3)
     client = make_client(server)
-    client.send_raw(b"\x00\x00\x00\x10{\"type\"")
+    client.send_raw(b'\x00\x00\x00\x10{"type"')
     client.wait_closed(timeout=3000)
     assert client.received == []
 

@@ -225,8 +225,19 @@ def test_a_stop_signal_right_after_the_listening_line_exits_0(tmp_path: Path, si
     read_end, write_end = full_pipe()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "chat_server_app", "--headless", "--host", "127.0.0.1",
-         "--port", "0", "--data-dir", str(tmp_path / "data"), "--no-announce"],
+        [
+            sys.executable,
+            "-m",
+            "chat_server_app",
+            "--headless",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--no-announce",
+        ],
         stdout=subprocess.PIPE,
         stderr=write_end,
         cwd=ROOT,

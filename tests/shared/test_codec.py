@@ -210,8 +210,23 @@ json_ish = st.one_of(
     st.text(),
     json_values.map(lambda v: json.dumps(v, ensure_ascii=False)),
     json_values.map(json.dumps),
-    st.sampled_from(['"\\ud800"', '"\\udfff"', '"\\ud83d\\ude00"', "1e400", "-1e400", "NaN", "Infinity",
-                     "1" * 5000, "[" * 2000, '{"a":' * 2000, "{}", "null", '"x"']),
+    st.sampled_from(
+        [
+            '"\\ud800"',
+            '"\\udfff"',
+            '"\\ud83d\\ude00"',
+            "1e400",
+            "-1e400",
+            "NaN",
+            "Infinity",
+            "1" * 5000,
+            "[" * 2000,
+            '{"a":' * 2000,
+            "{}",
+            "null",
+            '"x"',
+        ]
+    ),
 )
 
 

@@ -112,28 +112,59 @@ def test_every_message_type_is_covered() -> None:
     server = {m.TYPE for m in SERVER_MESSAGES}
     assert client == {"hello", "say", "ping", "pong", "bye"}
     assert server == {
-        "welcome", "message", "joined", "left", "notice", "ping", "pong", "error", "kicked", "shutdown",
+        "welcome",
+        "message",
+        "joined",
+        "left",
+        "notice",
+        "ping",
+        "pong",
+        "error",
+        "kicked",
+        "shutdown",
     }
 
 
 def test_wire_shapes() -> None:
     assert Hello("Anna").to_dict() == {"type": "hello", "version": 1, "name": "Anna"}
     assert Hello("Anna", password="pw", since=3).to_dict() == {
-        "type": "hello", "version": 1, "name": "Anna", "password": "pw", "since": 3,
+        "type": "hello",
+        "version": 1,
+        "name": "Anna",
+        "password": "pw",
+        "since": 3,
     }
     assert Say("hi").to_dict() == {"type": "say", "text": "hi"}
     assert ChatMessage(5, TS, "Anna", "hi").to_dict() == {
-        "type": "message", "id": 5, "ts": TS, "from": "Anna", "text": "hi",
+        "type": "message",
+        "id": 5,
+        "ts": TS,
+        "from": "Anna",
+        "text": "hi",
     }
     assert ChatMessage(5, TS, "Anna", "hi", cid="c", to="Bob", history=True).to_dict() == {
-        "type": "message", "id": 5, "ts": TS, "from": "Anna", "text": "hi",
-        "cid": "c", "to": "Bob", "history": True,
+        "type": "message",
+        "id": 5,
+        "ts": TS,
+        "from": "Anna",
+        "text": "hi",
+        "cid": "c",
+        "to": "Bob",
+        "history": True,
     }
     assert Welcome("A", ("A", "B"), "s").to_dict() == {
-        "type": "welcome", "name": "A", "users": ["A", "B"], "server": "s", "motd": "", "last_id": 0,
+        "type": "welcome",
+        "name": "A",
+        "users": ["A", "B"],
+        "server": "s",
+        "motd": "",
+        "last_id": 0,
     }
     assert Error("read_only", "no", False).to_dict() == {
-        "type": "error", "code": "read_only", "message": "no", "fatal": False,
+        "type": "error",
+        "code": "read_only",
+        "message": "no",
+        "fatal": False,
     }
     assert Left("A", TS).to_dict() == {"type": "left", "name": "A", "ts": TS, "reason": "disconnected"}
     assert Ping().to_dict() == {"type": "ping"}
@@ -288,8 +319,17 @@ def test_fatal_matches_the_spec(code: ErrorCode) -> None:
 def test_error_codes_are_the_spec_wire_strings() -> None:
     assert set(ALL_FATAL) == set(ErrorCode)
     assert {c.value for c in SPEC_FATAL} == {
-        "protocol_error", "frame_too_large", "unknown_type", "name_invalid", "name_taken", "auth_failed",
-        "version_unsupported", "text_invalid", "rate_limited", "no_such_user", "read_only",
+        "protocol_error",
+        "frame_too_large",
+        "unknown_type",
+        "name_invalid",
+        "name_taken",
+        "auth_failed",
+        "version_unsupported",
+        "text_invalid",
+        "rate_limited",
+        "no_such_user",
+        "read_only",
     }
     assert {c.value for c in EXTENSION_FATAL} == {"server_error"}
 
@@ -322,7 +362,12 @@ def test_server_parser_ignores_unknown_fields(msg: ServerMessage) -> None:
 
 MSG: Message = {"type": "message", "id": 1, "ts": TS, "from": "Anna", "text": "hi"}
 WELCOME: Message = {
-    "type": "welcome", "name": "Anna", "users": ["Anna"], "server": "s", "motd": "", "last_id": 0,
+    "type": "welcome",
+    "name": "Anna",
+    "users": ["Anna"],
+    "server": "s",
+    "motd": "",
+    "last_id": 0,
 }
 
 SERVER_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
