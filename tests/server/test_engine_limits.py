@@ -11,9 +11,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+import chat_server_app.engine as engine_module
 from chat_server_app.engine import ChatServer
 from shared.codec import encode_many
-from tests.server.helpers import TS, ChatClient, RawSocket, error_frame, strip_extensions
+from tests.server.helpers import TS, WAIT_MS, ChatClient, RawSocket, error_frame, strip_extensions
 
 pytestmark = pytest.mark.usefixtures("read_path")  # every test on both read paths
 
@@ -293,3 +294,36 @@ def test_any_frame_answers_a_server_ping(make_server: MakeServer, join: Join) ->
     alice.wait_count(lambda f: f["type"] == "ping", 3, timeout=4000)
     assert watcher.of_type("left") == []
     assert alice.conn.is_open
+
+
+# --- giving memory back after a burst ------------------------------------------------
+
+
+def test_the_heap_is_trimmed_once_after_a_burst_is_delivered(
+    make_server: MakeServer, join: Join, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trims: list[int] = []
+
+    def release_free_heap() -> bool:
+        trims.append(1)
+        return True
+
+    monkeypatch.setattr(engine_module, "TRIM_AFTER_BYTES", 40_000)
+    monkeypatch.setattr(engine_module, "release_free_heap", release_free_heap)
+    # ping_after 0.1 s: housekeeping ticks every 25 ms, and each tick pings the silent.
+    server = make_server(hello_timeout=0.2, ping_after=0.1, ping_timeout=5, rate_burst=100, rate_per_sec=100)
+    alice = join(server, "alice")
+    bob = join(server, "bob")
+    for client in (alice, bob):
+        auto_pong(client)
+    bob.wait_count(lambda f: f["type"] == "ping", 2)
+    assert trims == [], "two welcomes and a joined are no burst"
+
+    for i in range(25):  # 25 KB to each of two clients
+        alice.say(f"{i} " + "x" * 1000)
+    bob.expect("message", text="24 " + "x" * 1000)
+    qtbot.waitUntil(lambda: trims == [1], timeout=WAIT_MS)
+
+    pings = len(bob.of_type("ping"))
+    bob.wait_count(lambda f: f["type"] == "ping", pings + 3)
+    assert trims == [1], "nothing more was sent: nothing more to give back"
