@@ -365,7 +365,7 @@ class ChatServer(QObject):
     @property
     def bytes_out(self) -> int:
         # From the plain sending sides: through the connections' properties this walk
-        # cost a microsecond per client, every second (housekeeping's trim check).
+        # cost a microsecond per client (the dashboard asks once a second).
         return self._closed_bytes_out + sum(s.out.sent for s in self._sessions)
 
     @property
@@ -858,7 +858,9 @@ class ChatServer(QObject):
             return
         # Only a connection whose sending side holds bytes back can have any queued;
         # the registered are where a burst goes (and their small sending sides are
-        # quicker to walk than the sessions).
+        # quicker to walk than the sessions). A session closing with bytes still
+        # queued (up to the close grace) is not waited for: its memory comes back
+        # with a later trim.
         fanout = self._fanout
         if any(fanout[out].conn.bytes_to_write for out in fanout if out.fd < 0):
             return
