@@ -14,27 +14,46 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, cast
+from collections.abc import Sequence
+from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-
-if TYPE_CHECKING:
-    from PySide6.QtGui import QWindow
-    from PySide6.QtWidgets import QApplication
 
 __all__ = ["ENV_VAR", "install_if_asked"]
 
 ENV_VAR = "PARLA_EXIT_WHEN_SHOWN"
 
 
+# What the probe uses of a window and of a widget application, by shape: naming the
+# GUI classes, even for the type checker only, would tie shared to Qt's GUI modules.
+class _Window(Protocol):
+    def isExposed(self) -> bool: ...
+
+    def title(self) -> str: ...
+
+
+class _TopLevel(Protocol):
+    def isVisible(self) -> bool: ...
+
+    def close(self) -> bool: ...
+
+
+class _WidgetApp(Protocol):
+    def topLevelWidgets(self) -> Sequence[_TopLevel]: ...
+
+    def removeEventFilter(self, obj: QObject) -> None: ...
+
+    def installEventFilter(self, obj: QObject) -> None: ...
+
+
 class _FirstExpose(QObject):
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QCoreApplication) -> None:
         super().__init__(app)
-        self._app = app
+        self._app = cast(_WidgetApp, app)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Expose and watched.isWindowType():
-            window = cast("QWindow", watched)
+            window = cast(_Window, watched)
             if window.isExposed():
                 self._app.removeEventFilter(self)
                 title = window.title()
@@ -54,4 +73,4 @@ class _FirstExpose(QObject):
 def install_if_asked(app: QCoreApplication) -> None:
     """Watch for the first window when the environment asks for it (a no-op otherwise)."""
     if os.environ.get(ENV_VAR) and app.inherits("QApplication"):
-        app.installEventFilter(_FirstExpose(cast("QApplication", app)))
+        app.installEventFilter(_FirstExpose(app))

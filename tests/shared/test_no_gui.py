@@ -12,31 +12,36 @@ import shared
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_no_module_of_shared_loads_qt_gui() -> None:
-    modules = sorted(m.name for m in pkgutil.iter_modules(shared.__path__, "shared."))
-    assert "shared.startup_probe" in modules
-    assert "shared.codec" in modules
+def _qt_modules_loaded_by(modules: list[str], prefixes: tuple[str, ...]) -> str:
+    """Imports ``modules`` in a fresh interpreter; prints the loaded modules under ``prefixes``."""
     script = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"
         "    importlib.import_module(name)\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6.QtGui', 'PySide6.QtWidgets'))))\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    return result.stdout.strip()
+
+
+def test_no_module_of_shared_loads_qt_gui() -> None:
+    modules = sorted(m.name for m in pkgutil.iter_modules(shared.__path__, "shared."))
+    assert "shared.startup_probe" in modules
+    assert "shared.codec" in modules
+    assert _qt_modules_loaded_by(modules, ("PySide6.QtGui", "PySide6.QtWidgets")) == "[]"
+
+
+def test_no_file_of_shared_names_qt_gui() -> None:
+    """Not even for the type checker: the package must not depend on the GUI modules."""
+    for path in Path(shared.__path__[0]).glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "QtGui" not in text, path
+        assert "QtWidgets" not in text, path
 
 
 def test_the_codec_and_the_message_model_load_no_qt_at_all() -> None:
-    script = (
-        "import sys\n"
-        "import shared.codec, shared.messages, shared.validation, shared.limits, shared.errors\n"
-        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    modules = ["shared.codec", "shared.messages", "shared.validation", "shared.limits", "shared.errors"]
+    assert _qt_modules_loaded_by(modules, ("PySide6",)) == "[]"
