@@ -92,10 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from chat_client_app.controller import ClientController, ClientState, ConnectRequest
     from chat_client_app.icons import app_icon
     from chat_client_app.recent_servers import scrollback_setting
-    from shared import startup_probe
     from shared.limits import DEFAULT_PORT
-    from shared.stop_signals import StopSignalWatcher
-    from shared.translations import install_translators
+    from shared.qt import startup_probe
+    from shared.qt.stop_signals import StopSignalWatcher
+    from shared.qt.translations import install_translators
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

@@ -1,6 +1,6 @@
 """The client's protocol side: one connection, its state machine, acknowledged sending, reconnects.
 
-:class:`ClientController` owns the one :class:`~shared.connection.Connection` of the
+:class:`ClientController` owns the one :class:`~shared.qt.connection.Connection` of the
 client and speaks PROTOCOL.md through it. It has no widgets: windows and dialogs
 connect to its signals (Qt's network-chat ``Client``, qutebrowser's controllers).
 
@@ -39,7 +39,6 @@ from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from chat_client_app.failures import FATAL_FOR_RETRY, FailureKind, describe_failure
 from chat_client_app.recent_servers import open_settings
 from chat_client_app.trust import TlsProblem, TrustStore, Verdict, judge
-from shared.connection import Connection
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import CLIENT_MAX_FRAME, DEFAULT_PORT
 from shared.messages import (
@@ -59,6 +58,7 @@ from shared.messages import (
     Welcome,
     parse_server_message,
 )
+from shared.qt.connection import Connection
 from shared.validation import name_key
 
 __all__ = [

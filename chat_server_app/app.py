@@ -36,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from chat_server_app.engine import ChatServer
     from chat_server_app.store import SqliteStore, StoreError
-    from shared.translations import install_translators
+    from shared.qt.translations import install_translators
 
     if headless:
         from PySide6.QtCore import QCoreApplication
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from PySide6.QtWidgets import QApplication
 
         from chat_server_app.icons import app_icon
-        from shared import startup_probe
+        from shared.qt import startup_probe
 
         app = QApplication(sys.argv[:1])
         app.setWindowIcon(app_icon())

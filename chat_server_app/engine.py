@@ -2,7 +2,7 @@
 
 No widgets: the dashboard and the headless runner both sit on the signals of
 :class:`ChatServer`. Each accepted socket becomes a :class:`Session` wrapping a
-shared :class:`~shared.connection.Connection`.
+shared :class:`~shared.qt.connection.Connection`.
 
 Delivery is batched per event-loop pass: what a pass accepts is stored in one
 transaction, then every client gets one write holding all of the pass's frames
@@ -40,7 +40,6 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, MemoryStore, StoredMessage, StoreError
 from chat_server_app.tls import TlsIdentity
 from shared.codec import encode, encode_payload, frame, frame_of
-from shared.connection import Connection, Outgoing
 from shared.discovery import Announce
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import CID_MAX_CHARS, CID_MEMORY_SECONDS, RATE_ABUSE_DROPS
@@ -58,6 +57,7 @@ from shared.messages import (
     format_ts,
     parse_client_message,
 )
+from shared.qt.connection import Connection, Outgoing
 from shared.validation import name_key, normalize_name
 
 __all__ = ["ChatServer", "Session", "SessionState", "ListenError"]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.settings import Settings
 from chat_server_app.store import StoredMessage
-from shared.stop_signals import StopSignalWatcher
+from shared.qt.stop_signals import StopSignalWatcher
 
 __all__ = ["run_headless", "DRAIN_TIMEOUT_MS"]
 

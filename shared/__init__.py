@@ -1,7 +1,12 @@
-"""Parla's wire protocol: the codec, the message model and the one Qt connection class.
+"""What both apps share: the pure wire protocol, and (in :mod:`shared.qt`) its QtCore glue.
 
-Everything here except :mod:`shared.connection` is pure Python (sans-I/O): bytes in,
-frames out, no sockets and no Qt. See ``docs/PROTOCOL.md``.
+The pure protocol is sans-I/O, no sockets and no Qt: :mod:`~shared.codec` (bytes in,
+frames out), :mod:`~shared.messages` (typed messages, parsed and validated),
+:mod:`~shared.validation`, :mod:`~shared.errors`, :mod:`~shared.limits`, the LAN
+announce datagram (:mod:`~shared.discovery`), certificate fingerprints and resource
+paths. :mod:`shared.qt` holds the runtime both apps need around it: the one class that
+owns a socket, its read reactor, stop signals, translators and the startup probe.
+See ``docs/PROTOCOL.md``.
 """
 
 PROTOCOL_VERSION = 1

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtNetwork import QSslSocket
 from PySide6.QtWidgets import QApplication
 
-from shared import connection as connection_module
+from shared.qt import connection as connection_module
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -41,7 +41,7 @@ from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.headless import DRAIN_TIMEOUT_MS
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
-from shared.stop_signals import StopSignalWatcher
+from shared.qt.stop_signals import StopSignalWatcher
 
 __all__ = ["MainWindow", "run_dashboard", "REFRESH_INTERVAL_MS"]
 

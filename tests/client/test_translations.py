@@ -21,8 +21,8 @@ from chat_client_app.chat_window import ChatWindow
 from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.controller import ClientController, ConnectRequest
 from chat_server_app.engine import ChatServer
-from shared.startup_probe import ENV_VAR
-from shared.translations import install_translators
+from shared.qt.startup_probe import ENV_VAR
+from shared.qt.translations import install_translators
 from tests.client.conftest import FAST, WAIT_MS
 from tests.client.test_connect_dialog import free_udp_port
 

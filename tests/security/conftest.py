@@ -40,8 +40,8 @@ from chat_server_app.engine import ChatServer, Session
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, SqliteStore
 from shared.codec import FrameDecoder, encode
-from shared.connection import Connection
 from shared.limits import CLIENT_MAX_FRAME
+from shared.qt.connection import Connection
 from tests.server.helpers import BASE_SETTINGS, ChatClient, Frame, error_frame
 
 ROOT = Path(__file__).resolve().parents[2]

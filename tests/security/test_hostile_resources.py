@@ -23,8 +23,8 @@ from PySide6.QtCore import QTimer
 
 from chat_server_app.engine import Session, SessionState
 from shared.codec import encode, encode_many
-from shared.connection import Outgoing
 from shared.limits import HEADER_SIZE, RATE_ABUSE_DROPS
+from shared.qt.connection import Outgoing
 from tests.security.conftest import ATTACKER, BYSTANDERS, WAIT_MS, Arena, RawPeer, is_message, rss_kib
 from tests.server.helpers import error_frame
 

@@ -2,7 +2,7 @@
 
 Every server is a :class:`ChatServer` listening on port 0 with the short timeouts of
 ``BASE_SETTINGS``; every client is a :class:`~tests.server.helpers.ChatClient`, a thin
-recorder around the project's own :class:`~shared.connection.Connection`. Waiting is
+recorder around the project's own :class:`~shared.qt.connection.Connection`. Waiting is
 always a pytest-qt wait (``qtbot.waitUntil``) on the one Qt event loop that runs both sides.
 """
 

@@ -12,8 +12,8 @@ from PySide6.QtNetwork import QAbstractSocket
 from pytestqt.qtbot import QtBot
 
 from shared.codec import encode
-from shared.connection import Connection
 from shared.limits import CLIENT_MAX_FRAME
+from shared.qt.connection import Connection
 
 Frame = dict[str, Any]
 

@@ -41,7 +41,7 @@ from chat_server_app.dashboard.users_model import Column
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
-from shared.connection import Connection
+from shared.qt.connection import Connection
 
 Frame = dict[str, Any]
 

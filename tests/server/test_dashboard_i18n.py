@@ -19,9 +19,9 @@ from chat_server_app.dashboard.users_model import Column
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore
-from shared.connection import Connection
-from shared.startup_probe import ENV_VAR
-from shared.translations import install_translators
+from shared.qt.connection import Connection
+from shared.qt.startup_probe import ENV_VAR
+from shared.qt.translations import install_translators
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 5000

@@ -21,9 +21,9 @@ from pytestqt.qtbot import QtBot
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore, SqliteStore
-from shared import connection as connection_module
 from shared.codec import FrameDecoder, encode, encode_many
 from shared.limits import CLIENT_MAX_FRAME
+from shared.qt import connection as connection_module
 from tests.server.helpers import (
     BASE_SETTINGS,
     TS,
@@ -432,7 +432,7 @@ def test_kick_sends_kicked_then_closes_and_others_get_left_kicked(server: ChatSe
 
 
 def test_client_connection_reports_the_servers_close(server: ChatServer, join: Join) -> None:
-    """``shared.connection.Connection`` must emit ``disconnected`` when the server closes
+    """``shared.qt.connection.Connection`` must emit ``disconnected`` when the server closes
     (here after a kick): a client learns that it is offline from that signal."""
     bob = join(server, "bob")
     server.kick("bob", "bye")

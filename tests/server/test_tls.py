@@ -19,8 +19,8 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import MemoryStore
 from chat_server_app.tls import TlsIdentity, identity_for, self_signed_identity
 from shared.codec import encode
-from shared.connection import Connection
 from shared.limits import CLIENT_MAX_FRAME
+from shared.qt.connection import Connection
 
 WAIT_MS = 5000
 

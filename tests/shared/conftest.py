@@ -1,4 +1,4 @@
-"""Real loopback sockets for the :class:`shared.connection.Connection` tests.
+"""Real loopback sockets for the :class:`shared.qt.connection.Connection` tests.
 
 Every fixture listens on 127.0.0.1 port 0 and closes what it opened, so tests run
 in parallel with anything else on the machine.
@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
-from shared.connection import Connection
+from shared.qt.connection import Connection
 
 LOCALHOST = "127.0.0.1"
 

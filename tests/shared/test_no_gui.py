@@ -28,20 +28,30 @@ def _qt_modules_loaded_by(modules: list[str], prefixes: tuple[str, ...]) -> str:
 
 
 def test_no_module_of_shared_loads_qt_gui() -> None:
-    modules = sorted(m.name for m in pkgutil.iter_modules(shared.__path__, "shared."))
-    assert "shared.startup_probe" in modules
+    modules = sorted(m.name for m in pkgutil.walk_packages(shared.__path__, "shared."))
+    assert "shared.qt.startup_probe" in modules
     assert "shared.codec" in modules
     assert _qt_modules_loaded_by(modules, ("PySide6.QtGui", "PySide6.QtWidgets")) == "[]"
 
 
 def test_no_file_of_shared_names_qt_gui() -> None:
     """Not even for the type checker: the package must not depend on the GUI modules."""
-    for path in Path(shared.__path__[0]).glob("*.py"):
+    paths = list(Path(shared.__path__[0]).rglob("*.py"))
+    assert any(p.parent.name == "qt" for p in paths)
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         assert "QtGui" not in text, path
         assert "QtWidgets" not in text, path
 
 
-def test_the_codec_and_the_message_model_load_no_qt_at_all() -> None:
-    modules = ["shared.codec", "shared.messages", "shared.validation", "shared.limits", "shared.errors"]
+def test_the_pure_protocol_loads_no_qt_at_all() -> None:
+    """Every module of ``shared`` outside ``shared.qt`` is the pure protocol."""
+    modules = sorted(
+        m.name
+        for m in pkgutil.walk_packages(shared.__path__, "shared.")
+        if not m.name.startswith("shared.qt")
+    )
+    assert {"shared.codec", "shared.messages", "shared.validation", "shared.limits", "shared.errors"} <= set(
+        modules
+    )
     assert _qt_modules_loaded_by(modules, ("PySide6",)) == "[]"

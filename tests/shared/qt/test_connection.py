@@ -1,4 +1,4 @@
-"""shared.connection.Connection over real loopback sockets (pytest-qt).
+"""shared.qt.connection.Connection over real loopback sockets (pytest-qt).
 
 Tests wait for the event loop (``waitSignal``/``waitUntil``) instead of sleeping.
 pytest-qt turns an exception raised inside a Qt slot into a test failure, so every
@@ -19,15 +19,14 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 from pytestqt.qtbot import QtBot
 
-from shared import connection as connection_module
-from shared import read_reactor as read_reactor_module
 from shared.codec import EncodeError, encode, encode_many, frame
-from shared.connection import Connection
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
-from shared.read_reactor import HAS_EPOLL, read_reactor
-
-from .conftest import LOCALHOST, Pair, RawPair, accept
+from shared.qt import connection as connection_module
+from shared.qt import read_reactor as read_reactor_module
+from shared.qt.connection import Connection
+from shared.qt.read_reactor import HAS_EPOLL, read_reactor
+from tests.shared.conftest import LOCALHOST, Pair, RawPair, accept
 
 Message = dict[str, object]
 WAIT_MS = 3000  # loopback takes milliseconds; a generous bound that keeps failures quick
@@ -574,7 +573,7 @@ def test_connecting_to_a_closed_port_fails_cleanly(qtbot: QtBot) -> None:
 
 
 class ListenerRecorder:
-    """A :class:`~shared.connection.ConnectionListener` that writes down every call."""
+    """A :class:`~shared.qt.connection.ConnectionListener` that writes down every call."""
 
     def __init__(self) -> None:
         self.events: list[tuple[str, Connection, object]] = []

@@ -2,8 +2,8 @@
 
 Both apps use :class:`Connection`; the server wraps the sockets it accepts, the
 client opens its own with :meth:`Connection.connect_to_host`. This module and
-:mod:`shared.read_reactor` are the only ones of :mod:`shared` that import Qt, and
-only QtCore and QtNetwork.
+:mod:`shared.qt.read_reactor` are the ones of :mod:`shared` that touch sockets; like all
+of :mod:`shared.qt`, they import only QtCore and QtNetwork.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from shared.codec import FrameDecoder, encode
 from shared.errors import ProtocolError
 from shared.fingerprints import sha256_fingerprint
 from shared.limits import DEFAULT_MAX_FRAME
-from shared.read_reactor import ReadReactor, read_reactor
+from shared.qt.read_reactor import ReadReactor, read_reactor
 
 __all__ = ["Connection", "ConnectionListener", "Outgoing", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
 
@@ -404,7 +404,7 @@ class Connection(QObject):
         """Read this socket's descriptor when the reactor says so, not through Qt.
 
         Qt's read notifier for it is switched off: Qt would otherwise poll it on every
-        pass, with every other socket of the server (see :mod:`shared.read_reactor`).
+        pass, with every other socket of the server (see :mod:`shared.qt.read_reactor`).
         Nothing here calls the socket's ``read``, the one call after which Qt switches
         it on again; should Qt read by itself all the same, :meth:`_on_socket_ready_read`
         takes those bytes first and switches it off again. The look-up costs about 0.7 KB

@@ -1,4 +1,4 @@
-"""Qt glue for :class:`shared.unix_signals.SignalWakeup`: call back on SIGINT/SIGTERM.
+"""Qt glue for :class:`shared.qt.unix_signals.SignalWakeup`: call back on SIGINT/SIGTERM.
 
 Both apps stop through it: the headless server and its dashboard, and the client.
 """
@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 
-from shared.unix_signals import SignalWakeup
+from shared.qt.unix_signals import SignalWakeup
 
 __all__ = ["StopSignalWatcher", "POLL_MS"]
 
