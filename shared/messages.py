@@ -10,13 +10,15 @@ optional fields that are not set.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import ClassVar, TypeAlias
 
 from shared import PROTOCOL_VERSION
+from shared.codec import encode_payload, frame_of
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
+from shared.fields import flag, format_ts, now_ts, opt_int, opt_str, parse_ts, req_int, req_str, violation
 from shared.limits import CID_MAX_CHARS
 from shared.validation import name_problem, normalize_name, text_problem
 
@@ -37,6 +39,9 @@ __all__ = [
     "Shutdown",
     "ClientMessage",
     "ServerMessage",
+    "json_string",
+    "with_field",
+    "message_payload",
     "parse_client_message",
     "parse_server_message",
     "format_ts",
@@ -55,69 +60,6 @@ class LeftReason(enum.StrEnum):
     TIMEOUT = "timeout"
     KICKED = "kicked"
     SEND_QUEUE = "send_queue"
-
-
-# --- timestamps ------------------------------------------------------------------
-
-
-def format_ts(epoch: float) -> str:
-    """RFC 3339 UTC with milliseconds, as the wire wants: ``2026-11-24T19:05:00.123Z``."""
-    moment = datetime.fromtimestamp(epoch, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def now_ts() -> str:
-    """The current time as a wire timestamp."""
-    return format_ts(datetime.now(UTC).timestamp())
-
-
-def parse_ts(ts: str) -> datetime:
-    """Parse a wire timestamp into an aware ``datetime`` (raises ``ValueError``)."""
-    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
-
-
-# --- field readers: each raises ProtocolError with the code the spec names ----------
-
-
-def _violation(message: str) -> ProtocolError:
-    return ProtocolError(ErrorCode.PROTOCOL_ERROR, message)
-
-
-def _opt_str(obj: Mapping[str, object], key: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _violation(f"'{key}' must be a string")
-    return value
-
-
-def _req_str(obj: Mapping[str, object], key: str) -> str:
-    value = obj.get(key)
-    if not isinstance(value, str):
-        raise _violation(f"'{key}' must be a string")
-    return value
-
-
-def _req_int(obj: Mapping[str, object], key: str) -> int:
-    value = obj.get(key)
-    # bool is an int in Python but not in JSON's eyes: true is not an id.
-    if type(value) is not int:
-        raise _violation(f"'{key}' must be an integer")
-    return value
-
-
-def _opt_int(obj: Mapping[str, object], key: str) -> int | None:
-    if obj.get(key) is None:
-        return None
-    return _req_int(obj, key)
-
-
-def _bool(obj: Mapping[str, object], key: str) -> bool:
-    value = obj.get(key, False)
-    if not isinstance(value, bool):
-        raise _violation(f"'{key}' must be true or false")
-    return value
 
 
 # --- client -> server ---------------------------------------------------------------
@@ -158,8 +100,8 @@ class Hello:
         return cls(
             name=normalize_name(name),
             version=version,
-            password=_opt_str(obj, "password"),
-            since=_opt_int(obj, "since"),
+            password=opt_str(obj, "password"),
+            since=opt_int(obj, "since"),
         )
 
 
@@ -182,10 +124,10 @@ class Say:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Say:
-        cid = _opt_str(obj, "cid")
+        cid = opt_str(obj, "cid")
         if cid is not None and len(cid) > CID_MAX_CHARS:
-            raise _violation(f"'cid' is longer than {CID_MAX_CHARS} characters")
-        to = _opt_str(obj, "to")
+            raise violation(f"'cid' is longer than {CID_MAX_CHARS} characters")
+        to = opt_str(obj, "to")
         text = obj.get("text")
         problem = text_problem(text)
         if problem is not None:
@@ -209,7 +151,7 @@ class Ping:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Ping:
-        return cls(token=_opt_str(obj, "token"))
+        return cls(token=opt_str(obj, "token"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +169,7 @@ class Pong:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Pong:
-        return cls(token=_opt_str(obj, "token"))
+        return cls(token=opt_str(obj, "token"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +187,7 @@ class Bye:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Bye:
-        return cls(reason=_opt_str(obj, "reason"))
+        return cls(reason=opt_str(obj, "reason"))
 
 
 # --- server -> client ---------------------------------------------------------------
@@ -272,18 +214,56 @@ class Welcome:
             "last_id": self.last_id,
         }
 
+    def frame_with_users(self, users_json: bytes) -> bytes:
+        """This welcome's frame with ``users`` given already encoded (``self.users`` unused).
+
+        A server with thousands of users keeps their sorted list encoded between
+        welcomes; encoding it once per joiner would make registration O(users).
+        """
+        head = self.to_dict()
+        del head["users"]
+        return frame_of((encode_payload(head)[:-1], b',"users":', users_json, b"}"))
+
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Welcome:
         users = obj.get("users")
         if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
-            raise _violation("'users' must be a list of names")
+            raise violation("'users' must be a list of names")
         return cls(
-            name=_req_str(obj, "name"),
+            name=req_str(obj, "name"),
             users=tuple(users),
-            server=_opt_str(obj, "server") or "",
-            motd=_opt_str(obj, "motd") or "",
-            last_id=_opt_int(obj, "last_id") or 0,
+            server=opt_str(obj, "server") or "",
+            motd=opt_str(obj, "motd") or "",
+            last_id=opt_int(obj, "last_id") or 0,
         )
+
+
+json_string = json.encoder.encode_basestring
+"""A str as a JSON string, as :func:`~shared.codec.encode_payload` spells it
+(``ensure_ascii=False``), without building an encoder per call."""
+
+
+def with_field(payload: bytes, key: str, value_json: str) -> bytes:
+    """An encoded JSON object with one more field, its value already JSON: a frame made
+    once is varied per reader (the sender's ``cid``) without encoding it again."""
+    return payload[:-1] + b',"' + key.encode() + b'":' + value_json.encode("utf-8") + b"}"
+
+
+def message_payload(
+    id: int, ts: str, sender: str, text: str, to: str | None = None, history: bool = False
+) -> bytes:
+    """A ``message`` payload without its ``cid``, byte for byte what ``encode_payload``
+    makes of :meth:`ChatMessage.to_dict`: built once per message on the server, where
+    making the dict for the generic encoder would double the cost."""
+    out = (
+        '{"type":"message","id":' + str(id) + ',"ts":' + json_string(ts)
+        + ',"from":' + json_string(sender) + ',"text":' + json_string(text)
+    )  # fmt: skip
+    if to is not None:
+        out += ',"to":' + json_string(to)
+    if history:
+        out += ',"history":true'
+    return (out + "}").encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,24 +291,29 @@ class ChatMessage:
             "from": self.sender,
             "text": self.text,
         }
-        if self.cid is not None:
-            out["cid"] = self.cid
         if self.to is not None:
             out["to"] = self.to
         if self.history:
             out["history"] = True
+        if self.cid is not None:
+            out["cid"] = self.cid  # last: the server adds it to a copy made for everyone
         return out
+
+    def to_payload(self) -> bytes:
+        """``encode_payload(self.to_dict())``, spelled out: the server's per-message path."""
+        payload = message_payload(self.id, self.ts, self.sender, self.text, self.to, self.history)
+        return payload if self.cid is None else with_field(payload, "cid", json_string(self.cid))
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> ChatMessage:
         return cls(
-            id=_req_int(obj, "id"),
-            ts=_req_str(obj, "ts"),
-            sender=_req_str(obj, "from"),
-            text=_req_str(obj, "text"),
-            cid=_opt_str(obj, "cid"),
-            to=_opt_str(obj, "to"),
-            history=_bool(obj, "history"),
+            id=req_int(obj, "id"),
+            ts=req_str(obj, "ts"),
+            sender=req_str(obj, "from"),
+            text=req_str(obj, "text"),
+            cid=opt_str(obj, "cid"),
+            to=opt_str(obj, "to"),
+            history=flag(obj, "history"),
         )
 
 
@@ -345,7 +330,7 @@ class Joined:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Joined:
-        return cls(name=_req_str(obj, "name"), ts=_opt_str(obj, "ts") or "")
+        return cls(name=req_str(obj, "name"), ts=opt_str(obj, "ts") or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,9 +348,9 @@ class Left:
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Left:
         return cls(
-            name=_req_str(obj, "name"),
-            ts=_opt_str(obj, "ts") or "",
-            reason=_opt_str(obj, "reason") or LeftReason.DISCONNECTED.value,
+            name=req_str(obj, "name"),
+            ts=opt_str(obj, "ts") or "",
+            reason=opt_str(obj, "reason") or LeftReason.DISCONNECTED.value,
         )
 
 
@@ -382,7 +367,7 @@ class Notice:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Notice:
-        return cls(text=_req_str(obj, "text"), ts=_opt_str(obj, "ts") or "")
+        return cls(text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,11 +404,11 @@ class Error:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Error:
-        code = _req_str(obj, "code")
+        code = req_str(obj, "code")
         fatal = obj.get("fatal")
         if not isinstance(fatal, bool):
             fatal = code in {c.value for c in FATAL_CODES}
-        return cls(code=code, message=_opt_str(obj, "message") or code, fatal=fatal, cid=_opt_str(obj, "cid"))
+        return cls(code=code, message=opt_str(obj, "message") or code, fatal=fatal, cid=opt_str(obj, "cid"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,7 +423,7 @@ class Kicked:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Kicked:
-        return cls(reason=_opt_str(obj, "reason") or "")
+        return cls(reason=opt_str(obj, "reason") or "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,7 +438,7 @@ class Shutdown:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Shutdown:
-        return cls(reason=_opt_str(obj, "reason") or "")
+        return cls(reason=opt_str(obj, "reason") or "")
 
 
 ClientMessage: TypeAlias = Hello | Say | Ping | Pong | Bye
