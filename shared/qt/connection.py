@@ -350,6 +350,11 @@ class Connection(QObject):
             return 0  # every byte so far went straight to the kernel
         return self._held_by_qt()
 
+    @property
+    def is_backlogged(self) -> bool:
+        """Whether bytes are held back (by Qt) instead of going straight to the kernel."""
+        return self._out.fd < 0
+
     def _held_by_qt(self) -> int:
         """Bytes Qt still holds for the peer; once there are none, later bytes may go
         straight to the kernel again (where direct writes are allowed at all)."""

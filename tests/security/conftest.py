@@ -262,7 +262,7 @@ class Arena:
         found: list[Session] = []
 
         def accepted() -> bool:
-            found[:] = [s for s in self.server._sessions if s.address == f"127.0.0.1:{port}"]
+            found[:] = [s for s in self.server.sessions if s.address == f"127.0.0.1:{port}"]
             return bool(found)
 
         self.qtbot.waitUntil(accepted, timeout=WAIT_MS)

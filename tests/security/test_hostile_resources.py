@@ -21,7 +21,8 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QTimer
 
-from chat_server_app.engine import Session, SessionState
+from chat_server_app.core import Session as CoreSession
+from chat_server_app.engine import SessionState
 from shared.codec import encode, encode_many
 from shared.limits import HEADER_SIZE, RATE_ABUSE_DROPS
 from shared.qt.connection import Outgoing
@@ -269,7 +270,7 @@ def test_1000_connections_opened_and_dropped_without_hello(arena: Arena) -> None
             sent += len(data)
 
         def all_read(sent: int = sent) -> bool:
-            greeting = [s for s in server._sessions if s.state is SessionState.GREETING]
+            greeting = [s for s in server.sessions if s.state is SessionState.GREETING]
             return len(greeting) == 200 and sum(s.conn.bytes_received for s in greeting) == sent
 
         arena.chat_while(all_read, timeout=10_000)
@@ -303,7 +304,7 @@ def test_the_objects_of_a_finished_connection_are_freed(arena: Arena) -> None:
     def watch(port: int) -> None:
         session = arena.session_of_port(port)
         conn = session.conn
-        refs.extend([weakref.ref(o) for o in (session, session.out, conn, conn.socket)])
+        refs.extend([weakref.ref(o) for o in (session, session.sink, conn, conn.socket)])
 
     quiet = arena.raw()  # never says anything, closes
     watch(quiet.local_port)
@@ -330,7 +331,9 @@ def test_the_objects_of_a_finished_connection_are_freed(arena: Arena) -> None:
         # the server deletes a finished Connection (and its socket) with deleteLater
         objects = [r() for r in refs]
         return not any(
-            shiboken6.isValid(o) for o in objects if o is not None and not isinstance(o, Session | Outgoing)
+            shiboken6.isValid(o)
+            for o in objects
+            if o is not None and not isinstance(o, CoreSession | Outgoing)
         )
 
     arena.chat_while(qt_objects_deleted)

@@ -140,7 +140,7 @@ class ServerMachine(RuleBasedStateMachine):
         found: list[Session] = []
 
         def accepted() -> bool:
-            found[:] = [s for s in self.server._sessions if s.address == address]
+            found[:] = [s for s in self.server.sessions if s.address == address]
             return bool(found)
 
         wait_until(self.qtbot, accepted)

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+import chat_server_app.core.server as core_server
 import chat_server_app.engine as engine_module
 from chat_server_app.engine import ChatServer
 from shared.codec import encode_many
@@ -308,7 +309,7 @@ def test_the_heap_is_trimmed_once_after_a_burst_is_delivered(
         trims.append(1)
         return True
 
-    monkeypatch.setattr(engine_module, "TRIM_AFTER_BYTES", 40_000)
+    monkeypatch.setattr(core_server, "TRIM_AFTER_BYTES", 40_000)
     monkeypatch.setattr(engine_module, "release_free_heap", release_free_heap)
     # ping_after 0.1 s: housekeeping ticks every 25 ms, and each tick pings the silent.
     server = make_server(hello_timeout=0.2, ping_after=0.1, ping_timeout=5, rate_burst=100, rate_per_sec=100)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from chat_server_app import cid_filter
+from chat_server_app.core import cid_filter
 from chat_server_app.engine import ChatServer
 from chat_server_app.store import SqliteStore, StoredMessage
 from shared.codec import encode, encode_many, encode_payload

@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chat_server_app.roster import BLOCK_SIZE, Roster
+from chat_server_app.core.roster import BLOCK_SIZE, Roster
 
 _names = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=8)
 

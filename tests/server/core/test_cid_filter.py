@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat_server_app import cid_filter
-from chat_server_app.cid_filter import RecentCids, _fingerprint, _Prints
+from chat_server_app.core import cid_filter
+from chat_server_app.core.cid_filter import RecentCids, _fingerprint, _Prints
 
 WINDOW = 600.0
 

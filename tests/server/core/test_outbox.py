@@ -8,7 +8,8 @@ from typing import cast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.engine import Session, _common_bytes, _Entry, _spliced, _stream_of
+from chat_server_app.core.outbox import Entry, common_bytes, spliced, stream_of
+from chat_server_app.core.session import Link, Session
 
 
 class Reader:
@@ -38,24 +39,24 @@ def test_splicing_own_bytes_into_the_common_ones_is_walking_every_entry(
     raw: list[tuple[bytes | None, dict[Reader, bytes], bool]],
 ) -> None:
     entries = [
-        _Entry(public, FIRST_SEQ + i, cast(dict[Session, bytes], special), presence=presence)
+        Entry(public, FIRST_SEQ + i, cast(dict[Session[Link], bytes], special), presence=presence)
         for i, (public, special, presence) in enumerate(raw)
         if public is not None or special  # the engine makes no entry for no one
     ]
-    common, offsets, own = _common_bytes(entries)
+    common, offsets, own = common_bytes(entries)
     assert common == b"".join(e.public for e in entries if e.public is not None)
     for reader in READERS:
-        session = cast(Session, reader)
-        spliced = _spliced(common, entries, offsets, own.get(session, []), session)
-        assert spliced == _stream_of(session, entries)
+        session = cast(Session[Link], reader)
+        joined = spliced(common, entries, offsets, own.get(session, []), session)
+        assert joined == stream_of(session, entries)
 
 
 def test_a_newcomer_does_not_get_presence_older_than_itself() -> None:
-    old, newcomer = cast(Session, Reader(1)), cast(Session, Reader(12))
+    old, newcomer = cast(Session[Link], Reader(1)), cast(Session[Link], Reader(12))
     entries = [
-        _Entry(b"joined-a", 11, presence=True),
-        _Entry(b"welcome-only", 12, {newcomer: b""}, presence=True),
-        _Entry(b"message", 13),
+        Entry(b"joined-a", 11, presence=True),
+        Entry(b"welcome-only", 12, {newcomer: b""}, presence=True),
+        Entry(b"message", 13),
     ]
-    assert _stream_of(newcomer, entries) == b"message"
-    assert _stream_of(old, entries) == b"joined-a" + b"welcome-only" + b"message"
+    assert stream_of(newcomer, entries) == b"message"
+    assert stream_of(old, entries) == b"joined-a" + b"welcome-only" + b"message"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.liveness import Liveness
+from chat_server_app.core.liveness import Liveness
 
 HELLO, PING_AFTER, PING_TIMEOUT = 3.0, 5.0, 2.0
 

@@ -1,0 +1,494 @@
+"""The chat rules of PROTOCOL.md §2-§6 as a state machine: calls in, outputs out.
+
+Delivery is batched per event-loop pass: what a pass accepts is stored in one
+transaction (:meth:`ServerCore.flush`), then every client gets one write holding all
+of the pass's frames for it. Each frame is encoded once; the sender's copy (which
+carries its ``cid``) is the one variant.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import secrets
+import time
+from collections.abc import Callable, Hashable
+
+from chat_server_app.core.cids import CidMemory
+from chat_server_app.core.frames import cid_of, history_frame, message_frames
+from chat_server_app.core.liveness import Liveness
+from chat_server_app.core.outbox import Delivery, Entry, common_bytes, spliced, stream_of
+from chat_server_app.core.outputs import (
+    Close,
+    ErrorSent,
+    MessagesPosted,
+    NoticeSent,
+    Output,
+    ReadOnlyChanged,
+    Send,
+    StoreFailed,
+    UserJoined,
+    UserKicked,
+    UserLeft,
+)
+from chat_server_app.core.ratelimit import TokenBucket
+from chat_server_app.core.rooms import Rooms
+from chat_server_app.core.roster import Roster
+from chat_server_app.core.session import Link, Session, SessionState
+from chat_server_app.settings import Settings
+from chat_server_app.store import HistoryStore, StoredMessage, StoreError
+from shared.codec import encode
+from shared.errors import ErrorCode, ProtocolError
+from shared.limits import RATE_ABUSE_DROPS
+from shared.messages import (
+    Bye,
+    Error,
+    Hello,
+    Joined,
+    Kicked,
+    Left,
+    LeftReason,
+    Notice,
+    Ping,
+    Pong,
+    Say,
+    Shutdown,
+    Welcome,
+    format_ts,
+    parse_client_message,
+)
+from shared.validation import name_key, normalize_name
+
+__all__ = ["ServerCore", "TRIM_AFTER_BYTES"]
+
+TRIM_AFTER_BYTES = 32 * 1024 * 1024
+"""Bytes sent since the last heap trim that make the next quiet moment trim again:
+a burst of that size leaves enough freed buffers behind to be worth returning."""
+
+
+class ServerCore:
+    """Every rule of the protocol, for every session, with no I/O of its own."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: HistoryStore,
+        *,
+        wall_clock: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        # Looked up at each call by default, so that a test can set the clock.
+        self._wall = wall_clock if wall_clock is not None else lambda: time.time()
+        self._monotonic = monotonic
+        self._outputs: list[Output] = []
+        self.sessions: set[Session[Link]] = set()
+        # Who is due for a deadline, oldest first: a tick reads the due ones only.
+        self._liveness: Liveness[Session[Link]] = Liveness(
+            settings.hello_timeout, settings.ping_after, settings.ping_timeout
+        )
+        self._replaying: set[Session[Link]] = set()  # sessions with a replay allowance
+        self._users: dict[str, Session[Link]] = {}
+        self._roster = Roster()
+        self.rooms = Rooms()
+        self._next_id = store.last_id() + 1
+        self._first_id = self._next_id
+        self._unaccepted = 0
+        self._pending: list[StoredMessage] = []
+        self._outbox: list[Entry] = []
+        # Ordered (dicts): the pass writes to them in the order they came.
+        self._fresh: dict[Session[Link], None] = {}
+        # Every registered session by its driver's sink, for the broadcast's tight loop.
+        self.fanout: dict[Hashable, Session[Link]] = {}
+        self._seqs = itertools.count(1)
+        self._pass_clock: tuple[str, float] | None = None
+        self._cids = CidMemory(store, self._wall)
+        # Bytes the bursts handed out since the last heap trim (the whole pass to every
+        # client, welcomes with their replay), counted as they go out.
+        self._burst_bytes = 0
+
+    # --- what the driver reads ------------------------------------------------------
+
+    def take_outputs(self) -> list[Output]:
+        """What the calls so far left for the driver, in order; taken once."""
+        outputs, self._outputs = self._outputs, []
+        return outputs
+
+    @property
+    def has_outbox(self) -> bool:
+        """Whether the pass has frames to deliver: the driver flushes before the loop idles."""
+        return bool(self._outbox)
+
+    @property
+    def read_only(self) -> bool:
+        return self.rooms.general.read_only
+
+    @property
+    def users(self) -> list[Session[Link]]:
+        """Registered sessions, sorted by name."""
+        return sorted(self._users.values(), key=lambda s: s.key)
+
+    @property
+    def user_count(self) -> int:
+        return len(self._users)
+
+    @property
+    def messages_total(self) -> int:
+        """Messages accepted (stored and sent) since the rules started."""
+        return self._next_id - self._first_id - self._unaccepted
+
+    def user(self, name: str) -> Session[Link] | None:
+        return self._users.get(name_key(normalize_name(name)))
+
+    # --- sessions ---------------------------------------------------------------------
+
+    def open(self, conn: Link, sink: Hashable, address: str, now: float) -> Session[Link]:
+        """A new connection: it has ``hello_timeout`` to say hello."""
+        bucket = TokenBucket(self.settings.rate_burst, self.settings.rate_per_sec, self._monotonic)
+        session: Session[Link] = Session(conn, sink, address, bucket, wall=self._wall(), now=now)
+        self.sessions.add(session)
+        self._liveness.opened(session, now)
+        return session
+
+    def closed(self, session: Session[Link]) -> None:
+        """The connection is over (the peer went, or a close the rules asked for ended)."""
+        if session.state is not SessionState.CLOSED:
+            self._drop(session, LeftReason.DISCONNECTED)
+        self.sessions.discard(session)
+
+    def receive(self, session: Session[Link], messages: list[dict[str, object]], now: float) -> None:
+        """Decoded messages from one connection, in order."""
+        session.last_heard = now
+        self._liveness.heard(session, now)
+        for obj in messages:
+            if session.state is SessionState.CLOSED:
+                return
+            if session.state is SessionState.GREETING:
+                self._greet(session, obj)
+                continue
+            if obj.get("type") == "hello":
+                self._reject(session, ErrorCode.PROTOCOL_ERROR, "already registered: hello was sent twice")
+                continue
+            try:
+                message = parse_client_message(obj)
+            except ProtocolError as exc:
+                self._reject(session, exc.code, exc.message, cid=cid_of(obj))
+                continue
+            if isinstance(message, Say):
+                self._on_say(session, message)
+            elif isinstance(message, Ping):
+                self._send(session, Pong(message.token).to_dict())
+            elif isinstance(message, Pong):
+                self._on_pong(session, message, now)
+            elif isinstance(message, Bye):
+                self._drop(session, LeftReason.QUIT)
+
+    def protocol_error(self, session: Session[Link], code: ErrorCode, message: str) -> None:
+        """The peer broke the framing: one ``error``, then the connection closes."""
+        self._reject(session, code, message, fatal=True)
+
+    # --- the operator's orders ----------------------------------------------------------
+
+    def kick(self, session: Session[Link], reason: str = "") -> None:
+        """Disconnect a user; the driver flushes first, so what they were sent comes first."""
+        self._send(session, Kicked(reason).to_dict())
+        self._outputs.append(UserKicked(session, reason))
+        self._drop(session, LeftReason.KICKED)
+
+    def send_notice(self, text: str) -> None:
+        """A message from the operator to everyone."""
+        if not text.strip():
+            return
+        ts, _ = self._clock()
+        self._outbox.append(Entry(encode(Notice(text, ts).to_dict()), next(self._seqs), presence=True))
+        self._outputs.append(NoticeSent(text))
+
+    def set_read_only(self, on: bool) -> None:
+        """Classroom switch: while on, every ``say`` gets ``read_only``; a notice says so."""
+        room = self.rooms.general
+        if on == room.read_only:
+            return
+        room.read_only = on
+        self.send_notice(
+            "The chat is now read-only: only the operator can write."
+            if on
+            else "The chat is open again: everyone can write."
+        )
+        self._outputs.append(ReadOnlyChanged(on))
+
+    def shut_down(self, reason: str) -> None:
+        """Everyone gets ``shutdown`` and is closed; no ``left`` goes out."""
+        data = encode(Shutdown(reason).to_dict())
+        for session in list(self.sessions):
+            if session.state is not SessionState.CLOSED:
+                self._outputs.append(Send(session, data))
+            self._drop(session, None)
+        self._outbox.clear()
+        self._fresh.clear()
+
+    # --- registration -------------------------------------------------------------------
+
+    def _greet(self, session: Session[Link], obj: dict[str, object]) -> None:
+        if obj.get("type") != "hello":
+            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {obj.get('type')!r}")
+            return
+        try:
+            hello = Hello.from_dict(obj)
+        except ProtocolError as exc:
+            self._reject(session, exc.code, exc.message)
+            return
+        password = self.settings.password
+        if password is not None and (
+            hello.password is None or not hmac.compare_digest(hello.password.encode(), password.encode())
+        ):
+            self._reject(session, ErrorCode.AUTH_FAILED, "wrong password")
+            return
+        key = name_key(hello.name)
+        if key in self._users:
+            self._reject(session, ErrorCode.NAME_TAKEN, f"the name {hello.name!r} is taken")
+            return
+        self._register(session, hello, key)
+
+    def _register(self, session: Session[Link], hello: Hello, key: str) -> None:
+        session.name = hello.name
+        session.key = key
+        session.state = SessionState.REGISTERED
+        session.registered_seq = next(self._seqs)
+        self._users[key] = session
+        self.fanout[session.sink] = session
+        self._liveness.registered(session, session.last_heard)
+        try:
+            if hello.since is not None:
+                history = self.store.since(hello.since, key)
+            else:
+                history = self.store.last(self.settings.history_on_join, key)
+        except StoreError as exc:
+            self._outputs.append(StoreFailed(str(exc)))
+            history = []
+        self._roster.add(hello.name)
+        head = Welcome(hello.name, (), self.settings.display_name, self.settings.motd, self.store.last_id())
+        # The sorted list comes ready-made, encoded: at 10 000 users it is most of it.
+        welcome = head.frame_with_users(self._roster.json())
+        replay = b"".join(history_frame(m, key) for m in history)
+        session.replay_allowance = len(replay)
+        if replay:
+            self._replaying.add(session)
+        self._outputs.append(Send(session, welcome + replay))
+        self._burst_bytes += len(welcome) + len(replay)
+        ts, _ = self._clock()
+        joined = encode(Joined(hello.name, ts).to_dict())
+        self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
+        self._fresh[session] = None
+        self._outputs.append(UserJoined(session))
+
+    def _on_pong(self, session: Session[Link], pong: Pong, now: float) -> None:
+        if session.ping_token is not None and pong.token == session.ping_token:
+            session.rtt = now - session.ping_sent_at
+            session.ping_token = None
+
+    # --- posting --------------------------------------------------------------------------
+
+    def _on_say(self, session: Session[Link], say: Say) -> None:
+        if say.cid is not None:
+            original = self._cids.original_of(session.key, say.cid, self._pending)
+            if original is not None:
+                # Already posted (a re-send after a reconnect): answer with the original.
+                # Its id goes with it: should the original be this pass's and the pass
+                # fail to store, the answer is withdrawn with it (_unaccept).
+                echo = message_frames(original)[1]
+                self._outbox.append(Entry(None, next(self._seqs), {session: echo}, message_id=original.id))
+                return
+        if self.rooms.general.read_only:
+            self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
+            return
+        if not session.bucket.take():
+            session.rate_hits += 1
+            session.drops_in_row += 1
+            if session.drops_in_row > RATE_ABUSE_DROPS:
+                self._reject(session, ErrorCode.RATE_LIMITED, "too many messages, too fast", fatal=True)
+            else:
+                self._reject(session, ErrorCode.RATE_LIMITED, "too many messages: slow down", cid=say.cid)
+            return
+        target: Session[Link] | None = None
+        if say.to is not None:
+            target = self._users.get(name_key(normalize_name(say.to)))
+            if target is None:
+                self._reject(session, ErrorCode.NO_SUCH_USER, f"no user named {say.to!r}", cid=say.cid)
+                return
+        session.drops_in_row = 0
+        session.messages_sent += 1
+        ts, epoch = self._clock()
+        # In field order (id, ts, sender, sender_key, text, cid, to, to_key, epoch):
+        # keywords cost a named tuple twice the time, and this is once per message.
+        record = StoredMessage(
+            self._next_id,
+            ts,
+            session.name,
+            session.key,
+            say.text,
+            say.cid,
+            target.name if target is not None else None,
+            target.key if target is not None else None,
+            epoch,
+        )
+        self._next_id += 1
+        self._pending.append(record)
+        if say.cid is not None:
+            self._cids.add(record)
+        public, echo = message_frames(record)
+        if target is None:
+            special = {session: echo} if echo is not public else {}
+            self._outbox.append(Entry(public, next(self._seqs), special, message_id=record.id))
+        else:
+            special = {target: public, session: echo} if target is not session else {session: echo}
+            self._outbox.append(Entry(None, next(self._seqs), special, message_id=record.id))
+
+    # --- errors and leaving ---------------------------------------------------------------
+
+    def _send(self, session: Session[Link], message: dict[str, object]) -> None:
+        self._outputs.append(Send(session, encode(message)))
+
+    def _reject(
+        self,
+        session: Session[Link],
+        code: ErrorCode,
+        message: str,
+        *,
+        cid: str | None = None,
+        fatal: bool | None = None,
+    ) -> None:
+        if session.state is SessionState.CLOSED:
+            return
+        is_fatal = ProtocolError(code, message).fatal if fatal is None else fatal
+        self._send(session, Error(code.value, message, is_fatal, cid).to_dict())
+        self._outputs.append(ErrorSent(session, code.value, message))
+        if is_fatal:
+            self._drop(session, LeftReason.DISCONNECTED)
+
+    def _drop(self, session: Session[Link], reason: LeftReason | None, *, abort: bool = False) -> None:
+        """Forget a session and close its connection; registered users get a ``left``.
+
+        ``reason`` ``None`` means no ``left`` is sent (the server is stopping).
+        """
+        if session.state is SessionState.CLOSED:
+            return
+        was_registered = session.state is SessionState.REGISTERED
+        session.state = SessionState.CLOSED
+        self._liveness.forget(session)
+        self._replaying.discard(session)
+        self._fresh.pop(session, None)
+        if was_registered and self._users.get(session.key) is session:
+            del self._users[session.key]
+            del self.fanout[session.sink]
+            self._roster.remove(session.name)
+            if reason is not None:
+                ts, _ = self._clock()
+                left = encode(Left(session.name, ts, reason.value).to_dict())
+                self._outbox.append(Entry(left, next(self._seqs), presence=True))
+                self._outputs.append(UserLeft(session, reason))
+        self._outputs.append(Close(session, abort))
+
+    # --- delivery ---------------------------------------------------------------------------
+
+    def _clock(self) -> tuple[str, float]:
+        """The pass's timestamp: formatted once per pass, not once per message."""
+        if self._pass_clock is None:
+            epoch = self._wall()
+            self._pass_clock = (format_ts(epoch), epoch)
+        return self._pass_clock
+
+    def flush(self) -> Delivery | None:
+        """Store the pass's messages in one transaction; what each client gets of the pass."""
+        self._pass_clock = None
+        batch, self._pending = self._pending, []
+        entries, self._outbox = self._outbox, []
+        if batch:
+            try:
+                self.store.append(batch)
+            except StoreError as exc:
+                entries = self._unaccept(batch, entries, str(exc))
+            else:
+                self._outputs.append(MessagesPosted(batch))
+        fresh, self._fresh = self._fresh, {}
+        if not entries:
+            return None
+        common, offsets, own = common_bytes(entries)
+        fanout = self.fanout
+        self._burst_bytes += len(common) * len(fanout)
+        skip: set[Hashable] = set()
+        writes: list[tuple[Session[Link], bytes]] = []
+        for session in {**fresh, **own}:
+            if fanout.get(session.sink) is not session:
+                continue  # gone during the pass
+            skip.add(session.sink)
+            if self.keeps_up(session):
+                if session in fresh:
+                    data = stream_of(session, entries)
+                else:
+                    # Registered before every entry of the pass: the common bytes
+                    # with its own few spliced in.
+                    data = spliced(common, entries, offsets, own[session], session)
+                writes.append((session, data))
+        return Delivery(writes, common, list(fanout), skip)
+
+    def keeps_up(self, session: Session[Link]) -> bool:
+        """Whether a reader keeps up with its send queue; one too far behind is dropped."""
+        # What is still queued from earlier passes decides: one busy pass may be
+        # larger than the limit without the reader being slow.
+        backlog = session.conn.bytes_to_write
+        if backlog > self.settings.send_queue + session.replay_allowance:
+            self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return False
+        self._end_replay_allowance_if_delivered(session, backlog)
+        return True
+
+    def _end_replay_allowance_if_delivered(self, session: Session[Link], backlog: int) -> None:
+        # The leeway of a big replay ends once the backlog is back under the limit.
+        if session.replay_allowance and backlog <= self.settings.send_queue:
+            session.replay_allowance = 0
+            self._replaying.discard(session)
+
+    def _unaccept(self, batch: list[StoredMessage], entries: list[Entry], reason: str) -> list[Entry]:
+        """The history cannot be written: nothing of the batch may be shown to anyone.
+
+        Broadcasting unstored messages would break §6 (stored before broadcast) and,
+        after a restart, hand their ids out again. Senders are told, per ``cid``.
+        """
+        self._outputs.append(StoreFailed(reason))
+        failed = {m.id for m in batch}
+        by_key = {s.key: s for s in self._users.values()}
+        for record in batch:
+            self._unaccepted += 1
+            sender = by_key.get(record.sender_key)
+            if sender is not None:
+                self._reject(
+                    sender, ErrorCode.SERVER_ERROR, "the server could not store the message", cid=record.cid
+                )
+        return [e for e in entries if e.message_id not in failed]
+
+    # --- deadlines ----------------------------------------------------------------------------
+
+    def tick(self, now: float) -> None:
+        """Hello and liveness deadlines; the end of replay allowances."""
+        liveness = self._liveness
+        for session in liveness.hello_overdue(now):
+            self._drop(session, None)
+        for session in liveness.pong_overdue(now):
+            self._drop(session, LeftReason.TIMEOUT, abort=True)
+        for session in liveness.to_ping(now):
+            session.ping_token = secrets.token_hex(4)
+            session.ping_sent_at = now
+            self._send(session, Ping(session.ping_token).to_dict())
+        for session in list(self._replaying):
+            # Flush ends it only for those it checks, and a drained connection
+            # writes straight again unchecked.
+            self._end_replay_allowance_if_delivered(session, session.conn.bytes_to_write)
+
+    def trim_due(self) -> bool:
+        """Whether a burst big enough to trim the heap after is over, as far as the
+        rules know (nothing waits in this pass); the driver checks its sockets."""
+        return not self._outbox and not self._pending and self._burst_bytes >= TRIM_AFTER_BYTES
+
+    def trimmed(self) -> None:
+        self._burst_bytes = 0
