@@ -413,7 +413,8 @@ class ChatServer(QObject):
         core = self._core
         if not core.trim_due():
             return
-        if any(_conn(s).bytes_to_write for s in core.fanout.values() if _conn(s).is_backlogged):
+        sinks = cast(dict[Outgoing, Session], core.fanout)
+        if any(session.conn.is_backlogged for out, session in sinks.items() if not out.writes_straight):
             return
         core.trimmed()
         release_free_heap()

@@ -7,6 +7,7 @@ from PySide6.QtNetwork import QSslSocket
 from PySide6.QtWidgets import QApplication
 
 from shared.qt import connection as connection_module
+from shared.qt import outgoing as outgoing_module
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,12 +22,15 @@ def _tls_backend_loaded(qapp: QApplication) -> None:
     assert QSslSocket.supportsSsl(), "Qt's OpenSSL backend is missing"
 
 
-@pytest.fixture(params=["reactor", "qt"])
+@pytest.fixture(params=["reactor", "portable"])
 def read_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Accepted sockets read through the reactor's epoll set (Linux), then through Qt's
-    own notifiers, as where there is no epoll. Modules that want every test both ways
-    say ``pytestmark = pytest.mark.usefixtures("read_path")``."""
-    if request.param == "qt":
+    """Every connection on Linux's fast path (accepted sockets read through the reactor's
+    epoll set, bytes written straight to the descriptor), then on the portable path that
+    macOS and Windows get: no reactor, and Qt's own reads and writes for everything.
+    Modules that want every test both ways say
+    ``pytestmark = pytest.mark.usefixtures("read_path")``."""
+    if request.param == "portable":
         monkeypatch.setattr(connection_module, "read_reactor", lambda: None)
+        monkeypatch.setattr(outgoing_module, "DIRECT_WRITES", False)
     assert isinstance(request.param, str)
     return request.param

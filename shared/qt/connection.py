@@ -1,16 +1,17 @@
 """The one class that owns a socket: frames out, messages in, all as Qt signals.
 
 Both apps use :class:`Connection`; the server wraps the sockets it accepts, the
-client opens its own with :meth:`Connection.connect_to_host`. This module and
-:mod:`shared.qt.read_reactor` are the ones of :mod:`shared` that touch sockets; like all
-of :mod:`shared.qt`, they import only QtCore and QtNetwork.
+client opens its own with :meth:`Connection.connect_to_host`. This module,
+:mod:`shared.qt.outgoing` (its sending side) and :mod:`shared.qt.read_reactor` are the
+ones of :mod:`shared` that touch sockets; like all of :mod:`shared.qt`, they import
+only QtCore and QtNetwork.
 """
 
 from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Mapping
 from typing import Protocol
 
 from PySide6.QtCore import QMetaMethod, QObject, QSocketNotifier, QTimer, Signal, Slot
@@ -20,7 +21,8 @@ from shared.codec import FrameDecoder, encode
 from shared.errors import ProtocolError
 from shared.fingerprints import sha256_fingerprint
 from shared.limits import DEFAULT_MAX_FRAME
-from shared.qt.read_reactor import ReadReactor, read_reactor
+from shared.qt.outgoing import Outgoing, send_straight, write_some
+from shared.qt.read_reactor import DIRECT_READ_BYTES, ReadReactor, qt_read_notifier, read_reactor
 
 __all__ = ["Connection", "ConnectionListener", "Outgoing", "CLOSE_GRACE_MS", "MAX_READ_PER_PASS"]
 
@@ -35,17 +37,7 @@ peer that stopped reading must not keep a dead socket alive."""
 
 _FIRST_BYTES = 8
 
-DIRECT_READ_BYTES = 64 * 1024
-"""The most one read from the reactor asks the kernel for (less when ``max_read`` is).
-``os.read`` allocates what it asks for first: 256 KiB is past the C allocator's mmap
-threshold, and every small message cost an mmap, an mremap and a munmap (19-21 us
-against 3.4 for 64 KiB). The rest is read on the next pass."""
-
 _UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeFlag.Unbuffered
-
-_DIRECT_WRITES = os.name == "posix"
-"""Whether a socket's descriptor takes ``os.write``: on Windows it is a SOCKET handle,
-not a C runtime file descriptor, and only Qt may write to it."""
 
 
 class ConnectionListener(Protocol):
@@ -53,8 +45,8 @@ class ConnectionListener(Protocol):
 
     A server with thousands of connections gives each one the same listener: one
     receiver slot for many senders would have to ask ``QObject.sender()``, which Qt
-    answers by walking every connection to the receiver (160 us per call at 10 000
-    clients), and a closure per connection costs a PySide receiver object each.
+    answers by walking every connection to the receiver (bench/README.md), and a
+    closure per connection costs a PySide receiver object each.
     """
 
     def connection_messages_received(self, conn: Connection, messages: list[dict[str, object]]) -> None: ...
@@ -64,54 +56,6 @@ class ConnectionListener(Protocol):
     def connection_error_occurred(self, conn: Connection, text: str) -> None: ...
 
     def connection_disconnected(self, conn: Connection) -> None: ...
-
-
-class Outgoing:
-    """A connection's sending side, on a plain object that a broadcast can walk.
-
-    A server's broadcast visits thousands of these per pass. Reaching the same state
-    through the PySide connection object cost a microsecond per client at 1 000
-    clients (its attribute look-ups touch several cold objects each), as much as the
-    ``write(2)`` itself; this one is a few slots on one cache line.
-
-    ``fd >= 0`` means nothing is held back: every byte so far went to the kernel,
-    and the next ones may go straight to ``fd`` too.
-    """
-
-    __slots__ = ("fd", "descriptor", "sent", "_owner", "__weakref__")
-
-    def __init__(self, owner: Connection) -> None:
-        # Where bytes go straight to the kernel now: -1 while Qt holds bytes (later
-        # ones queue behind them), and whenever ``descriptor`` is -1.
-        self.fd = -1
-        # The socket's descriptor while writing to it directly is allowed at all: -1
-        # before it is connected, over TLS, once closing, and from the moment the
-        # socket may have closed it (the number may then belong to another socket).
-        self.descriptor = -1
-        self.sent = 0
-        # Weak: the connection owns this object, and a cycle would be left to the
-        # garbage collector (see Connection.__init__).
-        self._owner = weakref.ref(owner)
-
-    @property
-    def connection(self) -> Connection | None:
-        return self._owner()
-
-    def forget_descriptor(self) -> None:
-        self.fd = self.descriptor = -1
-
-
-def _write_some(out: Outgoing, data: bytes) -> int:
-    """Bytes of ``data`` the kernel took at once on ``out.fd`` (0 when its buffer is full)."""
-    try:
-        return os.write(out.fd, data)
-    except BlockingIOError:
-        return 0
-    except OSError:
-        # The peer is gone (EPIPE, ECONNRESET): Qt's own write finds out and reports
-        # it the usual way, through errorOccurred and disconnected.
-        out.forget_descriptor()
-        return 0
 
 
 class Connection(QObject):
@@ -184,7 +128,7 @@ class Connection(QObject):
             socket.sslErrors.connect(self.tls_errors_occurred.emit)
         elif socket.state() == QAbstractSocket.SocketState.ConnectedState:
             # An accepted socket: connected from the start. A server holds thousands,
-            # and each connection of a signal costs memory (about 300 bytes, even to a Qt slot).
+            # and each connection of a signal costs memory, even to a Qt slot.
             self._tune_socket()
             self._read_directly()
         else:
@@ -267,65 +211,25 @@ class Connection(QObject):
     def send_frames(self, data: bytes) -> None:
         """Queue bytes that already hold whole frames (one write for a burst).
 
-        Over plain TCP the bytes go to the kernel at once, with one ``write(2)`` on
-        the socket's descriptor: an accepted QTcpSocket is always buffered (Qt opens
-        it so whatever mode is asked), and Qt would copy every write into its ring
-        buffer and write it out a pass later, one socket notifier at a time. Only
-        what the kernel does not take is left to Qt, which writes it out when the
-        socket is writable; until Qt's buffer is empty again, later writes queue
-        behind it, so the order holds.
+        Over plain TCP they go straight to the kernel (:mod:`shared.qt.outgoing` says
+        why); Qt takes only what the kernel does not, and until Qt's buffer is empty
+        again later bytes queue behind it, so the order holds.
         """
         if self._closed or not data:
             return
         out = self._out
-        if out.fd < 0 and out.descriptor >= 0:
-            self._held_by_qt()  # straight to the kernel again if Qt's bytes are gone
+        if out.fd < 0 and out.descriptor >= 0 and not self._queued_in_qt():
+            out.fd = out.descriptor  # Qt's bytes are gone: straight to the kernel again
         if out.fd >= 0:
-            self._leave_rest_to_qt(data, _write_some(out, data))
+            out.leave_rest_to_qt(self._socket, data, write_some(out, data))
         elif self._socket.write(data) >= 0:
             out.sent += len(data)
         else:
             out.forget_descriptor()  # Qt closed it, and may not say so
 
-    @staticmethod
-    def send_straight(
-        outs: Iterable[Outgoing], data: bytes, skip: Container[Outgoing] = ()
-    ) -> list[Outgoing]:
-        """Write ``data`` to each of ``outs`` whose bytes go straight to the kernel, in one
-        tight loop: a server's broadcast, where the Python around each ``write(2)`` adds up.
-
-        Returns the others, not written to: those whose earlier bytes Qt still holds, and
-        those closing. The caller decides about them (a server checks how far behind
-        they are first) and sends with :meth:`send_frames`. ``skip`` are left out.
-        """
-        held: list[Outgoing] = []
-        if not data:
-            return held
-        size = len(data)
-        for out in outs:
-            if out.fd < 0:
-                if out not in skip:
-                    held.append(out)
-                continue
-            if out in skip:
-                continue
-            written = _write_some(out, data)
-            if written == size:
-                out.sent += size
-            elif (conn := out.connection) is not None:
-                conn._leave_rest_to_qt(data, written)
-        return held
-
-    def _leave_rest_to_qt(self, data: bytes, written: int) -> None:
-        """After ``written`` bytes of ``data`` went to the kernel: Qt takes the rest."""
-        out = self._out
-        if written < len(data):
-            out.fd = -1  # until Qt's buffer is empty, later bytes queue behind it
-            if self._socket.write(data if written == 0 else data[written:]) < 0:
-                out.forget_descriptor()  # Qt closed it, and may not say so
-                out.sent += written
-                return
-        out.sent += len(data)
+    # Tells whose bytes go straight to the kernel and writes to those: see
+    # shared.qt.outgoing (a function there, not a method, for its tight loop).
+    send_straight = staticmethod(send_straight)
 
     # --- state -----------------------------------------------------------------
 
@@ -348,26 +252,30 @@ class Connection(QObject):
         """Bytes queued for the peer and not yet taken by the kernel."""
         if self._out.fd >= 0:
             return 0  # every byte so far went straight to the kernel
-        return self._held_by_qt()
+        return self._queued_in_qt()
 
     @property
     def is_backlogged(self) -> bool:
-        """Whether bytes are held back (by Qt) instead of going straight to the kernel."""
-        return self._out.fd < 0
+        """Whether bytes for the peer wait in Qt, not yet taken by the kernel (a slow
+        reader, a burst bigger than the kernel's buffer, or the event loop's next pass
+        where Qt does all the writing). Cheap while every byte goes straight."""
+        return self._out.fd < 0 and self._queued_in_qt() > 0
 
-    def _held_by_qt(self) -> int:
-        """Bytes Qt still holds for the peer; once there are none, later bytes may go
-        straight to the kernel again (where direct writes are allowed at all)."""
+    def _queued_in_qt(self) -> int:
         socket = self._socket
         queued = int(socket.bytesToWrite())
         if isinstance(socket, QSslSocket):
             # What waits already encrypted, the bulk of a slow TLS reader's backlog:
             # bytesToWrite() counts only what is not encrypted yet.
             queued += int(socket.encryptedBytesToWrite())
-        out = self._out
-        if not queued and out.descriptor >= 0:
-            out.fd = out.descriptor
         return queued
+
+    @property
+    def socket_error(self) -> QAbstractSocket.SocketError:
+        """The kind of the last socket error (refused, host not found, timeout...), for
+        callers that classify what ``error_occurred`` said in words;
+        ``UnknownSocketError`` before any."""
+        return self._socket.error()
 
     @property
     def is_open(self) -> bool:
@@ -399,9 +307,8 @@ class Connection(QObject):
         # Chat frames are small and latency matters more than packing them.
         self._socket.setSocketOption(QAbstractSocket.SocketOption.LowDelayOption, 1)
         self._socket.setSocketOption(QAbstractSocket.SocketOption.KeepAliveOption, 1)
-        if _DIRECT_WRITES and not self._closed and not isinstance(self._socket, QSslSocket):
-            out = self._out
-            out.fd = out.descriptor = int(self._socket.socketDescriptor())
+        if not self._closed and not isinstance(self._socket, QSslSocket):
+            self._out.write_directly(int(self._socket.socketDescriptor()))
 
     # --- reading straight from the descriptor (server side, Linux) ---------------
 
@@ -412,22 +319,13 @@ class Connection(QObject):
         pass, with every other socket of the server (see :mod:`shared.qt.read_reactor`).
         Nothing here calls the socket's ``read``, the one call after which Qt switches
         it on again; should Qt read by itself all the same, :meth:`_on_socket_ready_read`
-        takes those bytes first and switches it off again. The look-up costs about 0.7 KB
-        a connection for good: PySide keeps the wrappers ``findChildren`` made for the
-        socket's engine and notifier (``findChild`` does the same).
+        takes those bytes first and switches it off again.
         """
         fd = self._out.descriptor
         reactor = read_reactor()
         if fd < 0 or reactor is None:
             return
-        notifier = next(
-            (
-                n
-                for n in self._socket.findChildren(QSocketNotifier)
-                if n.type() == QSocketNotifier.Type.Read and n.socket() == fd
-            ),
-            None,
-        )
+        notifier = qt_read_notifier(self._socket, fd)
         if notifier is None or not reactor.register(fd, self):
             return
         notifier.setEnabled(False)
@@ -466,8 +364,8 @@ class Connection(QObject):
         self.close()
 
     # The socket's signals reach these as Qt slots (@Slot): a connection to an
-    # undecorated method costs PySide a receiver object of its own, 900 bytes each, and
-    # a server holds three per client (C10K: 13.9 -> 11.6 KB a connection).
+    # undecorated method costs PySide a receiver object of its own, three per client
+    # (bench/README.md, *Memory per connection*).
 
     @Slot()
     def _on_socket_connected(self) -> None:

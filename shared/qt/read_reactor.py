@@ -21,7 +21,13 @@ from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Slot
 
-__all__ = ["HAS_EPOLL", "ReadReactor", "Readable", "read_reactor"]
+__all__ = ["DIRECT_READ_BYTES", "HAS_EPOLL", "ReadReactor", "Readable", "qt_read_notifier", "read_reactor"]
+
+DIRECT_READ_BYTES = 64 * 1024
+"""The most one read from the reactor asks the kernel for (less when a connection's
+``max_read`` is). ``os.read`` allocates what it asks for first, and 256 KiB is past the
+C allocator's mmap threshold: every small message cost an mmap, an mremap and a munmap
+(bench/README.md, *Reads from one epoll set*). The rest is read on the next pass."""
 
 
 class Readable(Protocol):
@@ -86,6 +92,24 @@ class ReadReactor(QObject):
 _reactor: ReadReactor | None = None
 
 HAS_EPOLL = hasattr(select, "epoll")
+
+
+def qt_read_notifier(socket: QObject, fd: int) -> QSocketNotifier | None:
+    """Qt's own read notifier for ``fd``, among the children of ``socket``, for a reader
+    that switches it off while the reactor watches ``fd``.
+
+    PySide keeps the wrappers that ``findChildren`` made (for the socket's engine and
+    notifiers) for good, memory that each connection read this way pays once
+    (``findChild`` does the same).
+    """
+    return next(
+        (
+            n
+            for n in socket.findChildren(QSocketNotifier)
+            if n.type() == QSocketNotifier.Type.Read and n.socket() == fd
+        ),
+        None,
+    )
 
 
 def read_reactor() -> ReadReactor | None:

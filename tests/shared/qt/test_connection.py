@@ -23,6 +23,7 @@ from shared.codec import EncodeError, encode, encode_many, frame
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import DEFAULT_MAX_FRAME, HEADER_SIZE
 from shared.qt import connection as connection_module
+from shared.qt import outgoing as outgoing_module
 from shared.qt import read_reactor as read_reactor_module
 from shared.qt.connection import Connection
 from shared.qt.read_reactor import HAS_EPOLL, read_reactor
@@ -276,15 +277,17 @@ def test_custom_max_frame(qtbot: QtBot, listener: QTcpServer) -> None:
 # --- sending ---------------------------------------------------------------------------------
 
 
-def test_bytes_to_write_is_an_int_that_drains(qtbot: QtBot, pair: Pair) -> None:
+def test_bytes_to_write_is_an_int_that_drains(qtbot: QtBot, pair: Pair, read_path: str) -> None:
     big: Message = {"type": "say", "text": "x" * 60000}
     received: list[object] = []
     pair.client.message_received.connect(received.append)
     pair.server.send(big)
     queued = pair.server.bytes_to_write
     assert type(queued) is int
-    # the kernel takes 60 KB at once on loopback: nothing waits in Qt
-    assert queued == 0
+    # The kernel takes 60 KB at once on loopback: nothing waits in Qt; on the portable
+    # path Qt writes everything, on the event loop's next pass.
+    assert queued == (0 if read_path == "reactor" else len(encode(big)))
+    assert pair.server.is_backlogged is (read_path != "reactor")
     assert pair.server.bytes_sent == len(encode(big))
     wait_for(qtbot, lambda: received == [big])
     pair.client.send(big)
@@ -299,6 +302,7 @@ def shrink_buffers(pair: Pair) -> None:
     pair.client.socket.setSocketOption(QAbstractSocket.SocketOption.ReceiveBufferSizeSocketOption, 65536)
 
 
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)  # direct writes
 def test_what_the_kernel_does_not_take_waits_in_qt_and_later_sends_queue_behind_it(
     qtbot: QtBot, pair: Pair
 ) -> None:
@@ -311,19 +315,26 @@ def test_what_the_kernel_does_not_take_waits_in_qt_and_later_sends_queue_behind_
     held = pair.server.bytes_to_write
     total = sum(len(encode(m)) for m in burst[:20])
     assert 0 < held < total  # the kernel took a part at once, Qt holds the rest
+    assert pair.server.is_backlogged
+    assert not pair.server.outgoing.writes_straight
     for message in burst[20:]:  # no direct write may overtake what Qt holds
         pair.server.send(message)
     assert pair.server.bytes_to_write > held
     wait_for(qtbot, lambda: len(received) == len(burst))
     assert received == burst
     wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
-    # drained: the next send goes straight to the kernel again
+    assert not pair.server.is_backlogged
+    # Asking changed nothing; the next send finds Qt's buffer empty and goes straight
+    # to the kernel again.
+    assert not pair.server.outgoing.writes_straight
     pair.server.send(M1)
+    assert pair.server.outgoing.writes_straight
     assert pair.server.bytes_to_write == 0
     wait_for(qtbot, lambda: received[-1] == M1)
     assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst) + len(encode(M1))
 
 
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)  # direct writes
 def test_send_straight_writes_where_nothing_is_held_and_returns_the_rest(
     qtbot: QtBot, pair: Pair, listener: QTcpServer
 ) -> None:
@@ -352,7 +363,27 @@ def test_send_straight_writes_where_nothing_is_held_and_returns_the_rest(
     assert received == burst
     assert pair.server.bytes_sent == sum(len(encode(m)) for m in burst)
     wait_for(qtbot, lambda: pair.server.bytes_to_write == 0)
-    assert Connection.send_straight(outs, encode(M1)) == [closed.outgoing]  # straight again
+    # Drained, which the first send after it finds out: straight again from then on.
+    assert Connection.send_straight(outs, encode(M1)) == [closed.outgoing, pair.server.outgoing]
+    pair.server.send_frames(encode(M1))
+    assert Connection.send_straight(outs, encode(M1)) == [closed.outgoing]
+    wait_for(qtbot, lambda: len(received) == len(burst) + 2)
+
+
+@pytest.mark.parametrize("read_path", ["portable"], indirect=True)
+def test_on_the_portable_path_send_straight_leaves_every_write_to_qt(qtbot: QtBot, pair: Pair) -> None:
+    received: list[object] = []
+    pair.client.message_received.connect(received.append)
+    out = pair.server.outgoing
+    assert not out.writes_straight
+    assert Connection.send_straight([out], encode(M1)) == [out]
+    assert pair.server.bytes_sent == 0
+    pair.server.send_frames(encode(M1))
+    assert pair.server.is_backlogged
+    assert pair.server.bytes_to_write == pair.server.bytes_sent == len(encode(M1))
+    wait_for(qtbot, lambda: received == [M1])
+    wait_for(qtbot, lambda: not pair.server.is_backlogged)
+    assert not out.writes_straight
 
 
 def test_send_straight_goes_on_past_a_peer_that_is_gone(
@@ -406,13 +437,14 @@ def test_the_descriptor_is_forgotten_before_anyone_hears_of_an_error(
     seen: list[int] = []
     # Qt hears of the reset first when it reads; the reactor's read takes it as the
     # end, and the connection says so with ``disconnected``.
-    conn.socket.errorOccurred.connect(lambda _error: seen.append(conn._out.fd))
-    conn.disconnected.connect(lambda: seen.append(conn._out.fd))
+    conn.socket.errorOccurred.connect(lambda _error: seen.append(conn.outgoing.fd))
+    conn.disconnected.connect(lambda: seen.append(conn.outgoing.fd))
     raw.abort()
     wait_for(qtbot, lambda: seen != [])
     assert seen[0] == -1
 
 
+@pytest.mark.parametrize("read_path", ["reactor"], indirect=True)  # direct writes
 def test_when_qt_cannot_take_the_rest_the_descriptor_is_forgotten(
     pair: Pair, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -422,7 +454,7 @@ def test_when_qt_cannot_take_the_rest_the_descriptor_is_forgotten(
     monkeypatch.setattr(QTcpSocket, "write", lambda _self, _data: -1)
     big = encode({"type": "say", "text": "u" * 60000}) * 20  # more than the kernel takes
     pair.server.send_frames(big)
-    assert pair.server._out.fd == -1
+    assert pair.server.outgoing.fd == -1
     assert 0 < pair.server.bytes_sent < len(big)  # what the kernel took, and no more
     before = pair.server.bytes_sent
     pair.server.send_frames(big)
@@ -433,7 +465,7 @@ def test_where_descriptors_take_no_os_write_qt_writes_everything(
     qtbot: QtBot, listener: QTcpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Windows: a socket's descriptor is a SOCKET handle, never given to os.write.
-    monkeypatch.setattr(connection_module, "_DIRECT_WRITES", False)
+    monkeypatch.setattr(outgoing_module, "DIRECT_WRITES", False)
     client = Connection()
     with qtbot.waitSignal(client.connected, timeout=WAIT_MS):
         client.connect_to_host(LOCALHOST, listener.serverPort())
@@ -560,6 +592,9 @@ def test_connecting_to_a_closed_port_fails_cleanly(qtbot: QtBot) -> None:
     probe.close()  # nothing listens there now
     conn = Connection()
     rec = Recorder(conn)
+    assert conn.socket_error == QAbstractSocket.SocketError.UnknownSocketError
+    kinds: list[QAbstractSocket.SocketError] = []
+    conn.error_occurred.connect(lambda _text: kinds.append(conn.socket_error))
     with qtbot.waitSignals([conn.error_occurred, conn.disconnected], order="strict", timeout=WAIT_MS):
         conn.connect_to_host(LOCALHOST, port)
     qtbot.wait(20)
@@ -567,6 +602,8 @@ def test_connecting_to_a_closed_port_fails_cleanly(qtbot: QtBot) -> None:
     text = rec.of("error")[0]
     assert isinstance(text, str)
     assert text
+    # the kind, for callers that tell a refusal from a timeout without the socket
+    assert kinds == [QAbstractSocket.SocketError.ConnectionRefusedError]
     assert not conn.is_open
     conn.close()
     assert rec.count("disconnected") == 1
