@@ -16,6 +16,7 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QSslError
@@ -24,34 +25,16 @@ from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from chat_client_app.failures import describe_failure
 from chat_client_app.recent_servers import open_settings
 from chat_client_app.session import (
-    AttemptFailed,
     ClientSession,
     ClientState,
-    Connected,
     ConnectRequest,
-    Disconnected,
     DisconnectReason,
-    Event,
     FailureKind,
-    KickReceived,
-    MessageQueued,
-    MessagesReceived,
-    NoticeReceived,
     Outgoing,
     Output,
-    ReconnectScheduled,
-    ReplayFinished,
-    ReplayStarted,
-    RttMeasured,
     SendState,
-    SendStateChanged,
-    ServerError,
-    ShutdownReceived,
-    StateChanged,
-    UserJoined,
-    UserLeft,
-    UsersReset,
 )
+from chat_client_app.session import events as ev
 from chat_client_app.trust import TlsProblem, TrustStore, Verdict, judge
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
@@ -151,6 +134,7 @@ class ClientController(QObject):
         self._tls_problem: TlsProblem | None = None
         self._conn: Connection | None = None
         self._backlog: deque[dict[str, object]] = deque()
+        self._tellers = self._make_tellers()
 
         self._idle_timer = self._timer(idle_ping, self._on_idle_timer_timeout)
         self._pong_timer = self._timer(ping_timeout, self._on_pong_timer_timeout)
@@ -431,63 +415,55 @@ class ClientController(QObject):
     def _act(self, outputs: list[Output]) -> None:
         """Write what the session asks for and tell what it reports, in its order."""
         for output in outputs:
-            if isinstance(output, Hello | Say | Pong | Bye):
+            if isinstance(output, Hello | Say | Ping | Pong | Bye):
                 if self._conn is not None:
                     self._conn.send(output.to_dict())
-            elif isinstance(output, Ping):
-                if self._conn is not None:
-                    self._conn.send(output.to_dict())
-                    self._pong_timer.start()
+                    if isinstance(output, Ping):
+                        self._pong_timer.start()
             else:
-                self._tell(output)
+                self._tellers[type(output)](output)
 
-    def _tell(self, event: Event) -> None:
-        if isinstance(event, MessagesReceived):
-            run = list(event.messages)
-            self.messages_received.emit(run)
-            if self.isSignalConnected(_PER_MESSAGE):
-                for message in run:
-                    self.message_received.emit(message)
-        elif isinstance(event, SendStateChanged):
-            self.send_state_changed.emit(event.cid, event.state, event.reason)
-        elif isinstance(event, StateChanged):
-            if event.state is ClientState.CONNECTED:
-                self._connect_timer.stop()
-                self._idle_timer.start()
-            self.state_changed.emit(event.state)
-        elif isinstance(event, MessageQueued):
-            self.message_queued.emit(event.out)
-        elif isinstance(event, UserJoined):
-            self.user_joined.emit(event.name)
-        elif isinstance(event, UserLeft):
-            self.user_left.emit(event.name, event.reason)
-        elif isinstance(event, UsersReset):
-            self.users_reset.emit(list(event.names))
-        elif isinstance(event, Connected):
-            self.connected.emit(event.welcome)
-        elif isinstance(event, NoticeReceived):
-            self.notice_received.emit(event.text)
-        elif isinstance(event, ServerError):
-            self.error_received.emit(event.code, event.message)
-        elif isinstance(event, KickReceived):
-            self.kicked.emit(event.reason)
-        elif isinstance(event, ShutdownReceived):
-            self.shutdown_received.emit(event.reason)
-        elif isinstance(event, RttMeasured):
-            self.rtt_measured.emit(event.seconds)
-        elif isinstance(event, ReplayStarted):
-            self.replay_started.emit()
-        elif isinstance(event, ReplayFinished):
-            self._replay_timer.stop()
-            self.replay_finished.emit(event.count, event.first_id)
-        elif isinstance(event, Disconnected):
-            self.disconnected.emit(event.reason)
-        elif isinstance(event, AttemptFailed):
-            self._tell_attempt_failed(event)
-        elif isinstance(event, ReconnectScheduled):
-            self._schedule_reconnect(event.delay)
+    def _make_tellers(self) -> dict[type, Callable[[Any], None]]:
+        """For each kind of event of the session, how it is told."""
+        return {
+            ev.MessagesReceived: self._tell_messages,
+            ev.SendStateChanged: lambda e: self.send_state_changed.emit(e.cid, e.state, e.reason),
+            ev.StateChanged: self._tell_state,
+            ev.MessageQueued: lambda e: self.message_queued.emit(e.out),
+            ev.UserJoined: lambda e: self.user_joined.emit(e.name),
+            ev.UserLeft: lambda e: self.user_left.emit(e.name, e.reason),
+            ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
+            ev.Connected: lambda e: self.connected.emit(e.welcome),
+            ev.NoticeReceived: lambda e: self.notice_received.emit(e.text),
+            ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
+            ev.KickReceived: lambda e: self.kicked.emit(e.reason),
+            ev.ShutdownReceived: lambda e: self.shutdown_received.emit(e.reason),
+            ev.RttMeasured: lambda e: self.rtt_measured.emit(e.seconds),
+            ev.ReplayStarted: lambda e: self.replay_started.emit(),
+            ev.ReplayFinished: self._tell_replay_finished,
+            ev.Disconnected: lambda e: self.disconnected.emit(e.reason),
+            ev.AttemptFailed: self._tell_attempt_failed,
+            ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),
+        }
 
-    def _tell_attempt_failed(self, event: AttemptFailed) -> None:
+    def _tell_messages(self, event: ev.MessagesReceived) -> None:
+        run = list(event.messages)
+        self.messages_received.emit(run)
+        if self.isSignalConnected(_PER_MESSAGE):
+            for message in run:
+                self.message_received.emit(message)
+
+    def _tell_state(self, event: ev.StateChanged) -> None:
+        if event.state is ClientState.CONNECTED:
+            self._connect_timer.stop()
+            self._idle_timer.start()
+        self.state_changed.emit(event.state)
+
+    def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
+        self._replay_timer.stop()
+        self.replay_finished.emit(event.count, event.first_id)
+
+    def _tell_attempt_failed(self, event: ev.AttemptFailed) -> None:
         request = self._session.request
         assert request is not None
         message = describe_failure(

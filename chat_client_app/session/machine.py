@@ -27,6 +27,7 @@ from chat_client_app.session.events import (
     UserLeft,
     UsersReset,
 )
+from chat_client_app.session.outbox import Outbox
 from chat_client_app.session.state import (
     FATAL_FOR_RETRY,
     ClientState,
@@ -37,7 +38,6 @@ from chat_client_app.session.state import (
     SendState,
     same_place,
 )
-from shared.errors import ErrorCode
 from shared.messages import (
     Bye,
     ChatMessage,
@@ -57,12 +57,6 @@ from shared.messages import (
 from shared.validation import name_key
 
 __all__ = ["ClientSession"]
-
-# Errors that answer one say: without an echoed ``cid`` (an older server) they are
-# matched to the oldest say still waiting on the connection.
-_SAY_ERRORS = frozenset(
-    {ErrorCode.RATE_LIMITED, ErrorCode.TEXT_INVALID, ErrorCode.READ_ONLY, ErrorCode.NO_SUCH_USER}
-)
 
 
 def _new_cid() -> str:
@@ -102,8 +96,7 @@ class ClientSession:
         self._user_quit = False
         self._last_seen = 0  # newest message id shown; replays at or below it are duplicates
         self._floor = 0  # welcome.last_id, for a since when we have seen no message at all
-        self._pending: dict[str, Outgoing] = {}
-        self._failed: dict[str, Outgoing] = {}
+        self._outbox = Outbox()
         self._attempt_error: Error | None = None  # the fatal error of this connection, if any
         self._socket_failure: FailureKind | None = None
         self._socket_detail = ""
@@ -164,7 +157,7 @@ class ClientSession:
     @property
     def pending(self) -> list[Outgoing]:
         """Says waiting for their echo, oldest first."""
-        return list(self._pending.values())
+        return self._outbox.pending
 
     @property
     def rtt(self) -> float | None:
@@ -190,9 +183,7 @@ class ClientSession:
         outputs: list[Output] = []
         previous = self._request
         if previous is not None and not same_place(previous, request):
-            for out in list(self._pending.values()):
-                outputs.append(self._fail(out, left_reason))
-            self._failed.clear()
+            outputs += self._outbox.fail_all(left_reason)
             self._welcome = None
             self._had_session = False
             self._last_seen = 0
@@ -204,7 +195,7 @@ class ClientSession:
     def say(self, text: str, to: str | None = None, *, now: float) -> tuple[Outgoing, list[Output]]:
         """Queue a say typed at ``now`` (wall clock); it is written at once when connected."""
         out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now)
-        self._pending[out.cid] = out
+        self._outbox.add(out)
         outputs: list[Output] = [MessageQueued(out)]
         if self._state is ClientState.CONNECTED:
             outputs.append(self._say(out))
@@ -212,12 +203,9 @@ class ClientSession:
 
     def retry(self, cid: str) -> list[Output]:
         """Make a failed say pending again with its ``cid``; nothing when there is no such say."""
-        out = self._failed.pop(cid, None)
+        out = self._outbox.revive(cid)
         if out is None:
             return []
-        out.state = SendState.PENDING
-        out.reason = ""
-        self._pending[cid] = out
         outputs: list[Output] = [SendStateChanged(cid, SendState.PENDING)]
         if self._state is ClientState.CONNECTED:
             outputs.append(self._say(out))
@@ -321,7 +309,7 @@ class ClientSession:
         if not self._just_welcomed or self._state is not ClientState.CONNECTED:
             return []
         self._just_welcomed = False
-        outputs: list[Output] = [self._say(out) for out in list(self._pending.values())]
+        outputs: list[Output] = [self._say(out) for out in self._outbox.pending]
         ping = self._ping(now)
         self._replay_token = ping.token
         outputs.append(ping)
@@ -381,7 +369,7 @@ class ClientSession:
             outputs += self._finish_replay()
         cid = message.cid
         # name_key only when needed: a burst is thousands of messages.
-        acked = cid is not None and cid in self._pending and name_key(message.sender) == self._own_key
+        acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
         if message.id > self._last_seen:
             self._last_seen = message.id
             if self._replaying:
@@ -395,9 +383,7 @@ class ClientSession:
             # The echo reaches the views before its state does, so a view can turn the
             # pending row into the stored message first.
             outputs += self.flush()
-            out = self._pending.pop(cid)
-            out.state = SendState.SENT
-            outputs.append(SendStateChanged(cid, SendState.SENT))
+            outputs.append(self._outbox.acknowledge(cid))
         return outputs
 
     def _take_event(self, message: ServerMessage, now: float) -> list[Output]:
@@ -438,22 +424,10 @@ class ClientSession:
     def _on_error(self, error: Error) -> Output:
         if error.fatal:
             self._attempt_error = error
-        out: Outgoing | None = None
-        if error.cid is not None:
-            out = self._pending.get(error.cid)
-        elif error.error_code in _SAY_ERRORS:
-            # An older server does not echo the cid: errors come in the order of the says.
-            out = next((o for o in self._pending.values() if o.sent_on == self._generation), None)
+        out = self._outbox.answered_by(error, self._generation)
         if out is None:
             return ServerError(error.code, error.message)
-        return self._fail(out, error.message or error.code)
-
-    def _fail(self, out: Outgoing, reason: str) -> Output:
-        self._pending.pop(out.cid, None)
-        out.state = SendState.FAILED
-        out.reason = reason
-        self._failed[out.cid] = out
-        return SendStateChanged(out.cid, SendState.FAILED, reason)
+        return self._outbox.fail(out, error.message or error.code)
 
     def _finish_replay(self) -> list[Output]:
         if not self._replaying:
