@@ -18,12 +18,13 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtNetwork import QAbstractSocket, QSslError
 
 from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from chat_client_app.failures import describe_failure
 from chat_client_app.recent_servers import open_settings
+from chat_client_app.reconnect_clock import ReconnectClock
 from chat_client_app.session import (
     ClientSession,
     ClientState,
@@ -84,6 +85,12 @@ REPLAY_SETTLE_MS = 500
 """After a reconnect, the replay counts as finished when our first ping is answered (the
 pong comes after every replayed frame) or, failing that, after this much quiet."""
 
+_SOCKET_FAILURES = {
+    QAbstractSocket.SocketError.ConnectionRefusedError: FailureKind.REFUSED,
+    QAbstractSocket.SocketError.HostNotFoundError: FailureKind.NOT_FOUND,
+    QAbstractSocket.SocketError.SocketTimeoutError: FailureKind.TIMEOUT,
+}
+
 
 class ClientController(QObject):
     """The Qt driver of one chat client's :class:`~chat_client_app.session.ClientSession`.
@@ -140,12 +147,10 @@ class ClientController(QObject):
         self._pong_timer = self._timer(ping_timeout, self._on_pong_timer_timeout)
         self._connect_timer = self._timer(connect_timeout, self._on_connect_timer_timeout)
         self._replay_timer = self._timer(REPLAY_SETTLE_MS / 1000, self._on_replay_timer_timeout)
-        self._reconnect_timer = self._timer(0, self._on_reconnect_timer_timeout)
         self._drain_timer = self._timer(0, self._on_drain_timer_timeout)
-        self._reconnect_due = 0.0
-        self._countdown_timer = QTimer(self)
-        self._countdown_timer.setInterval(1000)
-        self._countdown_timer.timeout.connect(self._on_countdown_timer_timeout)
+        self._reconnect_clock = ReconnectClock(self)
+        self._reconnect_clock.due.connect(self._on_reconnect_clock_due)
+        self._reconnect_clock.countdown.connect(self.reconnect_countdown)
 
     def _timer(self, seconds: float, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
@@ -195,9 +200,7 @@ class ClientController(QObject):
     @property
     def reconnect_remaining(self) -> float:
         """Seconds until the scheduled reconnect (0 when none is scheduled)."""
-        if not self._reconnect_timer.isActive():
-            return 0.0
-        return max(0.0, self._reconnect_due - time.monotonic())
+        return self._reconnect_clock.remaining
 
     # --- what the UI asks ----------------------------------------------------------
 
@@ -274,25 +277,27 @@ class ClientController(QObject):
             tls=request.tls, max_frame=CLIENT_MAX_FRAME, max_read=CLIENT_READ_PER_PASS, parent=self
         )
         self._conn = conn
-        conn.tls_errors_occurred.connect(self._on_connection_tls_errors_occurred)
-        conn.connected.connect(self._on_connection_connected)
-        conn.messages_received.connect(self._on_connection_messages_received)
-        conn.protocol_error.connect(self._on_connection_protocol_error)
-        conn.error_occurred.connect(self._on_connection_error_occurred)
-        conn.disconnected.connect(self._on_connection_disconnected)
-        # Connected after Connection's own slot, so it runs once the data is delivered.
+        for signal, slot in self._wiring(conn):
+            # Connected after Connection's own slots, so they run once the data is delivered.
+            signal.connect(slot)
         self._act(self._session.begin_attempt())
         self._connect_timer.start()
         conn.connect_to_host(request.host, request.port)
 
+    def _wiring(self, conn: Connection) -> list[tuple[SignalInstance, Callable[..., None]]]:
+        return [
+            (conn.tls_errors_occurred, self._on_connection_tls_errors_occurred),
+            (conn.connected, self._on_connection_connected),
+            (conn.messages_received, self._on_connection_messages_received),
+            (conn.protocol_error, self._on_connection_protocol_error),
+            (conn.error_occurred, self._on_connection_error_occurred),
+            (conn.disconnected, self._on_connection_disconnected),
+        ]
+
     def _detach(self, conn: Connection) -> None:
         """Stop hearing from ``conn``: its late signals must not touch its successor."""
-        conn.connected.disconnect(self._on_connection_connected)
-        conn.messages_received.disconnect(self._on_connection_messages_received)
-        conn.protocol_error.disconnect(self._on_connection_protocol_error)
-        conn.error_occurred.disconnect(self._on_connection_error_occurred)
-        conn.disconnected.disconnect(self._on_connection_disconnected)
-        conn.tls_errors_occurred.disconnect(self._on_connection_tls_errors_occurred)
+        for signal, slot in self._wiring(conn):
+            signal.disconnect(slot)
         conn.disconnected.connect(conn.deleteLater)
 
     def _on_connection_connected(self) -> None:
@@ -311,16 +316,7 @@ class ClientController(QObject):
             # A plain server answers a TLS hello with bytes that are no TLS record.
             self._session.socket_failed(FailureKind.TLS_FAILED, text)
             return
-        error = self._conn.socket.error()
-        errors = QAbstractSocket.SocketError
-        if error == errors.ConnectionRefusedError:
-            kind = FailureKind.REFUSED
-        elif error == errors.HostNotFoundError:
-            kind = FailureKind.NOT_FOUND
-        elif error == errors.SocketTimeoutError:
-            kind = FailureKind.TIMEOUT
-        else:
-            kind = FailureKind.UNREACHABLE
+        kind = _SOCKET_FAILURES.get(self._conn.socket.error(), FailureKind.UNREACHABLE)
         self._session.socket_failed(kind, text)
 
     def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
@@ -506,25 +502,16 @@ class ClientController(QObject):
         self._session.forget_connection()
 
     def _schedule_reconnect(self, delay: float) -> None:
-        self._reconnect_due = time.monotonic() + delay
-        self._reconnect_timer.start(max(1, int(delay * 1000)))
-        self._countdown_timer.start()
+        self._reconnect_clock.start(delay)
         self.reconnect_scheduled.emit(delay)
         self.reconnect_countdown.emit(math.ceil(delay))
 
-    def _on_countdown_timer_timeout(self) -> None:
-        remaining = self.reconnect_remaining
-        if remaining > 0:
-            self.reconnect_countdown.emit(math.ceil(remaining))
-
-    def _on_reconnect_timer_timeout(self) -> None:
-        self._countdown_timer.stop()
+    def _on_reconnect_clock_due(self) -> None:
         if self._session.state is ClientState.RECONNECTING and self._session.request is not None:
             self._attempt()
 
     def _stop_reconnect(self) -> None:
-        self._reconnect_timer.stop()
-        self._countdown_timer.stop()
+        self._reconnect_clock.stop()
 
 
 # From the class: QMetaMethod.fromSignal(self.message_received) keeps its instance alive.
