@@ -2,11 +2,9 @@
 
 :class:`ClientController` owns the one :class:`~shared.qt.connection.Connection` of the
 client and drives a :class:`~chat_client_app.session.ClientSession`, where the rules of
-PROTOCOL.md live (states, acknowledged sending, replays, what a drop means; its
-docstring has the state machine and the delivery guarantees). The controller feeds it
-what the socket and the timers say, writes what it answers and turns its events into
-signals. It has no widgets: windows and dialogs connect to its signals (Qt's
-network-chat ``Client``, qutebrowser's controllers).
+PROTOCOL.md live (its docstring has the state machine and the delivery guarantees): it
+feeds the session what the socket and the timers say, writes what it answers and turns
+its events into signals. It has no widgets: windows and dialogs connect to its signals.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, SignalInstance,
 from PySide6.QtNetwork import QAbstractSocket, QSslError
 
 from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
-from chat_client_app.failures import describe_failure
+from chat_client_app.failures import describe_attempt
 from chat_client_app.recent_servers import open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
 from chat_client_app.session import (
@@ -36,7 +34,7 @@ from chat_client_app.session import (
     SendState,
 )
 from chat_client_app.session import events as ev
-from chat_client_app.trust import TlsProblem, TrustStore, Verdict, judge
+from chat_client_app.trust import TlsProblem, TrustStore
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
 from shared.messages import Bye, Hello, Ping, Pong, Say, Welcome, parse_server_message
@@ -147,7 +145,7 @@ class ClientController(QObject):
         self._pong_timer = self._timer(ping_timeout, self._on_pong_timer_timeout)
         self._connect_timer = self._timer(connect_timeout, self._on_connect_timer_timeout)
         self._replay_timer = self._timer(REPLAY_SETTLE_MS / 1000, self._on_replay_timer_timeout)
-        self._drain_timer = self._timer(0, self._on_drain_timer_timeout)
+        self._drain_timer = self._timer(0, self._drain)
         self._reconnect_clock = ReconnectClock(self)
         self._reconnect_clock.due.connect(self._on_reconnect_clock_due)
         self._reconnect_clock.countdown.connect(self.reconnect_countdown)
@@ -301,7 +299,6 @@ class ClientController(QObject):
         conn.disconnected.connect(conn.deleteLater)
 
     def _on_connection_connected(self) -> None:
-        assert self._conn is not None
         self._act(self._session.connection_made())
 
     def _on_connect_timer_timeout(self) -> None:
@@ -322,20 +319,15 @@ class ClientController(QObject):
     def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
         # Only a certificate the user pinned gets past Qt's verdict; anything else
         # ends this handshake, and the user decides (TrustDialog) before any retry.
-        assert self._conn is not None
         request = self._session.request
+        assert self._conn is not None
         assert request is not None
-        seen = self._conn.peer_fingerprint
-        pinned = self._trust.pinned(request.host, request.port)
-        verdict = judge(pinned, seen)
-        if verdict is Verdict.PINNED:
+        problem = self._trust.problem(request.host, request.port, self._conn.peer_fingerprint)
+        if problem is None:
             self._conn.ignore_tls_errors(errors)
             return
-        self._tls_problem = TlsProblem(verdict, seen or "", pinned)
-        self._session.socket_failed(
-            FailureKind.TLS_UNTRUSTED if verdict is Verdict.UNKNOWN else FailureKind.TLS_CHANGED,
-            "; ".join(e.errorString() for e in errors),
-        )
+        self._tls_problem = problem
+        self._session.socket_failed(problem.kind, "; ".join(e.errorString() for e in errors))
 
     @property
     def tls_problem(self) -> TlsProblem | None:
@@ -365,9 +357,6 @@ class ClientController(QObject):
         if not self._drain_timer.isActive():
             self._drain()
 
-    def _on_drain_timer_timeout(self) -> None:
-        self._drain()
-
     def _on_replay_timer_timeout(self) -> None:
         self._act(self._session.replay_quiet())
 
@@ -392,9 +381,7 @@ class ClientController(QObject):
                 # Unknown types are for newer clients (§1); a malformed frame from a
                 # buggy server is skipped rather than ending the session.
                 continue
-            outputs = session.receive(message, time.monotonic())
-            if outputs:
-                self._act(outputs)
+            self._act(session.receive(message, time.monotonic()))
         self._act(session.flush())
         if self._conn is None:
             backlog.clear()
@@ -460,15 +447,8 @@ class ClientController(QObject):
         self.replay_finished.emit(event.count, event.first_id)
 
     def _tell_attempt_failed(self, event: ev.AttemptFailed) -> None:
-        request = self._session.request
-        assert request is not None
-        message = describe_failure(
-            event.kind,
-            name=request.name,
-            address=request.address,
-            password_given=bool(request.password),
-            detail=event.detail,
-        )
+        assert self._session.request is not None
+        message = describe_attempt(self._session.request, event.kind, event.detail)
         self.attempt_failed.emit(event.kind, message)
 
     # --- liveness ------------------------------------------------------------------

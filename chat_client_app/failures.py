@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from chat_client_app.session.state import FATAL_FOR_RETRY, FailureKind
+from chat_client_app.session.state import FATAL_FOR_RETRY, ConnectRequest, FailureKind
 
-__all__ = ["FailureKind", "describe_failure", "FATAL_FOR_RETRY"]
+__all__ = ["FailureKind", "describe_failure", "describe_attempt", "FATAL_FOR_RETRY"]
 
 
 def describe_failure(kind: str, *, name: str, address: str, password_given: bool, detail: str = "") -> str:
@@ -77,4 +77,15 @@ def describe_failure(kind: str, *, name: str, address: str, password_given: bool
         )
     return QCoreApplication.translate("Failures", "The connection failed: {detail}").format(
         detail=detail or kind
+    )
+
+
+def describe_attempt(request: ConnectRequest, kind: str, detail: str = "") -> str:
+    """:func:`describe_failure` for an attempt to connect as ``request`` asked."""
+    return describe_failure(
+        kind,
+        name=request.name,
+        address=request.address,
+        password_given=bool(request.password),
+        detail=detail,
     )
