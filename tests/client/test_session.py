@@ -30,6 +30,7 @@ from chat_client_app.session import (
     ReplayFinished,
     SendState,
     SendStateChanged,
+    ServerError,
     StateChanged,
 )
 from shared.codec import FrameDecoder, encode
@@ -192,6 +193,28 @@ def test_an_error_with_our_cid_marks_the_say_failed_and_it_can_be_retried() -> N
         Say(text="x" * 9, cid=out.cid, to="nobody"),
     ]
     assert pair.session.retry(out.cid) == []
+
+
+def test_an_error_without_cid_fails_the_oldest_say_of_this_connection() -> None:
+    """An older server does not echo the cid: its errors come in the order of the says."""
+    pair = connected_pair()
+    first, _ = pair.session.say("one", now=1.0)
+    second, _ = pair.session.say("two", now=2.0)
+    events = pair.server(Error("rate_limited", "slow down"))
+    assert events == [SendStateChanged(first.cid, SendState.FAILED, "slow down")]
+    assert [o.cid for o in pair.session.pending] == [second.cid]
+    assert pair.server(Error("unknown_type", "what?")) == [ServerError("unknown_type", "what?")]
+
+
+def test_a_welcome_below_what_was_seen_starts_the_ids_again() -> None:
+    """A server whose history was wiped counts from 1 again: nothing new is a duplicate."""
+    pair = connected_pair()
+    pair.server(msg(7))
+    pair.drop()
+    pair.open()
+    pair.welcome(0)
+    pair.outputs.clear()
+    assert delivered(pair.server(msg(1))) == [1]
 
 
 def test_a_replayed_duplicate_is_dropped() -> None:
