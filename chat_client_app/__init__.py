@@ -3,10 +3,12 @@
 Layers, top to bottom (arrows are imports)::
 
     app ──> chat_window ──> connect_dialog, message_delegate, models, find_bar, input_line
-                 └────────> controller ──> shared (codec, messages, connection)
+                 └────────> controller ──> session ──> shared (codec, messages)
+                                 └───────────────────> shared.qt (connection)
 
-The controller speaks the protocol and knows nothing of widgets; the window wires
-its signals to the models and holds no protocol logic.
+The session holds the protocol's rules with no Qt at all; the controller drives it
+over a connection and its timers and knows nothing of widgets; the window wires the
+controller's signals to the models and holds no protocol logic.
 """
 
 ORGANIZATION = "Parla"

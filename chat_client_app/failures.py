@@ -1,45 +1,17 @@
 """Why a connection attempt failed, as one human sentence (translated).
 
-The controller classifies a failure into a short *kind* (an error code of the
-protocol, or one of the socket kinds below); this module turns it into words for
-the connect dialog and the status bar.
+The session classifies a failure into a short *kind* (an error code of the
+protocol, or a :class:`FailureKind` of the socket); this module turns it into words
+for the connect dialog and the status bar.
 """
 
 from __future__ import annotations
 
-import enum
-
 from PySide6.QtCore import QCoreApplication
 
-__all__ = ["FailureKind", "describe_failure", "FATAL_FOR_RETRY"]
+from chat_client_app.session.state import FATAL_FOR_RETRY, ConnectRequest, FailureKind
 
-
-class FailureKind(enum.StrEnum):
-    """Kinds of failure besides the protocol's own error codes."""
-
-    REFUSED = "refused"
-    NOT_FOUND = "not_found"
-    UNREACHABLE = "unreachable"
-    TIMEOUT = "timeout"
-    CLOSED = "closed"
-    PROTOCOL = "protocol"
-    TLS_UNTRUSTED = "tls_untrusted"  # a certificate no CA vouches for, not pinned yet
-    TLS_CHANGED = "tls_changed"  # not the certificate pinned for this server
-    TLS_FAILED = "tls_failed"  # no TLS handshake at all (a plain server?)
-
-
-FATAL_FOR_RETRY = frozenset(
-    {
-        "auth_failed",
-        "name_invalid",
-        "version_unsupported",
-        FailureKind.TLS_UNTRUSTED.value,
-        FailureKind.TLS_CHANGED.value,
-    }
-)
-"""Registration errors that trying again cannot fix: only the user can (another password,
-another name, another program). ``name_taken`` is one too, except on a reconnect (see the
-controller)."""
+__all__ = ["FailureKind", "describe_failure", "describe_attempt", "FATAL_FOR_RETRY"]
 
 
 def describe_failure(kind: str, *, name: str, address: str, password_given: bool, detail: str = "") -> str:
@@ -105,4 +77,15 @@ def describe_failure(kind: str, *, name: str, address: str, password_given: bool
         )
     return QCoreApplication.translate("Failures", "The connection failed: {detail}").format(
         detail=detail or kind
+    )
+
+
+def describe_attempt(request: ConnectRequest, kind: str, detail: str = "") -> str:
+    """:func:`describe_failure` for an attempt to connect as ``request`` asked."""
+    return describe_failure(
+        kind,
+        name=request.name,
+        address=request.address,
+        password_given=bool(request.password),
+        detail=detail,
     )

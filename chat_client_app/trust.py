@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings
 
+from chat_client_app.session.state import FailureKind
+
 __all__ = ["TrustStore", "Verdict", "TlsProblem", "judge"]
 
 _GROUP = "tls-pins"
@@ -30,6 +32,10 @@ class TlsProblem:
     verdict: Verdict
     fingerprint: str  # shown now
     pinned: str | None  # accepted before, if any
+
+    @property
+    def kind(self) -> FailureKind:
+        return FailureKind.TLS_UNTRUSTED if self.verdict is Verdict.UNKNOWN else FailureKind.TLS_CHANGED
 
 
 def judge(pinned: str | None, seen: str | None) -> Verdict:
@@ -54,6 +60,12 @@ class TrustStore:
         value = self._settings.value(_key(host, port))
         self._settings.endGroup()
         return value if isinstance(value, str) and value else None
+
+    def problem(self, host: str, port: int, seen: str | None) -> TlsProblem | None:
+        """Why the certificate ``seen`` at ``host:port`` is refused; ``None`` if it is pinned."""
+        pinned = self.pinned(host, port)
+        verdict = judge(pinned, seen)
+        return None if verdict is Verdict.PINNED else TlsProblem(verdict, seen or "", pinned)
 
     def pin(self, host: str, port: int, fingerprint: str) -> None:
         self._settings.beginGroup(_GROUP)

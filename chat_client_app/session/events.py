@@ -1,0 +1,168 @@
+"""What the session tells its driver: small frozen records, one per thing that happened.
+
+The driver turns each into a signal; they carry enum members, never their strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from chat_client_app.session.state import ClientState, DisconnectReason, Outgoing, SendState
+from shared.messages import Bye, ChatMessage, Hello, Ping, Pong, Say, Welcome
+
+__all__ = [
+    "Event",
+    "Output",
+    "Outbound",
+    "StateChanged",
+    "Connected",
+    "UsersReset",
+    "MessagesReceived",
+    "MessageQueued",
+    "SendStateChanged",
+    "UserJoined",
+    "UserLeft",
+    "NoticeReceived",
+    "ServerError",
+    "KickReceived",
+    "ShutdownReceived",
+    "RttMeasured",
+    "ReplayStarted",
+    "ReplayFinished",
+    "Disconnected",
+    "AttemptFailed",
+    "ReconnectScheduled",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanged:
+    state: ClientState
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    welcome: Welcome
+
+
+@dataclass(frozen=True, slots=True)
+class UsersReset:
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MessagesReceived:
+    """A run of consecutive chat messages, each new to this client, in id order."""
+
+    messages: tuple[ChatMessage, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageQueued:
+    out: Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class SendStateChanged:
+    cid: str
+    state: SendState
+    reason: str = ""  # failed only
+
+
+@dataclass(frozen=True, slots=True)
+class UserJoined:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserLeft:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeReceived:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServerError:
+    """An error that answers no say of ours."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class KickReceived:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShutdownReceived:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RttMeasured:
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayStarted:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayFinished:
+    count: int  # messages from others replayed
+    first_id: int  # id of the first replayed message (0: none)
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnected:
+    """A session that was up ended."""
+
+    reason: DisconnectReason
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptFailed:
+    """A connection ended before its welcome."""
+
+    kind: str  # an error code of the protocol or a FailureKind value
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReconnectScheduled:
+    delay: float  # seconds
+
+
+Event: TypeAlias = (
+    StateChanged
+    | Connected
+    | UsersReset
+    | MessagesReceived
+    | MessageQueued
+    | SendStateChanged
+    | UserJoined
+    | UserLeft
+    | NoticeReceived
+    | ServerError
+    | KickReceived
+    | ShutdownReceived
+    | RttMeasured
+    | ReplayStarted
+    | ReplayFinished
+    | Disconnected
+    | AttemptFailed
+    | ReconnectScheduled
+)
+
+Outbound: TypeAlias = Hello | Say | Ping | Pong | Bye
+"""What the session asks the driver to write, as the message objects of the protocol."""
+
+Output: TypeAlias = Outbound | Event
+"""The session's answers come as one list in the order they must be acted on."""

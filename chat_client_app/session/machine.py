@@ -1,0 +1,493 @@
+"""The client's protocol rules as a pure state machine (see the package docstring)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from chat_client_app.backoff import Backoff
+from chat_client_app.session.events import (
+    AttemptFailed,
+    Connected,
+    Disconnected,
+    KickReceived,
+    MessageQueued,
+    MessagesReceived,
+    NoticeReceived,
+    Output,
+    ReconnectScheduled,
+    ReplayFinished,
+    ReplayStarted,
+    RttMeasured,
+    SendStateChanged,
+    ServerError,
+    ShutdownReceived,
+    StateChanged,
+    UserJoined,
+    UserLeft,
+    UsersReset,
+)
+from chat_client_app.session.outbox import Outbox
+from chat_client_app.session.state import (
+    FATAL_FOR_RETRY,
+    ClientState,
+    ConnectRequest,
+    DisconnectReason,
+    FailureKind,
+    Outgoing,
+    SendState,
+    same_place,
+)
+from shared.messages import (
+    Bye,
+    ChatMessage,
+    Error,
+    Hello,
+    Joined,
+    Kicked,
+    Left,
+    Notice,
+    Ping,
+    Pong,
+    Say,
+    ServerMessage,
+    Shutdown,
+    Welcome,
+)
+from shared.validation import name_key
+
+__all__ = ["ClientSession"]
+
+
+def _new_cid() -> str:
+    return uuid.uuid4().hex
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+class ClientSession:
+    """What one client knows of its conversation with one server, and what it answers.
+
+    Every method returns the list of :data:`~chat_client_app.session.events.Output` to
+    act on, in order: message objects to write on the current connection and events to
+    tell. Times are arguments (``now``, seconds of the caller's clock), ids come from
+    ``new_cid`` / ``new_token``, delays from ``backoff``: the same calls give the same
+    answers.
+    """
+
+    def __init__(
+        self,
+        *,
+        backoff: Backoff | None = None,
+        new_cid: Callable[[], str] = _new_cid,
+        new_token: Callable[[], str] = _new_token,
+    ) -> None:
+        self._backoff = backoff if backoff is not None else Backoff()
+        self._new_cid = new_cid
+        self._new_token = new_token
+        self._state = ClientState.DISCONNECTED
+        self._request: ConnectRequest | None = None
+        self._generation = 0
+        self._welcome: Welcome | None = None
+        self._own_key = ""
+        self._had_session = False  # a welcome arrived since connect_to: drops reconnect
+        self._user_quit = False
+        self._last_seen = 0  # newest message id shown; replays at or below it are duplicates
+        self._floor = 0  # welcome.last_id, for a since when we have seen no message at all
+        self._outbox = Outbox()
+        self._attempt_error: Error | None = None  # the fatal error of this connection, if any
+        self._socket_failure: FailureKind | None = None
+        self._socket_detail = ""
+        self._kicked_reason: str | None = None
+        self._shutdown_reason: str | None = None
+        self._ping_token: str | None = None
+        self._ping_sent_at = 0.0
+        self._rtt: float | None = None
+        self._replaying = False
+        self._replay_count = 0
+        self._replay_first = 0
+        self._replay_token: str | None = None
+        self._run: list[ChatMessage] = []
+        self._just_welcomed = False
+
+    # --- what the driver reads -------------------------------------------------------
+
+    @property
+    def state(self) -> ClientState:
+        return self._state
+
+    @property
+    def request(self) -> ConnectRequest | None:
+        return self._request
+
+    @property
+    def welcome(self) -> Welcome | None:
+        """The last welcome of this server (kept while reconnecting)."""
+        return self._welcome
+
+    @property
+    def name(self) -> str:
+        """The name as the server registered it, or as requested before the first welcome."""
+        if self._welcome is not None:
+            return self._welcome.name
+        return self._request.name if self._request is not None else ""
+
+    @property
+    def had_session(self) -> bool:
+        """Whether the current request ever got a welcome (a drop then reconnects)."""
+        return self._had_session
+
+    @property
+    def last_seen(self) -> int:
+        return self._last_seen
+
+    @property
+    def floor(self) -> int:
+        return self._floor
+
+    @property
+    def since(self) -> int | None:
+        """The ``since`` of the next hello: none on a first connection."""
+        if not self._had_session:
+            return None
+        return self._last_seen if self._last_seen else self._floor
+
+    @property
+    def pending(self) -> list[Outgoing]:
+        """Says waiting for their echo, oldest first."""
+        return self._outbox.pending
+
+    @property
+    def rtt(self) -> float | None:
+        return self._rtt
+
+    @property
+    def replaying(self) -> bool:
+        return self._replaying
+
+    @property
+    def socket_failure(self) -> FailureKind | None:
+        """How the current connection failed below the protocol, once known."""
+        return self._socket_failure
+
+    # --- what the user asks ----------------------------------------------------------
+
+    def connect_to(self, request: ConnectRequest, *, left_reason: str) -> list[Output]:
+        """Take ``request`` as the place to be; the driver has ended any connection first.
+
+        Another place fails what was pending (with ``left_reason``) and forgets the
+        conversation; the same place keeps both, so the next welcome continues it.
+        """
+        outputs: list[Output] = []
+        previous = self._request
+        if previous is not None and not same_place(previous, request):
+            outputs += self._outbox.fail_all(left_reason)
+            self._welcome = None
+            self._had_session = False
+            self._last_seen = 0
+            self._floor = 0
+        self._request = request
+        self._backoff.reset()
+        return outputs
+
+    def say(self, text: str, to: str | None = None, *, now: float) -> tuple[Outgoing, list[Output]]:
+        """Queue a say typed at ``now`` (wall clock); it is written at once when connected."""
+        out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now)
+        self._outbox.add(out)
+        outputs: list[Output] = [MessageQueued(out)]
+        if self._state is ClientState.CONNECTED:
+            outputs.append(self._say(out))
+        return out, outputs
+
+    def retry(self, cid: str) -> list[Output]:
+        """Make a failed say pending again with its ``cid``; nothing when there is no such say."""
+        out = self._outbox.revive(cid)
+        if out is None:
+            return []
+        outputs: list[Output] = [SendStateChanged(cid, SendState.PENDING)]
+        if self._state is ClientState.CONNECTED:
+            outputs.append(self._say(out))
+        return outputs
+
+    def may_retry_now(self) -> bool:
+        """Whether the user can skip the countdown (or reconnect after a kick or a failure)."""
+        return self._request is not None and self._state in (
+            ClientState.DISCONNECTED,
+            ClientState.RECONNECTING,
+        )
+
+    def bye(self) -> list[Output]:
+        """A ``bye`` when the server may have registered us: our hello went first on the
+        same stream, so even while registering the server reads it after the hello."""
+        if self._state in (ClientState.REGISTERING, ClientState.CONNECTED):
+            return [Bye("quit")]
+        return []
+
+    def quit(self, *, has_connection: bool) -> list[Output]:
+        """Leave, never to reconnect by itself; with a connection: the ``bye`` to close it with."""
+        self._user_quit = True
+        if not has_connection:
+            return self._set_state(ClientState.DISCONNECTED)
+        return self.bye()
+
+    # --- one connection ----------------------------------------------------------------
+
+    def begin_attempt(self) -> list[Output]:
+        """A new connection is being opened for the current request."""
+        assert self._request is not None
+        self._user_quit = False
+        self._attempt_error = None
+        self._socket_failure = None
+        self._socket_detail = ""
+        self._kicked_reason = None
+        self._shutdown_reason = None
+        self._generation += 1
+        return self._set_state(ClientState.CONNECTING)
+
+    def connection_made(self) -> list[Output]:
+        """The socket is up: register."""
+        assert self._request is not None
+        hello = Hello(name=self._request.name, password=self._request.password, since=self.since)
+        # The hello goes out before anyone hears "registering": a slot that quits on
+        # that signal then says bye after it, on the same stream.
+        return [hello, *self._set_state(ClientState.REGISTERING)]
+
+    def socket_failed(self, kind: FailureKind, detail: str = "") -> None:
+        """What went wrong under the protocol; the connection is about to end."""
+        self._socket_failure = kind
+        self._socket_detail = detail
+
+    def connect_timed_out(self) -> bool:
+        """No welcome in time: whether that ends the connection (it does until connected)."""
+        if self._state not in (ClientState.CONNECTING, ClientState.REGISTERING):
+            return False
+        self.socket_failed(FailureKind.TIMEOUT)
+        return True
+
+    def ping_timed_out(self) -> bool:
+        """No frame at all since our ping: dead even if TCP has not noticed, when connected."""
+        return self._state is ClientState.CONNECTED
+
+    def idle(self, now: float) -> list[Output]:
+        """The server has been quiet for a while: ping it (when connected)."""
+        if self._state is not ClientState.CONNECTED:
+            return []
+        return [self._ping(now)]
+
+    def receive(self, message: ServerMessage, now: float) -> list[Output]:
+        """React to one message from the server, received at ``now`` (monotonic).
+
+        Consecutive chat messages are kept as one run, told before whatever follows
+        them or when the driver calls :meth:`flush`.
+        """
+        if self._state is ClientState.REGISTERING:
+            if isinstance(message, Welcome):
+                return self._on_welcome(message)
+            if isinstance(message, Error):
+                self._attempt_error = message
+            return []
+        if isinstance(message, ChatMessage):
+            return self._take_message(message)
+        return [*self.flush(), *self._take_event(message, now)]
+
+    def flush(self) -> list[Output]:
+        """The run of chat messages received since the last other output, if any."""
+        if not self._run:
+            return []
+        run, self._run = tuple(self._run), []
+        return [MessagesReceived(run)]
+
+    def caught_up(self, now: float) -> list[Output]:
+        """Everything received so far is handled.
+
+        Right after a welcome, the replay that came with it is in: a say it shows as
+        stored is not re-sent, the others are with their ``cid``. The ping's pong then
+        marks the end of the replay (it comes after every replayed frame).
+        """
+        if not self._just_welcomed or self._state is not ClientState.CONNECTED:
+            return []
+        self._just_welcomed = False
+        outputs: list[Output] = [self._say(out) for out in self._outbox.pending]
+        ping = self._ping(now)
+        self._replay_token = ping.token
+        outputs.append(ping)
+        return outputs
+
+    def replay_quiet(self) -> list[Output]:
+        """No pong came to mark the end of the replay (an older server): quiet is the end."""
+        return self._finish_replay()
+
+    def forget_connection(self) -> None:
+        """Drop what belonged to the connection that just ended."""
+        self._run.clear()
+        self._just_welcomed = False
+        self._replaying = False
+        self._ping_token = None
+
+    def connection_lost(self) -> list[Output]:
+        """The connection ended: what that means, and whether to come back."""
+        self.forget_connection()
+        was = self._state
+        if self._user_quit:
+            outputs = self._set_state(ClientState.DISCONNECTED)
+            if was is ClientState.CONNECTED:
+                outputs.append(Disconnected(DisconnectReason.QUIT))
+            return outputs
+        if was is ClientState.CONNECTED:
+            return self._session_ended()
+        return self._attempt_failed()
+
+    # --- receiving -----------------------------------------------------------------
+
+    def _on_welcome(self, welcome: Welcome) -> list[Output]:
+        reconnect = self._had_session
+        if welcome.last_id < self._last_seen:
+            # A server whose history was wiped counts ids from 1 again: forget ours, or
+            # every new message would look like a duplicate.
+            self._last_seen = 0
+        self._welcome = welcome
+        self._own_key = name_key(welcome.name)
+        self._floor = welcome.last_id
+        self._had_session = True
+        self._backoff.reset()
+        self._just_welcomed = True
+        outputs = self._set_state(ClientState.CONNECTED)
+        outputs += [UsersReset(tuple(welcome.users)), Connected(welcome)]
+        if reconnect:
+            self._replaying = True
+            self._replay_count = 0
+            self._replay_first = 0
+            outputs.append(ReplayStarted())
+        return outputs
+
+    def _take_message(self, message: ChatMessage) -> list[Output]:
+        outputs: list[Output] = []
+        if self._replaying and not message.history:
+            outputs += self.flush()
+            outputs += self._finish_replay()
+        cid = message.cid
+        # name_key only when needed: a burst is thousands of messages.
+        acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
+        if message.id > self._last_seen:
+            self._last_seen = message.id
+            if self._replaying:
+                if not self._replay_first:
+                    self._replay_first = message.id
+                if name_key(message.sender) != self._own_key:
+                    self._replay_count += 1
+            self._run.append(message)
+        if acked:
+            assert cid is not None
+            # The echo reaches the views before its state does, so a view can turn the
+            # pending row into the stored message first.
+            outputs += self.flush()
+            outputs.append(self._outbox.acknowledge(cid))
+        return outputs
+
+    def _take_event(self, message: ServerMessage, now: float) -> list[Output]:
+        outputs: list[Output] = []
+        if self._replaying and not isinstance(message, Pong):
+            outputs += self._finish_replay()
+        if isinstance(message, Joined):
+            outputs.append(UserJoined(message.name))
+        elif isinstance(message, Left):
+            outputs.append(UserLeft(message.name, message.reason))
+        elif isinstance(message, Notice):
+            outputs.append(NoticeReceived(message.text))
+        elif isinstance(message, Ping):
+            outputs.append(Pong(message.token))
+        elif isinstance(message, Pong):
+            outputs += self._on_pong(message, now)
+        elif isinstance(message, Error):
+            outputs.append(self._on_error(message))
+        elif isinstance(message, Kicked):
+            self._kicked_reason = message.reason
+            outputs.append(KickReceived(message.reason))
+        elif isinstance(message, Shutdown):
+            self._shutdown_reason = message.reason
+            outputs.append(ShutdownReceived(message.reason))
+        # A second welcome is a server bug; nothing to do with it.
+        return outputs
+
+    def _on_pong(self, pong: Pong, now: float) -> list[Output]:
+        if pong.token is None or pong.token != self._ping_token:
+            return []
+        self._ping_token = None
+        self._rtt = now - self._ping_sent_at
+        outputs: list[Output] = [RttMeasured(self._rtt)]
+        if self._replaying and pong.token == self._replay_token:
+            outputs += self._finish_replay()
+        return outputs
+
+    def _on_error(self, error: Error) -> Output:
+        if error.fatal:
+            self._attempt_error = error
+        out = self._outbox.answered_by(error, self._generation)
+        if out is None:
+            return ServerError(error.code, error.message)
+        return self._outbox.fail(out, error.message or error.code)
+
+    def _finish_replay(self) -> list[Output]:
+        if not self._replaying:
+            return []
+        self._replaying = False
+        self._replay_token = None
+        return [ReplayFinished(self._replay_count, self._replay_first)]
+
+    # --- sending -------------------------------------------------------------------
+
+    def _say(self, out: Outgoing) -> Say:
+        out.sent_on = self._generation
+        return Say(text=out.text, cid=out.cid, to=out.to)
+
+    def _ping(self, now: float) -> Ping:
+        self._ping_token = self._new_token()
+        self._ping_sent_at = now
+        return Ping(self._ping_token)
+
+    # --- ending --------------------------------------------------------------------
+
+    def _session_ended(self) -> list[Output]:
+        if self._kicked_reason is not None:
+            return [*self._set_state(ClientState.DISCONNECTED), Disconnected(DisconnectReason.KICKED)]
+        error = self._attempt_error
+        if error is not None and error.code in FATAL_FOR_RETRY:
+            return [*self._set_state(ClientState.DISCONNECTED), Disconnected(DisconnectReason.ERROR)]
+        if self._shutdown_reason is not None:
+            reason = DisconnectReason.SHUTDOWN
+        elif error is not None:
+            reason = DisconnectReason.ERROR
+        else:
+            reason = DisconnectReason.LOST
+        # The state leaves "connected" before anyone hears of the drop, so a say typed
+        # in a slot of ``disconnected`` is queued, not written to a dead connection.
+        outputs = self._set_state(ClientState.RECONNECTING)
+        outputs.append(Disconnected(reason))
+        outputs.append(ReconnectScheduled(self._backoff.next_delay()))
+        return outputs
+
+    def _attempt_failed(self) -> list[Output]:
+        error = self._attempt_error
+        if error is not None:
+            kind = error.code
+            detail = error.message
+        else:
+            kind = (self._socket_failure or FailureKind.CLOSED).value
+            detail = self._socket_detail
+        # A failed first attempt is for the user to fix (the dialog shows it). On a
+        # reconnect "name taken" is most likely our own previous connection, which the
+        # server has not timed out yet: waiting for it is what the user wants.
+        retry = self._had_session and kind not in FATAL_FOR_RETRY
+        outputs = self._set_state(ClientState.RECONNECTING if retry else ClientState.DISCONNECTED)
+        outputs.append(AttemptFailed(kind, detail))
+        if retry:
+            outputs.append(ReconnectScheduled(self._backoff.next_delay()))
+        return outputs
+
+    def _set_state(self, state: ClientState) -> list[Output]:
+        if state is self._state:
+            return []
+        self._state = state
+        return [StateChanged(state)]

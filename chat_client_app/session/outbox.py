@@ -1,0 +1,72 @@
+"""The says of one conversation that are not settled: pending their echo, or failed."""
+
+from __future__ import annotations
+
+from chat_client_app.session.events import SendStateChanged
+from chat_client_app.session.state import Outgoing, SendState
+from shared.errors import ErrorCode
+from shared.messages import Error
+
+__all__ = ["Outbox"]
+
+# Errors that answer one say: without an echoed ``cid`` (an older server) they are
+# matched to the oldest say still waiting on the connection.
+_SAY_ERRORS = frozenset(
+    {ErrorCode.RATE_LIMITED, ErrorCode.TEXT_INVALID, ErrorCode.READ_ONLY, ErrorCode.NO_SUCH_USER}
+)
+
+
+class Outbox:
+    """Pending says in the order they were typed, and failed ones the user may retry."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, Outgoing] = {}
+        self._failed: dict[str, Outgoing] = {}
+
+    @property
+    def pending(self) -> list[Outgoing]:
+        """Says waiting for their echo, oldest first."""
+        return list(self._pending.values())
+
+    def add(self, out: Outgoing) -> None:
+        self._pending[out.cid] = out
+
+    def is_pending(self, cid: str) -> bool:
+        return cid in self._pending
+
+    def acknowledge(self, cid: str) -> SendStateChanged:
+        out = self._pending.pop(cid)
+        out.state = SendState.SENT
+        return SendStateChanged(cid, SendState.SENT)
+
+    def fail(self, out: Outgoing, reason: str) -> SendStateChanged:
+        self._pending.pop(out.cid, None)
+        out.state = SendState.FAILED
+        out.reason = reason
+        self._failed[out.cid] = out
+        return SendStateChanged(out.cid, SendState.FAILED, reason)
+
+    def fail_all(self, reason: str) -> list[SendStateChanged]:
+        """Fail every pending say, and forget the failed ones: they were for another place."""
+        changes = [self.fail(out, reason) for out in list(self._pending.values())]
+        self._failed.clear()
+        return changes
+
+    def revive(self, cid: str) -> Outgoing | None:
+        """A failed say pending again, with its ``cid``; ``None`` when there is no such say."""
+        out = self._failed.pop(cid, None)
+        if out is None:
+            return None
+        out.state = SendState.PENDING
+        out.reason = ""
+        self._pending[cid] = out
+        return out
+
+    def answered_by(self, error: Error, generation: int) -> Outgoing | None:
+        """The pending say ``error`` refuses, if any."""
+        if error.cid is not None:
+            return self._pending.get(error.cid)
+        if error.error_code in _SAY_ERRORS:
+            # An older server does not echo the cid: errors come in the order of the says.
+            return next((o for o in self._pending.values() if o.sent_on == generation), None)
+        return None
