@@ -2,7 +2,9 @@
 
 Layers, top to bottom (arrows are imports)::
 
-    app ──> chat_window ──> connect_dialog, message_delegate, models, find_bar, input_line
+    app ──> chat_window ──> connect_dialog, models, views, and the window's parts:
+                 │          send_box (commands), connection_status, user_list_panel,
+                 │          mentions_dock, finder, attention
                  └────────> controller ──> shared (codec, messages, connection)
 
 The controller speaks the protocol and knows nothing of widgets; the window wires
