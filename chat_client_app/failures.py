@@ -11,6 +11,8 @@ import enum
 
 from PySide6.QtCore import QCoreApplication
 
+from shared.errors import ErrorCode
+
 __all__ = ["FailureKind", "describe_failure", "FATAL_FOR_RETRY"]
 
 
@@ -30,11 +32,11 @@ class FailureKind(enum.StrEnum):
 
 FATAL_FOR_RETRY = frozenset(
     {
-        "auth_failed",
-        "name_invalid",
-        "version_unsupported",
-        FailureKind.TLS_UNTRUSTED.value,
-        FailureKind.TLS_CHANGED.value,
+        ErrorCode.AUTH_FAILED,
+        ErrorCode.NAME_INVALID,
+        ErrorCode.VERSION_UNSUPPORTED,
+        FailureKind.TLS_UNTRUSTED,
+        FailureKind.TLS_CHANGED,
     }
 )
 """Registration errors that trying again cannot fix: only the user can (another password,
@@ -84,21 +86,21 @@ def describe_failure(kind: str, *, name: str, address: str, password_given: bool
             "Failures",
             "No secure connection could be made with {address} ({detail}): does the server use TLS?",
         ).format(address=address, detail=detail or "?")
-    if kind == "name_taken":
+    if kind == ErrorCode.NAME_TAKEN:
         return QCoreApplication.translate(
             "Failures", "Someone on this server already uses the name “{name}”: choose another one."
         ).format(name=name)
-    if kind == "name_invalid":
+    if kind == ErrorCode.NAME_INVALID:
         return QCoreApplication.translate(
             "Failures", "The server does not accept the name “{name}”: {detail}."
         ).format(name=name, detail=detail)
-    if kind == "auth_failed":
+    if kind == ErrorCode.AUTH_FAILED:
         if not password_given:
             return QCoreApplication.translate(
                 "Failures", "This server needs a password: type it in the password field."
             )
         return QCoreApplication.translate("Failures", "Wrong password for this server.")
-    if kind == "version_unsupported":
+    if kind == ErrorCode.VERSION_UNSUPPORTED:
         return QCoreApplication.translate(
             "Failures",
             "The server speaks another version of the chat protocol: update the client or the server.",
