@@ -2,9 +2,11 @@
 
 Layers, top to bottom (arrows are imports)::
 
-    app ──> chat_window ──> connect_dialog, message_delegate, models, find_bar, input_line
+    app ──> chat_window ──> connect_dialog, models, views, and the window's parts:
+                 │          send_box (commands), connection_status, user_list_panel,
+                 │          mentions_dock, finder, attention
                  └────────> controller ──> session ──> shared (codec, messages)
-                                 └───────────────────> shared.qt (connection)
+                                  └──────────────────> shared.qt (connection)
 
 The session holds the protocol's rules with no Qt at all; the controller drives it
 over a connection and its timers and knows nothing of widgets; the window wires the

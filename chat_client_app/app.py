@@ -148,7 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if controller.state is not ClientState.DISCONNECTED:
             # Let the bye and the FIN leave before the process does.
             loop = QEventLoop()
-            controller.state_changed.connect(lambda state: loop.quit() if state == "disconnected" else None)
+
+            def on_state_changed(state: ClientState | str) -> None:
+                if state == ClientState.DISCONNECTED:
+                    loop.quit()
+
+            controller.state_changed.connect(on_state_changed)
             QTimer.singleShot(CLOSE_WAIT_MS, loop.quit)
             loop.exec()
         window.deleteLater()

@@ -1,72 +1,47 @@
 """The chat window: the controller's signals wired to models and views.
 
 No protocol logic lives here: what a typed line means comes from
-:mod:`chat_client_app.commands`, what the server says comes from
+:mod:`chat_client_app.commands` (through :class:`~chat_client_app.send_box.SendBox`),
+what the server says comes from
 :class:`~chat_client_app.controller.ClientController`'s signals, and the rows are
 kept by :class:`~chat_client_app.message_model.MessageModel`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
-    QCloseEvent,
-    QDesktopServices,
-    QKeySequence,
-    QShortcut,
-)
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QMainWindow,
-    QPushButton,
-    QSplitter,
-    QSystemTrayIcon,
-    QVBoxLayout,
-    QWidget,
-)
+from collections.abc import Callable
 
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QListView, QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from chat_client_app.attention import Attention
 from chat_client_app.colours import palette_is_dark
-from chat_client_app.commands import (
-    COMMANDS,
-    TRANSLATION_CONTEXT,
-    ClearCommand,
-    HelpCommand,
-    PrivateCommand,
-    QuitCommand,
-    SayCommand,
-    UnknownCommand,
-    UsageProblem,
-    msg_prefix,
-    parse_command,
-)
 from chat_client_app.connect_dialog import ConnectDialog
-from chat_client_app.controller import ClientController, ClientState, ConnectRequest, Outgoing
+from chat_client_app.connection_status import ConnectionStatus
+from chat_client_app.controller import (
+    ClientController,
+    ClientState,
+    ConnectRequest,
+    DisconnectReason,
+    Outgoing,
+)
 from chat_client_app.find_bar import FindBar
+from chat_client_app.finder import Finder
 from chat_client_app.icons import app_icon
 from chat_client_app.input_line import InputLine
+from chat_client_app.mentions_dock import MentionsDock
 from chat_client_app.message_model import DEFAULT_MAX_ROWS, EntryKind, MentionsFilter, MessageModel
 from chat_client_app.message_view import MessageView
+from chat_client_app.reasons import left_reason
+from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
+from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
-from shared.limits import TEXT_MAX_CHARS
-from shared.messages import ChatMessage, Welcome
-from shared.validation import name_key, text_problem
+from shared.messages import ChatMessage, LeftReason, Welcome
+from shared.validation import name_key
 
 __all__ = ["ChatWindow", "COUNTER_FROM"]
-
-COUNTER_FROM = TEXT_MAX_CHARS - 500
-"""The character counter shows from here on: far enough ahead to stop mid-sentence."""
-
-ANNOUNCE_MS = 400
-"""Screen-reader announcements are merged over this long: a burst is one sentence."""
-
-_WARNING_STYLE_LIGHT = "color: #c62828; font-weight: bold;"
-_WARNING_STYLE_DARK = "color: #ff8a80; font-weight: bold;"
 
 
 class ChatWindow(QMainWindow):
@@ -88,73 +63,45 @@ class ChatWindow(QMainWindow):
         self._session: tuple[str, int, str] | None = None
         self._dialog_open = False
         self._closing = False
-        self._tray: QSystemTrayIcon | None = None
-        self._pending_announcement = ""
         self._server_name = ""
 
         self._model = MessageModel(max_rows, self)
         self._users = UserListModel(self)
         self._mentions = MentionsFilter(self)
         self._mentions.setSourceModel(self._model)
-        self._build()
-        self._wire()
-        self._on_palette_changed()
-        self._update_title()
-        self._on_controller_state_changed(controller.state.value)
 
-    # --- building -------------------------------------------------------------------
-
-    def _build(self) -> None:
         self.setWindowIcon(app_icon())
         self.setAccessibleName(self.tr("Parla chat"))
         self.resize(900, 600)
+        self._create_widgets()
+        self._create_actions()
+        self._create_menus()
+        self._connect_controller()
+        self._connect_widgets()
+        self._on_palette_changed()
+        self._update_title()
+        self._on_controller_state_changed(controller.state)
 
+    # --- building -------------------------------------------------------------------
+
+    def _create_widgets(self) -> None:
         self._view = MessageView(self)
         self._view.setModel(self._model)
         self._view.setAccessibleName(self.tr("Messages"))
         self._view.setAccessibleDescription(self.tr("The chat's messages, newest at the bottom."))
-
-        self._user_count = QLabel(self)
-        self._user_count.setAccessibleName(self.tr("Number of users"))
-        self._user_list = QListView(self)
-        self._user_list.setModel(self._users)
-        self._user_list.setAccessibleName(self.tr("Users"))
-        self._user_list.setAccessibleDescription(self.tr("Double-click or press Enter to write privately."))
-        self._user_list.setToolTip(self.tr("Double-click a name to send a private message"))
-        self._user_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        users_panel = QWidget(self)
-        users_panel.setAccessibleName(self.tr("Users panel"))
-        users_layout = QVBoxLayout(users_panel)
-        users_layout.setContentsMargins(0, 0, 0, 0)
-        users_layout.addWidget(self._user_count)
-        users_layout.addWidget(self._user_list)
+        self._users_panel = UserListPanel(self._users, self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setAccessibleName(self.tr("Messages and users"))
         splitter.addWidget(self._view)
-        splitter.addWidget(users_panel)
+        splitter.addWidget(self._users_panel)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([700, 200])
 
         self._find_bar = FindBar(self)
         self._find_bar.hide()
-
-        self._input = InputLine(self)
-        self._input.setAccessibleName(self.tr("Message"))
-        self._input.setAccessibleDescription(
-            self.tr("Type a message and press Enter. Type /help for the commands.")
-        )
-        self._input.setPlaceholderText(self.tr("Type a message, Enter to send — /help for commands"))
-        self._counter = QLabel(self)
-        self._counter.setAccessibleName(self.tr("Characters typed"))
-        self._counter.hide()
-        self._send = QPushButton(self.tr("&Send"), self)
-        self._send.setAccessibleName(self.tr("Send"))
-        input_row = QHBoxLayout()
-        input_row.addWidget(self._input, 1)
-        input_row.addWidget(self._counter)
-        input_row.addWidget(self._send)
+        self._send_box = SendBox(self._users, self)
 
         central = QWidget(self)
         central.setAccessibleName(self.tr("Chat"))
@@ -162,80 +109,67 @@ class ChatWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter, 1)
         layout.addWidget(self._find_bar)
-        layout.addLayout(input_row)
+        layout.addWidget(self._send_box)
         self.setCentralWidget(central)
 
         # Mentions: rows naming the user, and private ones, in a dock of their own.
-        self._mentions_view = MessageView(self)
-        self._mentions_view.setModel(self._mentions)
-        self._mentions_view.setAccessibleName(self.tr("Mentions and private messages"))
-        self._mentions_dock = QDockWidget(self.tr("Mentions"), self)
-        self._mentions_dock.setObjectName("mentions")
-        self._mentions_dock.setAccessibleName(self.tr("Mentions"))
-        self._mentions_dock.setWidget(self._mentions_view)
+        self._mentions_dock = MentionsDock(self._mentions, self)
+        self._mentions_view = self._mentions_dock.view
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self._mentions_dock)
         self._mentions_dock.hide()
 
-        status = self.statusBar()
-        status.setAccessibleName(self.tr("Status bar"))
-        self._state_label = QLabel(self)
-        self._state_label.setAccessibleName(self.tr("Connection state"))
-        self._address_label = QLabel(self)
-        self._address_label.setAccessibleName(self.tr("Name and server"))
-        self._rtt_label = QLabel(self)
-        self._rtt_label.setAccessibleName(self.tr("Round-trip time"))
-        self._countdown_label = QLabel(self)
-        self._countdown_label.setAccessibleName(self.tr("Reconnect countdown"))
-        # Transient news in a label of its own: QStatusBar.showMessage would hide the
-        # other status widgets, the "Retry now" button among them.
-        self._flash_label = QLabel(self)
-        self._flash_label.setAccessibleName(self.tr("Last problem"))
-        self._flash_timer = QTimer(self)
-        self._flash_timer.setSingleShot(True)
-        self._flash_timer.timeout.connect(self._flash_label.clear)
-        self._retry = QPushButton(self.tr("&Retry now"), self)
-        self._retry.setAccessibleName(self.tr("Retry now"))
-        self._retry.hide()
-        status.addWidget(self._state_label)
-        status.addWidget(self._address_label)
-        status.addWidget(self._countdown_label)
-        status.addWidget(self._retry)
-        status.addWidget(self._flash_label, 1)
-        status.addPermanentWidget(self._rtt_label)
+        self._status = ConnectionStatus(self.statusBar())
+        self._finder = Finder(self._model, self._view, self._mentions_view, self._find_bar)
+        self._attention = Attention(self, self._view)
 
-        self._build_menus()
-        self.setTabOrder(self._input, self._send)
-        self.setTabOrder(self._send, self._view)
-        self.setTabOrder(self._view, self._user_list)
-        self._input.setFocus()
+        self.setTabOrder(self._send_box.send_button, self._view)
+        self.setTabOrder(self._view, self._users_panel.list_view)
+        self._send_box.focus_input()
 
-        self._announce_timer = QTimer(self)
-        self._announce_timer.setSingleShot(True)
-        self._announce_timer.setInterval(ANNOUNCE_MS)
+    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
 
-    def _build_menus(self) -> None:
+    def _create_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self._connect_action = self._action(self.tr("&Connect to a server…"), self._on_connect_triggered)
+        self._find_action = self._action(self.tr("&Find…"), self.open_find, QKeySequence(keys.Find))
+        self._find_next_action = self._action(
+            self.tr("Find &next"), self.find_next, QKeySequence(keys.FindNext)
+        )
+        self._find_previous_action = self._action(
+            self.tr("Find &previous"), self.find_previous, QKeySequence(keys.FindPrevious)
+        )
+        self._clear_action = self._action(self.tr("C&lear the view"), self._clear, QKeySequence("Ctrl+L"))
+        self._quit_action = self._action(self.tr("&Leave and quit"), self.close, QKeySequence(keys.Quit))
+        self._mentions_action = self._mentions_dock.toggleViewAction()
+        self._mentions_action.setText(self.tr("&Mentions and private messages"))
+        self._mentions_action.setShortcut(QKeySequence("Ctrl+M"))
+        self._go_to_input_action = self._action(
+            self.tr("Go to the &message line"), self._send_box.focus_input, QKeySequence("Ctrl+K")
+        )
+        self._go_to_users_action = self._action(
+            self.tr("Go to the &users"), self._users_panel.list_view.setFocus, QKeySequence("Ctrl+U")
+        )
+        self._help_action = self._action(self.tr("&Commands"), self._show_help)
+
+    def _create_menus(self) -> None:
         chat = self.menuBar().addMenu(self.tr("&Chat"))
-        chat.addAction(self.tr("&Connect to a server…"), self._on_connect_action_triggered)
+        chat.addAction(self._connect_action)
         chat.addSeparator()
-        chat.addAction(self.tr("&Find…"), QKeySequence.StandardKey.Find, self.open_find)
-        chat.addAction(self.tr("Find &next"), QKeySequence.StandardKey.FindNext, self.find_next)
-        chat.addAction(self.tr("Find &previous"), QKeySequence.StandardKey.FindPrevious, self.find_previous)
-        chat.addAction(self.tr("C&lear the view"), QKeySequence("Ctrl+L"), self._clear)
+        chat.addActions([self._find_action, self._find_next_action, self._find_previous_action])
+        chat.addAction(self._clear_action)
         chat.addSeparator()
-        chat.addAction(self.tr("&Leave and quit"), QKeySequence.StandardKey.Quit, self.close)
+        chat.addAction(self._quit_action)
         view = self.menuBar().addMenu(self.tr("&View"))
-        toggle = self._mentions_dock.toggleViewAction()
-        toggle.setText(self.tr("&Mentions and private messages"))
-        toggle.setShortcut(QKeySequence("Ctrl+M"))
-        view.addAction(toggle)
-        view.addAction(self.tr("Go to the &message line"), QKeySequence("Ctrl+K"), self._focus_input)
-        view.addAction(self.tr("Go to the &users"), QKeySequence("Ctrl+U"), self._user_list.setFocus)
+        view.addActions([self._mentions_action, self._go_to_input_action, self._go_to_users_action])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self.tr("&Commands"), self._show_help)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self._find_bar)
-        escape.activated.connect(self._find_bar.close_bar)
+        help_menu.addAction(self._help_action)
 
-    def _wire(self) -> None:
+    def _connect_controller(self) -> None:
         c = self._controller
         c.state_changed.connect(self._on_controller_state_changed)
         c.connected.connect(self._on_controller_connected)
@@ -251,31 +185,28 @@ class ChatWindow(QMainWindow):
         c.error_received.connect(self._on_controller_error_received)
         c.kicked.connect(self._on_controller_kicked)
         c.shutdown_received.connect(self._on_controller_shutdown_received)
-        c.reconnect_scheduled.connect(self._on_controller_reconnect_scheduled)
-        c.reconnect_countdown.connect(self._on_controller_reconnect_countdown)
-        c.rtt_measured.connect(self._on_controller_rtt_measured)
+        c.reconnect_scheduled.connect(self._status.show_reconnect_in)
+        c.reconnect_countdown.connect(self._status.show_countdown)
+        c.rtt_measured.connect(self._status.show_rtt)
         c.replay_finished.connect(self._on_controller_replay_finished)
-        self._users.count_changed.connect(self._on_users_count_changed)
-        self._on_users_count_changed(0)
-        self._input.returnPressed.connect(self._on_input_return_pressed)
-        self._input.textChanged.connect(self._on_input_text_changed)
-        self._send.clicked.connect(self._on_input_return_pressed)
-        self._retry.clicked.connect(self._on_retry_clicked)
-        self._user_list.activated.connect(self._on_user_list_activated)
-        self._user_list.doubleClicked.connect(self._on_user_list_activated)
-        self._view.link_clicked.connect(self._on_view_link_clicked)
-        self._view.retry_requested.connect(self._on_view_retry_requested)
-        self._mentions_view.link_clicked.connect(self._on_view_link_clicked)
-        self._mentions_view.retry_requested.connect(self._on_view_retry_requested)
-        self._mentions_view.activated.connect(self._on_mentions_view_activated)
-        self._mentions.rowsInserted.connect(self._on_mentions_rows_changed)
-        self._mentions.rowsRemoved.connect(self._on_mentions_rows_changed)
-        self._mentions.modelReset.connect(self._on_mentions_rows_changed)
-        self._find_bar.text_changed.connect(self._on_find_bar_text_changed)
-        self._find_bar.next_requested.connect(self.find_next)
-        self._find_bar.previous_requested.connect(self.find_previous)
-        self._find_bar.closed.connect(self._on_find_bar_closed)
-        self._announce_timer.timeout.connect(self._on_announce_timer_timeout)
+
+    def _connect_widgets(self) -> None:
+        box = self._send_box
+        box.say_requested.connect(self._on_send_box_say_requested)
+        box.quit_requested.connect(self.close)
+        box.help_requested.connect(self._show_help)
+        box.clear_requested.connect(self._clear)
+        box.info.connect(self._info)
+        box.problem.connect(self._status.flash)
+        self._status.retry_clicked.connect(self._on_status_retry_clicked)
+        self._users_panel.name_activated.connect(self._send_box.write_privately_to)
+        for view in (self._view, self._mentions_view):
+            view.link_clicked.connect(self._on_view_link_clicked)
+            view.retry_requested.connect(self._controller.retry)
+        self._mentions_dock.source_activated.connect(self._on_mentions_dock_source_activated)
+        self._find_bar.closed.connect(self._send_box.focus_input)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self._find_bar)
+        escape.activated.connect(self._find_bar.close_bar)
 
     # --- what tests and the app read ---------------------------------------------------
 
@@ -297,7 +228,7 @@ class ChatWindow(QMainWindow):
 
     @property
     def input_line(self) -> InputLine:
-        return self._input
+        return self._send_box.input_line
 
     @property
     def find_bar(self) -> FindBar:
@@ -307,100 +238,43 @@ class ChatWindow(QMainWindow):
     def unread(self) -> int:
         return self._unread
 
-    # --- the input line -------------------------------------------------------------
+    # --- the user's requests ------------------------------------------------------------
 
-    def _focus_input(self) -> None:
-        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _on_input_text_changed(self, text: str) -> None:
-        length = len(text)
-        over = length > TEXT_MAX_CHARS
-        self._counter.setVisible(length >= COUNTER_FROM)
-        self._counter.setText(f"{length} / {TEXT_MAX_CHARS}")
-        warning = _WARNING_STYLE_DARK if palette_is_dark(self.palette()) else _WARNING_STYLE_LIGHT
-        self._counter.setStyleSheet(warning if over else "")
-        self._counter.setToolTip(
-            self.tr("Too long: a message can have at most {max} characters.").format(max=TEXT_MAX_CHARS)
-            if over
-            else ""
-        )
-        self._send.setEnabled(not over)
-
-    def _on_input_return_pressed(self) -> None:
-        line = self._input.text()
-        command = parse_command(line, self._users.names)
-        if command is None:
-            return
-        if isinstance(command, SayCommand | PrivateCommand):
-            problem = text_problem(command.text)
-            if problem is not None:
-                # Nothing is sent and nothing typed is lost: the user shortens it.
-                self._flash(self.tr("Not sent: {problem}.").format(problem=problem))
-                return
-            to = command.name if isinstance(command, PrivateCommand) else None
-            self._controller.say(command.text, to=to)
-        elif isinstance(command, QuitCommand):
-            self._input.clear()
-            self.close()
-            return
-        elif isinstance(command, HelpCommand):
-            self._show_help()
-        elif isinstance(command, ClearCommand):
-            self._clear()
-        elif isinstance(command, UnknownCommand):
-            self._info(
-                self.tr("Unknown command {command}: nothing was sent. Type /help for the commands.").format(
-                    command=command.word
-                )
-            )
-            return  # kept in the line, to correct it
-        elif isinstance(command, UsageProblem):
-            usage = QCoreApplication.translate(TRANSLATION_CONTEXT, command.usage)
-            self._info(self.tr("Usage: {usage}").format(usage=usage))
-            return
-        self._input.remember(line)
-        self._input.clear()
-        self._focus_input()
+    def _on_send_box_say_requested(self, text: str, to: str | None) -> None:
+        self._controller.say(text, to=to)
 
     def _show_help(self) -> None:
-        self._info(self.tr("Commands:"))
-        for usage, meaning in COMMANDS:
-            self._info(f"{usage} — {QCoreApplication.translate(TRANSLATION_CONTEXT, meaning)}")
-        self._info(self.tr("Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions."))
+        for line in self._send_box.help_lines():
+            self._info(line)
 
     def _clear(self) -> None:
         self._model.clear()
-        self._focus_input()
+        self._send_box.focus_input()
 
     def _info(self, text: str) -> None:
         self._model.add_event(EntryKind.INFO, text)
         self._view.scroll_to_end()
 
+    def _on_status_retry_clicked(self) -> None:
+        self._controller.retry_now()
+        self._send_box.focus_input()
+
+    def _on_view_link_clicked(self, url: str) -> None:
+        QDesktopServices.openUrl(QUrl(url))
+
+    def _on_mentions_dock_source_activated(self, source: QModelIndex) -> None:
+        self._view.setCurrentIndex(source)
+        self._view.scrollTo(source, QListView.ScrollHint.PositionAtCenter)
+
     # --- the controller's news ---------------------------------------------------------
 
-    def _on_controller_state_changed(self, state: str) -> None:
-        words = {
-            ClientState.DISCONNECTED.value: self.tr("Disconnected"),
-            ClientState.CONNECTING.value: self.tr("Connecting…"),
-            ClientState.REGISTERING.value: self.tr("Joining…"),
-            ClientState.CONNECTED.value: self.tr("Connected"),
-            ClientState.RECONNECTING.value: self.tr("Reconnecting"),
-        }
-        self._state_label.setText(words.get(state, state))
+    def _on_controller_state_changed(self, state: ClientState | str) -> None:
         request = self._controller.request
+        name = self._controller.name
+        self._status.show_state(ClientState(state), request, name)
         if request is not None:
-            name = self._controller.name
-            self._address_label.setText(f"{name} @ {request.address}")
             # What is typed before the first welcome is shown under the name asked for.
             self._model.set_own_name(name)
-        reconnecting = state == ClientState.RECONNECTING.value
-        offline = state == ClientState.DISCONNECTED.value and request is not None
-        self._retry.setVisible(reconnecting or offline)
-        self._retry.setText(self.tr("&Retry now") if reconnecting else self.tr("&Reconnect"))
-        if not reconnecting:
-            self._countdown_label.clear()
-        if state != ClientState.CONNECTED.value:
-            self._rtt_label.clear()
         self._update_title()
 
     def _on_controller_connected(self, welcome: Welcome) -> None:
@@ -428,13 +302,8 @@ class ChatWindow(QMainWindow):
             self._info(self.tr("Reconnected."))
         self._update_title()
 
-    def _flash(self, text: str, ms: int = 10_000) -> None:
-        self._flash_label.setText(text)
-        self._flash_label.setToolTip(text)
-        self._flash_timer.start(ms)
-
     def _on_controller_attempt_failed(self, kind: str, message: str) -> None:
-        self._flash(message)
+        self._status.flash(message)
         if kind in TLS_TRUST_KINDS and not self._dialog_open and not self._closing and self.isVisible():
             # Only the user can settle a certificate; nothing retries until they do.
             QTimer.singleShot(0, self._settle_certificate)
@@ -446,13 +315,15 @@ class ChatWindow(QMainWindow):
         # The first attempt failed (e.g. --connect to a wrong port): let the user fix it.
         QTimer.singleShot(0, lambda: self._ask_for_server(message))
 
-    def _on_controller_disconnected(self, reason: str) -> None:
-        if reason == "lost":
-            self._info(self.tr("The connection was lost: reconnecting…"))
-        elif reason == "error":
-            self._info(self.tr("The server closed the connection after an error."))
-        elif reason == "quit":
-            self._info(self.tr("You left the chat."))
+    def _on_controller_disconnected(self, reason: DisconnectReason | str) -> None:
+        # Kicked and shutdown have said so already, in their own words.
+        said = {
+            DisconnectReason.LOST: self.tr("The connection was lost: reconnecting…"),
+            DisconnectReason.ERROR: self.tr("The server closed the connection after an error."),
+            DisconnectReason.QUIT: self.tr("You left the chat."),
+        }.get(DisconnectReason(reason))
+        if said is not None:
+            self._info(said)
         self._users.clear()
 
     def _on_controller_messages_received(self, messages: list[ChatMessage]) -> None:
@@ -479,9 +350,9 @@ class ChatWindow(QMainWindow):
                 several = self.tr("%n mention(s)", "", len(mentions))
                 self._notify(title, first.text if len(mentions) == 1 else several)
         if len(live) == 1:
-            self._announce(f"{live[0].sender}: {live[0].text}")
+            self._attention.announce(f"{live[0].sender}: {live[0].text}")
         else:
-            self._announce(self.tr("%n new message(s)", "", len(live)))
+            self._attention.announce(self.tr("%n new message(s)", "", len(live)))
 
     def _on_controller_message_queued(self, out: Outgoing) -> None:
         self._model.add_outgoing(out)
@@ -494,18 +365,19 @@ class ChatWindow(QMainWindow):
     def _on_controller_user_left(self, name: str, reason: str) -> None:
         self._users.remove(name)
         why = {
-            "quit": self.tr("left the chat"),
-            "disconnected": self.tr("lost the connection"),
-            "timeout": self.tr("stopped answering"),
-            "kicked": self.tr("was removed by the operator"),
-            "send_queue": self.tr("could not keep up and was disconnected"),
-        }.get(reason, self.tr("left ({reason})").format(reason=reason))
-        self._model.add_event(EntryKind.LEFT, f"← {name} {why}", name)
+            LeftReason.QUIT: self.tr("left the chat"),
+            LeftReason.DISCONNECTED: self.tr("lost the connection"),
+            LeftReason.TIMEOUT: self.tr("stopped answering"),
+            LeftReason.KICKED: self.tr("was removed by the operator"),
+            LeftReason.SEND_QUEUE: self.tr("could not keep up and was disconnected"),
+        }
+        known = left_reason(reason)
+        said = why[known] if known is not None else self.tr("left ({reason})").format(reason=reason)
+        self._model.add_event(EntryKind.LEFT, f"← {name} {said}", name)
 
     def _on_controller_notice_received(self, text: str) -> None:
         self._model.add_event(EntryKind.NOTICE, self.tr("Notice: {text}").format(text=text))
-        if not self._is_attentive():
-            self._notify(self.tr("Notice from the server"), text)
+        self._notify(self.tr("Notice from the server"), text)
 
     def _on_controller_error_received(self, code: str, message: str) -> None:
         text = self.tr("Error from the server: {message}").format(message=message)
@@ -527,104 +399,30 @@ class ChatWindow(QMainWindow):
         )
         self._model.add_event(EntryKind.NOTICE, text)
 
-    def _on_controller_reconnect_scheduled(self, seconds: float) -> None:
-        self._countdown_label.setText(self.tr("Reconnecting in %n s", "", max(1, round(seconds))))
-
-    def _on_controller_reconnect_countdown(self, seconds: int) -> None:
-        self._countdown_label.setText(self.tr("Reconnecting in %n s", "", seconds))
-
-    def _on_controller_rtt_measured(self, seconds: float) -> None:
-        self._rtt_label.setText(self.tr("RTT {ms} ms").format(ms=max(0, round(seconds * 1000))))
-
     def _on_controller_replay_finished(self, count: int, first_id: int) -> None:
         if count > 0:
             self._model.add_divider(self.tr("%n missed while you were away", "", count), count, first_id)
 
-    def _on_retry_clicked(self) -> None:
-        self._controller.retry_now()
-        self._focus_input()
-
-    def _on_users_count_changed(self, count: int) -> None:
-        self._user_count.setText(self.tr("%n user(s) online", "", count))
-
-    def _on_user_list_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        name = index.data(Qt.ItemDataRole.DisplayRole)
-        if isinstance(name, str) and name:
-            self._input.setText(msg_prefix(name))
-            self._input.end(False)
-            self._focus_input()
-
-    def _on_view_link_clicked(self, url: str) -> None:
-        QDesktopServices.openUrl(QUrl(url))
-
-    def _on_view_retry_requested(self, cid: str) -> None:
-        self._controller.retry(cid)
-
-    def _on_mentions_view_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        source = self._mentions.mapToSource(index)
-        if source.isValid():
-            self._view.setCurrentIndex(source)
-            self._view.scrollTo(source, QListView.ScrollHint.PositionAtCenter)
-
-    def _on_mentions_rows_changed(self) -> None:
-        count = self._mentions.rowCount()
-        self._mentions_dock.setWindowTitle(self.tr("Mentions ({count})").format(count=count))
-
     # --- finding ----------------------------------------------------------------------
 
     def open_find(self) -> None:
-        self._find_bar.open_bar()
-        self._on_find_bar_text_changed(self._find_bar.text)
-
-    def _matches(self) -> list[int]:
-        needle = self._find_bar.text.casefold()
-        if not needle:
-            return []
-        return [row for row, e in enumerate(self._model.entries()) if needle in e.text.casefold()]
-
-    def _on_find_bar_text_changed(self, text: str) -> None:
-        self._view.delegate.set_highlight(text)
-        self._mentions_view.delegate.set_highlight(text)
-        self._view.viewport().update()
-        self._mentions_view.viewport().update()
-        self._find_bar.set_count(0, len(self._matches()))
-
-    def _find(self, backwards: bool) -> None:
-        if self._find_bar.isHidden():
-            self.open_find()
-        matches = self._matches()
-        if not matches:
-            self._find_bar.set_count(0, 0)
-            return
-        current = self._view.currentIndex().row() if self._view.currentIndex().isValid() else -1
-        if backwards:
-            before = [r for r in matches if r < current]
-            row = before[-1] if before else matches[-1]
-        else:
-            after = [r for r in matches if r > current]
-            row = after[0] if after else matches[0]
-        index = self._model.index(row)
-        self._view.setCurrentIndex(index)
-        self._view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
-        self._find_bar.set_count(matches.index(row) + 1, len(matches))
+        self._finder.open()
 
     def find_next(self) -> None:
-        self._find(backwards=False)
+        self._finder.find_next()
 
     def find_previous(self) -> None:
-        self._find(backwards=True)
-
-    def _on_find_bar_closed(self) -> None:
-        self._view.delegate.set_highlight("")
-        self._mentions_view.delegate.set_highlight("")
-        self._view.viewport().update()
-        self._focus_input()
+        self._finder.find_previous()
 
     # --- attention: title, tray, screen readers -------------------------------------------
 
     def _is_attentive(self) -> bool:
         """Whether the user is looking at this window (new messages are not "unread")."""
         return self.isActiveWindow() and not self.isMinimized()
+
+    def _notify(self, title: str, text: str) -> None:
+        if not self._is_attentive():
+            self._attention.notify(title, text)
 
     def _update_title(self) -> None:
         request = self._controller.request
@@ -637,36 +435,7 @@ class ChatWindow(QMainWindow):
         if self._unread:
             title = f"({self._unread}) {title}"
         self.setWindowTitle(title)
-        if self._tray is not None:
-            self._tray.setIcon(app_icon(badge=self._unread > 0))
-
-    def _notify(self, title: str, text: str) -> None:
-        if self._is_attentive() or not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        if self._tray is None:
-            self._tray = QSystemTrayIcon(app_icon(badge=True), self)
-            self._tray.setToolTip("Parla")
-            self._tray.activated.connect(self._on_tray_activated)
-            self._tray.show()
-        self._tray.showMessage(title, text[:200], QSystemTrayIcon.MessageIcon.Information, 6000)
-
-    def _on_tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
-
-    def _announce(self, text: str) -> None:
-        # Merged over ANNOUNCE_MS: a burst of 10 000 is one sentence, not 10 000.
-        self._pending_announcement = text if not self._announce_timer.isActive() else self.tr("New messages")
-        if not self._announce_timer.isActive():
-            self._announce_timer.start()
-
-    def _on_announce_timer_timeout(self) -> None:
-        text = self._pending_announcement
-        self._pending_announcement = ""
-        self._view.setAccessibleDescription(text)
-        if QAccessible.isActive():
-            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self._view, text))
+        self._attention.show_unread(self._unread)
 
     def changeEvent(self, event: QEvent) -> None:
         kind = event.type()
@@ -691,7 +460,7 @@ class ChatWindow(QMainWindow):
 
     # --- connecting and leaving ------------------------------------------------------------
 
-    def _on_connect_action_triggered(self) -> None:
+    def _on_connect_triggered(self) -> None:
         self._ask_for_server("")
 
     def _settle_certificate(self) -> None:
@@ -716,7 +485,7 @@ class ChatWindow(QMainWindow):
             ConnectDialog.ask(self, controller=self._controller, error=error, **prefill)
         finally:
             self._dialog_open = False
-        self._focus_input()
+        self._send_box.focus_input()
 
     def start(self, request: ConnectRequest) -> None:
         """Show the window and connect (the ``--connect`` path)."""
@@ -726,8 +495,6 @@ class ChatWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closing the window is leaving the chat: bye, then a clean close.
         self._closing = True
-        self._announce_timer.stop()
-        if self._tray is not None:
-            self._tray.hide()
+        self._attention.stop()
         self._controller.quit()
         event.accept()

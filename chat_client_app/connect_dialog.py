@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 from chat_client_app.colours import palette_is_dark
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
 from chat_client_app.discovery import LanDiscovery
+from chat_client_app.failures import FailureKind
 from chat_client_app.recent_servers import RecentServer, load_recent, remember
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
+from shared.errors import ErrorCode
 from shared.limits import DEFAULT_ANNOUNCE_PORT, DEFAULT_PORT
 from shared.messages import Welcome
 from shared.validation import name_problem, normalize_name
@@ -43,14 +45,14 @@ __all__ = ["ConnectDialog"]
 _ERROR_STYLE_LIGHT = "color: #c62828;"
 _ERROR_STYLE_DARK = "color: #ff8a80;"
 
-_FIELD_OF_FAILURE = {
-    "name_taken": "name",
-    "name_invalid": "name",
-    "auth_failed": "password",
-    "refused": "port",
-    "not_found": "host",
-    "unreachable": "host",
-    "timeout": "host",
+_FIELD_OF_FAILURE: dict[str, str] = {
+    ErrorCode.NAME_TAKEN: "name",
+    ErrorCode.NAME_INVALID: "name",
+    ErrorCode.AUTH_FAILED: "password",
+    FailureKind.REFUSED: "port",
+    FailureKind.NOT_FOUND: "host",
+    FailureKind.UNREACHABLE: "host",
+    FailureKind.TIMEOUT: "host",
 }
 """Which field gets the focus after a failure: the one the user most likely has to change."""
 

@@ -313,7 +313,7 @@ class ClientController(QObject):
             # A plain server answers a TLS hello with bytes that are no TLS record.
             self._session.socket_failed(FailureKind.TLS_FAILED, text)
             return
-        kind = _SOCKET_FAILURES.get(self._conn.socket.error(), FailureKind.UNREACHABLE)
+        kind = _SOCKET_FAILURES.get(self._conn.socket_error, FailureKind.UNREACHABLE)
         self._session.socket_failed(kind, text)
 
     def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:

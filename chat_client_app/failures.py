@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from chat_client_app.session.state import FATAL_FOR_RETRY, ConnectRequest, FailureKind
+from shared.errors import ErrorCode
 
 __all__ = ["FailureKind", "describe_failure", "describe_attempt", "FATAL_FOR_RETRY"]
 
@@ -56,21 +57,21 @@ def describe_failure(kind: str, *, name: str, address: str, password_given: bool
             "Failures",
             "No secure connection could be made with {address} ({detail}): does the server use TLS?",
         ).format(address=address, detail=detail or "?")
-    if kind == "name_taken":
+    if kind == ErrorCode.NAME_TAKEN:
         return QCoreApplication.translate(
             "Failures", "Someone on this server already uses the name “{name}”: choose another one."
         ).format(name=name)
-    if kind == "name_invalid":
+    if kind == ErrorCode.NAME_INVALID:
         return QCoreApplication.translate(
             "Failures", "The server does not accept the name “{name}”: {detail}."
         ).format(name=name, detail=detail)
-    if kind == "auth_failed":
+    if kind == ErrorCode.AUTH_FAILED:
         if not password_given:
             return QCoreApplication.translate(
                 "Failures", "This server needs a password: type it in the password field."
             )
         return QCoreApplication.translate("Failures", "Wrong password for this server.")
-    if kind == "version_unsupported":
+    if kind == ErrorCode.VERSION_UNSUPPORTED:
         return QCoreApplication.translate(
             "Failures",
             "The server speaks another version of the chat protocol: update the client or the server.",

@@ -413,7 +413,7 @@ class MessageModel(QAbstractListModel):
             self._by_cid.pop(entry.cid, None)
         self._changed(row)
 
-    def set_send_state(self, cid: str, state: str, reason: str = "") -> None:
+    def set_send_state(self, cid: str, state: SendState | str, reason: str = "") -> None:
         """The controller's verdict on one of the user's messages."""
         entry = self._by_cid.get(cid)
         if entry is None:

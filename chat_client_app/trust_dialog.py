@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TrustDialog", "TLS_TRUST_KINDS", "settle_certificate"]
 
-TLS_TRUST_KINDS = frozenset({FailureKind.TLS_UNTRUSTED.value, FailureKind.TLS_CHANGED.value})
+TLS_TRUST_KINDS = frozenset({FailureKind.TLS_UNTRUSTED, FailureKind.TLS_CHANGED})
 """Failures only the user can settle, by looking at a fingerprint."""
 
 

@@ -18,24 +18,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>Reconnecting in %n s</source>
-        <translation>
-            <numerusform>Reconnecting in %n s</numerusform>
-            <numerusform>Reconnecting in %n s</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n missed while you were away</source>
         <translation>
             <numerusform>%n missed while you were away</numerusform>
             <numerusform>%n missed while you were away</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n user(s) online</source>
-        <translation>
-            <numerusform>%n user online</numerusform>
-            <numerusform>%n users online</numerusform>
         </translation>
     </message>
 </context>
@@ -57,12 +43,32 @@
     </message>
 </context>
 <context>
+    <name>ConnectionStatus</name>
+    <message numerus="yes">
+        <source>Reconnecting in %n s</source>
+        <translation>
+            <numerusform>Reconnecting in %n s</numerusform>
+            <numerusform>Reconnecting in %n s</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FindBar</name>
     <message numerus="yes">
         <source>%n match(es)</source>
         <translation>
             <numerusform>%n match</numerusform>
             <numerusform>%n matches</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UserListPanel</name>
+    <message numerus="yes">
+        <source>%n user(s) online</source>
+        <translation>
+            <numerusform>%n user online</numerusform>
+            <numerusform>%n users online</numerusform>
         </translation>
     </message>
 </context>

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="it" sourcelanguage="en">
 <context>
+    <name>Attention</name>
+    <message>
+        <source>New messages</source>
+        <translation>Nuovi messaggi</translation>
+    </message>
+</context>
+<context>
     <name>ChatWindow</name>
     <message>
         <source>Parla chat</source>
@@ -16,96 +23,12 @@
         <translation>I messaggi della chat, i più recenti in fondo.</translation>
     </message>
     <message>
-        <source>Number of users</source>
-        <translation>Numero di utenti</translation>
-    </message>
-    <message>
-        <source>Users</source>
-        <translation>Utenti</translation>
-    </message>
-    <message>
-        <source>Double-click or press Enter to write privately.</source>
-        <translation>Doppio clic o Invio per scrivere in privato.</translation>
-    </message>
-    <message>
-        <source>Double-click a name to send a private message</source>
-        <translation>Doppio clic su un nome per un messaggio privato</translation>
-    </message>
-    <message>
-        <source>Users panel</source>
-        <translation>Pannello degli utenti</translation>
-    </message>
-    <message>
         <source>Messages and users</source>
         <translation>Messaggi e utenti</translation>
     </message>
     <message>
-        <source>Message</source>
-        <translation>Messaggio</translation>
-    </message>
-    <message>
-        <source>Type a message and press Enter. Type /help for the commands.</source>
-        <translation>Scrivi un messaggio e premi Invio. Scrivi /help per i comandi.</translation>
-    </message>
-    <message>
-        <source>Type a message, Enter to send — /help for commands</source>
-        <translation>Scrivi un messaggio, Invio per inviare — /help per i comandi</translation>
-    </message>
-    <message>
-        <source>Characters typed</source>
-        <translation>Caratteri scritti</translation>
-    </message>
-    <message>
-        <source>&amp;Send</source>
-        <translation>&amp;Invia</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>Invia</translation>
-    </message>
-    <message>
         <source>Chat</source>
         <translation>Chat</translation>
-    </message>
-    <message>
-        <source>Mentions and private messages</source>
-        <translation>Menzioni e messaggi privati</translation>
-    </message>
-    <message>
-        <source>Mentions</source>
-        <translation>Menzioni</translation>
-    </message>
-    <message>
-        <source>Status bar</source>
-        <translation>Barra di stato</translation>
-    </message>
-    <message>
-        <source>Connection state</source>
-        <translation>Stato della connessione</translation>
-    </message>
-    <message>
-        <source>Name and server</source>
-        <translation>Nome e server</translation>
-    </message>
-    <message>
-        <source>Round-trip time</source>
-        <translation>Tempo di andata e ritorno</translation>
-    </message>
-    <message>
-        <source>Reconnect countdown</source>
-        <translation>Conto alla rovescia per la riconnessione</translation>
-    </message>
-    <message>
-        <source>Last problem</source>
-        <translation>Ultimo problema</translation>
-    </message>
-    <message>
-        <source>&amp;Retry now</source>
-        <translation>&amp;Riprova ora</translation>
-    </message>
-    <message>
-        <source>Retry now</source>
-        <translation>Riprova ora</translation>
     </message>
     <message>
         <source>&amp;Chat</source>
@@ -158,54 +81,6 @@
     <message>
         <source>&amp;Commands</source>
         <translation>&amp;Comandi</translation>
-    </message>
-    <message>
-        <source>Too long: a message can have at most {max} characters.</source>
-        <translation>Troppo lungo: un messaggio può avere al massimo {max} caratteri.</translation>
-    </message>
-    <message>
-        <source>Not sent: {problem}.</source>
-        <translation>Non inviato: {problem}.</translation>
-    </message>
-    <message>
-        <source>Unknown command {command}: nothing was sent. Type /help for the commands.</source>
-        <translation>Comando sconosciuto {command}: non è stato inviato niente. Scrivi /help per i comandi.</translation>
-    </message>
-    <message>
-        <source>Usage: {usage}</source>
-        <translation>Uso: {usage}</translation>
-    </message>
-    <message>
-        <source>Commands:</source>
-        <translation>Comandi:</translation>
-    </message>
-    <message>
-        <source>Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
-        <translation>Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
-    </message>
-    <message>
-        <source>Disconnected</source>
-        <translation>Disconnesso</translation>
-    </message>
-    <message>
-        <source>Connecting…</source>
-        <translation>Connessione…</translation>
-    </message>
-    <message>
-        <source>Joining…</source>
-        <translation>Ingresso nella chat…</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>Connesso</translation>
-    </message>
-    <message>
-        <source>Reconnecting</source>
-        <translation>Riconnessione</translation>
-    </message>
-    <message>
-        <source>&amp;Reconnect</source>
-        <translation>&amp;Riconnetti</translation>
     </message>
     <message>
         <source>Connected to {server} ({address}) as {name}.</source>
@@ -314,37 +189,11 @@
         <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
     </message>
     <message numerus="yes">
-        <source>Reconnecting in %n s</source>
-        <translation>
-            <numerusform>Riconnessione tra %n s</numerusform>
-            <numerusform>Riconnessione tra %n s</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>RTT {ms} ms</source>
-        <translation>RTT {ms} ms</translation>
-    </message>
-    <message numerus="yes">
         <source>%n missed while you were away</source>
         <translation>
             <numerusform>%n messaggio perso mentre eri via</numerusform>
             <numerusform>%n messaggi persi mentre eri via</numerusform>
         </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n user(s) online</source>
-        <translation>
-            <numerusform>%n utente in linea</numerusform>
-            <numerusform>%n utenti in linea</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Mentions ({count})</source>
-        <translation>Menzioni ({count})</translation>
-    </message>
-    <message>
-        <source>New messages</source>
-        <translation>Nuovi messaggi</translation>
     </message>
 </context>
 <context>
@@ -571,6 +420,76 @@
     <message>
         <source>Connecting to {address}…</source>
         <translation>Connessione a {address}…</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionStatus</name>
+    <message>
+        <source>Status bar</source>
+        <translation>Barra di stato</translation>
+    </message>
+    <message>
+        <source>Connection state</source>
+        <translation>Stato della connessione</translation>
+    </message>
+    <message>
+        <source>Name and server</source>
+        <translation>Nome e server</translation>
+    </message>
+    <message>
+        <source>Round-trip time</source>
+        <translation>Tempo di andata e ritorno</translation>
+    </message>
+    <message>
+        <source>Reconnect countdown</source>
+        <translation>Conto alla rovescia per la riconnessione</translation>
+    </message>
+    <message>
+        <source>Last problem</source>
+        <translation>Ultimo problema</translation>
+    </message>
+    <message>
+        <source>&amp;Retry now</source>
+        <translation>&amp;Riprova ora</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Riprova ora</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>Disconnesso</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connessione…</translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation>Ingresso nella chat…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Connesso</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>Riconnessione</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s</source>
+        <translation>
+            <numerusform>Riconnessione tra %n s</numerusform>
+            <numerusform>Riconnessione tra %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Reconnect</source>
+        <translation>&amp;Riconnetti</translation>
+    </message>
+    <message>
+        <source>RTT {ms} ms</source>
+        <translation>RTT {ms} ms</translation>
     </message>
 </context>
 <context>
@@ -1057,6 +976,21 @@
     </message>
 </context>
 <context>
+    <name>MentionsDock</name>
+    <message>
+        <source>Mentions</source>
+        <translation>Menzioni</translation>
+    </message>
+    <message>
+        <source>Mentions and private messages</source>
+        <translation>Menzioni e messaggi privati</translation>
+    </message>
+    <message>
+        <source>Mentions ({count})</source>
+        <translation>Menzioni ({count})</translation>
+    </message>
+</context>
+<context>
     <name>MessageDelegate</name>
     <message>
         <source>you</source>
@@ -1088,6 +1022,61 @@
     <message>
         <source>Send again</source>
         <translation>Invia di nuovo</translation>
+    </message>
+</context>
+<context>
+    <name>SendBox</name>
+    <message>
+        <source>Send box</source>
+        <translation>Riquadro di invio</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Messaggio</translation>
+    </message>
+    <message>
+        <source>Type a message and press Enter. Type /help for the commands.</source>
+        <translation>Scrivi un messaggio e premi Invio. Scrivi /help per i comandi.</translation>
+    </message>
+    <message>
+        <source>Type a message, Enter to send — /help for commands</source>
+        <translation>Scrivi un messaggio, Invio per inviare — /help per i comandi</translation>
+    </message>
+    <message>
+        <source>Characters typed</source>
+        <translation>Caratteri scritti</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>&amp;Invia</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Invia</translation>
+    </message>
+    <message>
+        <source>Commands:</source>
+        <translation>Comandi:</translation>
+    </message>
+    <message>
+        <source>Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
+        <translation>Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
+    </message>
+    <message>
+        <source>Too long: a message can have at most {max} characters.</source>
+        <translation>Troppo lungo: un messaggio può avere al massimo {max} caratteri.</translation>
+    </message>
+    <message>
+        <source>Not sent: {problem}.</source>
+        <translation>Non inviato: {problem}.</translation>
+    </message>
+    <message>
+        <source>Unknown command {command}: nothing was sent. Type /help for the commands.</source>
+        <translation>Comando sconosciuto {command}: non è stato inviato niente. Scrivi /help per i comandi.</translation>
+    </message>
+    <message>
+        <source>Usage: {usage}</source>
+        <translation>Uso: {usage}</translation>
     </message>
 </context>
 <context>
@@ -1138,6 +1127,36 @@
     <message>
         <source>{name} (you)</source>
         <translation>{name} (tu)</translation>
+    </message>
+</context>
+<context>
+    <name>UserListPanel</name>
+    <message>
+        <source>Users panel</source>
+        <translation>Pannello degli utenti</translation>
+    </message>
+    <message>
+        <source>Number of users</source>
+        <translation>Numero di utenti</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Utenti</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to write privately.</source>
+        <translation>Doppio clic o Invio per scrivere in privato.</translation>
+    </message>
+    <message>
+        <source>Double-click a name to send a private message</source>
+        <translation>Doppio clic su un nome per un messaggio privato</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n user(s) online</source>
+        <translation>
+            <numerusform>%n utente in linea</numerusform>
+            <numerusform>%n utenti in linea</numerusform>
+        </translation>
     </message>
 </context>
 <context>

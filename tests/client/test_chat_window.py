@@ -14,14 +14,20 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import COUNTER_FROM, ChatWindow
-from chat_client_app.controller import ClientController, ClientState, ConnectRequest, SendState
+from chat_client_app.controller import (
+    ClientController,
+    ClientState,
+    ConnectRequest,
+    DisconnectReason,
+    SendState,
+)
 from chat_client_app.links import find_links
 from chat_client_app.message_model import Entry, EntryKind, Role
 from chat_server_app.engine import ChatServer
 from chat_server_app.store import MemoryStore, StoredMessage
 from shared.codec import encode
 from shared.limits import TEXT_MAX_CHARS
-from shared.messages import format_ts
+from shared.messages import LeftReason, format_ts
 from tests.client.conftest import FAST, WAIT_MS, Recorder, laid_out
 from tests.client.fake_server import FakeServer
 
@@ -747,3 +753,18 @@ def test_texts_reach_the_view_unchanged_even_odd_ones(qtbot: QtBot) -> None:
     window.close()
     qtbot.waitUntil(lambda: controller.state is ClientState.DISCONNECTED, timeout=WAIT_MS)
     server.close()
+
+
+@pytest.mark.parametrize("reason", [LeftReason.KICKED, "kicked"])
+def test_left_reasons_read_the_same_as_members_or_strings(qtbot: QtBot, reason: str) -> None:
+    controller = ClientController(**FAST)
+    window = ChatWindow(controller)
+    qtbot.addWidget(window)
+    controller.user_left.emit("bruno", reason)
+    controller.user_left.emit("carla", "teleported")  # a reason from a newer server
+    controller.disconnected.emit(DisconnectReason.LOST)
+    assert [e.text for e in rows(window) if e.kind is EntryKind.LEFT] == [
+        "← bruno was removed by the operator",
+        "← carla left (teleported)",
+    ]
+    assert infos(window) == ["The connection was lost: reconnecting…"]

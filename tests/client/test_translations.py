@@ -87,8 +87,8 @@ def test_the_chat_window_speaks_italian_with_italian_plurals(
 def test_lang_en_gives_english_plurals_and_no_qt_translation(qapp: QApplication, install: Install) -> None:
     translators = install("en")
     assert len(translators) == 1  # Parla's English plurals; Qt's own strings are English already
-    assert qapp.translate("ChatWindow", "%n user(s) online", "", 1) == "1 user online"
-    assert qapp.translate("ChatWindow", "%n user(s) online", "", 3) == "3 users online"
+    assert qapp.translate("UserListPanel", "%n user(s) online", "", 1) == "1 user online"
+    assert qapp.translate("UserListPanel", "%n user(s) online", "", 3) == "3 users online"
     assert QLocale().language() == QLocale.Language.English
 
 

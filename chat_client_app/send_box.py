@@ -1,0 +1,151 @@
+"""The send box: the message line, its character counter and the Send button.
+
+:class:`SendBox` turns what the user types into requests (say this, leave, show
+the help, clear the view); what a typed line means comes from
+:mod:`chat_client_app.commands`, and the window decides what each request does.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from chat_client_app.colours import palette_is_dark
+from chat_client_app.commands import (
+    COMMANDS,
+    TRANSLATION_CONTEXT,
+    ClearCommand,
+    HelpCommand,
+    PrivateCommand,
+    QuitCommand,
+    SayCommand,
+    UnknownCommand,
+    UsageProblem,
+    msg_prefix,
+    parse_command,
+)
+from chat_client_app.input_line import InputLine
+from chat_client_app.user_model import UserListModel
+from shared.limits import TEXT_MAX_CHARS
+from shared.validation import text_problem
+
+__all__ = ["SendBox", "COUNTER_FROM"]
+
+COUNTER_FROM = TEXT_MAX_CHARS - 500
+"""The character counter shows from here on: far enough ahead to stop mid-sentence."""
+
+_WARNING_STYLE_LIGHT = "color: #c62828; font-weight: bold;"
+_WARNING_STYLE_DARK = "color: #ff8a80; font-weight: bold;"
+
+
+class SendBox(QWidget):
+    """Signals: say_requested(text, to or None), quit_requested, help_requested,
+    clear_requested, info(str) for a line in the view, problem(str) for the status bar."""
+
+    say_requested = Signal(str, object)
+    quit_requested = Signal()
+    help_requested = Signal()
+    clear_requested = Signal()
+    info = Signal(str)
+    problem = Signal(str)
+
+    def __init__(self, users: UserListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._users = users  # the names /msg completes and checks against
+        self.setAccessibleName(self.tr("Send box"))
+        self._input = InputLine(self)
+        self._input.setAccessibleName(self.tr("Message"))
+        self._input.setAccessibleDescription(
+            self.tr("Type a message and press Enter. Type /help for the commands.")
+        )
+        self._input.setPlaceholderText(self.tr("Type a message, Enter to send — /help for commands"))
+        self._counter = QLabel(self)
+        self._counter.setAccessibleName(self.tr("Characters typed"))
+        self._counter.hide()
+        self._send = QPushButton(self.tr("&Send"), self)
+        self._send.setAccessibleName(self.tr("Send"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._input, 1)
+        layout.addWidget(self._counter)
+        layout.addWidget(self._send)
+        QWidget.setTabOrder(self._input, self._send)
+        self.setFocusProxy(self._input)
+
+        self._input.returnPressed.connect(self._on_input_return_pressed)
+        self._input.textChanged.connect(self._on_input_text_changed)
+        self._send.clicked.connect(self._on_input_return_pressed)
+
+    @property
+    def input_line(self) -> InputLine:
+        return self._input
+
+    @property
+    def send_button(self) -> QPushButton:
+        return self._send
+
+    def focus_input(self) -> None:
+        self._input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def write_privately_to(self, name: str) -> None:
+        """Start a private message to ``name``, the cursor after it."""
+        self._input.setText(msg_prefix(name))
+        self._input.end(False)
+        self.focus_input()
+
+    def help_lines(self) -> list[str]:
+        """The commands and keys, one line each, in the user's language."""
+        lines = [self.tr("Commands:")]
+        lines += [f"{usage} — {QCoreApplication.translate(TRANSLATION_CONTEXT, m)}" for usage, m in COMMANDS]
+        lines.append(self.tr("Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions."))
+        return lines
+
+    def _on_input_text_changed(self, text: str) -> None:
+        length = len(text)
+        over = length > TEXT_MAX_CHARS
+        self._counter.setVisible(length >= COUNTER_FROM)
+        self._counter.setText(f"{length} / {TEXT_MAX_CHARS}")
+        warning = _WARNING_STYLE_DARK if palette_is_dark(self.palette()) else _WARNING_STYLE_LIGHT
+        self._counter.setStyleSheet(warning if over else "")
+        self._counter.setToolTip(
+            self.tr("Too long: a message can have at most {max} characters.").format(max=TEXT_MAX_CHARS)
+            if over
+            else ""
+        )
+        self._send.setEnabled(not over)
+
+    def _on_input_return_pressed(self) -> None:
+        line = self._input.text()
+        command = parse_command(line, self._users.names)
+        if command is None:
+            return
+        if isinstance(command, SayCommand | PrivateCommand):
+            problem = text_problem(command.text)
+            if problem is not None:
+                # Nothing is sent and nothing typed is lost: the user shortens it.
+                self.problem.emit(self.tr("Not sent: {problem}.").format(problem=problem))
+                return
+            to = command.name if isinstance(command, PrivateCommand) else None
+            self.say_requested.emit(command.text, to)
+        elif isinstance(command, QuitCommand):
+            self._input.clear()
+            self.quit_requested.emit()
+            return
+        elif isinstance(command, HelpCommand):
+            self.help_requested.emit()
+        elif isinstance(command, ClearCommand):
+            self.clear_requested.emit()
+        elif isinstance(command, UnknownCommand):
+            self.info.emit(
+                self.tr("Unknown command {command}: nothing was sent. Type /help for the commands.").format(
+                    command=command.word
+                )
+            )
+            return  # kept in the line, to correct it
+        elif isinstance(command, UsageProblem):
+            usage = QCoreApplication.translate(TRANSLATION_CONTEXT, command.usage)
+            self.info.emit(self.tr("Usage: {usage}").format(usage=usage))
+            return
+        self._input.remember(line)
+        self._input.clear()
+        self.focus_input()

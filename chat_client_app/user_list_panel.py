@@ -1,0 +1,49 @@
+"""The users panel: how many are online and who, beside the messages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
+
+from chat_client_app.user_model import UserListModel
+
+__all__ = ["UserListPanel"]
+
+
+class UserListPanel(QWidget):
+    """Signals: name_activated(str) on a double click or Enter on a name."""
+
+    name_activated = Signal(str)
+
+    def __init__(self, users: UserListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Users panel"))
+        self._count = QLabel(self)
+        self._count.setAccessibleName(self.tr("Number of users"))
+        self._list = QListView(self)
+        self._list.setModel(users)
+        self._list.setAccessibleName(self.tr("Users"))
+        self._list.setAccessibleDescription(self.tr("Double-click or press Enter to write privately."))
+        self._list.setToolTip(self.tr("Double-click a name to send a private message"))
+        self._list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._count)
+        layout.addWidget(self._list)
+
+        users.count_changed.connect(self._on_users_count_changed)
+        self._on_users_count_changed(users.rowCount())
+        self._list.activated.connect(self._on_list_activated)
+        self._list.doubleClicked.connect(self._on_list_activated)
+
+    @property
+    def list_view(self) -> QListView:
+        return self._list
+
+    def _on_users_count_changed(self, count: int) -> None:
+        self._count.setText(self.tr("%n user(s) online", "", count))
+
+    def _on_list_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        name = index.data(Qt.ItemDataRole.DisplayRole)
+        if isinstance(name, str) and name:
+            self.name_activated.emit(name)
