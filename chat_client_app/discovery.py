@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QUdpSocket
 
-from shared import PROTOCOL_VERSION
+from shared import SUPPORTED_VERSIONS
 from shared.discovery import MAX_DATAGRAM, Announce
 from shared.limits import ANNOUNCE_INTERVAL, DEFAULT_ANNOUNCE_PORT
 
@@ -89,7 +89,7 @@ class LanDiscovery(QObject):
         while self._socket.hasPendingDatagrams():
             datagram = self._socket.receiveDatagram(MAX_DATAGRAM + 1)
             announce = Announce.from_datagram(bytes(datagram.data().data()))
-            if announce is None or announce.version != PROTOCOL_VERSION:
+            if announce is None or announce.version not in SUPPORTED_VERSIONS:
                 continue
             host = datagram.senderAddress().toString()
             if host.startswith("::ffff:"):

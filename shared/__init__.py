@@ -9,7 +9,10 @@ owns a socket, its read reactor, stop signals, translators and the startup probe
 See ``docs/PROTOCOL.md``.
 """
 
-PROTOCOL_VERSION = 1
-"""The protocol version this package speaks (``hello.version``)."""
+PROTOCOL_VERSION = 2
+"""The protocol version this package speaks (``hello.version``, ``welcome.version``)."""
 
-__all__ = ["PROTOCOL_VERSION"]
+SUPPORTED_VERSIONS = (1, 2)
+"""The versions a server accepts in ``hello`` (§8: a v1 client keeps working)."""
+
+__all__ = ["PROTOCOL_VERSION", "SUPPORTED_VERSIONS"]

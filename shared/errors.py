@@ -23,7 +23,12 @@ class ErrorCode(enum.StrEnum):
     NO_SUCH_USER = "no_such_user"
     READ_ONLY = "read_only"
     SERVER_ERROR = "server_error"
-    """Extension: the server could not store a ``say`` (its disk failed); not fatal."""
+    """The server could not store a ``say`` (not fatal), or read the history for a
+    replay (fatal: never a welcome with a silent gap, §8.2)."""
+    NAME_RESERVED = "name_reserved"
+    """The name belongs to another token (§8.1)."""
+    BANNED = "banned"
+    """The operator banned this name, token or address for a while (§8.1)."""
 
 
 FATAL_CODES = frozenset(
@@ -34,6 +39,8 @@ FATAL_CODES = frozenset(
         ErrorCode.NAME_TAKEN,
         ErrorCode.AUTH_FAILED,
         ErrorCode.VERSION_UNSUPPORTED,
+        ErrorCode.NAME_RESERVED,
+        ErrorCode.BANNED,
     }
 )
 """Codes after which the server always closes the connection.

@@ -15,6 +15,9 @@ __all__ = [
     "NAME_MAX_CHARS",
     "TEXT_MAX_CHARS",
     "CID_MAX_CHARS",
+    "TOKEN_MIN_CHARS",
+    "TOKEN_MAX_CHARS",
+    "DEFAULT_REPLAY_MAX",
     "CID_MEMORY_SECONDS",
     "DEFAULT_HELLO_TIMEOUT",
     "DEFAULT_HISTORY_ON_JOIN",
@@ -58,6 +61,13 @@ TEXT_MAX_CHARS = 4000
 
 CID_MAX_CHARS = 64
 """Longest client-chosen message id (§3): room for a UUID with a prefix."""
+
+TOKEN_MIN_CHARS = 22
+TOKEN_MAX_CHARS = 128
+"""Bounds of ``hello.token`` (§8.1): 22 characters of base64 carry 128 random bits."""
+
+DEFAULT_REPLAY_MAX = 10000
+"""Messages one ``since`` replays at most (§8.2, ``--replay-max``)."""
 
 CID_MEMORY_SECONDS = 600.0
 """How long the server remembers accepted ``cid``s per name (§3: 10 minutes)."""

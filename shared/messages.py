@@ -15,12 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
 
-from shared import PROTOCOL_VERSION
-from shared.codec import encode_payload, frame_of
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
-from shared.fields import flag, format_ts, now_ts, opt_int, opt_str, parse_ts, req_int, req_str, violation
+from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_int, req_str, violation
+from shared.handshake import Hello, Welcome
 from shared.limits import CID_MAX_CHARS
-from shared.validation import name_problem, normalize_name, text_problem
+from shared.validation import text_problem
 
 __all__ = [
     "LeftReason",
@@ -63,46 +62,6 @@ class LeftReason(enum.StrEnum):
 
 
 # --- client -> server ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Hello:
-    """Register under ``name``; ``since`` asks for every stored message after that id."""
-
-    name: str
-    version: int = PROTOCOL_VERSION
-    password: str | None = None
-    since: int | None = None
-    TYPE: ClassVar[str] = "hello"
-
-    def to_dict(self) -> Json:
-        out: Json = {"type": self.TYPE, "version": self.version, "name": self.name}
-        if self.password is not None:
-            out["password"] = self.password
-        if self.since is not None:
-            out["since"] = self.since
-        return out
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, object]) -> Hello:
-        # Version first: a newer client may lay out the rest differently.
-        version = obj.get("version")
-        if type(version) is not int or version != PROTOCOL_VERSION:
-            raise ProtocolError(
-                ErrorCode.VERSION_UNSUPPORTED,
-                f"protocol version {version!r} is not supported; this server speaks {PROTOCOL_VERSION}",
-            )
-        problem = name_problem(obj.get("name"))
-        if problem is not None:
-            raise ProtocolError(ErrorCode.NAME_INVALID, problem)
-        name = obj["name"]
-        assert isinstance(name, str)
-        return cls(
-            name=normalize_name(name),
-            version=version,
-            password=opt_str(obj, "password"),
-            since=opt_int(obj, "since"),
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,51 +152,6 @@ class Bye:
 # --- server -> client ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Welcome:
-    """Registration accepted."""
-
-    name: str
-    users: tuple[str, ...]
-    server: str
-    motd: str = ""
-    last_id: int = 0
-    TYPE: ClassVar[str] = "welcome"
-
-    def to_dict(self) -> Json:
-        return {
-            "type": self.TYPE,
-            "name": self.name,
-            "users": list(self.users),
-            "server": self.server,
-            "motd": self.motd,
-            "last_id": self.last_id,
-        }
-
-    def frame_with_users(self, users_json: bytes) -> bytes:
-        """This welcome's frame with ``users`` given already encoded (``self.users`` unused).
-
-        A server with thousands of users keeps their sorted list encoded between
-        welcomes; encoding it once per joiner would make registration O(users).
-        """
-        head = self.to_dict()
-        del head["users"]
-        return frame_of((encode_payload(head)[:-1], b',"users":', users_json, b"}"))
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, object]) -> Welcome:
-        users = obj.get("users")
-        if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
-            raise violation("'users' must be a list of names")
-        return cls(
-            name=req_str(obj, "name"),
-            users=tuple(users),
-            server=opt_str(obj, "server") or "",
-            motd=opt_str(obj, "motd") or "",
-            last_id=opt_int(obj, "last_id") or 0,
-        )
-
-
 json_string = json.encoder.encode_basestring
 """A str as a JSON string, as :func:`~shared.codec.encode_payload` spells it
 (``ensure_ascii=False``), without building an encoder per call."""
@@ -277,6 +191,9 @@ class ChatMessage:
     cid: str | None = None
     to: str | None = None
     history: bool = False
+    offline: bool = False
+    """On the sender's echo of a private message to a reserved name whose owner is
+    offline: it is stored and delivered in the owner's next replay (§8.1)."""
     TYPE: ClassVar[str] = "message"
 
     @property
@@ -295,6 +212,8 @@ class ChatMessage:
             out["to"] = self.to
         if self.history:
             out["history"] = True
+        if self.offline:
+            out["offline"] = True
         if self.cid is not None:
             out["cid"] = self.cid  # last: the server adds it to a copy made for everyone
         return out
@@ -302,6 +221,8 @@ class ChatMessage:
     def to_payload(self) -> bytes:
         """``encode_payload(self.to_dict())``, spelled out: the server's per-message path."""
         payload = message_payload(self.id, self.ts, self.sender, self.text, self.to, self.history)
+        if self.offline:
+            payload = with_field(payload, "offline", "true")
         return payload if self.cid is None else with_field(payload, "cid", json_string(self.cid))
 
     @classmethod
@@ -314,6 +235,7 @@ class ChatMessage:
             cid=opt_str(obj, "cid"),
             to=opt_str(obj, "to"),
             history=flag(obj, "history"),
+            offline=flag(obj, "offline"),
         )
 
 
@@ -382,6 +304,8 @@ class Error:
     message: str
     fatal: bool = False
     cid: str | None = None
+    until: str | None = None
+    """With ``banned``: when the ban ends (RFC 3339 UTC); absent for a ban without end."""
     TYPE: ClassVar[str] = "error"
 
     @classmethod
@@ -400,6 +324,8 @@ class Error:
         out: Json = {"type": self.TYPE, "code": self.code, "message": self.message, "fatal": self.fatal}
         if self.cid is not None:
             out["cid"] = self.cid
+        if self.until is not None:
+            out["until"] = self.until
         return out
 
     @classmethod
@@ -408,7 +334,13 @@ class Error:
         fatal = obj.get("fatal")
         if not isinstance(fatal, bool):
             fatal = code in {c.value for c in FATAL_CODES}
-        return cls(code=code, message=opt_str(obj, "message") or code, fatal=fatal, cid=opt_str(obj, "cid"))
+        return cls(
+            code=code,
+            message=opt_str(obj, "message") or code,
+            fatal=fatal,
+            cid=opt_str(obj, "cid"),
+            until=opt_str(obj, "until"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,13 +126,14 @@ def test_every_message_type_is_covered() -> None:
 
 
 def test_wire_shapes() -> None:
-    assert Hello("Anna").to_dict() == {"type": "hello", "version": 1, "name": "Anna"}
-    assert Hello("Anna", password="pw", since=3).to_dict() == {
+    assert Hello("Anna").to_dict() == {"type": "hello", "version": 2, "name": "Anna"}
+    assert Hello("Anna", password="pw", since=3, token="t" * 22).to_dict() == {
         "type": "hello",
-        "version": 1,
+        "version": 2,
         "name": "Anna",
         "password": "pw",
         "since": 3,
+        "token": "t" * 22,
     }
     assert Say("hi").to_dict() == {"type": "say", "text": "hi"}
     assert ChatMessage(5, TS, "Anna", "hi").to_dict() == {
@@ -152,13 +153,17 @@ def test_wire_shapes() -> None:
         "to": "Bob",
         "history": True,
     }
-    assert Welcome("A", ("A", "B"), "s").to_dict() == {
+    assert Welcome("A", ("A", "B"), "s", server_id="x1").to_dict() == {
         "type": "welcome",
+        "version": 2,
         "name": "A",
         "users": ["A", "B"],
         "server": "s",
         "motd": "",
         "last_id": 0,
+        "server_id": "x1",
+        "replay_truncated": False,
+        "operator_reads_private": False,
     }
     assert Error("read_only", "no", False).to_dict() == {
         "type": "error",
@@ -169,7 +174,24 @@ def test_wire_shapes() -> None:
     assert Left("A", TS).to_dict() == {"type": "left", "name": "A", "ts": TS, "reason": "disconnected"}
     assert Ping().to_dict() == {"type": "ping"}
     assert Bye().to_dict() == {"type": "bye"}
-    assert PROTOCOL_VERSION == 1
+    assert ChatMessage(6, TS, "Anna", "hi", cid="c", to="Bob", offline=True).to_dict() == {
+        "type": "message",
+        "id": 6,
+        "ts": TS,
+        "from": "Anna",
+        "text": "hi",
+        "to": "Bob",
+        "offline": True,
+        "cid": "c",
+    }
+    assert Error("banned", "no", True, until=TS).to_dict() == {
+        "type": "error",
+        "code": "banned",
+        "message": "no",
+        "fatal": True,
+        "until": TS,
+    }
+    assert PROTOCOL_VERSION == 2
 
 
 def test_private_flag() -> None:
@@ -210,14 +232,19 @@ CLIENT_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "empty type": ({"type": ""}, ErrorCode.UNKNOWN_TYPE),
     "server-only type from a client": ({"type": "welcome", "name": "A", "users": []}, ErrorCode.UNKNOWN_TYPE),
     "type case matters": ({"type": "Hello", "version": 1, "name": "A"}, ErrorCode.UNKNOWN_TYPE),
-    "hello version 2": (hello(version=2), ErrorCode.VERSION_UNSUPPORTED),
+    "hello version 3": (hello(version=3), ErrorCode.VERSION_UNSUPPORTED),
     "hello version 0": (hello(version=0), ErrorCode.VERSION_UNSUPPORTED),
     "hello version '1'": (hello(version="1"), ErrorCode.VERSION_UNSUPPORTED),
     "hello version true": (hello(version=True), ErrorCode.VERSION_UNSUPPORTED),
     "hello version 1.0": (hello(version=1.0), ErrorCode.VERSION_UNSUPPORTED),
     "hello version null": (hello(version=None), ErrorCode.VERSION_UNSUPPORTED),
     "hello version missing": (_without(hello(), "version"), ErrorCode.VERSION_UNSUPPORTED),
-    "hello version 2 with bad name too": (hello(version=2, name=""), ErrorCode.VERSION_UNSUPPORTED),
+    "hello version 3 with bad name too": (hello(version=3, name=""), ErrorCode.VERSION_UNSUPPORTED),
+    "hello token too short": (hello(token="x" * 21), ErrorCode.PROTOCOL_ERROR),
+    "hello token too long": (hello(token="x" * 129), ErrorCode.PROTOCOL_ERROR),
+    "hello token not ascii": (hello(token="é" * 22), ErrorCode.PROTOCOL_ERROR),
+    "hello token with a control": (hello(token="x" * 21 + "\n"), ErrorCode.PROTOCOL_ERROR),
+    "hello token not a string": (hello(token=12345678901234567890123), ErrorCode.PROTOCOL_ERROR),
     "hello name empty": (hello(name=""), ErrorCode.NAME_INVALID),
     "hello name spaces": (hello(name="   "), ErrorCode.NAME_INVALID),
     "hello name 33": (hello(name="a" * 33), ErrorCode.NAME_INVALID),
@@ -263,8 +290,11 @@ SPEC_FATAL = {
     ErrorCode.RATE_LIMITED: False,  # fatal only for sustained abuse, decided by the sender
     ErrorCode.NO_SUCH_USER: False,
     ErrorCode.READ_ONLY: False,
+    ErrorCode.NAME_RESERVED: True,  # §8.1
+    ErrorCode.BANNED: True,  # §8.1
 }
-# Parla's documented extension (docs/PROTOCOL.md appendix): not fatal.
+# server_error: not fatal for a say the disk refused; the server sends a history read
+# failure (§8.2) as fatal itself.
 EXTENSION_FATAL = {ErrorCode.SERVER_ERROR: False}
 ALL_FATAL = {**SPEC_FATAL, **EXTENSION_FATAL}
 
@@ -326,6 +356,8 @@ def test_error_codes_are_the_spec_wire_strings() -> None:
         "name_taken",
         "auth_failed",
         "version_unsupported",
+        "name_reserved",
+        "banned",
         "text_invalid",
         "rate_limited",
         "no_such_user",
@@ -418,7 +450,7 @@ def test_malformed_server_message_is_a_protocol_error(obj: Message, code: ErrorC
 
 
 def test_server_message_defaults_for_missing_optional_fields() -> None:
-    assert parse_server_message({"type": "welcome", "name": "A", "users": []}) == Welcome("A", (), "", "", 0)
+    assert parse_server_message({"type": "welcome", "name": "A", "users": []}) == Welcome("A", (), "", "", 0, version=1)
     assert parse_server_message({"type": "left", "name": "A"}) == Left("A", "", "disconnected")
     assert parse_server_message({"type": "joined", "name": "A"}) == Joined("A", "")
     assert parse_server_message({"type": "notice", "text": "t"}) == Notice("t", "")

@@ -1,0 +1,146 @@
+"""The handshake of PROTOCOL.md §2, §3-§4 and §8.1-§8.2: ``hello`` and ``welcome``.
+
+Version 2 adds the name's owner (``hello.token``) and what a client needs to trust
+its history (``welcome.server_id``, ``replay_truncated``, ``operator_reads_private``).
+A v1 peer sends and reads none of it: every v2 field is optional on the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, TypeAlias
+
+from shared import PROTOCOL_VERSION, SUPPORTED_VERSIONS
+from shared.codec import encode_payload, frame_of
+from shared.errors import ErrorCode, ProtocolError
+from shared.fields import flag, opt_int, opt_str, req_str, violation
+from shared.limits import TOKEN_MAX_CHARS, TOKEN_MIN_CHARS
+from shared.validation import name_problem, normalize_name
+
+__all__ = ["Hello", "Welcome", "token_problem"]
+
+Json: TypeAlias = dict[str, object]
+
+
+def token_problem(token: object) -> str | None:
+    """Why ``token`` cannot own a name (§8.1: 22-128 printable ASCII), or ``None``."""
+    if not isinstance(token, str):
+        return "'token' must be a string"
+    if not TOKEN_MIN_CHARS <= len(token) <= TOKEN_MAX_CHARS:
+        return f"'token' must be {TOKEN_MIN_CHARS}-{TOKEN_MAX_CHARS} characters long"
+    if not all(" " <= ch <= "~" for ch in token):
+        return "'token' must be printable ASCII"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    """Register under ``name``; ``since`` asks for every stored message after that id;
+    ``token`` is the secret that owns the name on this server."""
+
+    name: str
+    version: int = PROTOCOL_VERSION
+    password: str | None = None
+    since: int | None = None
+    token: str | None = None
+    TYPE: ClassVar[str] = "hello"
+
+    def to_dict(self) -> Json:
+        out: Json = {"type": self.TYPE, "version": self.version, "name": self.name}
+        if self.password is not None:
+            out["password"] = self.password
+        if self.since is not None:
+            out["since"] = self.since
+        if self.token is not None:
+            out["token"] = self.token
+        return out
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Hello:
+        # Version first: a newer client may lay out the rest differently.
+        version = obj.get("version")
+        if type(version) is not int or version not in SUPPORTED_VERSIONS:
+            raise ProtocolError(
+                ErrorCode.VERSION_UNSUPPORTED,
+                f"protocol version {version!r} is not supported; this server speaks"
+                f" {', '.join(map(str, SUPPORTED_VERSIONS))}",
+            )
+        problem = name_problem(obj.get("name"))
+        if problem is not None:
+            raise ProtocolError(ErrorCode.NAME_INVALID, problem)
+        name = obj["name"]
+        assert isinstance(name, str)
+        token = obj.get("token")
+        if token is not None and (problem := token_problem(token)) is not None:
+            raise violation(problem)
+        return cls(
+            name=normalize_name(name),
+            version=version,
+            password=opt_str(obj, "password"),
+            since=opt_int(obj, "since"),
+            token=opt_str(obj, "token"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """Registration accepted.
+
+    ``server_id`` names the history (new when it starts over); ``replay_truncated``
+    says that the replay after ``since`` left older messages out (``--replay-max``);
+    ``operator_reads_private`` that the operator sees private texts.
+    """
+
+    name: str
+    users: tuple[str, ...]
+    server: str
+    motd: str = ""
+    last_id: int = 0
+    version: int = PROTOCOL_VERSION
+    server_id: str = ""
+    replay_truncated: bool = False
+    operator_reads_private: bool = False
+    TYPE: ClassVar[str] = "welcome"
+
+    def to_dict(self) -> Json:
+        return {
+            "type": self.TYPE,
+            "version": self.version,
+            "name": self.name,
+            "users": list(self.users),
+            "server": self.server,
+            "motd": self.motd,
+            "last_id": self.last_id,
+            "server_id": self.server_id,
+            "replay_truncated": self.replay_truncated,
+            "operator_reads_private": self.operator_reads_private,
+        }
+
+    def frame_with_users(self, users_json: bytes) -> bytes:
+        """This welcome's frame with ``users`` given already encoded (``self.users`` unused).
+
+        A server with thousands of users keeps their sorted list encoded between
+        welcomes; encoding it once per joiner would make registration O(users).
+        """
+        head = self.to_dict()
+        del head["users"]
+        return frame_of((encode_payload(head)[:-1], b',"users":', users_json, b"}"))
+
+    @classmethod
+    def from_dict(cls, obj: Mapping[str, object]) -> Welcome:
+        users = obj.get("users")
+        if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
+            raise violation("'users' must be a list of names")
+        return cls(
+            name=req_str(obj, "name"),
+            users=tuple(users),
+            server=opt_str(obj, "server") or "",
+            motd=opt_str(obj, "motd") or "",
+            last_id=opt_int(obj, "last_id") or 0,
+            # A v1 server sends no version: it speaks 1.
+            version=opt_int(obj, "version") or 1,
+            server_id=opt_str(obj, "server_id") or "",
+            replay_truncated=flag(obj, "replay_truncated"),
+            operator_reads_private=flag(obj, "operator_reads_private"),
+        )
