@@ -41,6 +41,7 @@ from bench.servers import (
     LOADGEN,
     LOADGEN_CPU,
     PARLA,
+    PARLA_REF,
     PYTHON,
     RELAY,
     RELAY_KIND,
@@ -58,8 +59,9 @@ from bench.servers import (
 RESULTS = BENCH / "results" / "results.jsonl"
 Json = dict[str, Any]
 
-DEFAULT_KINDS = (PARLA, THREADED, ASYNCIO, *IRC_KINDS)
-"""The servers a run compares; the C IRC servers only where they are installed."""
+DEFAULT_KINDS = (PARLA, *([PARLA_REF] if PARLA_REF else []), THREADED, ASYNCIO, *IRC_KINDS)
+"""The servers a run compares; the C IRC servers only where they are installed (and the
+reference tree's Parla when PARLA_REF_TREE names one)."""
 BASELINE_KEYS = tuple(k.key for k in DEFAULT_KINDS)
 """The table's columns, in this order (Parla first)."""
 
@@ -491,7 +493,7 @@ def scenario_c10k(plan: Plan, kinds: list[ServerKind]) -> Json:
     say(f"C10K: {n} clients in one room, presence on; then 5 broadcasts to all, 0.5 s apart")
     out: Json = {"clients": n}
     for kind in kinds:
-        cap = plan.c10k_parla_timeout_s if kind is PARLA else plan.c10k_baseline_timeout_s
+        cap = plan.c10k_parla_timeout_s if kind in (PARLA, PARLA_REF) else plan.c10k_baseline_timeout_s
         r = step(
             kind,
             clients=n,
@@ -1097,7 +1099,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     names = [k.strip() for k in args.servers.split(",") if k.strip()]
     if any(k not in KINDS or KINDS[k] not in DEFAULT_KINDS for k in names):
-        sys.exit("--servers takes parla, threaded, asyncio, ngircd, inspircd")
+        sys.exit(f"--servers takes {', '.join(k.key for k in DEFAULT_KINDS)}")
     kinds = [KINDS[k] for k in names]
     missing = [k.key for k in kinds if not installed(k)]
     if missing:

@@ -42,6 +42,7 @@ class ServerKind:
     python: bool  # a Python server (a baseline or the real one), not a C one
     irc: bool = False  # speaks IRC (the generator's --proto irc), not Parla's protocol
     max_inflight: int | None = None  # connections it can take in flight at once, if fewer than asked
+    tree: Path = ROOT  # the checkout the server runs from (another one for a before/after run)
 
 
 PARLA = ServerKind("parla", "Parla (real server)", True)
@@ -52,7 +53,17 @@ RELAY_KIND = ServerKind("relay", "trivial C relay", False)
 # accept queue, and those clients retry after 1, 3, 7... seconds (1000 then take > 60 s).
 NGIRCD = ServerKind("ngircd", "ngIRCd (C IRC server)", False, irc=True, max_inflight=10)
 INSPIRCD = ServerKind("inspircd", "InspIRCd (C++ IRC server)", False, irc=True)
-KINDS = {k.key: k for k in (PARLA, THREADED, ASYNCIO, RELAY_KIND, NGIRCD, INSPIRCD)}
+# PARLA_REF_TREE=/path/to/another/checkout adds that tree's real server to the run, so that a
+# change is measured before and after in one run, the two taking each rate in turn.
+_REF_TREE = os.environ.get("PARLA_REF_TREE")
+PARLA_REF = (
+    ServerKind("parla-ref", f"Parla at {Path(_REF_TREE).name}", True, tree=Path(_REF_TREE).resolve())
+    if _REF_TREE
+    else None
+)
+KINDS = {
+    k.key: k for k in (PARLA, PARLA_REF, THREADED, ASYNCIO, RELAY_KIND, NGIRCD, INSPIRCD) if k is not None
+}
 IRC_KINDS = (NGIRCD, INSPIRCD)
 
 
@@ -70,12 +81,12 @@ def taskset(cpu: str, argv: list[str]) -> list[str]:
 
 
 def server_command(kind: ServerKind, data_dir: Path, *, store: str = "sqlite") -> list[str]:
-    if kind is PARLA:
+    if kind is PARLA or kind is PARLA_REF:
         if store == "memory":
             # The same engine and headless runner, with the in-memory history store.
             return [
                 PYTHON,
-                str(BENCH / "parla_memory_store.py"),
+                str(kind.tree / "bench" / "parla_memory_store.py"),
                 "--headless",
                 "--host",
                 HOST,
@@ -173,7 +184,7 @@ def running(
                 stderr=err,
                 stdin=subprocess.DEVNULL,
                 env=env,
-                cwd=ROOT,
+                cwd=kind.tree,
             )
         try:
             line = _read_first_line(proc, START_TIMEOUT_S)
