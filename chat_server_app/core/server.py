@@ -127,7 +127,8 @@ class ServerCore:
     @property
     def users(self) -> list[Session[Link]]:
         """Registered sessions, sorted by name."""
-        return sorted(self._users.values(), key=lambda s: s.key)
+        # Not by key: a skeleton is for comparing, and would put Mario after Quentin.
+        return sorted(self._users.values(), key=lambda s: (s.name.casefold(), s.name))
 
     @property
     def user_count(self) -> int:

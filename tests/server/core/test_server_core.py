@@ -135,6 +135,31 @@ def test_a_name_taken_case_insensitively_is_refused_and_closed() -> None:
     assert other.closed
 
 
+@pytest.mark.parametrize("look_alike", ["\u0410nna", "\uff41\uff4e\uff4e\uff41", "\u0430\u0578\u0578\u0430"])
+def test_a_name_that_looks_like_a_taken_one_is_taken(look_alike: str) -> None:
+    """PROTOCOL.md §8.1: Cyrillic, fullwidth and Armenian letters that look like anna."""
+    pair = MemoryPair()
+    pair.join("anna")
+    other = pair.join(look_alike)
+    assert other.of_type("error")[0]["code"] == "name_taken"
+    assert other.closed
+
+
+def test_a_private_message_to_a_look_alike_reaches_the_user_it_looks_like() -> None:
+    pair = MemoryPair()
+    anna, mario = pair.join("anna"), pair.join("mario")
+    anna.say("psst", cid="p", to="rnario")
+    assert [m["text"] for m in mario.of_type("message")] == ["psst"]
+    assert anna.of_type("message")[0]["to"] == "mario"
+
+
+def test_the_users_are_sorted_by_name_not_by_key() -> None:
+    pair = MemoryPair()
+    for name in ["Quentin", "mario", "Anna"]:
+        pair.join(name)
+    assert [s.name for s in pair.core.users] == ["Anna", "mario", "Quentin"]
+
+
 def test_frames_before_hello_and_a_second_hello_are_protocol_errors() -> None:
     pair = MemoryPair()
     early = pair.connect()
