@@ -31,6 +31,11 @@ times what ``casefold`` alone did, and the same few names come back again and ag
 (every sender in a client's burst of history, every private message's recipient at
 the server). 4096 covers the users of a busy server; each entry is two short strings."""
 
+_NAME_KEY_CACHED_CHARS = 4 * NAME_MAX_CHARS
+"""Longest string whose key is remembered: a name as typed, with room for spaces
+around it and combining marks. Longer text (a whole /msg line, a hostile ``to``) is
+no one's name, and would make the memory the cache holds unbounded."""
+
 _INVISIBLE_FILLERS = frozenset(
     {
         "\u115f",  # HANGUL CHOSEONG FILLER
@@ -57,6 +62,8 @@ def name_key(name: str) -> str:
     fullwidth letters (U+FF41 ...) have one key, and so have ``rn`` and ``m``. A key
     is for comparing, never for showing.
     """
+    if len(name) > _NAME_KEY_CACHED_CHARS:
+        return _name_key.__wrapped__(name)
     return _name_key(name)
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import shared.confusables
+import shared.validation as validation
 from shared.confusables import ConfusablesError, data, read, skeleton
 from shared.errors import ErrorCode, ProtocolError
 from shared.resources import confusables_file
@@ -85,6 +86,14 @@ def test_the_key_is_not_a_name_again() -> None:
     assert name_key("0") == "O"
     assert name_key("O") == "o"
     assert skeleton(name_key("0")) == name_key("0")
+
+
+def test_only_name_sized_keys_are_remembered() -> None:
+    """A whole /msg line or a hostile ``to`` goes through name_key too: not into the cache."""
+    long_text = "m" * 10_000
+    before = validation._name_key.cache_info().currsize
+    assert name_key(long_text) == "rn" * 10_000
+    assert validation._name_key.cache_info().currsize == before
 
 
 # --- properties --------------------------------------------------------------------------------

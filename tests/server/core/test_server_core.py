@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import chat_server_app.core.server
 from chat_server_app.core import StoreFailed, UserJoined, UserLeft
 from chat_server_app.core.session import SessionState
 from chat_server_app.store import MemoryStore, StoredMessage, StoreError
 from shared.messages import LeftReason
+from shared.validation import name_key
 from tests.server.core.pair import MemoryPair
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -84,6 +86,25 @@ def test_a_say_to_no_one_gets_no_such_user_and_the_session_stays() -> None:
     (error,) = anna.of_type("error")
     assert (error["code"], error["cid"], error["fatal"]) == ("no_such_user", "x", False)
     assert anna.session.state is SessionState.REGISTERED
+
+
+def test_a_to_longer_than_a_name_is_no_one_and_costs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key costs a look-up per character: a frame-long ``to`` must not buy that."""
+    keyed: list[int] = []
+
+    def spy(name: str) -> str:
+        keyed.append(len(name))
+        return name_key(name)
+
+    pair = MemoryPair()
+    anna = pair.join("anna")
+    monkeypatch.setattr(chat_server_app.core.server, "name_key", spy)
+    anna.say("hello?", cid="x", to="m" * 60_000)
+    (error,) = anna.of_type("error")
+    assert (error["code"], error["cid"]) == ("no_such_user", "x")
+    assert keyed == []
+    anna.say("hi", to=" Anna ")
+    assert keyed == [4]
 
 
 def test_past_the_burst_says_are_rate_limited_with_their_cid() -> None:
