@@ -72,7 +72,6 @@ def test_look_alikes_collide(a: str, b: str) -> None:
         ("Zoe", "Zo\u00eb"),  # an accent still makes another name
         ("Ann a", "Anna"),
         ("rn", "rnn"),
-        ("bob", "b0b"),  # see test_the_key_is_not_a_name_again
     ],
 )
 def test_distinct_names_stay_distinct(a: str, b: str) -> None:
@@ -82,7 +81,7 @@ def test_distinct_names_stay_distinct(a: str, b: str) -> None:
 def test_the_key_is_not_a_name_again() -> None:
     """Case is folded before the skeleton (§8.1's order), and some skeletons are capitals:
     digit zero's is O, which a name's o never meets. So the key of a key may differ
-    from it, and ``b0b`` is not ``bob``: what holds is that a key is its own skeleton."""
+    from it: what holds is that a key is its own skeleton."""
     assert name_key("0") == "O"
     assert name_key("O") == "o"
     assert skeleton(name_key("0")) == name_key("0")
