@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Iterable
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -18,7 +19,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def _sort_key(name: str) -> tuple[str, str]:
     # casefold first (Anna next to anna), the exact name second so the order is total.
-    return (name_key(name), name)
+    # Not name_key: a skeleton is for comparing, and would sort Mario as "rnario".
+    return (unicodedata.normalize("NFC", name).casefold(), name)
 
 
 class UserListModel(QAbstractListModel):
@@ -30,6 +32,7 @@ class UserListModel(QAbstractListModel):
         super().__init__(parent)
         self._names: list[str] = []
         self._keys: list[tuple[str, str]] = []
+        self._listed: dict[str, str] = {}  # name_key -> the name as listed: one per key
         self._own_key = ""
         self._dark = False
 
@@ -84,6 +87,7 @@ class UserListModel(QAbstractListModel):
         for name in names:
             unique.setdefault(name_key(name), name)
         self.beginResetModel()
+        self._listed = unique
         self._names = sorted(unique.values(), key=_sort_key)
         self._keys = [_sort_key(n) for n in self._names]
         self.endResetModel()
@@ -97,6 +101,7 @@ class UserListModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self._names.insert(row, name)
         self._keys.insert(row, key)
+        self._listed[name_key(name)] = name
         self.endInsertRows()
         self.count_changed.emit(len(self._names))
 
@@ -105,6 +110,7 @@ class UserListModel(QAbstractListModel):
         if row < 0:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
+        del self._listed[name_key(self._names[row])]
         del self._names[row]
         del self._keys[row]
         self.endRemoveRows()
@@ -114,8 +120,10 @@ class UserListModel(QAbstractListModel):
         self.reset([])
 
     def _find(self, name: str) -> int:
-        folded = name_key(name)
-        row = bisect.bisect_left(self._keys, (folded, ""))
-        if row < len(self._keys) and self._keys[row][0] == folded:
-            return row
-        return -1
+        """The row of the name listed with ``name``'s key, or -1."""
+        listed = self._listed.get(name_key(name))
+        if listed is None:
+            return -1
+        key = _sort_key(listed)
+        row = bisect.bisect_left(self._keys, key)
+        return row if row < len(self._keys) and self._keys[row] == key else -1

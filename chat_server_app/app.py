@@ -26,6 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"chat-server: error: {exc}", file=sys.stderr)
         return 2
+    from shared.confusables import ConfusablesError
+    from shared.confusables import data as confusables
+
+    try:
+        # Names are compared by skeleton: without the table every hello would fail
+        # later, inside the event loop. Better not to start.
+        confusables()
+    except ConfusablesError as exc:
+        print(f"chat-server: error: {exc}", file=sys.stderr)
+        return 2
     # Qt's plain Unix event dispatcher, not glib's: with thousands of sockets
     # glib's poll bookkeeping made one broadcast to 10 000 clients 7x slower.
     os.environ.setdefault("QT_NO_GLIB", "1")

@@ -128,14 +128,22 @@ def icon_for_platform(app: str) -> str | None:
 
 
 def resource_datas(app: str) -> list[tuple[str, str]]:
-    """(source, folder in the bundle): the app's icon PNGs and the compiled translations."""
+    """(source, folder in the bundle): the app's icon PNGs, the compiled translations, and
+    the Unicode data both apps compare names with (shared/confusables.py)."""
     translations = sorted((RESOURCES / "translations").glob("*.qm"))
     if not translations:
         raise SystemExit("no compiled translations: run `make qm` (make package does)")
+    unicode = sorted((RESOURCES / "unicode").glob("*.txt"))
+    if not unicode:
+        # Committed, unlike the translations: missing means a broken checkout, and a
+        # bundle without it would fail at the first name it compares.
+        raise SystemExit("no resources/unicode/*.txt: the checkout is incomplete")
     icons = sorted((RESOURCES / "icons").glob(f"{app}-*.png"))
-    return [(str(p), "resources/icons") for p in icons] + [
-        (str(p), "resources/translations") for p in translations
-    ]
+    return (
+        [(str(p), "resources/icons") for p in icons]
+        + [(str(p), "resources/translations") for p in translations]
+        + [(str(p), "resources/unicode") for p in unicode]
+    )
 
 
 def _plugin_kept(name: str) -> bool | None:

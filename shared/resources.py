@@ -1,4 +1,4 @@
-"""Where Parla's resources are: icons and compiled translations, in a checkout or a bundle.
+"""Where Parla's resources are (icons, translations, Unicode data), in a checkout or a bundle.
 
 Pure path logic, no Qt: each app turns these paths into a ``QIcon`` or a
 ``QTranslator`` itself. The same ``resources/`` tree is found
@@ -24,6 +24,7 @@ __all__ = [
     "resources_dir",
     "icon_files",
     "translation_file",
+    "confusables_file",
     "pick_language",
 ]
 
@@ -63,6 +64,11 @@ def translation_file(language: str, root: Path | None = None) -> Path:
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; expected one of {LANGUAGES}")
     return (root or resources_dir()) / "translations" / f"parla_{language}.qm"
+
+
+def confusables_file(root: Path | None = None) -> Path:
+    """Unicode's confusables as ``packaging/make_confusables.py`` derives them (UTS #39)."""
+    return (root or resources_dir()) / "unicode" / "confusables.txt"
 
 
 def pick_language(requested: str | None, preferred: Iterable[str]) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
+from shared.confusables import skeleton
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import NAME_MAX_CHARS, TEXT_MAX_CHARS
 
@@ -21,6 +23,29 @@ __all__ = [
 # separators. Each can make two names look alike or break the lines they appear on.
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
+# Letters and symbols (Lo, So) that fonts draw as nothing: a name of fillers looks
+# empty, and one among letters is invisible. PROTOCOL.md §8.1 lists them.
+_NAME_KEYS_CACHED = 4096
+"""Keys remembered by :func:`name_key`: a key costs a table look-up per character, ten
+times what ``casefold`` alone did, and the same few names come back again and again
+(every sender in a client's burst of history, every private message's recipient at
+the server). 4096 covers the users of a busy server; each entry is two short strings."""
+
+_NAME_KEY_CACHED_CHARS = 4 * NAME_MAX_CHARS
+"""Longest string whose key is remembered: a name as typed, with room for spaces
+around it and combining marks. Longer text (a whole /msg line, a hostile ``to``) is
+no one's name, and would make the memory the cache holds unbounded."""
+
+_INVISIBLE_FILLERS = frozenset(
+    {
+        "\u115f",  # HANGUL CHOSEONG FILLER
+        "\u1160",  # HANGUL JUNGSEONG FILLER
+        "\u2800",  # BRAILLE PATTERN BLANK
+        "\u3164",  # HANGUL FILLER
+        "\uffa0",  # HALFWIDTH HANGUL FILLER
+    }
+)
+
 
 def normalize_name(raw: str) -> str:
     """NFC, then trimmed of surrounding white space: the name as it will be registered."""
@@ -28,8 +53,24 @@ def normalize_name(raw: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The key under which names are unique: NFC, then ``casefold`` (``Straße`` = ``STRASSE``)."""
-    return unicodedata.normalize("NFC", name).casefold()
+    """The key under which names are unique (PROTOCOL.md §8.1): two names are one when
+    their keys are equal.
+
+    In this order: NFC, ``casefold``, NFC again, then UTS #39's skeleton. Case goes
+    first (``Straße`` and ``STRASSE`` collide, as do ``Anna`` and ``anna``), then
+    look-alikes: ``anna``, the same with a Cyrillic U+0410 for the ``A``, and in
+    fullwidth letters (U+FF41 ...) have one key, and so have ``rn`` and ``m``. A key
+    is for comparing, never for showing.
+    """
+    if len(name) > _NAME_KEY_CACHED_CHARS:
+        return _name_key.__wrapped__(name)
+    return _name_key(name)
+
+
+@functools.lru_cache(maxsize=_NAME_KEYS_CACHED)
+def _name_key(name: str) -> str:
+    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    return skeleton(folded)
 
 
 def name_problem(raw: object) -> str | None:
@@ -42,7 +83,7 @@ def name_problem(raw: object) -> str | None:
     if len(name) > NAME_MAX_CHARS:
         return f"the name is longer than {NAME_MAX_CHARS} characters"
     for ch in name:
-        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES:
+        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _INVISIBLE_FILLERS:
             return f"the name contains the invisible or control character U+{ord(ch):04X}"
     return None
 

@@ -39,7 +39,7 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, StoredMessage, StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
-from shared.limits import RATE_ABUSE_DROPS
+from shared.limits import NAME_MAX_CHARS, RATE_ABUSE_DROPS
 from shared.messages import (
     Bye,
     Error,
@@ -127,7 +127,8 @@ class ServerCore:
     @property
     def users(self) -> list[Session[Link]]:
         """Registered sessions, sorted by name."""
-        return sorted(self._users.values(), key=lambda s: s.key)
+        # Not by key: a skeleton is for comparing, and would put Mario after Quentin.
+        return sorted(self._users.values(), key=lambda s: (s.name.casefold(), s.name))
 
     @property
     def user_count(self) -> int:
@@ -312,7 +313,10 @@ class ServerCore:
             return
         target: Session[Link] | None = None
         if say.to is not None:
-            target = self._users.get(name_key(normalize_name(say.to)))
+            to = normalize_name(say.to)
+            # A key costs a table look-up per character: a `to` longer than any name
+            # names no one, and is not worth the cost (it may be a frame's worth).
+            target = self._users.get(name_key(to)) if len(to) <= NAME_MAX_CHARS else None
             if target is None:
                 self._reject(session, ErrorCode.NO_SUCH_USER, f"no user named {say.to!r}", cid=say.cid)
                 return

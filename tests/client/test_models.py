@@ -229,3 +229,20 @@ def test_user_list_sorted_case_insensitively_with_a_count(qtmodeltester: ModelTe
     assert users.rowCount(users.index(0)) == 0
     assert users.data(QModelIndex()) is None
     check_model(qtmodeltester, users)
+
+
+def test_user_list_is_one_row_per_skeleton_but_sorted_as_written(qtmodeltester: ModelTester) -> None:
+    """Look-alikes are one user (PROTOCOL.md §8.1); the order is still the names' own:
+    a skeleton would sort Mario as "rnario", after Quentin."""
+    users = UserListModel()
+    users.reset(["Quentin", "Mario", "anna", "\u0410nna"])  # the second Anna: a Cyrillic A
+    users.add("\uff41\uff4e\uff4e\uff41")  # fullwidth: Anna again
+    assert users.names == ["anna", "Mario", "Quentin"]
+    assert "\u0410NNA" in users
+    users.set_own_name("\u0430nna")
+    assert users.index(0).data(Qt.ItemDataRole.FontRole).bold()
+    users.remove("\u0410nna")
+    assert users.names == ["Mario", "Quentin"]
+    users.add("Anna")
+    assert users.names == ["Anna", "Mario", "Quentin"]
+    check_model(qtmodeltester, users)

@@ -94,6 +94,13 @@ def test_the_icu_stub_is_a_tiny_library_with_the_data_symbol(tmp_path: Path) -> 
 def test_the_resources_of_each_app_go_into_the_bundle() -> None:
     datas = bundle.resource_datas("chat-server")
     folders = {folder for _, folder in datas}
-    assert folders == {"resources/icons", "resources/translations"}
+    assert folders == {"resources/icons", "resources/translations", "resources/unicode"}
     assert all("chat-client" not in source for source, _ in datas)
     assert {Path(source).name for source, _ in datas} >= {"chat-server-32.png", "parla_it.qm", "parla_en.qm"}
+
+
+@pytest.mark.parametrize("app", ["chat-server", "chat-client"])
+def test_both_apps_carry_the_confusables(app: str) -> None:
+    """The client checks names as the server does: both compare them by skeleton."""
+    table = ROOT / "resources" / "unicode" / "confusables.txt"
+    assert (str(table), "resources/unicode") in bundle.resource_datas(app)

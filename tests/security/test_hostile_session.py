@@ -74,6 +74,10 @@ INVALID_NAMES: dict[str, object] = {
     "soft hyphen": "mal\u00adlory",
     "BOM inside": "mal\ufefflory",
     "line separator": "mal\u2028lory",
+    "hangul filler only": "\u3164",
+    "hangul filler inside": "mal\u3164lory",
+    "braille blank only": "\u2800",
+    "halfwidth hangul filler": "mal\uffa0lory",
     "number": 42,
     "null": None,
     "list": ["mallory"],
@@ -100,11 +104,17 @@ TAKEN_NAMES = {
     "NFD of José": "Jose\u0301",
     "upper NFD": "JOSE\u0301",
     "upper NFC": "JOSÉ",
+    "Cyrillic a": "Ad\u0430",
+    "Cyrillic A": "\u0410da",
+    "fullwidth": "\uff21\uff44\uff41",
+    "mathematical bold": "\U0001d41a\U0001d41d\U0001d41a",
+    "Cyrillic dze and ie": "\u0405tra\u00df\u0435",
 }
 
 
 @pytest.mark.parametrize("name", TAKEN_NAMES.values(), ids=TAKEN_NAMES.keys())
-def test_a_name_equal_to_a_taken_one_after_nfc_and_casefold_is_name_taken(arena: Arena, name: str) -> None:
+def test_a_name_equal_to_a_taken_one_by_its_key_is_name_taken(arena: Arena, name: str) -> None:
+    """Equal after NFC, casefold and the UTS #39 skeleton (PROTOCOL.md §8.1)."""
     offender = arena.client()
     offender.send_hello(name)
     arena.round()
@@ -276,8 +286,8 @@ def test_a_replayed_cid_is_posted_once(arena: Arena) -> None:
 
 @pytest.mark.parametrize(
     "to",
-    ["nobody", "", "   ", "Ada\u200b", "Ad\u0430"],
-    ids=["nobody", "empty", "spaces", "Ada+ZWSP", "Cyrillic a"],
+    ["nobody", "", "   ", "Ada\u200b", "Ad\u0431", "m" * 60_000],
+    ids=["nobody", "empty", "spaces", "Ada+ZWSP", "Cyrillic be", "frame-long"],
 )
 def test_to_an_unknown_user_is_no_such_user_and_not_fatal(arena: Arena, to: str) -> None:
     offender = arena.registered()
@@ -286,6 +296,16 @@ def test_to_an_unknown_user_is_no_such_user_and_not_fatal(arena: Arena, to: str)
     arena.expect_not_fatal(offender, "no_such_user", cid="private")
     frames = arena.finish()
     assert [f for f in frames if is_message(f) and f["from"] == ATTACKER] == []
+
+
+def test_to_a_look_alike_of_a_user_reaches_that_user(arena: Arena) -> None:
+    """Ad + Cyrillic a is Ada's name (§8.1): the message goes to Ada, as Ada."""
+    offender = arena.registered()
+    offender.say("psst", to="Ad\u0430", cid="private")
+    assert offender.expect("message", text="psst")["to"] == "Ada"
+    assert arena.bystanders[0].expect("message", text="psst")["to"] == "Ada"
+    frames = arena.finish()
+    assert [f["text"] for f in frames if is_message(f) and f["from"] == ATTACKER] == ["psst"]
 
 
 @pytest.mark.parametrize("to", [42, ["Ada"], {"name": "Ada"}, True], ids=["int", "list", "obj", "bool"])

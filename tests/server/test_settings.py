@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+import chat_server_app.app
+import shared.confusables
 from chat_server_app.settings import Settings, SettingsError, parse_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -305,6 +307,24 @@ def test_a_bad_setting_exits_2_with_one_line_on_stderr(args: list[str]) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("chat-server: error: ")
+
+
+def test_without_the_confusables_table_the_server_does_not_start(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Every hello needs it: failing at the first one, inside the event loop, would
+    leave a server that runs and lets no one in."""
+    monkeypatch.setattr(shared.confusables, "confusables_file", lambda: tmp_path / "none.txt")
+    shared.confusables.data.cache_clear()
+    try:
+        code = chat_server_app.app.main(["--headless", "--port", "0", "--data-dir", str(tmp_path)])
+    finally:
+        monkeypatch.undo()
+        shared.confusables.data.cache_clear()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("chat-server: error: cannot read Unicode's confusables")
+    assert len(err.splitlines()) == 1
 
 
 def test_a_bad_config_file_exits_2_with_one_line_on_stderr(tmp_path: Path) -> None:

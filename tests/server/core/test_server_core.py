@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import chat_server_app.core.server
 from chat_server_app.core import StoreFailed, UserJoined, UserLeft
 from chat_server_app.core.session import SessionState
 from chat_server_app.store import MemoryStore, StoredMessage, StoreError
 from shared.messages import LeftReason
+from shared.validation import name_key
 from tests.server.core.pair import MemoryPair
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -86,6 +88,25 @@ def test_a_say_to_no_one_gets_no_such_user_and_the_session_stays() -> None:
     assert anna.session.state is SessionState.REGISTERED
 
 
+def test_a_to_longer_than_a_name_is_no_one_and_costs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key costs a look-up per character: a frame-long ``to`` must not buy that."""
+    keyed: list[int] = []
+
+    def spy(name: str) -> str:
+        keyed.append(len(name))
+        return name_key(name)
+
+    pair = MemoryPair()
+    anna = pair.join("anna")
+    monkeypatch.setattr(chat_server_app.core.server, "name_key", spy)
+    anna.say("hello?", cid="x", to="m" * 60_000)
+    (error,) = anna.of_type("error")
+    assert (error["code"], error["cid"]) == ("no_such_user", "x")
+    assert keyed == []
+    anna.say("hi", to=" Anna ")
+    assert keyed == [4]
+
+
 def test_past_the_burst_says_are_rate_limited_with_their_cid() -> None:
     pair = MemoryPair(rate_burst=3, rate_per_sec=1)
     anna = pair.join("anna")
@@ -133,6 +154,31 @@ def test_a_name_taken_case_insensitively_is_refused_and_closed() -> None:
     other = pair.join("ANNA")
     assert other.of_type("error")[0]["code"] == "name_taken"
     assert other.closed
+
+
+@pytest.mark.parametrize("look_alike", ["\u0410nna", "\uff41\uff4e\uff4e\uff41", "\u0430\u0578\u0578\u0430"])
+def test_a_name_that_looks_like_a_taken_one_is_taken(look_alike: str) -> None:
+    """PROTOCOL.md §8.1: Cyrillic, fullwidth and Armenian letters that look like anna."""
+    pair = MemoryPair()
+    pair.join("anna")
+    other = pair.join(look_alike)
+    assert other.of_type("error")[0]["code"] == "name_taken"
+    assert other.closed
+
+
+def test_a_private_message_to_a_look_alike_reaches_the_user_it_looks_like() -> None:
+    pair = MemoryPair()
+    anna, mario = pair.join("anna"), pair.join("mario")
+    anna.say("psst", cid="p", to="rnario")
+    assert [m["text"] for m in mario.of_type("message")] == ["psst"]
+    assert anna.of_type("message")[0]["to"] == "mario"
+
+
+def test_the_users_are_sorted_by_name_not_by_key() -> None:
+    pair = MemoryPair()
+    for name in ["Quentin", "mario", "Anna"]:
+        pair.join(name)
+    assert [s.name for s in pair.core.users] == ["Anna", "mario", "Quentin"]
 
 
 def test_frames_before_hello_and_a_second_hello_are_protocol_errors() -> None:
