@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.store import _SCHEMA, MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store.schema import SCHEMA
 
 NAMES = st.sampled_from(["anna", "Bob", "çé", "zoë"])
 TEXTS = st.text(min_size=1, max_size=40)  # any code point SQLite keeps: NUL, U+2028, emoji
@@ -137,7 +138,7 @@ def test_a_history_from_an_earlier_version_loses_its_indexes(index: str, tmp_pat
     # Each cost every message more than the query it served was worth (cid_filter.py).
     path = tmp_path / SqliteStore.FILENAME
     old = sqlite3.connect(path)
-    old.executescript(_SCHEMA)
+    old.executescript(SCHEMA)
     old.execute(index)
     old.close()
     SqliteStore(path).close()
