@@ -17,6 +17,9 @@ class StoredMessage(NamedTuple):
 
     ``sender_key``/``to_key`` are the casefolded names, so that private messages are
     replayed to their two parties whatever case they reconnect with.
+    ``sender_owner``/``to_owner`` are the hashes of the tokens that owned the
+    sender's and the recipient's names when it was accepted (None: no token): a
+    private message is replayed by owner, not by name (PROTOCOL.md §8.1).
 
     A named tuple: as immutable as a frozen dataclass, made in a third of the time
     (the server makes one per message), and SQLite binds it as a row as it stands:
@@ -32,17 +35,38 @@ class StoredMessage(NamedTuple):
     to: str | None = None
     to_key: str | None = None
     epoch: float = 0.0
+    sender_owner: str | None = None
+    to_owner: str | None = None
 
 
 class HistoryStore(Protocol):
+    """The messages the server keeps across restarts.
+
+    Every method that reads or writes raises :class:`StoreError`, whatever the
+    storage underneath fails with; ``last_id`` is known from the moment the store
+    is open and does not fail.
+    """
+
     def append(self, messages: Sequence[StoredMessage]) -> None:
         """Persist a batch in one transaction; durable once this returns."""
 
-    def since(self, after_id: int, viewer_key: str) -> list[StoredMessage]:
-        """Every message after ``after_id`` that ``viewer_key`` may see, in id order."""
+    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+        """The messages after ``after_id`` that ``viewer_owner`` may see, in id order:
+        the first ``limit`` of them, or all with None. A negative ``after_id`` reads
+        from the first message on."""
 
-    def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
-        """The newest ``count`` messages ``viewer_key`` may see, in id order."""
+    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+        """The newest ``count`` messages ``viewer_owner`` may see, in id order."""
+
+    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+        """Where a bounded replay after ``after_id`` starts, and whether it leaves any out.
+
+        The id ``start`` such that at most ``max_count`` messages that ``viewer_owner``
+        may see follow it, all of them after ``after_id``; ``truncated`` says whether
+        some such messages after ``after_id`` come at or before ``start``. Without
+        truncation ``start`` is ``after_id`` itself. The replay is then read in
+        slices: ``since(start, viewer_owner, limit=n)``, then from the last id read.
+        """
 
     def message(self, message_id: int) -> StoredMessage | None:
         """The message stored under ``message_id``, if any."""
@@ -61,6 +85,19 @@ class HistoryStore(Protocol):
 
     def close(self) -> None:
         """Release the store."""
+
+
+def visible(message: StoredMessage, viewer_owner: str | None) -> bool:
+    """Whether a replay shows ``message`` to a session of ``viewer_owner`` (§8.1).
+
+    A private message belongs to the tokens that owned its two names: a session
+    without a token sees none, whatever name it took. A private message stored
+    without owners (before owners were kept, or between tokenless names) is thus
+    replayed to no one: its parties were known only by name, which anyone may
+    have taken since."""
+    return message.to_key is None or (
+        viewer_owner is not None and viewer_owner in (message.sender_owner, message.to_owner)
+    )
 
 
 def recent_with_cids(newest_first: Iterable[StoredMessage], after_epoch: float) -> list[StoredMessage]:

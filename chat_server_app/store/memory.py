@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
+from itertools import islice
 
-from chat_server_app.store.base import StoredMessage, recent_with_cids
+from chat_server_app.store.base import StoredMessage, recent_with_cids, visible
 
 __all__ = ["MemoryStore"]
 
@@ -14,12 +15,12 @@ def _id_of(message: StoredMessage) -> int:
     return message.id
 
 
-def _visible(message: StoredMessage, viewer_key: str) -> bool:
-    return message.to_key is None or viewer_key in (message.sender_key, message.to_key)
-
-
 class MemoryStore:
-    """History kept in memory only: for tests and throwaway servers."""
+    """History kept in memory only: for tests and throwaway servers.
+
+    The replay queries find ``after_id`` by bisection and walk only what they return
+    (and the messages the viewer may not see in between), as SQLite's do.
+    """
 
     def __init__(self) -> None:
         self._messages: list[StoredMessage] = []
@@ -27,13 +28,43 @@ class MemoryStore:
     def append(self, messages: Sequence[StoredMessage]) -> None:
         self._messages.extend(messages)
 
-    def since(self, after_id: int, viewer_key: str) -> list[StoredMessage]:
-        return [m for m in self._messages if m.id > after_id and _visible(m, viewer_key)]
+    def _after(self, after_id: int) -> int:
+        """The index of the first message after ``after_id``."""
+        return bisect.bisect_right(self._messages, after_id, key=_id_of)
 
-    def last(self, count: int, viewer_key: str) -> list[StoredMessage]:
+    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+        if limit is not None and limit <= 0:
+            return []
+        found: list[StoredMessage] = []
+        for at in range(self._after(after_id), len(self._messages)):
+            message = self._messages[at]
+            if visible(message, viewer_owner):
+                found.append(message)
+                if len(found) == limit:
+                    break
+        return found
+
+    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
         if count <= 0:
             return []
-        return [m for m in self._messages if _visible(m, viewer_key)][-count:]
+        newest = list(
+            islice(
+                (m for m in reversed(self._messages) if visible(m, viewer_owner)),
+                min(count, len(self._messages)),
+            )
+        )
+        newest.reverse()
+        return newest
+
+    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+        following = len(self._messages) - self._after(after_id)
+        skip = max(max_count, 0)
+        for message in islice(reversed(self._messages), following):
+            if visible(message, viewer_owner):
+                if skip == 0:
+                    return message.id, True
+                skip -= 1
+        return after_id, False
 
     def message(self, message_id: int) -> StoredMessage | None:
         at = bisect.bisect_left(self._messages, message_id, key=_id_of)

@@ -1,8 +1,18 @@
-"""The SQLite history's tables, and the statements that write them."""
+"""The SQLite history's tables, how an older file is brought up to them, and the
+statements that write them."""
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA", "COLUMNS", "ROWS_PER_INSERT", "INSERTS", "VISIBLE"]
+import sqlite3
+
+__all__ = [
+    "SCHEMA",
+    "COLUMNS",
+    "ROWS_PER_INSERT",
+    "INSERTS",
+    "VISIBLE",
+    "migrate",
+]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -14,7 +24,9 @@ CREATE TABLE IF NOT EXISTS messages (
     text TEXT NOT NULL,
     cid TEXT,
     recipient TEXT,
-    recipient_key TEXT
+    recipient_key TEXT,
+    sender_owner TEXT,
+    recipient_owner TEXT
 );
 -- An index on epoch (for recent_cids) and one on (sender_key, cid) each cost every
 -- message more than the queries they served (bench/README.md); a history that
@@ -23,18 +35,39 @@ DROP INDEX IF EXISTS messages_epoch_cid;
 DROP INDEX IF EXISTS messages_sender_cid;
 """
 
-COLUMNS = "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch"
+_ADDED_COLUMNS = (("sender_owner", "TEXT"), ("recipient_owner", "TEXT"))
+"""Columns of ``messages`` that a file made by an earlier version lacks."""
+
+COLUMNS = (
+    "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch, sender_owner, recipient_owner"
+)
 """The columns in the order of :class:`StoredMessage`'s fields: a row is one as it stands."""
+
+_PARAMETERS = "(" + ", ".join(["?"] * len(COLUMNS.split(","))) + ")"
 
 ROWS_PER_INSERT = 32
 """Rows one INSERT statement takes. A statement of many rows is bound and stepped
 once, cheaper a message than ``executemany``'s statement per row (bench/README.md);
-32 x 9 parameters stay under the 999 of older SQLites."""
+32 x 11 parameters stay under the 999 of older SQLites."""
 
 INSERTS = [""] + [
-    f"INSERT INTO messages ({COLUMNS}) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows)  # noqa: S608
+    f"INSERT INTO messages ({COLUMNS}) VALUES " + ", ".join([_PARAMETERS] * rows)  # noqa: S608
     for rows in range(1, ROWS_PER_INSERT + 1)
 ]
 """The INSERT of n rows at index n (a busy pass's last few rows take their own size)."""
 
-VISIBLE = "(recipient_key IS NULL OR sender_key = :viewer OR recipient_key = :viewer)"
+VISIBLE = "(recipient_key IS NULL OR sender_owner = :owner OR recipient_owner = :owner)"
+"""What :func:`~chat_server_app.store.base.visible` says, in SQL: a NULL ``:owner``
+equals nothing, so a session without a token sees only public messages."""
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring a history made by any earlier version up to :data:`SCHEMA`.
+
+    Each step is idempotent: a crash half-way is finished by the next open."""
+    db.executescript(SCHEMA)
+    present = {row[1] for row in db.execute("PRAGMA table_info(messages)")}
+    for name, kind in _ADDED_COLUMNS:
+        if name not in present:
+            # Old rows get NULL owners: their private messages are replayed to no one.
+            db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")

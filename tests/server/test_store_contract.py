@@ -1,0 +1,162 @@
+"""What every HistoryStore does (issue 18), each test run against MemoryStore and SqliteStore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from chat_server_app.store import HistoryStore, MemoryStore, SqliteStore, StoredMessage
+
+ANNA, BOB, CARL = "h-anna", "h-bob", "h-carl"  # token hashes
+
+
+def public(message_id: int, sender: str = "anna", owner: str | None = ANNA) -> StoredMessage:
+    return StoredMessage(
+        id=message_id, ts="2026-12-04T10:00:00.000Z", sender=sender, sender_key=sender,
+        text=f"public {message_id}", epoch=float(message_id), sender_owner=owner,
+    )  # fmt: skip
+
+
+def private(
+    message_id: int, sender_owner: str | None = ANNA, to_owner: str | None = BOB, to: str = "bob"
+) -> StoredMessage:
+    return StoredMessage(
+        id=message_id, ts="2026-12-04T10:00:00.000Z", sender="anna", sender_key="anna",
+        text=f"private {message_id}", to=to, to_key=to, epoch=float(message_id),
+        sender_owner=sender_owner, to_owner=to_owner,
+    )  # fmt: skip
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], HistoryStore]]:
+    """``make_store()``: a new, empty history of the kind under test (a new file for SQLite)."""
+    stores: list[HistoryStore] = []
+
+    def factory() -> HistoryStore:
+        store: HistoryStore
+        if request.param == "memory":
+            store = MemoryStore()
+        else:
+            store = SqliteStore.in_dir(tmp_path / f"data-{len(stores)}")
+        stores.append(store)
+        return store
+
+    yield factory
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: Callable[[], HistoryStore]) -> HistoryStore:
+    return make_store()
+
+
+def ids(messages: list[StoredMessage]) -> list[int]:
+    return [m.id for m in messages]
+
+
+# Owners: a private message is replayed to its sender's and its recipient's token (§8.1)
+
+
+def test_a_private_message_is_replayed_to_the_owners_of_its_two_names(store: HistoryStore) -> None:
+    store.append([public(1), private(2, ANNA, BOB), public(3, "carl", CARL)])
+    assert ids(store.since(-1, ANNA)) == [1, 2, 3]
+    assert ids(store.since(-1, BOB)) == [1, 2, 3]
+    assert ids(store.since(-1, CARL)) == [1, 3]
+    assert ids(store.last(2, BOB)) == [2, 3]
+    assert ids(store.last(2, CARL)) == [1, 3]
+
+
+def test_a_session_without_a_token_is_replayed_no_private_message(store: HistoryStore) -> None:
+    # Not even one between two tokenless names, sent under the very name it has now.
+    store.append([public(1, owner=None), private(2, None, None), private(3, ANNA, None), public(4)])
+    assert ids(store.since(-1, None)) == [1, 4]
+    assert ids(store.last(10, None)) == [1, 4]
+    assert ids(store.since(-1, ANNA)) == [1, 3, 4]
+
+
+def test_a_private_message_stored_without_owners_is_replayed_to_no_one(store: HistoryStore) -> None:
+    store.append([private(1, None, None), public(2)])
+    for viewer in (None, ANNA, BOB, "anna", "bob"):  # names are not owners
+        assert ids(store.since(-1, viewer)) == [2]
+
+
+def test_owners_come_back_as_they_were_stored(store: HistoryStore) -> None:
+    sent = [public(1), private(2, ANNA, BOB), private(3, None, BOB)]
+    store.append(sent)
+    assert store.since(-1, BOB) == sent
+    assert store.message(2) == sent[1]
+
+
+# Bounded, sliced replay (§8.2)
+
+
+def test_since_takes_the_first_slice_after_an_id(store: HistoryStore) -> None:
+    store.append([public(i) for i in range(1, 11)])
+    assert ids(store.since(3, None, limit=4)) == [4, 5, 6, 7]
+    assert ids(store.since(8, None, limit=4)) == [9, 10]
+    assert ids(store.since(-5, None, limit=2)) == [1, 2]
+    assert store.since(3, None, limit=0) == []
+    assert ids(store.since(3, None, limit=None)) == list(range(4, 11))
+
+
+def test_a_slice_counts_only_what_the_viewer_may_see(store: HistoryStore) -> None:
+    store.append([public(1), private(2, ANNA, BOB), private(3, ANNA, BOB), public(4), public(5)])
+    assert ids(store.since(0, CARL, limit=2)) == [1, 4]
+    assert ids(store.since(0, BOB, limit=2)) == [1, 2]
+
+
+def test_a_replay_that_fits_starts_where_it_was_asked(store: HistoryStore) -> None:
+    store.append([public(i) for i in range(1, 6)])
+    assert store.replay_start(2, None, 3) == (2, False)
+    assert store.replay_start(-1, None, 5) == (-1, False)
+    assert store.replay_start(5, None, 0) == (5, False)
+    assert store.replay_start(2**70, None, 10) == (2**70, False)
+
+
+def test_a_replay_too_long_starts_later_and_says_so(store: HistoryStore) -> None:
+    store.append([public(i) for i in range(1, 11)])
+    start, truncated = store.replay_start(-1, None, 4)
+    assert (start, truncated) == (6, True)
+    assert ids(store.since(start, None)) == [7, 8, 9, 10]
+    assert store.replay_start(2, None, 7) == (3, True)
+    assert store.replay_start(2, None, 0) == (10, True)
+
+
+def test_the_bound_counts_only_what_the_viewer_may_see(store: HistoryStore) -> None:
+    store.append([public(1), public(2), private(3), private(4), public(5)])
+    # Carl sees 1, 2, 5: two of them are the newest two he may see.
+    assert store.replay_start(-1, CARL, 2) == (1, True)
+    assert store.replay_start(-1, BOB, 2) == (3, True)
+    assert store.replay_start(1, CARL, 2) == (1, False)
+
+
+def test_a_replay_read_slice_by_slice_is_whole_and_in_order(store: HistoryStore) -> None:
+    store.append([private(i) if i % 3 == 0 else public(i) for i in range(1, 101)])
+    start, truncated = store.replay_start(10, CARL, 40)
+    assert truncated
+    replayed: list[StoredMessage] = []
+    while chunk := store.since(start, CARL, limit=7):
+        replayed.extend(chunk)
+        start = chunk[-1].id
+    assert ids(replayed) == [i for i in range(1, 101) if i % 3 != 0][-40:]
+
+
+def test_counts_past_any_id_mean_everything(store: HistoryStore) -> None:
+    store.append([public(1), public(2)])
+    assert ids(store.since(-(2**70), None, limit=2**70)) == [1, 2]
+    assert ids(store.last(2**70, None)) == [1, 2]
+    assert store.replay_start(-(2**70), None, 2**70) == (-(2**70), False)
+
+
+# Ids are never handed out twice (§8.2)
+
+
+def test_last_id_is_the_highest_id_stored(store: HistoryStore) -> None:
+    assert store.last_id() == 0
+    store.append([public(1), public(5)])
+    assert store.last_id() == 5
+    store.append([public(40)])  # ids need only increase: gaps are allowed
+    assert store.last_id() == 40
