@@ -43,8 +43,8 @@ class HistoryStore(Protocol):
     """The messages the server keeps across restarts.
 
     Every method that reads or writes raises :class:`StoreError`, whatever the
-    storage underneath fails with; ``last_id`` is known from the moment the store
-    is open and does not fail.
+    storage underneath fails with; ``last_id`` and ``server_id`` are known from
+    the moment the store is open and do not fail.
     """
 
     def append(self, messages: Sequence[StoredMessage]) -> None:
@@ -82,6 +82,9 @@ class HistoryStore(Protocol):
         back and forth again does not make messages from before the step count as
         recent, and the walk never goes further back than the window.
         """
+
+    def server_id(self) -> str:
+        """An id that stays the same for as long as this history does (``welcome.server_id``)."""
 
     def close(self) -> None:
         """Release the store."""

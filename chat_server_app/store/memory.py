@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import secrets
 from collections.abc import Sequence
 from itertools import islice
 
@@ -18,12 +19,14 @@ def _id_of(message: StoredMessage) -> int:
 class MemoryStore:
     """History kept in memory only: for tests and throwaway servers.
 
-    The replay queries find ``after_id`` by bisection and walk only what they return
+    Each instance is a history of its own, with a ``server_id`` of its own. The
+    replay queries find ``after_id`` by bisection and walk only what they return
     (and the messages the viewer may not see in between), as SQLite's do.
     """
 
     def __init__(self) -> None:
         self._messages: list[StoredMessage] = []
+        self._server_id = secrets.token_urlsafe(12)
 
     def append(self, messages: Sequence[StoredMessage]) -> None:
         self._messages.extend(messages)
@@ -77,6 +80,9 @@ class MemoryStore:
 
     def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
         return recent_with_cids(reversed(self._messages), after_epoch)
+
+    def server_id(self) -> str:
+        return self._server_id
 
     def close(self) -> None:
         pass

@@ -3,6 +3,7 @@ statements that write them."""
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "INSERTS",
     "VISIBLE",
     "migrate",
+    "server_id",
 ]
 
 SCHEMA = """
@@ -33,6 +35,11 @@ CREATE TABLE IF NOT EXISTS messages (
 -- still has them loses them.
 DROP INDEX IF EXISTS messages_epoch_cid;
 DROP INDEX IF EXISTS messages_sender_cid;
+
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 _ADDED_COLUMNS = (("sender_owner", "TEXT"), ("recipient_owner", "TEXT"))
@@ -71,3 +78,17 @@ def migrate(db: sqlite3.Connection) -> None:
         if name not in present:
             # Old rows get NULL owners: their private messages are replayed to no one.
             db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
+
+
+def server_id(db: sqlite3.Connection) -> str:
+    """The history's id, made the first time this version opens it.
+
+    A new file gets a new one, and so does a file from version 1, which has
+    messages but no id: the ids go on from its messages, so a ``since`` from before
+    the upgrade stays good, and a client that knew no ``server_id`` has none to
+    compare the new one with."""
+    db.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('server_id', ?)", (secrets.token_urlsafe(12),)
+    )
+    (value,) = db.execute("SELECT value FROM meta WHERE key = 'server_id'").fetchone()
+    return str(value)

@@ -32,6 +32,9 @@ class SqliteStore:
     on the event loop's path; what was committed survives the server being killed
     (SIGKILL). Only a power cut can lose the last commits before a checkpoint, which
     :class:`Checkpointer` runs off the event loop.
+
+    ``server_id`` is made on the first open of a file by this version, a new file
+    or one from version 1 (:func:`schema.server_id`), and kept in ``meta``.
     """
 
     FILENAME = "history.sqlite3"
@@ -47,6 +50,7 @@ class SqliteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             schema.migrate(self._db)
+            self._server_id = schema.server_id(self._db)
             row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()
             # The checkpointer's job; the commits' only past WAL_FRAMES_LIMIT.
             self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_FRAMES_LIMIT}")
@@ -161,6 +165,9 @@ class SqliteStore:
             return recent_with_cids(map(StoredMessage._make, rows), after_epoch)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the history: {exc}") from None
+
+    def server_id(self) -> str:
+        return self._server_id
 
     def close(self) -> None:
         if self._checkpointer is not None:

@@ -151,6 +151,20 @@ def test_counts_past_any_id_mean_everything(store: HistoryStore) -> None:
     assert store.replay_start(-(2**70), None, 2**70) == (-(2**70), False)
 
 
+# server_id (§8.1)
+
+
+def test_the_server_id_stays_the_same_for_one_history(store: HistoryStore) -> None:
+    first = store.server_id()
+    store.append([public(1)])
+    assert store.server_id() == first
+    assert len(first) == 16  # secrets.token_urlsafe(12)
+
+
+def test_every_new_history_has_a_server_id_of_its_own(make_store: Callable[[], HistoryStore]) -> None:
+    assert len({make_store().server_id() for _ in range(3)}) == 3
+
+
 # Ids are never handed out twice (§8.2)
 
 

@@ -67,6 +67,38 @@ def test_a_version_1_history_gains_owners_and_keeps_its_messages(tmp_path: Path)
     assert columns[-2:] == ["sender_owner", "recipient_owner"]
 
 
+def test_a_version_1_history_gets_a_server_id_on_its_first_open_and_keeps_it(tmp_path: Path) -> None:
+    path = tmp_path / SqliteStore.FILENAME
+    v1_history(path)
+    first = SqliteStore(path)
+    made = first.server_id()
+    first.close()
+    again = SqliteStore(path)
+    try:
+        assert again.server_id() == made
+        assert again.last_id() == 2  # the ids go on: a since from before the upgrade holds
+    finally:
+        again.close()
+
+
+def test_the_server_id_lasts_as_long_as_the_file(tmp_path: Path) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    made = store.server_id()
+    store.append([message(1)])
+    store.close()
+    reopened = SqliteStore.in_dir(tmp_path)
+    assert reopened.server_id() == made
+    reopened.close()
+    for leftover in tmp_path.iterdir():  # the operator wipes the data dir
+        leftover.unlink()
+    wiped = SqliteStore.in_dir(tmp_path)
+    try:
+        assert wiped.server_id() != made
+        assert wiped.last_id() == 0
+    finally:
+        wiped.close()
+
+
 def test_a_file_that_is_no_history_cannot_be_opened(tmp_path: Path) -> None:
     (tmp_path / SqliteStore.FILENAME).write_bytes(b"not a database, only bytes" * 200)
     with pytest.raises(StoreError, match="cannot open the history"):
