@@ -72,7 +72,8 @@ class HistoryStore(Protocol):
         """The message stored under ``message_id``, if any."""
 
     def last_id(self) -> int:
-        """The id of the newest message stored, 0 if none."""
+        """The highest id ever stored, 0 if none: it never goes back, not even when
+        the newest messages are deleted, so that no id is handed out twice."""
 
     def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
         """Messages with a ``cid`` accepted after ``after_epoch``, for de-duplication.

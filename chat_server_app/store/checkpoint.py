@@ -24,10 +24,9 @@ SQLite's default of 1 000 pages did four times as often; a light one never reach
 class Checkpointer:
     """Copies the history's log into the database file, on a thread of its own.
 
-    SQLite checkpoints inside a commit once the log passes 1 000 pages, and with
-    ``synchronous=NORMAL`` a checkpoint syncs both files: at 100 messages a second
-    that stalled the event loop 5 ms every 3 s, on whichever broadcast came next
-    (measured under F1000).
+    SQLite checkpoints inside a commit once the log passes 1 000 pages, and a
+    checkpoint syncs both files: at 100 messages a second that stalled the event
+    loop 5 ms every 3 s, on whichever broadcast came next (measured under F1000).
     Here the wait for the disk happens on this thread, with its own connection,
     outside the GIL; PASSIVE never waits for the writer nor makes it wait.
     """

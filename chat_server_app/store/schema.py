@@ -14,6 +14,7 @@ __all__ = [
     "VISIBLE",
     "migrate",
     "server_id",
+    "high_water",
 ]
 
 SCHEMA = """
@@ -40,6 +41,15 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+-- Ids are never handed out twice (PROTOCOL.md 8.2): the next id follows the highest
+-- ever stored, which MAX(id) forgets when the newest rows are deleted. Whoever deletes
+-- them (a retention job, an operator with the sqlite3 shell) leaves the mark here, in
+-- the same transaction; an insert pays nothing for it (bench/README.md).
+CREATE TRIGGER IF NOT EXISTS messages_high_water AFTER DELETE ON messages
+WHEN OLD.id > COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'high_water'), 0)
+BEGIN
+    INSERT OR REPLACE INTO meta (key, value) VALUES ('high_water', OLD.id);
+END;
 """
 
 _ADDED_COLUMNS = (("sender_owner", "TEXT"), ("recipient_owner", "TEXT"))
@@ -92,3 +102,12 @@ def server_id(db: sqlite3.Connection) -> str:
     )
     (value,) = db.execute("SELECT value FROM meta WHERE key = 'server_id'").fetchone()
     return str(value)
+
+
+def high_water(db: sqlite3.Connection) -> int:
+    """The highest id ever stored: the newest row's, or the mark deleted rows left."""
+    row = db.execute(
+        "SELECT MAX(COALESCE((SELECT MAX(id) FROM messages), 0),"
+        " COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'high_water'), 0))"
+    ).fetchone()
+    return int(row[0])

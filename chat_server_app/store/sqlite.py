@@ -28,10 +28,19 @@ def _bound(count: int | None) -> int:
 class SqliteStore:
     """History in one SQLite file, in WAL mode.
 
-    ``synchronous=NORMAL`` with WAL: a commit is a write to the log, with no fsync
-    on the event loop's path; what was committed survives the server being killed
-    (SIGKILL). Only a power cut can lose the last commits before a checkpoint, which
-    :class:`Checkpointer` runs off the event loop.
+    ``synchronous=FULL``: every commit syncs the log to the disk before it returns,
+    because the server acknowledges a message (its echo with the ``cid``) only once
+    it would survive a power cut (PROTOCOL.md §8.2); NORMAL would survive the
+    server being killed but not the machine losing power. The price is a sync per
+    commit, that is per event-loop pass that accepted messages, not per message
+    (bench/README.md, "Durable acks"). The log is copied into the database by
+    :class:`Checkpointer`, off the event loop.
+
+    Ids are never handed out twice: :meth:`last_id` is the highest id ever stored,
+    kept across restarts even when the newest rows are deleted, by a trigger that
+    leaves a mark in ``meta`` only when a row is deleted (schema.py): a mark
+    written by every commit, or AUTOINCREMENT's ``sqlite_sequence``, would cost
+    every pass a second page of log (bench/README.md, "Durable acks").
 
     ``server_id`` is made on the first open of a file by this version, a new file
     or one from version 1 (:func:`schema.server_id`), and kept in ``meta``.
@@ -48,16 +57,15 @@ class SqliteStore:
             raise StoreError(f"cannot open the history at {path}: {exc}") from None
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA synchronous=FULL")
             schema.migrate(self._db)
             self._server_id = schema.server_id(self._db)
-            row = self._db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()
+            self._last_id = schema.high_water(self._db)
             # The checkpointer's job; the commits' only past WAL_FRAMES_LIMIT.
             self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_FRAMES_LIMIT}")
         except sqlite3.Error as exc:
             self._db.close()
             raise StoreError(f"cannot open the history at {path}: {exc}") from None
-        self._last_id = int(row[0])
         self._checkpointer: Checkpointer | None = Checkpointer(path)
 
     @classmethod
@@ -67,6 +75,11 @@ class SqliteStore:
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def durability(self) -> int:
+        """SQLite's ``synchronous`` level on the connection that commits (2: FULL)."""
+        return int(self._read("PRAGMA synchronous", {})[0][0])
 
     def append(self, messages: Sequence[StoredMessage]) -> None:
         if not messages:

@@ -1,13 +1,14 @@
-"""What only the SQLite history has to prove: upgrades, restarts, failures."""
+"""What only the SQLite history has to prove: upgrades, durability, restarts, failures."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from chat_server_app.store import SqliteStore, StoredMessage, StoreError
+from chat_server_app.store import SqliteStore, StoredMessage, StoreError, checkpoint
 
 V1_SCHEMA = """
 CREATE TABLE messages (
@@ -97,6 +98,81 @@ def test_the_server_id_lasts_as_long_as_the_file(tmp_path: Path) -> None:
         assert wiped.last_id() == 0
     finally:
         wiped.close()
+
+
+def test_commits_are_synced_to_the_disk(tmp_path: Path) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    try:
+        assert store.durability == 2  # FULL: an acknowledged message survives a power cut
+    finally:
+        store.close()
+
+
+def copy_as_a_crash_leaves_it(store: SqliteStore, to: Path) -> SqliteStore:
+    """The database and its log as they are on the disk this instant, the store still open."""
+    to.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(store.path.with_name(store.path.name + suffix), to / (store.path.name + suffix))
+    return SqliteStore.in_dir(to)
+
+
+def test_a_crash_loses_no_acknowledged_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The test plays the checkpointer, between two batches, so that the copy is not
+    # taken while the thread writes the database file.
+    monkeypatch.setattr(checkpoint.Checkpointer, "_run", lambda self: None)
+    store = SqliteStore.in_dir(tmp_path / "live")
+    other = sqlite3.connect(store.path, isolation_level=None)
+    acked = 0
+    try:
+        for size in (1, 40, 3, 100, 1, 7):  # one statement, and transactions of several
+            batch = [message(acked + i) for i in range(1, size + 1)]
+            store.append(batch)
+            acked = batch[-1].id  # append returned: the server echoes these
+            if size == 100:
+                other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        survivor = copy_as_a_crash_leaves_it(store, tmp_path / "after-crash")
+    finally:
+        other.close()
+        store.close()
+    try:
+        assert survivor.last_id() >= acked
+        assert [m.id for m in survivor.since(-1, None)] == list(range(1, acked + 1))
+        survivor.append([message(survivor.last_id() + 1)])
+        assert survivor.last_id() == acked + 1
+    finally:
+        survivor.close()
+
+
+def edit_by_hand(path: Path, sql: str) -> None:
+    """What an operator could do with the sqlite3 shell, the server stopped."""
+    db = sqlite3.connect(path)
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "deletion",
+    ["DELETE FROM messages WHERE id > 7", "DELETE FROM messages", "DELETE FROM messages WHERE id IN (3, 10)"],
+)
+def test_ids_never_go_back_when_the_newest_messages_are_deleted(tmp_path: Path, deletion: str) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    store.append([message(i) for i in range(1, 11)])
+    store.close()
+    edit_by_hand(store.path, deletion)
+    reopened = SqliteStore.in_dir(tmp_path)
+    try:
+        assert reopened.last_id() == 10
+        reopened.append([message(11)])
+        assert reopened.last_id() == 11
+    finally:
+        reopened.close()
+    edit_by_hand(store.path, "DELETE FROM messages WHERE id < 5")  # older ones: the mark stays
+    last = SqliteStore.in_dir(tmp_path)
+    try:
+        assert last.last_id() == 11
+    finally:
+        last.close()
 
 
 def test_a_file_that_is_no_history_cannot_be_opened(tmp_path: Path) -> None:
