@@ -7,7 +7,7 @@ by implementing :class:`HistoryStore`.
 
 from __future__ import annotations
 
-from chat_server_app.store.base import HistoryStore, StoredMessage, StoreError
+from chat_server_app.store.base import Ban, BanKind, HistoryStore, Reservation, StoredMessage, StoreError
 from chat_server_app.store.checkpoint import CHECKPOINT_INTERVAL, WAL_FRAMES_LIMIT
 from chat_server_app.store.memory import MemoryStore
 from chat_server_app.store.sqlite import SqliteStore
@@ -18,6 +18,9 @@ __all__ = [
     "SqliteStore",
     "MemoryStore",
     "StoreError",
+    "Reservation",
+    "Ban",
+    "BanKind",
     "CHECKPOINT_INTERVAL",
     "WAL_FRAMES_LIMIT",
 ]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-__all__ = ["StoreError", "StoredMessage", "HistoryStore"]
+__all__ = ["StoreError", "StoredMessage", "Reservation", "BanKind", "Ban", "HistoryStore"]
 
 
 class StoreError(Exception):
@@ -39,8 +40,45 @@ class StoredMessage(NamedTuple):
     to_owner: str | None = None
 
 
+class Reservation(NamedTuple):
+    """A name kept for the token that first registered it (PROTOCOL.md §8.1)."""
+
+    key: str
+    """The name's key, as the server compares names (one reservation per key)."""
+    name: str
+    """The name as it was registered, for the operator's list."""
+    owner: str
+    """The hash of the token that owns the name."""
+    since_epoch: float
+
+
+class BanKind(enum.Enum):
+    """What a ban's ``value`` is."""
+
+    NAME = "name"
+    """A name's key."""
+    OWNER = "owner"
+    """A token's hash."""
+    ADDRESS = "address"
+    """An IP address, as text."""
+
+
+class Ban(NamedTuple):
+    """The operator's ban of a name, a token or an address (PROTOCOL.md §8.1)."""
+
+    kind: BanKind
+    value: str
+    until: float | None
+    """Epoch seconds when it lapses; None: until the operator lifts it."""
+    reason: str
+    since_epoch: float
+
+    def active(self, now: float) -> bool:
+        return self.until is None or self.until > now
+
+
 class HistoryStore(Protocol):
-    """The messages the server keeps across restarts.
+    """Messages, reserved names and bans: what the server keeps across restarts.
 
     Every method that reads or writes raises :class:`StoreError`, whatever the
     storage underneath fails with; ``last_id`` and ``server_id`` are known from
@@ -87,6 +125,26 @@ class HistoryStore(Protocol):
     def server_id(self) -> str:
         """An id that stays the same for as long as this history does (``welcome.server_id``)."""
 
+    def reservations(self) -> list[Reservation]:
+        """Every reserved name, by key."""
+
+    def reserve(self, reservation: Reservation) -> None:
+        """Keep a name for its owner, in place of any reservation of the same key."""
+
+    def release(self, key: str) -> bool:
+        """Free a reserved name; whether it was reserved."""
+
+    def bans(self, now: float | None = None) -> list[Ban]:
+        """Every ban, by kind and value. With ``now``, the bans lapsed by then are
+        deleted and left out; the caller still checks :meth:`Ban.active` when it
+        enforces one, since a ban lapses while the server runs."""
+
+    def add_ban(self, ban: Ban) -> None:
+        """Keep a ban, in place of any of the same kind and value."""
+
+    def remove_ban(self, kind: BanKind, value: str) -> bool:
+        """Lift a ban; whether there was one."""
+
     def close(self) -> None:
         """Release the store."""
 
@@ -115,3 +173,7 @@ def recent_with_cids(newest_first: Iterable[StoredMessage], after_epoch: float) 
             recent.append(message)
     recent.reverse()
     return recent
+
+
+def ban_order(ban: Ban) -> tuple[str, str]:
+    return ban.kind.value, ban.value

@@ -7,7 +7,15 @@ import secrets
 from collections.abc import Sequence
 from itertools import islice
 
-from chat_server_app.store.base import StoredMessage, recent_with_cids, visible
+from chat_server_app.store.base import (
+    Ban,
+    BanKind,
+    Reservation,
+    StoredMessage,
+    ban_order,
+    recent_with_cids,
+    visible,
+)
 
 __all__ = ["MemoryStore"]
 
@@ -27,6 +35,8 @@ class MemoryStore:
     def __init__(self) -> None:
         self._messages: list[StoredMessage] = []
         self._server_id = secrets.token_urlsafe(12)
+        self._names: dict[str, Reservation] = {}
+        self._bans: dict[tuple[BanKind, str], Ban] = {}
 
     def append(self, messages: Sequence[StoredMessage]) -> None:
         self._messages.extend(messages)
@@ -83,6 +93,27 @@ class MemoryStore:
 
     def server_id(self) -> str:
         return self._server_id
+
+    def reservations(self) -> list[Reservation]:
+        return sorted(self._names.values())
+
+    def reserve(self, reservation: Reservation) -> None:
+        self._names[reservation.key] = reservation
+
+    def release(self, key: str) -> bool:
+        return self._names.pop(key, None) is not None
+
+    def bans(self, now: float | None = None) -> list[Ban]:
+        if now is not None:
+            for ban in [b for b in self._bans.values() if not b.active(now)]:
+                del self._bans[ban.kind, ban.value]
+        return sorted(self._bans.values(), key=ban_order)
+
+    def add_ban(self, ban: Ban) -> None:
+        self._bans[ban.kind, ban.value] = ban
+
+    def remove_ban(self, kind: BanKind, value: str) -> bool:
+        return self._bans.pop((kind, value), None) is not None
 
     def close(self) -> None:
         pass

@@ -50,6 +50,22 @@ WHEN OLD.id > COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'hig
 BEGIN
     INSERT OR REPLACE INTO meta (key, value) VALUES ('high_water', OLD.id);
 END;
+
+CREATE TABLE IF NOT EXISTS names (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    since_epoch REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS bans (
+    kind TEXT NOT NULL,
+    value TEXT NOT NULL,
+    until REAL,
+    reason TEXT NOT NULL,
+    since_epoch REAL NOT NULL,
+    PRIMARY KEY (kind, value)
+);
 """
 
 _ADDED_COLUMNS = (("sender_owner", "TEXT"), ("recipient_owner", "TEXT"))

@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from chat_server_app.store import schema
-from chat_server_app.store.base import StoredMessage, StoreError, recent_with_cids
+from chat_server_app.store.base import (
+    Ban,
+    BanKind,
+    Reservation,
+    StoredMessage,
+    StoreError,
+    recent_with_cids,
+)
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
 from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, VISIBLE
 
@@ -26,7 +33,7 @@ def _bound(count: int | None) -> int:
 
 
 class SqliteStore:
-    """History in one SQLite file, in WAL mode.
+    """History, reserved names and bans in one SQLite file, in WAL mode.
 
     ``synchronous=FULL``: every commit syncs the log to the disk before it returns,
     because the server acknowledges a message (its echo with the ``cid``) only once
@@ -123,6 +130,13 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the history: {exc}") from None
 
+    def _write(self, sql: str, params: dict[str, object]) -> int:
+        """Run one statement, its own transaction; the rows it changed."""
+        try:
+            return self._db.execute(sql, params).rowcount
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the history: {exc}") from None
+
     def _query(self, sql: str, params: dict[str, object]) -> list[StoredMessage]:
         return list(map(StoredMessage._make, self._read(sql, params)))
 
@@ -181,6 +195,42 @@ class SqliteStore:
 
     def server_id(self) -> str:
         return self._server_id
+
+    def reservations(self) -> list[Reservation]:
+        rows = self._read("SELECT key, name, owner, since_epoch FROM names ORDER BY key", {})
+        return list(map(Reservation._make, rows))
+
+    def reserve(self, reservation: Reservation) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO names (key, name, owner, since_epoch)"
+            " VALUES (:key, :name, :owner, :since_epoch)",
+            reservation._asdict(),
+        )
+
+    def release(self, key: str) -> bool:
+        return self._write("DELETE FROM names WHERE key = :key", {"key": key}) > 0
+
+    def bans(self, now: float | None = None) -> list[Ban]:
+        if now is not None:
+            self._write("DELETE FROM bans WHERE until <= :now", {"now": now})
+        rows = self._read("SELECT kind, value, until, reason, since_epoch FROM bans ORDER BY kind, value", {})
+        known = {kind.value: kind for kind in BanKind}
+        # A kind this version does not know comes from a newer one: it stays in the
+        # file for that version, and is not enforced here rather than stop the server.
+        return [Ban(known[row[0]], *row[1:]) for row in rows if row[0] in known]
+
+    def add_ban(self, ban: Ban) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO bans (kind, value, until, reason, since_epoch)"
+            " VALUES (:kind, :value, :until, :reason, :since_epoch)",
+            {**ban._asdict(), "kind": ban.kind.value},
+        )
+
+    def remove_ban(self, kind: BanKind, value: str) -> bool:
+        removed = self._write(
+            "DELETE FROM bans WHERE kind = :kind AND value = :value", {"kind": kind.value, "value": value}
+        )
+        return removed > 0
 
     def close(self) -> None:
         if self._checkpointer is not None:

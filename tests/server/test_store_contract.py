@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from chat_server_app.store import HistoryStore, MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store import (
+    Ban,
+    BanKind,
+    HistoryStore,
+    MemoryStore,
+    Reservation,
+    SqliteStore,
+    StoredMessage,
+)
 
 ANNA, BOB, CARL = "h-anna", "h-bob", "h-carl"  # token hashes
 
@@ -174,3 +182,63 @@ def test_last_id_is_the_highest_id_stored(store: HistoryStore) -> None:
     assert store.last_id() == 5
     store.append([public(40)])  # ids need only increase: gaps are allowed
     assert store.last_id() == 40
+
+
+# Reserved names (§8.1)
+
+
+def test_a_reserved_name_is_listed_until_it_is_released(store: HistoryStore) -> None:
+    assert store.reservations() == []
+    bob = Reservation(key="bob", name="Bob", owner=BOB, since_epoch=20.0)
+    anna = Reservation(key="anna", name="Anna", owner=ANNA, since_epoch=10.5)
+    store.reserve(bob)
+    store.reserve(anna)
+    assert store.reservations() == [anna, bob]
+    assert store.release("anna") is True
+    assert store.release("anna") is False
+    assert store.release("nobody") is False
+    assert store.reservations() == [bob]
+
+
+def test_reserving_a_key_again_replaces_its_reservation(store: HistoryStore) -> None:
+    store.reserve(Reservation(key="anna", name="anna", owner=ANNA, since_epoch=1.0))
+    again = Reservation(key="anna", name="Anna", owner=CARL, since_epoch=2.0)
+    store.reserve(again)
+    assert store.reservations() == [again]
+
+
+# Bans (§8.1)
+
+
+def test_a_ban_is_listed_until_it_is_lifted(store: HistoryStore) -> None:
+    by_name = Ban(BanKind.NAME, "mallory", None, "spam", 100.0)
+    by_owner = Ban(BanKind.OWNER, "h-mallory", 500.0, "spam", 100.0)
+    by_address = Ban(BanKind.ADDRESS, "192.0.2.7", 200.0, "", 100.0)
+    for ban in (by_name, by_owner, by_address):
+        store.add_ban(ban)
+    assert store.bans() == [by_address, by_name, by_owner]  # by kind, then value
+    assert store.remove_ban(BanKind.NAME, "mallory") is True
+    assert store.remove_ban(BanKind.NAME, "mallory") is False
+    assert store.remove_ban(BanKind.OWNER, "192.0.2.7") is False  # another kind's value
+    assert store.bans() == [by_address, by_owner]
+
+
+def test_a_ban_of_the_same_kind_and_value_replaces_the_first(store: HistoryStore) -> None:
+    store.add_ban(Ban(BanKind.NAME, "mallory", 50.0, "first", 10.0))
+    store.add_ban(Ban(BanKind.ADDRESS, "mallory", None, "not a name ban", 10.0))
+    longer = Ban(BanKind.NAME, "mallory", None, "again", 20.0)
+    store.add_ban(longer)
+    assert store.bans() == [Ban(BanKind.ADDRESS, "mallory", None, "not a name ban", 10.0), longer]
+
+
+def test_lapsed_bans_are_pruned_when_asked_with_the_time(store: HistoryStore) -> None:
+    lapsed = Ban(BanKind.ADDRESS, "192.0.2.1", 100.0, "", 0.0)
+    running = Ban(BanKind.ADDRESS, "192.0.2.2", 300.0, "", 0.0)
+    forever = Ban(BanKind.OWNER, "h-x", None, "", 0.0)
+    for ban in (lapsed, running, forever):
+        store.add_ban(ban)
+    assert store.bans() == [lapsed, running, forever]  # without the time: all, as stored
+    assert store.bans(now=100.0) == [running, forever]
+    assert store.bans() == [running, forever]  # pruned for good
+    assert [b.active(250.0) for b in (running, forever)] == [True, True]
+    assert [b.active(300.0) for b in (running, forever)] == [False, True]

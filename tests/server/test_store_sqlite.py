@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from chat_server_app.store import SqliteStore, StoredMessage, StoreError, checkpoint
+from chat_server_app.store import (
+    Ban,
+    BanKind,
+    Reservation,
+    SqliteStore,
+    StoredMessage,
+    StoreError,
+    checkpoint,
+)
 
 V1_SCHEMA = """
 CREATE TABLE messages (
@@ -173,6 +181,39 @@ def test_ids_never_go_back_when_the_newest_messages_are_deleted(tmp_path: Path, 
         assert last.last_id() == 11
     finally:
         last.close()
+
+
+def test_names_and_bans_survive_a_restart(tmp_path: Path) -> None:
+    anna = Reservation(key="anna", name="Anna", owner="h-anna", since_epoch=1.5)
+    bans = [
+        Ban(BanKind.ADDRESS, "2001:db8::1", None, "flood", 2.0),
+        Ban(BanKind.NAME, "mallory", 99.5, "", 3.0),
+    ]
+    store = SqliteStore.in_dir(tmp_path)
+    store.reserve(anna)
+    for ban in bans:
+        store.add_ban(ban)
+    store.close()
+    reopened = SqliteStore.in_dir(tmp_path)
+    try:
+        assert reopened.reservations() == [anna]
+        assert reopened.bans() == bans
+        assert [type(b.kind) for b in reopened.bans()] == [BanKind, BanKind]
+    finally:
+        reopened.close()
+
+
+def test_a_ban_of_a_kind_from_a_newer_version_is_kept_but_not_listed(tmp_path: Path) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    store.add_ban(Ban(BanKind.NAME, "mallory", None, "", 1.0))
+    edit_by_hand(
+        store.path, "INSERT INTO bans VALUES ('network', '192.0.2.0/24', NULL, 'from a newer version', 1.0)"
+    )
+    try:
+        assert store.bans() == [Ban(BanKind.NAME, "mallory", None, "", 1.0)]
+        assert sqlite3.connect(store.path).execute("SELECT COUNT(*) FROM bans").fetchone() == (2,)
+    finally:
+        store.close()
 
 
 def test_a_file_that_is_no_history_cannot_be_opened(tmp_path: Path) -> None:
