@@ -15,7 +15,9 @@ from chat_server_app.store import (
     Reservation,
     SqliteStore,
     StoredMessage,
+    StoreError,
 )
+from tests.server.failing_store import FailingStore
 
 ANNA, BOB, CARL = "h-anna", "h-bob", "h-carl"  # token hashes
 
@@ -242,3 +244,47 @@ def test_lapsed_bans_are_pruned_when_asked_with_the_time(store: HistoryStore) ->
     assert store.bans() == [running, forever]  # pruned for good
     assert [b.active(250.0) for b in (running, forever)] == [True, True]
     assert [b.active(300.0) for b in (running, forever)] == [False, True]
+
+
+# Read failures (§8.2): one exception type, and a switch for the server's tests
+
+
+def test_a_failing_store_raises_store_error_on_every_read(store: HistoryStore) -> None:
+    store.append([public(1)])
+    failing = FailingStore(store)
+    failing.fail_reads = True
+    reads: list[Callable[[], object]] = [
+        lambda: failing.since(0, ANNA),
+        lambda: failing.since(0, ANNA, limit=5),
+        lambda: failing.last(5, ANNA),
+        lambda: failing.replay_start(0, ANNA, 5),
+        lambda: failing.message(1),
+        lambda: failing.recent_cids(0.0),
+        failing.reservations,
+        failing.bans,
+    ]
+    for read in reads:
+        with pytest.raises(StoreError):
+            read()
+    assert failing.failed_reads == len(reads)
+    assert failing.last_id() == 1  # known since open: never fails
+    assert failing.server_id() == store.server_id()
+    failing.append([public(2)])  # writes still work
+    failing.fail_reads = False
+    assert ids(failing.since(0, ANNA)) == [1, 2]
+
+
+def test_a_failing_store_raises_store_error_on_every_write(store: HistoryStore) -> None:
+    failing = FailingStore(store)
+    failing.fail_writes = True
+    writes: list[Callable[[], object]] = [
+        lambda: failing.append([public(1)]),
+        lambda: failing.reserve(Reservation("anna", "anna", ANNA, 0.0)),
+        lambda: failing.release("anna"),
+        lambda: failing.add_ban(Ban(BanKind.NAME, "x", None, "", 0.0)),
+        lambda: failing.remove_ban(BanKind.NAME, "x"),
+    ]
+    for write in writes:
+        with pytest.raises(StoreError):
+            write()
+    assert (store.last_id(), store.reservations(), store.bans()) == (0, [], [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,37 @@ def test_a_ban_of_a_kind_from_a_newer_version_is_kept_but_not_listed(tmp_path: P
     try:
         assert store.bans() == [Ban(BanKind.NAME, "mallory", None, "", 1.0)]
         assert sqlite3.connect(store.path).execute("SELECT COUNT(*) FROM bans").fetchone() == (2,)
+    finally:
+        store.close()
+
+
+def test_every_read_and_write_fails_with_store_error_never_sqlite3_error(tmp_path: Path) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    store.append([message(1)])
+    edit_by_hand(store.path, "DROP TABLE messages")  # one statement per call: three calls
+    edit_by_hand(store.path, "DROP TABLE names")
+    edit_by_hand(store.path, "DROP TABLE bans")
+    calls: list[Callable[[], object]] = [
+        lambda: store.since(0, None),
+        lambda: store.since(0, "h-anna", limit=3),
+        lambda: store.last(3, None),
+        lambda: store.replay_start(-1, None, 10),
+        lambda: store.message(1),
+        lambda: store.recent_cids(0.0),
+        store.reservations,
+        store.bans,
+        lambda: store.bans(now=5.0),
+        lambda: store.append([message(2)]),
+        lambda: store.reserve(Reservation("anna", "anna", "h-anna", 0.0)),
+        lambda: store.release("anna"),
+        lambda: store.add_ban(Ban(BanKind.NAME, "x", None, "", 0.0)),
+        lambda: store.remove_ban(BanKind.NAME, "x"),
+    ]
+    try:
+        for call in calls:
+            with pytest.raises(StoreError):
+                call()
+        assert store.last_id() == 1
     finally:
         store.close()
 
