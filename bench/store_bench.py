@@ -1,4 +1,4 @@
-"""Micro-benchmark of ``SqliteStore.append``: the cost of storing one message, by batch size.
+"""Micro-benchmarks of the history store.
 
 The engine stores what one event-loop pass accepted in one transaction, so the
 batch size is the number of messages per pass: 1 at a trickle, hundreds under load.
@@ -6,6 +6,26 @@ batch size is the number of messages per pass: 1 at a trickle, hundreds under lo
     python bench/store_bench.py [--dir DIR ...] [--seconds S]
 
 prints one JSON object: {dir: {batch: microseconds per message}}, plus MemoryStore.
+
+    python bench/store_bench.py --commits [--dir DIR ...] [--seconds S]
+
+prints {dir: {sync: {batch: microseconds per commit}}}: ``SqliteStore.append``
+at ``synchronous=FULL`` (the store's) against NORMAL, batches of 1, 10 and 100,
+interleaved round by round, medians.
+
+    python bench/store_bench.py --high-water [--dir DIR ...] [--seconds S]
+
+prints {dir: {variant: microseconds per commit of one message}}: the ways of
+keeping ``last_id`` from going back when the newest rows are deleted: the store
+as it is (a trigger writes a mark only on delete), plus a mark written in
+``meta`` by every commit, plus ``AUTOINCREMENT`` (``sqlite_sequence`` written by
+every commit).
+
+    python bench/store_bench.py --replay [--messages N] [--private P] [--dir DIR ...]
+
+prints {dir: {query: microseconds}}: the replay queries on a history of N
+messages (default 200 000), a share P of them private between random pairs
+(default 0.1), for one of 20 owners.
 """
 
 from __future__ import annotations
@@ -13,17 +33,25 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store.schema import INSERTS
 
 BATCHES = (1, 10, 100, 1000)
-
+COMMIT_BATCHES = (1, 10, 100)
+ROUNDS = 7
+"""Rounds of interleaved variants: a median of 7 rides out a noisy neighbour."""
 
 _CIDS = random.Random(5001)
+_OWNER = "o" * 43  # a token hash as base64url of SHA-256: 43 characters
 
 
 def _messages(start: int, count: int) -> list[StoredMessage]:
@@ -38,27 +66,202 @@ def _messages(start: int, count: int) -> list[StoredMessage]:
             text=f"LG1 {i} benchmark text of a typical chat line, sixty-four chars",
             cid=f"{_CIDS.getrandbits(128):032x}",
             epoch=now,
+            sender_owner=_OWNER,
         )
         for i in range(start, start + count)
     ]
 
 
-def _per_message_us(
-    store: SqliteStore | MemoryStore, batch: int, seconds: float, first_id: int
-) -> tuple[float, int]:
-    """Append batches of ``batch`` messages for about ``seconds`` of wall time; only ``append`` is timed."""
-    done = 0
-    elapsed = 0.0
-    next_id = first_id
-    wall_end = time.perf_counter() + seconds
-    while time.perf_counter() < wall_end or done < 20 * batch:
-        messages = _messages(next_id, batch)
-        next_id += batch
+class _Appender:
+    """A store with its own id sequence, timed one ``append`` at a time."""
+
+    def __init__(self, store: SqliteStore | MemoryStore) -> None:
+        self.store = store
+        self.next_id = store.last_id() + 1
+
+    def us_per_commit(self, batch: int, seconds: float, min_commits: int = 20) -> float:
+        """Append batches of ``batch`` messages for about ``seconds``; only ``append`` is timed."""
+        commits = 0
+        elapsed = 0.0
+        wall_end = time.perf_counter() + seconds
+        while time.perf_counter() < wall_end or commits < min_commits:
+            messages = _messages(self.next_id, batch)
+            self.next_id += batch
+            t = time.perf_counter()
+            self.store.append(messages)
+            elapsed += time.perf_counter() - t
+            commits += 1
+        return elapsed / commits * 1e6
+
+
+@contextmanager
+def _sqlite_in(directory: Path, prepare: Callable[[Path], None] | None = None) -> Iterator[SqliteStore]:
+    with tempfile.TemporaryDirectory(dir=directory, prefix="parla-store-") as tmp:
+        path = Path(tmp) / SqliteStore.FILENAME
+        if prepare is not None:
+            prepare(path)
+        store = SqliteStore(path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def _interleaved(variants: dict[str, _Appender], batch: int, seconds: float) -> dict[str, float]:
+    """µs per commit of each variant, median of rounds that take turns."""
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(ROUNDS):
+        for name, appender in variants.items():
+            samples[name].append(appender.us_per_commit(batch, seconds / ROUNDS, min_commits=5))
+    return {name: round(statistics.median(values), 1) for name, values in samples.items()}
+
+
+def per_message(dirs: list[Path], seconds: float) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for directory in dirs:
+        with _sqlite_in(directory) as store:
+            appender = _Appender(store)
+            out[str(directory)] = {
+                str(batch): round(appender.us_per_commit(batch, seconds) / batch, 2) for batch in BATCHES
+            }
+    out["memory"] = {
+        str(batch): round(_Appender(MemoryStore()).us_per_commit(batch, seconds / 5) / batch, 3)
+        for batch in BATCHES
+    }
+    return out
+
+
+def commits(dirs: list[Path], seconds: float) -> dict[str, dict[str, dict[str, float]]]:
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for directory in dirs:
+        with _sqlite_in(directory) as full, _sqlite_in(directory) as normal:
+            normal._db.execute("PRAGMA synchronous=NORMAL")  # the bench's own comparison
+            variants = {"FULL": _Appender(full), "NORMAL": _Appender(normal)}
+            by_batch = {batch: _interleaved(variants, batch, seconds) for batch in COMMIT_BATCHES}
+            out[str(directory)] = {
+                sync: {str(batch): figures[sync] for batch, figures in by_batch.items()} for sync in variants
+            }
+    return out
+
+
+class _MarkPerCommit(_Appender):
+    """The alternative not taken: the high-water mark written in ``meta`` by every commit."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        super().__init__(store)
+        self.sqlite = store
+
+    def us_per_commit(self, batch: int, seconds: float, min_commits: int = 20) -> float:
+        db = self.sqlite._db
+        commits = 0
+        elapsed = 0.0
+        wall_end = time.perf_counter() + seconds
+        while time.perf_counter() < wall_end or commits < min_commits:
+            messages = _messages(self.next_id, batch)
+            self.next_id += batch
+            t = time.perf_counter()
+            db.execute("BEGIN")
+            db.execute(INSERTS[batch], tuple(chain.from_iterable(messages)))
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('high_water', ?)", (messages[-1].id,)
+            )
+            db.execute("COMMIT")
+            elapsed += time.perf_counter() - t
+            commits += 1
+        return elapsed / commits * 1e6
+
+
+def _autoincrement_table(path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, epoch REAL NOT NULL,"
+        " sender TEXT NOT NULL, sender_key TEXT NOT NULL, text TEXT NOT NULL, cid TEXT, recipient TEXT,"
+        " recipient_key TEXT, sender_owner TEXT, recipient_owner TEXT)"
+    )
+    db.close()
+
+
+def high_water(dirs: list[Path], seconds: float) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for directory in dirs:
+        with (
+            _sqlite_in(directory) as plain,
+            _sqlite_in(directory) as marked,
+            _sqlite_in(directory, _autoincrement_table) as autoincrement,
+        ):
+            variants = {
+                "mark_on_delete": _Appender(plain),
+                "mark_per_commit": _MarkPerCommit(marked),
+                "autoincrement": _Appender(autoincrement),
+            }
+            out[str(directory)] = _interleaved(variants, 1, seconds)
+    return out
+
+
+def _history(count: int, private: float) -> tuple[list[StoredMessage], list[str]]:
+    rng = random.Random(18)
+    names = [f"user{n}" for n in range(20)]
+    owners = [f"{rng.getrandbits(256):064x}"[:43] for _ in names]
+    messages = []
+    for i in range(1, count + 1):
+        s = rng.randrange(len(names))
+        to = rng.randrange(len(names)) if rng.random() < private else None
+        messages.append(
+            StoredMessage(
+                id=i,
+                ts="2026-11-24T19:05:00.123Z",
+                sender=names[s],
+                sender_key=names[s],
+                text=f"message {i} of a history, a typical chat line of sixty-four chars",
+                cid=f"{rng.getrandbits(128):032x}",
+                to=None if to is None else names[to],
+                to_key=None if to is None else names[to],
+                epoch=1_764_000_000.0 + i,
+                sender_owner=owners[s],
+                to_owner=None if to is None else owners[to],
+            )
+        )
+    return messages, owners
+
+
+def _median_us(call: Callable[[], object], repeat: int = 30) -> float:
+    times = []
+    for _ in range(repeat):
         t = time.perf_counter()
-        store.append(messages)
-        elapsed += time.perf_counter() - t
-        done += batch
-    return elapsed / done * 1e6, next_id
+        call()
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times) * 1e6, 1)
+
+
+def replay(dirs: list[Path], count: int, private: float) -> dict[str, dict[str, float]]:
+    messages, owners = _history(count, private)
+    viewer = owners[0]
+    out: dict[str, dict[str, float]] = {}
+    for directory in dirs:
+        with _sqlite_in(directory) as store:
+            for start in range(0, len(messages), 1000):
+                store.append(messages[start : start + 1000])
+            out[str(directory)] = _replay_figures(store, viewer, count)
+    memory = MemoryStore()
+    memory.append(messages)
+    out["memory"] = _replay_figures(memory, viewer, count)
+    return out
+
+
+def _replay_figures(store: SqliteStore | MemoryStore, viewer: str, count: int) -> dict[str, float]:
+    start, truncated = store.replay_start(-1, viewer, 10_000)
+    assert truncated
+    middle = count // 2
+    return {
+        "replay_start(-1, owner, 10000)": _median_us(lambda: store.replay_start(-1, viewer, 10_000)),
+        "replay_start(middle, owner, 10000)": _median_us(lambda: store.replay_start(middle, viewer, 10_000)),
+        "since(start, owner, limit=500)": _median_us(lambda: store.since(start, viewer, limit=500)),
+        "since(0, owner, limit=500)": _median_us(lambda: store.since(0, viewer, limit=500)),
+        "since(middle, owner, limit=500)": _median_us(lambda: store.since(middle, viewer, limit=500)),
+        "last(50, owner)": _median_us(lambda: store.last(50, viewer)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,24 +270,23 @@ def main(argv: list[str] | None = None) -> int:
         "--dir", action="append", type=Path, default=[], help="a directory to put the SQLite file in"
     )
     parser.add_argument("--seconds", type=float, default=0.5, help="time spent per batch size")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--commits", action="store_true", help="µs per commit, synchronous FULL vs NORMAL")
+    mode.add_argument("--high-water", action="store_true", help="µs per commit of each way to keep last_id")
+    mode.add_argument("--replay", action="store_true", help="µs per replay query on a long history")
+    parser.add_argument("--messages", type=int, default=200_000, help="history length for --replay")
+    parser.add_argument("--private", type=float, default=0.1, help="share of private messages for --replay")
     args = parser.parse_args(argv)
-    out: dict[str, dict[str, float]] = {}
-    for directory in args.dir:
-        with tempfile.TemporaryDirectory(dir=directory, prefix="parla-store-") as tmp:
-            store = SqliteStore(Path(tmp) / SqliteStore.FILENAME)
-            first = 1
-            row: dict[str, float] = {}
-            for batch in BATCHES:
-                us, first = _per_message_us(store, batch, args.seconds, first)
-                row[str(batch)] = round(us, 2)
-            store.close()
-            out[str(directory)] = row
-    row = {}
-    for batch in BATCHES:
-        us, _ = _per_message_us(MemoryStore(), batch, args.seconds / 5, 1)
-        row[str(batch)] = round(us, 3)
-    out["memory"] = row
-    print(json.dumps(out))
+    result: object
+    if args.commits:
+        result = commits(args.dir, args.seconds)
+    elif args.high_water:
+        result = high_water(args.dir, args.seconds)
+    elif args.replay:
+        result = replay(args.dir, args.messages, args.private)
+    else:
+        result = per_message(args.dir, args.seconds)
+    print(json.dumps(result))
     return 0
 
 

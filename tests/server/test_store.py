@@ -1,4 +1,5 @@
-"""The two stores answer every query alike, and SQLite gives back every field it was given."""
+"""The two stores answer every query alike, as the obvious reading of the rules does,
+and SQLite gives back every field it was given."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.store import _SCHEMA, MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
+from chat_server_app.store.schema import SCHEMA
 
 NAMES = st.sampled_from(["anna", "Bob", "çé", "zoë"])
+OWNERS = st.sampled_from([None, "h-anna", "h-bob", "h-other"])
 TEXTS = st.text(min_size=1, max_size=40)  # any code point SQLite keeps: NUL, U+2028, emoji
 
 
@@ -20,12 +23,14 @@ TEXTS = st.text(min_size=1, max_size=40)  # any code point SQLite keeps: NUL, U+
 def histories(draw: st.DrawFn) -> list[StoredMessage]:
     count = draw(st.integers(min_value=0, max_value=12)) if draw(st.booleans()) else 70
     messages = []
+    message_id = 0
     for i in range(1, count + 1):
+        message_id += draw(st.sampled_from([1, 1, 1, 3]))  # ids need only increase
         sender = draw(NAMES)
         to = draw(st.none() | NAMES)
         messages.append(
             StoredMessage(
-                id=i,
+                id=message_id,
                 ts=f"2026-12-04T10:00:{i:02d}.000Z",
                 sender=sender,
                 sender_key=sender.casefold(),
@@ -34,15 +39,41 @@ def histories(draw: st.DrawFn) -> list[StoredMessage]:
                 to=to,
                 to_key=to.casefold() if to is not None else None,
                 epoch=1_764_842_400.0 + i + draw(st.sampled_from([0.0, 0.25, 0.5])),
+                sender_owner=draw(OWNERS),
+                to_owner=draw(OWNERS) if to is not None else None,
             )
         )
     return messages
 
 
+def obviously_visible(messages: list[StoredMessage], after: int, owner: str | None) -> list[StoredMessage]:
+    """§8.1 as it reads: public to all; private to a session of its sender's or recipient's token."""
+    return [
+        m
+        for m in messages
+        if m.id > after and (m.to is None or (owner is not None and owner in (m.sender_owner, m.to_owner)))
+    ]
+
+
+def obvious_replay_start(
+    messages: list[StoredMessage], after: int, owner: str | None, max_count: int
+) -> tuple[int, bool]:
+    following = obviously_visible(messages, after, owner)
+    if len(following) <= max_count:
+        return after, False
+    return following[-max_count - 1].id, True
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(histories(), st.sampled_from([1, 2, 4, 32, 33, 70]), NAMES, st.integers(min_value=-1, max_value=71))
-def test_sqlite_answers_as_the_memory_store_does(
-    messages: list[StoredMessage], batch: int, viewer: str, after: int
+@given(
+    histories(),
+    st.sampled_from([1, 2, 4, 32, 33, 70]),
+    OWNERS,
+    st.integers(min_value=-3, max_value=230),
+    st.integers(min_value=-1, max_value=80),
+)
+def test_sqlite_answers_as_the_memory_store_and_the_rules_do(
+    messages: list[StoredMessage], batch: int, owner: str | None, after: int, count: int
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sqlite = SqliteStore.in_dir(Path(tmp))
@@ -51,18 +82,43 @@ def test_sqlite_answers_as_the_memory_store_does(
             for start in range(0, len(messages), batch):
                 sqlite.append(messages[start : start + batch])
                 memory.append(messages[start : start + batch])
-            key = viewer.casefold()
             assert sqlite.last_id() == memory.last_id()
-            # Every field comes back as it went in, of the same type.
-            assert sqlite.since(-1, key) == memory.since(-1, key)
-            assert sqlite.since(after, key) == memory.since(after, key)
-            assert sqlite.last(3, key) == memory.last(3, key)
+            for store in (sqlite, memory):
+                # Every field comes back as it went in, of the same type.
+                assert store.since(-1, owner) == obviously_visible(messages, -1, owner)
+                assert store.since(after, owner) == obviously_visible(messages, after, owner)
+                assert (
+                    store.since(after, owner, limit=count)
+                    == obviously_visible(messages, after, owner)[: max(count, 0)]
+                )
+                assert store.last(3, owner) == obviously_visible(messages, -1, owner)[-3:]
+                assert store.replay_start(after, owner, count) == obvious_replay_start(
+                    messages, after, owner, max(count, 0)
+                )
             assert sqlite.recent_cids(1_764_842_400.0 + after) == memory.recent_cids(1_764_842_400.0 + after)
             for message_id in (-1, 0, 1, after, len(messages), len(messages) + 1, 2**63):
                 assert sqlite.message(message_id) == memory.message(message_id)
             assert all(sqlite.message(m.id) == m for m in messages)
         finally:
             sqlite.close()
+
+
+@settings(max_examples=30, deadline=None)
+@given(histories(), OWNERS, st.integers(min_value=-1, max_value=80), st.integers(min_value=1, max_value=9))
+def test_a_replay_read_in_slices_is_the_bounded_replay(
+    messages: list[StoredMessage], owner: str | None, after: int, slice_size: int
+) -> None:
+    """How the core reads a replay: where it starts, then slice after slice."""
+    store = MemoryStore()
+    store.append(messages)
+    start, truncated = store.replay_start(after, owner, 25)
+    replayed: list[StoredMessage] = []
+    while chunk := store.since(start, owner, limit=slice_size):
+        replayed.extend(chunk)
+        start = chunk[-1].id
+    everything = obviously_visible(messages, after, owner)
+    assert replayed == everything[-25:]
+    assert truncated == (len(everything) > 25)
 
 
 def test_a_reopened_history_gives_back_every_field(tmp_path: Path) -> None:
@@ -72,7 +128,7 @@ def test_a_reopened_history_gives_back_every_field(tmp_path: Path) -> None:
         ),
         StoredMessage(
             id=2, ts="2026-12-04T10:00:01.000Z", sender="Bob", sender_key="bob", text="🙂",
-            cid="c-9", to="Anna", to_key="anna", epoch=6.25,
+            cid="c-9", to="Anna", to_key="anna", epoch=6.25, sender_owner="h-bob", to_owner="h-anna",
         ),
     ]  # fmt: skip
     store = SqliteStore.in_dir(tmp_path)
@@ -80,8 +136,8 @@ def test_a_reopened_history_gives_back_every_field(tmp_path: Path) -> None:
     store.close()
     reopened = SqliteStore.in_dir(tmp_path)
     try:
-        assert reopened.since(0, "anna") == sent
-        assert [type(v) for v in reopened.since(0, "anna")[1]] == [type(v) for v in sent[1]]
+        assert reopened.since(0, "h-anna") == sent
+        assert [type(v) for v in reopened.since(0, "h-anna")[1]] == [type(v) for v in sent[1]]
         assert reopened.last_id() == 2
     finally:
         reopened.close()
@@ -137,9 +193,13 @@ def test_a_history_from_an_earlier_version_loses_its_indexes(index: str, tmp_pat
     # Each cost every message more than the query it served was worth (cid_filter.py).
     path = tmp_path / SqliteStore.FILENAME
     old = sqlite3.connect(path)
-    old.executescript(_SCHEMA)
+    old.executescript(SCHEMA)
     old.execute(index)
     old.close()
     SqliteStore(path).close()
-    indexes = sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    indexes = (
+        sqlite3.connect(path)
+        .execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages'")
+        .fetchall()
+    )
     assert indexes == []

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from chat_server_app import store as store_module
-from chat_server_app.store import SqliteStore, StoredMessage
+from chat_server_app.store import SqliteStore, StoredMessage, checkpoint
 
 WAIT_MS = 5000
 PAGE = 4096
@@ -30,7 +29,7 @@ def checkpoint_threads() -> list[threading.Thread]:
 
 
 def test_no_commit_checkpoints_on_the_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module._Checkpointer, "_run", lambda self: None)  # a checkpointer that idles
+    monkeypatch.setattr(checkpoint.Checkpointer, "_run", lambda self: None)  # a checkpointer that idles
     store = SqliteStore.in_dir(tmp_path)
     size_before = store.path.stat().st_size
     fill(store, 1, 1200)  # past SQLite's own threshold of 1 000 pages in the log
@@ -65,10 +64,10 @@ def test_close_stops_the_checkpointer_and_keeps_everything(tmp_path: Path) -> No
 def test_a_failed_checkpointer_hands_checkpoints_back_to_sqlite(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fail(self: store_module._Checkpointer) -> None:
+    def fail(self: checkpoint.Checkpointer) -> None:
         self.failed = "disk I/O error"
 
-    monkeypatch.setattr(store_module._Checkpointer, "_run", fail)
+    monkeypatch.setattr(checkpoint.Checkpointer, "_run", fail)
     store = SqliteStore.in_dir(tmp_path)
     size_before = store.path.stat().st_size
     fill(store, 1, 1200)
@@ -82,14 +81,14 @@ def test_the_log_stays_bounded_under_back_to_back_commits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Steady commits never let SQLite start the log over by itself: the checkpointer must."""
-    monkeypatch.setattr(store_module, "CHECKPOINT_INTERVAL", 0.02)
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_INTERVAL", 0.02)
     store = SqliteStore.in_dir(tmp_path)
     log = store.path.with_name(store.path.name + "-wal")
     largest = 0
     for first in range(1, 12001, 200):
         fill(store, first, 200)  # 12 000 commits of two pages and more: 100 MB of log unchecked
         largest = max(largest, log.stat().st_size)
-    limit = 3 * store_module.WAL_FRAMES_LIMIT * (PAGE + 24)
+    limit = 3 * checkpoint.WAL_FRAMES_LIMIT * (PAGE + 24)
     assert largest < limit, f"the log reached {largest} bytes"
     assert store.last_id() == 12000
     store.close()

@@ -1,0 +1,119 @@
+"""History kept in memory only."""
+
+from __future__ import annotations
+
+import bisect
+import secrets
+from collections.abc import Sequence
+from itertools import islice
+
+from chat_server_app.store.base import (
+    Ban,
+    BanKind,
+    Reservation,
+    StoredMessage,
+    ban_order,
+    recent_with_cids,
+    visible,
+)
+
+__all__ = ["MemoryStore"]
+
+
+def _id_of(message: StoredMessage) -> int:
+    return message.id
+
+
+class MemoryStore:
+    """History kept in memory only: for tests and throwaway servers.
+
+    Each instance is a history of its own, with a ``server_id`` of its own. The
+    replay queries find ``after_id`` by bisection and walk only what they return
+    (and the messages the viewer may not see in between), as SQLite's do.
+    """
+
+    def __init__(self) -> None:
+        self._messages: list[StoredMessage] = []
+        self._server_id = secrets.token_urlsafe(12)
+        self._names: dict[str, Reservation] = {}
+        self._bans: dict[tuple[BanKind, str], Ban] = {}
+
+    def append(self, messages: Sequence[StoredMessage]) -> None:
+        self._messages.extend(messages)
+
+    def _after(self, after_id: int) -> int:
+        """The index of the first message after ``after_id``."""
+        return bisect.bisect_right(self._messages, after_id, key=_id_of)
+
+    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+        if limit is not None and limit <= 0:
+            return []
+        found: list[StoredMessage] = []
+        for at in range(self._after(after_id), len(self._messages)):
+            message = self._messages[at]
+            if visible(message, viewer_owner):
+                found.append(message)
+                if len(found) == limit:
+                    break
+        return found
+
+    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+        if count <= 0:
+            return []
+        newest = list(
+            islice(
+                (m for m in reversed(self._messages) if visible(m, viewer_owner)),
+                min(count, len(self._messages)),
+            )
+        )
+        newest.reverse()
+        return newest
+
+    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+        following = len(self._messages) - self._after(after_id)
+        skip = max(max_count, 0)
+        for message in islice(reversed(self._messages), following):
+            if visible(message, viewer_owner):
+                if skip == 0:
+                    return message.id, True
+                skip -= 1
+        return after_id, False
+
+    def message(self, message_id: int) -> StoredMessage | None:
+        at = bisect.bisect_left(self._messages, message_id, key=_id_of)
+        if at < len(self._messages) and self._messages[at].id == message_id:
+            return self._messages[at]
+        return None
+
+    def last_id(self) -> int:
+        return self._messages[-1].id if self._messages else 0
+
+    def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
+        return recent_with_cids(reversed(self._messages), after_epoch)
+
+    def server_id(self) -> str:
+        return self._server_id
+
+    def reservations(self) -> list[Reservation]:
+        return sorted(self._names.values())
+
+    def reserve(self, reservation: Reservation) -> None:
+        self._names[reservation.key] = reservation
+
+    def release(self, key: str) -> bool:
+        return self._names.pop(key, None) is not None
+
+    def bans(self, now: float | None = None) -> list[Ban]:
+        if now is not None:
+            for ban in [b for b in self._bans.values() if not b.active(now)]:
+                del self._bans[ban.kind, ban.value]
+        return sorted(self._bans.values(), key=ban_order)
+
+    def add_ban(self, ban: Ban) -> None:
+        self._bans[ban.kind, ban.value] = ban
+
+    def remove_ban(self, kind: BanKind, value: str) -> bool:
+        return self._bans.pop((kind, value), None) is not None
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,241 @@
+"""History in one SQLite file: the embedded default store."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Sequence
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from chat_server_app.store import schema
+from chat_server_app.store.base import (
+    Ban,
+    BanKind,
+    Reservation,
+    StoredMessage,
+    StoreError,
+    recent_with_cids,
+)
+from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
+from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, VISIBLE
+
+__all__ = ["SqliteStore"]
+
+_SQLITE_MAX_ID = 2**63 - 1
+"""SQLite's integers are 64-bit: no id lies beyond."""
+
+
+def _bound(count: int | None) -> int:
+    """A count as SQLite's LIMIT takes it: -1 for none, and never past its integers."""
+    return -1 if count is None else min(count, _SQLITE_MAX_ID)
+
+
+class SqliteStore:
+    """History, reserved names and bans in one SQLite file, in WAL mode.
+
+    ``synchronous=FULL``: every commit syncs the log to the disk before it returns,
+    because the server acknowledges a message (its echo with the ``cid``) only once
+    it would survive a power cut (PROTOCOL.md §8.2); NORMAL would survive the
+    server being killed but not the machine losing power. The price is a sync per
+    commit, that is per event-loop pass that accepted messages, not per message
+    (bench/README.md, "Durable acks"). The log is copied into the database by
+    :class:`Checkpointer`, off the event loop.
+
+    Ids are never handed out twice: :meth:`last_id` is the highest id ever stored,
+    kept across restarts even when the newest rows are deleted, by a trigger that
+    leaves a mark in ``meta`` only when a row is deleted (schema.py): a mark
+    written by every commit, or AUTOINCREMENT's ``sqlite_sequence``, would cost
+    every pass a second page of log (bench/README.md, "Durable acks").
+
+    ``server_id`` is made on the first open of a file by this version, a new file
+    or one from version 1 (:func:`schema.server_id`), and kept in ``meta``.
+    """
+
+    FILENAME = "history.sqlite3"
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the history at {path}: {exc}") from None
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            schema.migrate(self._db)
+            self._server_id = schema.server_id(self._db)
+            self._last_id = schema.high_water(self._db)
+            # The checkpointer's job; the commits' only past WAL_FRAMES_LIMIT.
+            self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_FRAMES_LIMIT}")
+        except sqlite3.Error as exc:
+            self._db.close()
+            raise StoreError(f"cannot open the history at {path}: {exc}") from None
+        self._checkpointer: Checkpointer | None = Checkpointer(path)
+
+    @classmethod
+    def in_dir(cls, data_dir: Path) -> SqliteStore:
+        return cls(data_dir / cls.FILENAME)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def durability(self) -> int:
+        """SQLite's ``synchronous`` level on the connection that commits (2: FULL)."""
+        return int(self._read("PRAGMA synchronous", {})[0][0])
+
+    def append(self, messages: Sequence[StoredMessage]) -> None:
+        if not messages:
+            return
+        try:
+            # One statement is a transaction of its own (the connection autocommits): a
+            # pass of up to 32 messages, as every pass at a trickle is, needs no BEGIN and
+            # COMMIT around it, two round trips into SQLite fewer.
+            several = len(messages) > ROWS_PER_INSERT
+            if several:
+                self._db.execute("BEGIN")
+            for start in range(0, len(messages), ROWS_PER_INSERT):
+                rows = messages[start : start + ROWS_PER_INSERT]
+                self._db.execute(INSERTS[len(rows)], tuple(chain.from_iterable(rows)))
+            if several:
+                self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise StoreError(f"cannot write the history: {exc}") from None
+        self._last_id = max(self._last_id, messages[-1].id)
+        if (checkpointer := self._checkpointer) is not None:
+            checkpointer.commits += 1
+            if checkpointer.failed is not None:
+                self._checkpoint_on_commit()
+
+    def _checkpoint_on_commit(self) -> None:
+        """The checkpointer stopped: SQLite's own checkpoints again, or the log grows forever."""
+        self._checkpointer = None
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_autocheckpoint=1000")
+
+    @property
+    def checkpoints(self) -> int:
+        """Checkpoints made off the event loop so far."""
+        return self._checkpointer.checkpoints if self._checkpointer is not None else 0
+
+    def _read(self, sql: str, params: dict[str, object]) -> list[Any]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the history: {exc}") from None
+
+    def _write(self, sql: str, params: dict[str, object]) -> int:
+        """Run one statement, its own transaction; the rows it changed."""
+        try:
+            return self._db.execute(sql, params).rowcount
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the history: {exc}") from None
+
+    def _query(self, sql: str, params: dict[str, object]) -> list[StoredMessage]:
+        return list(map(StoredMessage._make, self._read(sql, params)))
+
+    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+        if after_id >= _SQLITE_MAX_ID or (limit is not None and limit <= 0):
+            return []
+        return self._query(
+            # Only constants are spliced in; values go through parameters.
+            f"SELECT {COLUMNS} FROM messages WHERE id > :after AND {VISIBLE} ORDER BY id LIMIT :limit",  # noqa: S608
+            {"after": max(after_id, -1), "owner": viewer_owner, "limit": _bound(limit)},
+        )
+
+    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+        if count <= 0:
+            return []
+        newest = self._query(
+            f"SELECT {COLUMNS} FROM messages WHERE {VISIBLE} ORDER BY id DESC LIMIT :count",  # noqa: S608
+            {"count": _bound(count), "owner": viewer_owner},
+        )
+        newest.reverse()
+        return newest
+
+    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+        if after_id >= _SQLITE_MAX_ID:
+            return after_id, False
+        # Backwards from the newest along the primary key: the walk stops at the
+        # (max_count + 1)th visible message, however long the history.
+        row = self._read(
+            f"SELECT id FROM messages WHERE id > :after AND {VISIBLE} ORDER BY id DESC LIMIT 1 OFFSET :skip",  # noqa: S608
+            {"after": max(after_id, -1), "owner": viewer_owner, "skip": _bound(max(max_count, 0))},
+        )
+        return (int(row[0][0]), True) if row else (after_id, False)
+
+    def message(self, message_id: int) -> StoredMessage | None:
+        if not -(2**63) <= message_id <= _SQLITE_MAX_ID:
+            return None  # beyond SQLite's integers: not an id it could hold
+        found = self._query(
+            f"SELECT {COLUMNS} FROM messages WHERE id = :id",  # noqa: S608
+            {"id": message_id},
+        )
+        return found[0] if found else None
+
+    def last_id(self) -> int:
+        return self._last_id
+
+    def recent_cids(self, after_epoch: float) -> list[StoredMessage]:
+        # Backwards along the ids, not through an index on epoch: that index cost
+        # every message more than this one query at startup is worth. Every message
+        # stops the walk, not only those with a cid: a history with none that old
+        # would otherwise be read to its first row.
+        try:
+            rows = self._db.execute(f"SELECT {COLUMNS} FROM messages ORDER BY id DESC")  # noqa: S608
+            return recent_with_cids(map(StoredMessage._make, rows), after_epoch)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the history: {exc}") from None
+
+    def server_id(self) -> str:
+        return self._server_id
+
+    def reservations(self) -> list[Reservation]:
+        rows = self._read("SELECT key, name, owner, since_epoch FROM names ORDER BY key", {})
+        return list(map(Reservation._make, rows))
+
+    def reserve(self, reservation: Reservation) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO names (key, name, owner, since_epoch)"
+            " VALUES (:key, :name, :owner, :since_epoch)",
+            reservation._asdict(),
+        )
+
+    def release(self, key: str) -> bool:
+        return self._write("DELETE FROM names WHERE key = :key", {"key": key}) > 0
+
+    def bans(self, now: float | None = None) -> list[Ban]:
+        if now is not None:
+            self._write("DELETE FROM bans WHERE until <= :now", {"now": now})
+        rows = self._read("SELECT kind, value, until, reason, since_epoch FROM bans ORDER BY kind, value", {})
+        known = {kind.value: kind for kind in BanKind}
+        # A kind this version does not know comes from a newer one: it stays in the
+        # file for that version, and is not enforced here rather than stop the server.
+        return [Ban(known[row[0]], *row[1:]) for row in rows if row[0] in known]
+
+    def add_ban(self, ban: Ban) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO bans (kind, value, until, reason, since_epoch)"
+            " VALUES (:kind, :value, :until, :reason, :since_epoch)",
+            {**ban._asdict(), "kind": ban.kind.value},
+        )
+
+    def remove_ban(self, kind: BanKind, value: str) -> bool:
+        removed = self._write(
+            "DELETE FROM bans WHERE kind = :kind AND value = :value", {"kind": kind.value, "value": value}
+        )
+        return removed > 0
+
+    def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
+        with contextlib.suppress(sqlite3.Error):
+            # The last connection to close checkpoints what is left and removes the log.
+            self._db.close()

@@ -1,0 +1,290 @@
+"""What every HistoryStore does (issue 18), each test run against MemoryStore and SqliteStore."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from chat_server_app.store import (
+    Ban,
+    BanKind,
+    HistoryStore,
+    MemoryStore,
+    Reservation,
+    SqliteStore,
+    StoredMessage,
+    StoreError,
+)
+from tests.server.failing_store import FailingStore
+
+ANNA, BOB, CARL = "h-anna", "h-bob", "h-carl"  # token hashes
+
+
+def public(message_id: int, sender: str = "anna", owner: str | None = ANNA) -> StoredMessage:
+    return StoredMessage(
+        id=message_id, ts="2026-12-04T10:00:00.000Z", sender=sender, sender_key=sender,
+        text=f"public {message_id}", epoch=float(message_id), sender_owner=owner,
+    )  # fmt: skip
+
+
+def private(
+    message_id: int, sender_owner: str | None = ANNA, to_owner: str | None = BOB, to: str = "bob"
+) -> StoredMessage:
+    return StoredMessage(
+        id=message_id, ts="2026-12-04T10:00:00.000Z", sender="anna", sender_key="anna",
+        text=f"private {message_id}", to=to, to_key=to, epoch=float(message_id),
+        sender_owner=sender_owner, to_owner=to_owner,
+    )  # fmt: skip
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def make_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], HistoryStore]]:
+    """``make_store()``: a new, empty history of the kind under test (a new file for SQLite)."""
+    stores: list[HistoryStore] = []
+
+    def factory() -> HistoryStore:
+        store: HistoryStore
+        if request.param == "memory":
+            store = MemoryStore()
+        else:
+            store = SqliteStore.in_dir(tmp_path / f"data-{len(stores)}")
+        stores.append(store)
+        return store
+
+    yield factory
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def store(make_store: Callable[[], HistoryStore]) -> HistoryStore:
+    return make_store()
+
+
+def ids(messages: list[StoredMessage]) -> list[int]:
+    return [m.id for m in messages]
+
+
+# Owners: a private message is replayed to its sender's and its recipient's token (§8.1)
+
+
+def test_a_private_message_is_replayed_to_the_owners_of_its_two_names(store: HistoryStore) -> None:
+    store.append([public(1), private(2, ANNA, BOB), public(3, "carl", CARL)])
+    assert ids(store.since(-1, ANNA)) == [1, 2, 3]
+    assert ids(store.since(-1, BOB)) == [1, 2, 3]
+    assert ids(store.since(-1, CARL)) == [1, 3]
+    assert ids(store.last(2, BOB)) == [2, 3]
+    assert ids(store.last(2, CARL)) == [1, 3]
+
+
+def test_a_session_without_a_token_is_replayed_no_private_message(store: HistoryStore) -> None:
+    # Not even one between two tokenless names, sent under the very name it has now.
+    store.append([public(1, owner=None), private(2, None, None), private(3, ANNA, None), public(4)])
+    assert ids(store.since(-1, None)) == [1, 4]
+    assert ids(store.last(10, None)) == [1, 4]
+    assert ids(store.since(-1, ANNA)) == [1, 3, 4]
+
+
+def test_a_private_message_stored_without_owners_is_replayed_to_no_one(store: HistoryStore) -> None:
+    store.append([private(1, None, None), public(2)])
+    for viewer in (None, ANNA, BOB, "anna", "bob"):  # names are not owners
+        assert ids(store.since(-1, viewer)) == [2]
+
+
+def test_owners_come_back_as_they_were_stored(store: HistoryStore) -> None:
+    sent = [public(1), private(2, ANNA, BOB), private(3, None, BOB)]
+    store.append(sent)
+    assert store.since(-1, BOB) == sent
+    assert store.message(2) == sent[1]
+
+
+# Bounded, sliced replay (§8.2)
+
+
+def test_since_takes_the_first_slice_after_an_id(store: HistoryStore) -> None:
+    store.append([public(i) for i in range(1, 11)])
+    assert ids(store.since(3, None, limit=4)) == [4, 5, 6, 7]
+    assert ids(store.since(8, None, limit=4)) == [9, 10]
+    assert ids(store.since(-5, None, limit=2)) == [1, 2]
+    assert store.since(3, None, limit=0) == []
+    assert ids(store.since(3, None, limit=None)) == list(range(4, 11))
+
+
+def test_a_slice_counts_only_what_the_viewer_may_see(store: HistoryStore) -> None:
+    store.append([public(1), private(2, ANNA, BOB), private(3, ANNA, BOB), public(4), public(5)])
+    assert ids(store.since(0, CARL, limit=2)) == [1, 4]
+    assert ids(store.since(0, BOB, limit=2)) == [1, 2]
+
+
+def test_a_replay_that_fits_starts_where_it_was_asked(store: HistoryStore) -> None:
+    store.append([public(i) for i in range(1, 6)])
+    assert store.replay_start(2, None, 3) == (2, False)
+    assert store.replay_start(-1, None, 5) == (-1, False)
+    assert store.replay_start(5, None, 0) == (5, False)
+    assert store.replay_start(2**70, None, 10) == (2**70, False)
+
+
+def test_a_replay_too_long_starts_later_and_says_so(store: HistoryStore) -> None:
+    store.append([public(i) for i in range(1, 11)])
+    start, truncated = store.replay_start(-1, None, 4)
+    assert (start, truncated) == (6, True)
+    assert ids(store.since(start, None)) == [7, 8, 9, 10]
+    assert store.replay_start(2, None, 7) == (3, True)
+    assert store.replay_start(2, None, 0) == (10, True)
+
+
+def test_the_bound_counts_only_what_the_viewer_may_see(store: HistoryStore) -> None:
+    store.append([public(1), public(2), private(3), private(4), public(5)])
+    # Carl sees 1, 2, 5: two of them are the newest two he may see.
+    assert store.replay_start(-1, CARL, 2) == (1, True)
+    assert store.replay_start(-1, BOB, 2) == (3, True)
+    assert store.replay_start(1, CARL, 2) == (1, False)
+
+
+def test_a_replay_read_slice_by_slice_is_whole_and_in_order(store: HistoryStore) -> None:
+    store.append([private(i) if i % 3 == 0 else public(i) for i in range(1, 101)])
+    start, truncated = store.replay_start(10, CARL, 40)
+    assert truncated
+    replayed: list[StoredMessage] = []
+    while chunk := store.since(start, CARL, limit=7):
+        replayed.extend(chunk)
+        start = chunk[-1].id
+    assert ids(replayed) == [i for i in range(1, 101) if i % 3 != 0][-40:]
+
+
+def test_counts_past_any_id_mean_everything(store: HistoryStore) -> None:
+    store.append([public(1), public(2)])
+    assert ids(store.since(-(2**70), None, limit=2**70)) == [1, 2]
+    assert ids(store.last(2**70, None)) == [1, 2]
+    assert store.replay_start(-(2**70), None, 2**70) == (-(2**70), False)
+
+
+# server_id (§8.1)
+
+
+def test_the_server_id_stays_the_same_for_one_history(store: HistoryStore) -> None:
+    first = store.server_id()
+    store.append([public(1)])
+    assert store.server_id() == first
+    assert len(first) == 16  # secrets.token_urlsafe(12)
+
+
+def test_every_new_history_has_a_server_id_of_its_own(make_store: Callable[[], HistoryStore]) -> None:
+    assert len({make_store().server_id() for _ in range(3)}) == 3
+
+
+# Ids are never handed out twice (§8.2)
+
+
+def test_last_id_is_the_highest_id_stored(store: HistoryStore) -> None:
+    assert store.last_id() == 0
+    store.append([public(1), public(5)])
+    assert store.last_id() == 5
+    store.append([public(40)])  # ids need only increase: gaps are allowed
+    assert store.last_id() == 40
+
+
+# Reserved names (§8.1)
+
+
+def test_a_reserved_name_is_listed_until_it_is_released(store: HistoryStore) -> None:
+    assert store.reservations() == []
+    bob = Reservation(key="bob", name="Bob", owner=BOB, since_epoch=20.0)
+    anna = Reservation(key="anna", name="Anna", owner=ANNA, since_epoch=10.5)
+    store.reserve(bob)
+    store.reserve(anna)
+    assert store.reservations() == [anna, bob]
+    assert store.release("anna") is True
+    assert store.release("anna") is False
+    assert store.release("nobody") is False
+    assert store.reservations() == [bob]
+
+
+def test_reserving_a_key_again_replaces_its_reservation(store: HistoryStore) -> None:
+    store.reserve(Reservation(key="anna", name="anna", owner=ANNA, since_epoch=1.0))
+    again = Reservation(key="anna", name="Anna", owner=CARL, since_epoch=2.0)
+    store.reserve(again)
+    assert store.reservations() == [again]
+
+
+# Bans (§8.1)
+
+
+def test_a_ban_is_listed_until_it_is_lifted(store: HistoryStore) -> None:
+    by_name = Ban(BanKind.NAME, "mallory", None, "spam", 100.0)
+    by_owner = Ban(BanKind.OWNER, "h-mallory", 500.0, "spam", 100.0)
+    by_address = Ban(BanKind.ADDRESS, "192.0.2.7", 200.0, "", 100.0)
+    for ban in (by_name, by_owner, by_address):
+        store.add_ban(ban)
+    assert store.bans() == [by_address, by_name, by_owner]  # by kind, then value
+    assert store.remove_ban(BanKind.NAME, "mallory") is True
+    assert store.remove_ban(BanKind.NAME, "mallory") is False
+    assert store.remove_ban(BanKind.OWNER, "192.0.2.7") is False  # another kind's value
+    assert store.bans() == [by_address, by_owner]
+
+
+def test_a_ban_of_the_same_kind_and_value_replaces_the_first(store: HistoryStore) -> None:
+    store.add_ban(Ban(BanKind.NAME, "mallory", 50.0, "first", 10.0))
+    store.add_ban(Ban(BanKind.ADDRESS, "mallory", None, "not a name ban", 10.0))
+    longer = Ban(BanKind.NAME, "mallory", None, "again", 20.0)
+    store.add_ban(longer)
+    assert store.bans() == [Ban(BanKind.ADDRESS, "mallory", None, "not a name ban", 10.0), longer]
+
+
+def test_lapsed_bans_are_pruned_when_asked_with_the_time(store: HistoryStore) -> None:
+    lapsed = Ban(BanKind.ADDRESS, "192.0.2.1", 100.0, "", 0.0)
+    running = Ban(BanKind.ADDRESS, "192.0.2.2", 300.0, "", 0.0)
+    forever = Ban(BanKind.OWNER, "h-x", None, "", 0.0)
+    for ban in (lapsed, running, forever):
+        store.add_ban(ban)
+    assert store.bans() == [lapsed, running, forever]  # without the time: all, as stored
+    assert store.bans(now=100.0) == [running, forever]
+    assert store.bans() == [running, forever]  # pruned for good
+    assert [b.active(250.0) for b in (running, forever)] == [True, True]
+    assert [b.active(300.0) for b in (running, forever)] == [False, True]
+
+
+# Read failures (§8.2): one exception type, and a switch for the server's tests
+
+
+def test_a_failing_store_raises_store_error_on_every_read(store: HistoryStore) -> None:
+    store.append([public(1)])
+    failing = FailingStore(store)
+    failing.fail_reads = True
+    reads: list[Callable[[], object]] = [
+        lambda: failing.since(0, ANNA),
+        lambda: failing.since(0, ANNA, limit=5),
+        lambda: failing.last(5, ANNA),
+        lambda: failing.replay_start(0, ANNA, 5),
+        lambda: failing.message(1),
+        lambda: failing.recent_cids(0.0),
+        failing.reservations,
+        failing.bans,
+    ]
+    for read in reads:
+        with pytest.raises(StoreError):
+            read()
+    assert failing.failed_reads == len(reads)
+    assert failing.last_id() == 1  # known since open: never fails
+    assert failing.server_id() == store.server_id()
+    failing.append([public(2)])  # writes still work
+    failing.fail_reads = False
+    assert ids(failing.since(0, ANNA)) == [1, 2]
+
+
+def test_a_failing_store_raises_store_error_on_every_write(store: HistoryStore) -> None:
+    failing = FailingStore(store)
+    failing.fail_writes = True
+    writes: list[Callable[[], object]] = [
+        lambda: failing.append([public(1)]),
+        lambda: failing.reserve(Reservation("anna", "anna", ANNA, 0.0)),
+        lambda: failing.release("anna"),
+        lambda: failing.add_ban(Ban(BanKind.NAME, "x", None, "", 0.0)),
+        lambda: failing.remove_ban(BanKind.NAME, "x"),
+    ]
+    for write in writes:
+        with pytest.raises(StoreError):
+            write()
+    assert (store.last_id(), store.reservations(), store.bans()) == (0, [], [])
