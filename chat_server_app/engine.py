@@ -41,7 +41,7 @@ from chat_server_app.core import (
 from chat_server_app.core import Session as CoreSession
 from chat_server_app.heap import release_free_heap
 from chat_server_app.settings import Settings
-from chat_server_app.store import HistoryStore, MemoryStore
+from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
 from chat_server_app.tls import TlsIdentity
 from shared.discovery import Announce
 from shared.errors import ProtocolError
@@ -57,6 +57,9 @@ at once must not see refused connections while the loop is busy."""
 
 _TLS_RECORD = b"\x16\x03"
 """A TLS handshake record starts so: content type 22, major version 3."""
+
+REPLAY_POLL_MS = 5
+"""How soon a replay waiting for its reader to take what it was sent looks again."""
 
 HOUSEKEEPING_MAX_INTERVAL = 1.0
 """Seconds between two checks of hello and liveness deadlines, at most; shorter
@@ -128,6 +131,8 @@ class ChatServer(QObject):
     read_only_changed = Signal(bool)
     store_failed = Signal(str)
     connection_failed = Signal(str, str)  # peer address, reason (a TLS handshake that failed...)
+    reservations_changed = Signal()
+    bans_changed = Signal()
 
     def __init__(
         self,
@@ -157,6 +162,11 @@ class ChatServer(QObject):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(0)
         self._flush_timer.timeout.connect(self.flush)
+        # Replays whose readers are all behind: look again shortly, not every pass.
+        self._replay_poll = QTimer(self)
+        self._replay_poll.setSingleShot(True)
+        self._replay_poll.setInterval(REPLAY_POLL_MS)
+        self._replay_poll.timeout.connect(self.flush)
 
         shortest = min(settings.hello_timeout, settings.ping_after, settings.ping_timeout)
         self._housekeeping = QTimer(self)
@@ -288,6 +298,45 @@ class ChatServer(QObject):
         self._apply()
         return True
 
+    def release_name(self, name: str) -> bool:
+        """Let anyone take a reserved name again (§8.1); whether it was reserved."""
+        try:
+            return self._core.release_name(name)
+        except StoreError as exc:
+            self.store_failed.emit(str(exc))
+            return True  # released for this run: the store could not forget it
+        finally:
+            self.reservations_changed.emit()
+
+    @property
+    def reservations(self) -> list[Reservation]:
+        return self._core.reservations
+
+    def ban(self, kind: BanKind, value: str, seconds: float | None, reason: str = "") -> None:
+        """Ban a name (and its owner's token) or an address; whoever it shuts out now
+        is kicked, after what they were sent."""
+        self.flush()
+        try:
+            self._core.ban(kind, value, seconds, reason)
+        except StoreError as exc:
+            self.store_failed.emit(str(exc))  # in force until the server stops
+        self._apply()
+        self.bans_changed.emit()
+
+    def unban(self, kind: BanKind, value: str) -> bool:
+        try:
+            return self._core.unban(kind, value)
+        except StoreError as exc:
+            self.store_failed.emit(str(exc))
+            return True
+        finally:
+            self.bans_changed.emit()
+
+    @property
+    def bans(self) -> list[Ban]:
+        """The bans in force (the config's included)."""
+        return self._core.bans()
+
     def send_notice(self, text: str) -> None:
         """A message from the operator to everyone."""
         self._core.send_notice(text)
@@ -373,8 +422,12 @@ class ChatServer(QObject):
                 self.read_only_changed.emit(output.on)
             elif type(output) is StoreFailed:
                 self.store_failed.emit(output.reason)
-        if self._core.has_outbox and not self._flush_timer.isActive():
-            self._flush_timer.start()
+        core = self._core
+        if core.has_outbox or core.replays_ready:
+            if not self._flush_timer.isActive():
+                self._flush_timer.start()
+        elif core.replays_waiting and not self._replay_poll.isActive():
+            self._replay_poll.start()
 
     def flush(self) -> None:
         """Store the pass's messages in one transaction, then write each client its frames."""

@@ -7,6 +7,7 @@ import time
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from chat_server_app.core.privacy import operator_view
 from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.settings import Settings
 from chat_server_app.store import StoredMessage
@@ -28,6 +29,7 @@ class HeadlessLog:
 
     def __init__(self, engine: ChatServer, log_messages: bool) -> None:
         self._log_messages = log_messages
+        self._reads_private = engine.settings.operator_reads_private
         engine.user_joined.connect(self._on_user_joined)
         engine.user_left.connect(self._on_user_left)
         engine.user_kicked.connect(self._on_user_kicked)
@@ -53,8 +55,12 @@ class HeadlessLog:
         if not self._log_messages:
             return
         for m in messages:
-            target = f" -> {m.to}" if m.to else ""
-            _log(f"message #{m.id} {m.sender}{target}: {m.text!r}")
+            header, text = operator_view(m, self._reads_private)
+            _log(
+                f"message #{m.id} {header}: {text!r}"
+                if text is not None
+                else f"message #{m.id} {header} (private)"
+            )
 
 
 def run_headless(settings: Settings, engine: ChatServer) -> int:

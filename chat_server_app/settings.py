@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from chat_server_app.bans import BanSpec, parse_ban
 from shared import limits
 
 __all__ = ["Settings", "SettingsError", "parse_settings", "build_parser", "default_data_dir"]
@@ -56,6 +57,10 @@ class Settings:
     headless: bool = False
     log_messages: bool = False
     lang: str | None = None
+    replay_max: int = limits.DEFAULT_REPLAY_MAX
+    operator_reads_private: bool = False
+    ban: tuple[BanSpec, ...] = ()
+    release_name: tuple[str, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -148,12 +153,23 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     "tls-cert": (_path, "TLS certificate, PEM (default: self-signed, made in the data dir)"),
     "tls-key": (_path, "TLS private key, PEM"),
     "lang": (_lang, "interface language: it or en (default: the system's)"),
+    "replay-max": (_positive_int, "messages one reconnect replays at most (default 10000)"),
+}
+# Options that may be given several times (a TOML list in the config file).
+_LISTS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "ban": (
+        parse_ban,
+        "ban a name or an address: name:NAME or address:IP, optionally /DURATION (30m, 2h, 7d);"
+        " may be repeated",
+    ),
+    "release-name": (_text, "release a reserved name so that anyone may take it; may be repeated"),
 }
 _FLAGS: dict[str, str] = {
     "no-announce": "do not announce the server on the LAN",
     "tls": "listen with TLS",
     "headless": "run without a window; print 'listening on HOST:PORT' first on stdout",
     "log-messages": "with --headless, also log message text",
+    "operator-reads-private": "show private messages' text in the dashboard and log (users are told)",
 }
 
 
@@ -174,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for option, (_, help_text) in _OPTIONS.items():
         parser.add_argument(f"--{option}", type=str, help=help_text, metavar=option.split("-")[-1].upper())
+    for option, (_, help_text) in _LISTS.items():
+        parser.add_argument(f"--{option}", type=str, action="append", help=help_text, metavar="SPEC")
     for flag, help_text in _FLAGS.items():
         parser.add_argument(f"--{flag}", action="store_true", help=help_text)
     return parser
@@ -181,6 +199,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _convert(option: str, raw: object, source: str) -> Any:
     key = option.replace("-", "_")
+    if option in _LISTS:
+        items = raw if isinstance(raw, list) else [raw]
+        convert, _ = _LISTS[option]
+        out = []
+        for item in items:
+            if not isinstance(item, str):
+                raise SettingsError(f"{source}: '{key}' takes a list of strings, not {item!r}")
+            try:
+                out.append(convert(item))
+            except ValueError as exc:
+                raise SettingsError(f"{source}: {key} = {item!r}: {exc}") from None
+        return tuple(out)
     if option in _FLAGS:
         if not isinstance(raw, bool):
             raise SettingsError(f"{source}: '{key}' must be true or false")
@@ -203,7 +233,7 @@ def _read_config(path: Path) -> dict[str, object]:
         raise SettingsError(f"cannot read config file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
-    known = {o.replace("-", "_") for o in (*_OPTIONS, *_FLAGS)}
+    known = {o.replace("-", "_") for o in (*_OPTIONS, *_FLAGS, *_LISTS)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"config file {path}: unknown setting {unknown[0]!r}")

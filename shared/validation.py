@@ -43,6 +43,14 @@ _INVISIBLE_FILLERS = frozenset(
         "\u2800",  # BRAILLE PATTERN BLANK
         "\u3164",  # HANGUL FILLER
         "\uffa0",  # HALFWIDTH HANGUL FILLER
+        # The other default-ignorable characters that are not format characters (Cf):
+        # drawn as nothing, they would make "anna" and "anna" + U+034F two names.
+        "\u034f",  # COMBINING GRAPHEME JOINER
+        "\u17b4",  # KHMER VOWEL INHERENT AQ
+        "\u17b5",  # KHMER VOWEL INHERENT AA
+        *map(chr, range(0x180B, 0x1810)),  # Mongolian variation selectors
+        *map(chr, range(0xFE00, 0xFE10)),  # variation selectors
+        *map(chr, range(0xE0100, 0xE01F0)),  # variation selectors supplement
     }
 )
 
@@ -67,10 +75,18 @@ def name_key(name: str) -> str:
     return _name_key(name)
 
 
+def _folded_skeleton(name: str) -> str:
+    return skeleton(unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold()))
+
+
 @functools.lru_cache(maxsize=_NAME_KEYS_CACHED)
 def _name_key(name: str) -> str:
-    folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
-    return skeleton(folded)
+    # Twice: about a thousand characters (U+1D400 bold A, Cherokee U+13A0, the digit 0)
+    # have a capital letter as their skeleton, which the case folded before it never
+    # meets; a second round folds it and takes its skeleton, so that bold-A nna is Anna
+    # and b0b is bob. The
+    # pair is idempotent on every code point, one round is not.
+    return _folded_skeleton(_folded_skeleton(name))
 
 
 def name_problem(raw: object) -> str | None:

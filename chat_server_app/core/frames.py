@@ -7,7 +7,7 @@ from shared.codec import frame
 from shared.limits import CID_MAX_CHARS
 from shared.messages import json_string, message_payload, with_field
 
-__all__ = ["message_frames", "history_frame", "cid_of"]
+__all__ = ["message_frames", "offline_echo", "history_frame", "cid_of"]
 
 
 def message_frames(record: StoredMessage) -> tuple[bytes, bytes]:
@@ -19,10 +19,23 @@ def message_frames(record: StoredMessage) -> tuple[bytes, bytes]:
     return public, frame(with_field(payload, "cid", json_string(record.cid)))
 
 
-def history_frame(record: StoredMessage, viewer_key: str) -> bytes:
-    """A replayed message; its ``cid`` only to its sender."""
+def offline_echo(record: StoredMessage) -> bytes:
+    """The sender's copy of a private message held for its offline owner (§8.1)."""
+    payload = with_field(
+        message_payload(record.id, record.ts, record.sender, record.text, record.to), "offline", "true"
+    )
+    if record.cid is not None:
+        payload = with_field(payload, "cid", json_string(record.cid))
+    return frame(payload)
+
+
+def history_frame(record: StoredMessage, viewer_owner: str | None) -> bytes:
+    """A replayed message; its ``cid`` only to the owner of the name that sent it.
+
+    By owner, not by name: someone who takes a free name later must not see its
+    earlier holder's messages marked as their own."""
     payload = message_payload(record.id, record.ts, record.sender, record.text, record.to, True)
-    if record.cid is not None and record.sender_key == viewer_key:
+    if record.cid is not None and viewer_owner is not None and record.sender_owner == viewer_owner:
         payload = with_field(payload, "cid", json_string(record.cid))
     return frame(payload)
 

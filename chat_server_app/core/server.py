@@ -15,23 +15,24 @@ import time
 from collections.abc import Callable, Hashable
 
 from chat_server_app.core.cids import CidMemory
-from chat_server_app.core.frames import cid_of, history_frame, message_frames
+from chat_server_app.core.frames import cid_of
+from chat_server_app.core.identity import Identities, owner_of
 from chat_server_app.core.liveness import Liveness
+from chat_server_app.core.orders import OperatorOrders
 from chat_server_app.core.outbox import Delivery, Entry, common_bytes, spliced, stream_of
 from chat_server_app.core.outputs import (
     Close,
     ErrorSent,
     MessagesPosted,
-    NoticeSent,
     Output,
-    ReadOnlyChanged,
     Send,
     StoreFailed,
     UserJoined,
-    UserKicked,
     UserLeft,
 )
+from chat_server_app.core.posting import Posting
 from chat_server_app.core.ratelimit import TokenBucket
+from chat_server_app.core.replay import Replays
 from chat_server_app.core.rooms import Rooms
 from chat_server_app.core.roster import Roster
 from chat_server_app.core.session import Link, Session, SessionState
@@ -39,20 +40,16 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, StoredMessage, StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
-from shared.limits import NAME_MAX_CHARS, RATE_ABUSE_DROPS
 from shared.messages import (
     Bye,
     Error,
     Hello,
     Joined,
-    Kicked,
     Left,
     LeftReason,
-    Notice,
     Ping,
     Pong,
     Say,
-    Shutdown,
     Welcome,
     format_ts,
     parse_client_message,
@@ -66,7 +63,7 @@ TRIM_AFTER_BYTES = 32 * 1024 * 1024
 a burst of that size leaves enough freed buffers behind to be worth returning."""
 
 
-class ServerCore:
+class ServerCore(Posting, OperatorOrders):
     """Every rule of the protocol, for every session, with no I/O of its own."""
 
     def __init__(
@@ -88,7 +85,11 @@ class ServerCore:
         self._liveness: Liveness[Session[Link]] = Liveness(
             settings.hello_timeout, settings.ping_after, settings.ping_timeout
         )
-        self._replaying: set[Session[Link]] = set()  # sessions with a replay allowance
+        self._replays = Replays(store, settings.send_queue)
+        self.identities = Identities(store, settings.ban, self._wall())
+        for name in settings.release_name:
+            self.identities.release(name)
+        self.server_id = store.server_id()
         self._users: dict[str, Session[Link]] = {}
         self._roster = Roster()
         self.rooms = Rooms()
@@ -103,7 +104,7 @@ class ServerCore:
         self.fanout: dict[Hashable, Session[Link]] = {}
         self._seqs = itertools.count(1)
         self._pass_clock: tuple[str, float] | None = None
-        self._cids = CidMemory(store, self._wall)
+        self._cids = CidMemory(store, self._wall, monotonic)
         # Bytes the bursts handed out since the last heap trim (the whole pass to every
         # client, welcomes with their replay), counted as they go out.
         self._burst_bytes = 0
@@ -119,6 +120,16 @@ class ServerCore:
     def has_outbox(self) -> bool:
         """Whether the pass has frames to deliver: the driver flushes before the loop idles."""
         return bool(self._outbox)
+
+    @property
+    def replays_ready(self) -> bool:
+        """Whether a replay's reader has room for more: the driver flushes again soon."""
+        return self._replays.ready()
+
+    @property
+    def replays_waiting(self) -> bool:
+        """Whether replays wait for their readers: the driver looks again a bit later."""
+        return len(self._replays) > 0
 
     @property
     def read_only(self) -> bool:
@@ -189,45 +200,6 @@ class ServerCore:
         """The peer broke the framing: one ``error``, then the connection closes."""
         self._reject(session, code, message, fatal=True)
 
-    # --- the operator's orders ----------------------------------------------------------
-
-    def kick(self, session: Session[Link], reason: str = "") -> None:
-        """Disconnect a user; the driver flushes first, so what they were sent comes first."""
-        self._send(session, Kicked(reason).to_dict())
-        self._outputs.append(UserKicked(session, reason))
-        self._drop(session, LeftReason.KICKED)
-
-    def send_notice(self, text: str) -> None:
-        """A message from the operator to everyone."""
-        if not text.strip():
-            return
-        ts, _ = self._clock()
-        self._outbox.append(Entry(encode(Notice(text, ts).to_dict()), next(self._seqs), presence=True))
-        self._outputs.append(NoticeSent(text))
-
-    def set_read_only(self, on: bool) -> None:
-        """Classroom switch: while on, every ``say`` gets ``read_only``; a notice says so."""
-        room = self.rooms.general
-        if on == room.read_only:
-            return
-        room.read_only = on
-        self.send_notice(
-            "The chat is now read-only: only the operator can write."
-            if on
-            else "The chat is open again: everyone can write."
-        )
-        self._outputs.append(ReadOnlyChanged(on))
-
-    def shut_down(self, reason: str) -> None:
-        """Everyone gets ``shutdown`` and is closed; no ``left`` goes out."""
-        data = encode(Shutdown(reason).to_dict())
-        for session in list(self.sessions):
-            if session.state is not SessionState.CLOSED:
-                self._outputs.append(Send(session, data))
-            self._drop(session, None)
-        self._outbox.clear()
-        self._fresh.clear()
-
     # --- registration -------------------------------------------------------------------
 
     def _greet(self, session: Session[Link], obj: dict[str, object]) -> None:
@@ -246,37 +218,59 @@ class ServerCore:
             self._reject(session, ErrorCode.AUTH_FAILED, "wrong password")
             return
         key = name_key(hello.name)
+        owner = owner_of(hello.token)
+        refusal = self.identities.refusal(key, owner, session.address, self._wall())
+        if refusal is not None:
+            code = ErrorCode.BANNED if refusal.banned else ErrorCode.NAME_RESERVED
+            self._reject(session, code, refusal.message, until=refusal.until)
+            return
         if key in self._users:
             self._reject(session, ErrorCode.NAME_TAKEN, f"the name {hello.name!r} is taken")
             return
-        self._register(session, hello, key)
+        self._register(session, hello, key, owner)
 
-    def _register(self, session: Session[Link], hello: Hello, key: str) -> None:
+    def _register(self, session: Session[Link], hello: Hello, key: str, owner: str | None) -> None:
+        # Where the replay starts, before anything is promised: a history that cannot
+        # be read answers server_error, never a welcome with a silent gap (§8.2).
+        since = hello.since
+        count = self.settings.history_on_join if since is None else self.settings.replay_max
+        try:
+            after, truncated = self.store.replay_start(-1 if since is None else since, owner, count)
+        except StoreError as exc:
+            self._outputs.append(StoreFailed(str(exc)))
+            self._reject(session, ErrorCode.SERVER_ERROR, "the server cannot read its history", fatal=True)
+            return
+        try:
+            self.identities.claim(key, hello.name, owner, self._wall())
+        except StoreError as exc:
+            self._outputs.append(StoreFailed(str(exc)))  # reserved until the server stops
         session.name = hello.name
         session.key = key
+        session.owner = owner
         session.state = SessionState.REGISTERED
         session.registered_seq = next(self._seqs)
         self._users[key] = session
         self.fanout[session.sink] = session
         self._liveness.registered(session, session.last_heard)
-        try:
-            if hello.since is not None:
-                history = self.store.since(hello.since, key)
-            else:
-                history = self.store.last(self.settings.history_on_join, key)
-        except StoreError as exc:
-            self._outputs.append(StoreFailed(str(exc)))
-            history = []
         self._roster.add(hello.name)
-        head = Welcome(hello.name, (), self.settings.display_name, self.settings.motd, self.store.last_id())
+        last_id = self.store.last_id()
+        head = Welcome(
+            hello.name,
+            (),
+            self.settings.display_name,
+            self.settings.motd,
+            last_id,
+            server_id=self.server_id,
+            # Without since, the last history_on_join are what was asked for.
+            replay_truncated=truncated and since is not None,
+            operator_reads_private=self.settings.operator_reads_private,
+        )
         # The sorted list comes ready-made, encoded: at 10 000 users it is most of it.
         welcome = head.frame_with_users(self._roster.json())
-        replay = b"".join(history_frame(m, key) for m in history)
-        session.replay_allowance = len(replay)
-        if replay:
-            self._replaying.add(session)
-        self._outputs.append(Send(session, welcome + replay))
-        self._burst_bytes += len(welcome) + len(replay)
+        self._outputs.append(Send(session, welcome))
+        self._burst_bytes += len(welcome)
+        if count > 0 and after < last_id:
+            self._replays.start(session, after, last_id, owner)
         ts, _ = self._clock()
         joined = encode(Joined(hello.name, ts).to_dict())
         self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
@@ -288,70 +282,16 @@ class ServerCore:
             session.rtt = now - session.ping_sent_at
             session.ping_token = None
 
-    # --- posting --------------------------------------------------------------------------
-
-    def _on_say(self, session: Session[Link], say: Say) -> None:
-        if say.cid is not None:
-            original = self._cids.original_of(session.key, say.cid, self._pending)
-            if original is not None:
-                # Already posted (a re-send after a reconnect): answer with the original.
-                # Its id goes with it: should the original be this pass's and the pass
-                # fail to store, the answer is withdrawn with it (_unaccept).
-                echo = message_frames(original)[1]
-                self._outbox.append(Entry(None, next(self._seqs), {session: echo}, message_id=original.id))
-                return
-        if self.rooms.general.read_only:
-            self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
-            return
-        if not session.bucket.take():
-            session.rate_hits += 1
-            session.drops_in_row += 1
-            if session.drops_in_row > RATE_ABUSE_DROPS:
-                self._reject(session, ErrorCode.RATE_LIMITED, "too many messages, too fast", fatal=True)
-            else:
-                self._reject(session, ErrorCode.RATE_LIMITED, "too many messages: slow down", cid=say.cid)
-            return
-        target: Session[Link] | None = None
-        if say.to is not None:
-            to = normalize_name(say.to)
-            # A key costs a table look-up per character: a `to` longer than any name
-            # names no one, and is not worth the cost (it may be a frame's worth).
-            target = self._users.get(name_key(to)) if len(to) <= NAME_MAX_CHARS else None
-            if target is None:
-                self._reject(session, ErrorCode.NO_SUCH_USER, f"no user named {say.to!r}", cid=say.cid)
-                return
-        session.drops_in_row = 0
-        session.messages_sent += 1
-        ts, epoch = self._clock()
-        # In field order (id, ts, sender, sender_key, text, cid, to, to_key, epoch):
-        # keywords cost a named tuple twice the time, and this is once per message.
-        record = StoredMessage(
-            self._next_id,
-            ts,
-            session.name,
-            session.key,
-            say.text,
-            say.cid,
-            target.name if target is not None else None,
-            target.key if target is not None else None,
-            epoch,
-        )
-        self._next_id += 1
-        self._pending.append(record)
-        if say.cid is not None:
-            self._cids.add(record)
-        public, echo = message_frames(record)
-        if target is None:
-            special = {session: echo} if echo is not public else {}
-            self._outbox.append(Entry(public, next(self._seqs), special, message_id=record.id))
-        else:
-            special = {target: public, session: echo} if target is not session else {session: echo}
-            self._outbox.append(Entry(None, next(self._seqs), special, message_id=record.id))
-
     # --- errors and leaving ---------------------------------------------------------------
 
     def _send(self, session: Session[Link], message: dict[str, object]) -> None:
-        self._outputs.append(Send(session, encode(message)))
+        data = encode(message)
+        if session in self._replays:
+            # Behind the replay: the client reads the pong to its ping as its end.
+            if not self._replays.hold(session, data):
+                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return
+        self._outputs.append(Send(session, data))
 
     def _reject(
         self,
@@ -361,11 +301,14 @@ class ServerCore:
         *,
         cid: str | None = None,
         fatal: bool | None = None,
+        until: str | None = None,
     ) -> None:
         if session.state is SessionState.CLOSED:
             return
         is_fatal = ProtocolError(code, message).fatal if fatal is None else fatal
-        self._send(session, Error(code.value, message, is_fatal, cid).to_dict())
+        if is_fatal:
+            self._replays.cancel(session)  # the error goes out now, and the connection ends
+        self._send(session, Error(code.value, message, is_fatal, cid, until).to_dict())
         self._outputs.append(ErrorSent(session, code.value, message))
         if is_fatal:
             self._drop(session, LeftReason.DISCONNECTED)
@@ -380,7 +323,7 @@ class ServerCore:
         was_registered = session.state is SessionState.REGISTERED
         session.state = SessionState.CLOSED
         self._liveness.forget(session)
-        self._replaying.discard(session)
+        self._replays.cancel(session)
         self._fresh.pop(session, None)
         if was_registered and self._users.get(session.key) is session:
             del self._users[session.key]
@@ -416,15 +359,20 @@ class ServerCore:
                 self._outputs.append(MessagesPosted(batch))
         fresh, self._fresh = self._fresh, {}
         if not entries:
+            self._pump_replays()
             return None
         common, offsets, own = common_bytes(entries)
         fanout = self.fanout
         self._burst_bytes += len(common) * len(fanout)
         skip: set[Hashable] = set()
         writes: list[tuple[Session[Link], bytes]] = []
+        for session in self._replays.sessions:
+            skip.add(session.sink)
+            if not self._replays.hold(session, stream_of(session, entries)):
+                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
         for session in {**fresh, **own}:
-            if fanout.get(session.sink) is not session:
-                continue  # gone during the pass
+            if fanout.get(session.sink) is not session or session.sink in skip:
+                continue  # gone during the pass, or replaying
             skip.add(session.sink)
             if self.keeps_up(session):
                 if session in fresh:
@@ -434,24 +382,29 @@ class ServerCore:
                     # with its own few spliced in.
                     data = spliced(common, entries, offsets, own[session], session)
                 writes.append((session, data))
+        self._pump_replays()
         return Delivery(writes, common, list(fanout), skip)
+
+    def _pump_replays(self) -> None:
+        def send(session: Session[Link], data: bytes) -> None:
+            self._burst_bytes += len(data)
+            self._outputs.append(Send(session, data))
+
+        def failed(session: Session[Link], reason: str) -> None:
+            self._outputs.append(StoreFailed(reason))
+            self._reject(session, ErrorCode.SERVER_ERROR, "the server cannot read its history", fatal=True)
+
+        if self._replays:
+            self._replays.pump(send, failed)
 
     def keeps_up(self, session: Session[Link]) -> bool:
         """Whether a reader keeps up with its send queue; one too far behind is dropped."""
         # What is still queued from earlier passes decides: one busy pass may be
         # larger than the limit without the reader being slow.
-        backlog = session.conn.bytes_to_write
-        if backlog > self.settings.send_queue + session.replay_allowance:
+        if session.conn.bytes_to_write > self.settings.send_queue:
             self._drop(session, LeftReason.SEND_QUEUE, abort=True)
             return False
-        self._end_replay_allowance_if_delivered(session, backlog)
         return True
-
-    def _end_replay_allowance_if_delivered(self, session: Session[Link], backlog: int) -> None:
-        # The leeway of a big replay ends once the backlog is back under the limit.
-        if session.replay_allowance and backlog <= self.settings.send_queue:
-            session.replay_allowance = 0
-            self._replaying.discard(session)
 
     def _unaccept(self, batch: list[StoredMessage], entries: list[Entry], reason: str) -> list[Entry]:
         """The history cannot be written: nothing of the batch may be shown to anyone.
@@ -474,7 +427,7 @@ class ServerCore:
     # --- deadlines ----------------------------------------------------------------------------
 
     def tick(self, now: float) -> None:
-        """Hello and liveness deadlines; the end of replay allowances."""
+        """Hello and liveness deadlines."""
         liveness = self._liveness
         for session in liveness.hello_overdue(now):
             self._drop(session, None)
@@ -484,10 +437,6 @@ class ServerCore:
             session.ping_token = secrets.token_hex(4)
             session.ping_sent_at = now
             self._send(session, Ping(session.ping_token).to_dict())
-        for session in list(self._replaying):
-            # Flush ends it only for those it checks, and a drained connection
-            # writes straight again unchecked.
-            self._end_replay_allowance_if_delivered(session, session.conn.bytes_to_write)
 
     def trim_due(self) -> bool:
         """Whether a burst big enough to trim the heap after is over, as far as the

@@ -96,7 +96,8 @@ class LogFeed(QObject):
         self.add(LogKind.NOTICE, self.tr("Notice: {text}").format(text=text))
 
     def _on_engine_messages_posted(self, messages: list[StoredMessage]) -> None:
-        self._pending.extend(message_entry(m) for m in messages)
+        reads_private = self._engine.settings.operator_reads_private
+        self._pending.extend(message_entry(m, reads_private) for m in messages)
         self._schedule()
 
     def _on_engine_store_failed(self, error: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QGuiApplication
 
+from chat_server_app.core.privacy import operator_view
 from chat_server_app.dashboard.colours import Tone, is_dark, tone_colour
 from chat_server_app.dashboard.formatting import local_clock, one_line, plain_tooltip
 from chat_server_app.store import StoredMessage
@@ -70,11 +71,12 @@ _STYLES: dict[LogKind, _Style] = {
 }
 
 
-def message_entry(message: StoredMessage) -> LogEntry:
-    """``sender: text``, or ``sender → to: text`` for a private message."""
-    if message.to is None:
-        return LogEntry(LogKind.MESSAGE, message.epoch, f"{message.sender}: {message.text}")
-    return LogEntry(LogKind.PRIVATE, message.epoch, f"{message.sender} → {message.to}: {message.text}")
+def message_entry(message: StoredMessage, reads_private: bool = False) -> LogEntry:
+    """``sender: text``; for a private message ``sender → to (private)``, or with its
+    text when the operator reads private messages."""
+    header, text = operator_view(message, reads_private)
+    kind = LogKind.MESSAGE if message.to is None else LogKind.PRIVATE
+    return LogEntry(kind, message.epoch, f"{header}: {text}" if text is not None else f"{header} (private)")
 
 
 class LogModel(QAbstractListModel):
@@ -119,9 +121,9 @@ class LogModel(QAbstractListModel):
         self._entries.extend(entries)
         self.endInsertRows()
 
-    def append_messages(self, messages: Sequence[StoredMessage]) -> None:
+    def append_messages(self, messages: Sequence[StoredMessage], reads_private: bool = False) -> None:
         """One ``messages_posted`` batch of the engine, as one insertion."""
-        self.append([message_entry(m) for m in messages])
+        self.append([message_entry(m, reads_private) for m in messages])
 
     def clear(self) -> None:
         if not self._entries:

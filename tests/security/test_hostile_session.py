@@ -138,7 +138,7 @@ def test_names_at_the_limits_are_accepted_as_normalised(arena: Arena) -> None:
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
-        ({"version": 2}, "version_unsupported"),
+        ({"version": 3}, "version_unsupported"),
         ({"version": "1"}, "version_unsupported"),
         ({"version": 1.0}, "version_unsupported"),
         ({"version": True}, "version_unsupported"),

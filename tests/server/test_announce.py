@@ -70,4 +70,4 @@ def test_garbage_datagrams_are_not_announces() -> None:
     ]:
         assert Announce.from_datagram(data) is None
     ok = b'{"type":"announce","version":1,"server":"x","port":5001,"tls":true,"users":2,"extra":1}'
-    assert Announce.from_datagram(ok) == Announce(server="x", port=5001, tls=True, users=2)
+    assert Announce.from_datagram(ok) == Announce(server="x", port=5001, tls=True, users=2, version=1)

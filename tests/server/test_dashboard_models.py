@@ -186,7 +186,9 @@ def test_log_model_formats_messages_and_marks_private_ones() -> None:
     model = LogModel()
     model.append_messages([stored(1, "hi all", sender="alice"), stored(2, "psst", sender="bob", to="alice")])
     assert display(model, 0).endswith("  alice: hi all")
-    assert display(model, 1).endswith("  bob → alice: psst")
+    assert display(model, 1).endswith("  bob → alice (private)")  # §8.1: not its text
+    model.append_messages([stored(3, "psst", sender="bob", to="alice")], reads_private=True)
+    assert display(model, 2).endswith("  bob → alice: psst")
     assert model.index(0, 0).data(KIND_ROLE) == LogKind.MESSAGE.value
     assert model.index(1, 0).data(KIND_ROLE) == LogKind.PRIVATE.value
     clock = time.strftime("%H:%M:%S", time.localtime(model.entry(0).epoch))

@@ -70,11 +70,15 @@ def test_welcome_is_the_first_frame_and_has_every_field(make_server: MakeServer,
     assert alice.received == [
         {
             "type": "welcome",
+            "version": 2,
             "name": "alice",
             "users": ["alice"],
             "server": "Aula 3",
             "motd": "Benvenuti!",
             "last_id": 0,
+            "server_id": server.core.server_id,
+            "replay_truncated": False,
+            "operator_reads_private": False,
         }
     ]
 
@@ -245,9 +249,14 @@ def test_history_comes_before_live_messages(server: ChatServer, join: Join) -> N
     assert texts == [("old", True), ("new", False)]
 
 
+ALICE = "alice-token-" + "a" * 20
+BOB = "bob-token-" + "b" * 20
+
+
 def test_private_messages_are_replayed_only_to_their_two_parties(server: ChatServer, join: Join) -> None:
-    alice = join(server, "alice")
-    bob = join(server, "bob")
+    """§8.1: by token. Without one, no private message in any replay."""
+    alice = join(server, "alice", token=ALICE)
+    bob = join(server, "bob", token=BOB)
     alice.say("public one")
     alice.say("for bob only", to="bob")
     bob.expect("message", text="for bob only")
@@ -255,8 +264,8 @@ def test_private_messages_are_replayed_only_to_their_two_parties(server: ChatSer
     for client in (alice, bob):
         client.bye()
         client.wait_closed()
-    alice2 = join(server, "alice", since=0)
-    bob2 = join(server, "BOB", since=0)
+    alice2 = join(server, "alice", since=0, token=ALICE)
+    bob2 = join(server, "BOB", since=0, token=BOB)
     carla = join(server, "carla", since=0)
     alice2.sync("a")
     bob2.sync("b")
@@ -323,37 +332,43 @@ def test_a_big_replay_is_not_mistaken_for_a_full_send_queue(make_server: MakeSer
     assert not bob.closed
 
 
-def test_the_replay_allowance_ends_once_the_replay_is_delivered(
+def test_a_big_replay_reaches_a_slow_reader_whole_and_in_order_before_live_frames(
     qtbot: QtBot, make_server: MakeServer, join: Join, raw_sockets: Callable[..., RawSocket]
 ) -> None:
-    """The leeway a big replay gets on the send queue is for the replay only: once it is
-    delivered, the client is held to the limit again, even if no message came since."""
-    server = make_server(send_queue=65536, history_on_join=1000, rate_burst=1000, rate_per_sec=1000)
+    """§8.2: the replay is read in slices as its reader takes them (the driver's poll
+    while the socket is full), and what is live waits behind it."""
+    server = make_server(send_queue=65536, replay_max=100_000, rate_burst=1000, rate_per_sec=1000)
     alice = join(server, "alice")
     text = "r" * 3990
     for batch in range(100):  # 4 MB of history: more than the kernel's buffers take at once
         post(alice, *[f"{batch}-{i} {text}" for i in range(10)])
     bob = raw_sockets(server.port, rcvbuf=4096)  # reads nothing for now
-    bob.send({"type": "hello", "version": 1, "name": "bob"})
+    bob.send({"type": "hello", "version": 2, "name": "bob", "since": 0})
+    bob.send({"type": "ping", "token": "end-of-replay"})
     alice.expect("joined", name="bob")
+    post(alice, "live after bob came")
     session = next(s for s in server.users if s.name == "bob")
-    assert session.replay_allowance > 0
-    qtbot.waitUntil(lambda: session.queued_bytes > server.settings.send_queue, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: session.queued_bytes > 0, timeout=WAIT_MS)
+    # Never more than the send queue ahead of the reader, however big the history.
+    assert session.queued_bytes <= server.settings.send_queue
 
     bob.sock.setblocking(False)
     decoder = FrameDecoder(CLIENT_MAX_FRAME)
-    replayed: list[dict[str, Any]] = []
+    frames: list[dict[str, Any]] = []
 
-    def bob_has_read_his_replay() -> bool:
+    def bob_has_read_everything() -> bool:
         with contextlib.suppress(BlockingIOError):
             while data := bob.sock.recv(65536):
-                replayed.extend(m for m in decoder.feed(data) if m.get("history"))
-        return len(replayed) == 1000
+                frames.extend(decoder.feed(data))
+        return any(f.get("text") == "live after bob came" for f in frames)
 
-    qtbot.waitUntil(bob_has_read_his_replay, timeout=10_000)
-    # Asking how much is queued (the dashboard does, every second) finds it drained.
-    qtbot.waitUntil(lambda: session.queued_bytes == 0, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: session.replay_allowance == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(bob_has_read_everything, timeout=20_000)
+    kinds = [f["type"] for f in frames]
+    replayed = [f for f in frames if f.get("history")]
+    assert len(replayed) == 1000
+    assert [f["id"] for f in replayed] == sorted(f["id"] for f in replayed)
+    assert kinds.index("pong") > max(i for i, f in enumerate(frames) if f.get("history"))
+    assert frames[-1]["text"] == "live after bob came"
 
 
 # --- joined and left ---------------------------------------------------------------
@@ -613,7 +628,7 @@ def test_a_password_that_is_not_a_string_is_refused(
     assert client.of_type("welcome") == []
 
 
-@pytest.mark.parametrize("version", [0, 2, "1", 1.0, True, None])
+@pytest.mark.parametrize("version", [0, 3, "1", 1.0, True, None])
 def test_unsupported_version_is_refused(server: ChatServer, make_client: MakeClient, version: object) -> None:
     client = make_client(server)
     client.send({"type": "hello", "version": version, "name": "alice"})

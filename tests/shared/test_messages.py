@@ -450,7 +450,9 @@ def test_malformed_server_message_is_a_protocol_error(obj: Message, code: ErrorC
 
 
 def test_server_message_defaults_for_missing_optional_fields() -> None:
-    assert parse_server_message({"type": "welcome", "name": "A", "users": []}) == Welcome("A", (), "", "", 0, version=1)
+    assert parse_server_message({"type": "welcome", "name": "A", "users": []}) == Welcome(
+        "A", (), "", "", 0, version=1
+    )
     assert parse_server_message({"type": "left", "name": "A"}) == Left("A", "", "disconnected")
     assert parse_server_message({"type": "joined", "name": "A"}) == Joined("A", "")
     assert parse_server_message({"type": "notice", "text": "t"}) == Notice("t", "")

@@ -95,9 +95,10 @@ class MemoryPair:
         self.clients: list[Client] = []
         self.events: list[Output] = []
 
-    def connect(self, *, byte_by_byte: bool = False) -> Client:
+    def connect(self, *, byte_by_byte: bool = False, address: str | None = None) -> Client:
         client = Client(self, byte_by_byte=byte_by_byte)
-        client.session = self.core.open(client, client, f"mem:{len(self.clients)}", self.clock.now)
+        peer = address if address is not None else f"10.0.0.{len(self.clients) + 1}:4000"
+        client.session = self.core.open(client, client, peer, self.clock.now)
         self.clients.append(client)
         return client
 
@@ -112,7 +113,13 @@ class MemoryPair:
         self.pump()
 
     def pump(self) -> None:
-        """Carry out what the rules said, then flush the pass, as the Qt driver does."""
+        """Carry out what the rules said, then flush passes, as the Qt driver does, until
+        no replay has a reader with room left."""
+        self._pass()
+        while self.core.replays_ready:
+            self._pass()
+
+    def _pass(self) -> None:
         self._apply()
         delivery = self.core.flush()
         self._apply()
