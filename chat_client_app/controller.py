@@ -12,15 +12,21 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtNetwork import QAbstractSocket, QSslError
+from PySide6.QtCore import QMetaMethod, QObject, Signal, SignalInstance, Slot
+from PySide6.QtNetwork import QSslError
 
 from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
-from chat_client_app.failures import describe_attempt
+from chat_client_app.clocks import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_IDLE_PING,
+    DEFAULT_PING_TIMEOUT,
+    ConnectionClocks,
+)
+from chat_client_app.drain import FrameDrain
+from chat_client_app.failures import describe_attempt, socket_failure
 from chat_client_app.recent_servers import open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
 from chat_client_app.session import (
@@ -37,7 +43,7 @@ from chat_client_app.session import events as ev
 from chat_client_app.trust import TlsProblem, TrustStore
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
-from shared.messages import Bye, Hello, Ping, Pong, Say, Welcome, parse_server_message
+from shared.messages import Bye, Hello, Ping, Pong, Say, ServerMessage, Welcome
 from shared.qt.connection import Connection
 
 __all__ = [
@@ -58,36 +64,6 @@ CLIENT_READ_PER_PASS = 32 * 1024
 reads it, before the drain's budget applies: a small read keeps that slot short during
 a burst (bench/README.md), and the burst is shown as fast, since the drain, not the
 reading, sets its pace."""
-
-DEFAULT_IDLE_PING = 15.0
-"""Seconds of silence from the server before the client pings it: half the server's own
-``ping_after`` (§5), so a healthy idle connection is never pinged by the server."""
-
-DEFAULT_PING_TIMEOUT = 10.0
-"""Seconds to wait for any frame after our ping before calling the connection dead: a
-LAN answers in milliseconds, a Wi-Fi roam takes a few seconds."""
-
-DEFAULT_CONNECT_TIMEOUT = 10.0
-"""Seconds from opening the socket to ``welcome``: the server's own ``hello_timeout``."""
-
-DRAIN_BUDGET = 0.012
-"""Seconds of frame handling per event-loop pass (parsing, and the views' work on each
-signal): a burst of any size never holds the window for much longer."""
-
-DRAIN_PAUSE_MS = 25
-"""Pause between two slices of a burst. The views lay out and paint in it, and what
-arrives meanwhile joins the next slice: a big burst becomes a few big inserts instead of
-many small ones (a QListView lays out every row again after each insert)."""
-
-REPLAY_SETTLE_MS = 500
-"""After a reconnect, the replay counts as finished when our first ping is answered (the
-pong comes after every replayed frame) or, failing that, after this much quiet."""
-
-_SOCKET_FAILURES = {
-    QAbstractSocket.SocketError.ConnectionRefusedError: FailureKind.REFUSED,
-    QAbstractSocket.SocketError.HostNotFoundError: FailureKind.NOT_FOUND,
-    QAbstractSocket.SocketError.SocketTimeoutError: FailureKind.TIMEOUT,
-}
 
 
 class ClientController(QObject):
@@ -138,24 +114,20 @@ class ClientController(QObject):
         self._trust = trust if trust is not None else TrustStore(open_settings())
         self._tls_problem: TlsProblem | None = None
         self._conn: Connection | None = None
-        self._backlog: deque[dict[str, object]] = deque()
         self._tellers = self._make_tellers()
-
-        self._idle_timer = self._timer(idle_ping, self._on_idle_timer_timeout)
-        self._pong_timer = self._timer(ping_timeout, self._on_pong_timer_timeout)
-        self._connect_timer = self._timer(connect_timeout, self._on_connect_timer_timeout)
-        self._replay_timer = self._timer(REPLAY_SETTLE_MS / 1000, self._on_replay_timer_timeout)
-        self._drain_timer = self._timer(0, self._drain)
+        self._drain = FrameDrain(
+            self._on_drain_message, self._on_drain_sliced, lambda: self._conn is not None, self
+        )
+        self._clocks = ConnectionClocks(
+            idle_ping=idle_ping, ping_timeout=ping_timeout, connect_timeout=connect_timeout, parent=self
+        )
+        self._clocks.welcome_overdue.connect(self._on_clocks_welcome_overdue)
+        self._clocks.idle_elapsed.connect(self._on_clocks_idle_elapsed)
+        self._clocks.pong_overdue.connect(self._on_clocks_pong_overdue)
+        self._clocks.replay_quiet.connect(self._on_clocks_replay_quiet)
         self._reconnect_clock = ReconnectClock(self)
         self._reconnect_clock.due.connect(self._on_reconnect_clock_due)
         self._reconnect_clock.countdown.connect(self.reconnect_countdown)
-
-    def _timer(self, seconds: float, slot: Callable[[], None]) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(max(0, int(seconds * 1000)))
-        timer.timeout.connect(slot)
-        return timer
 
     # --- what the UI reads ----------------------------------------------------------
 
@@ -279,7 +251,7 @@ class ClientController(QObject):
             # Connected after Connection's own slots, so they run once the data is delivered.
             signal.connect(slot)
         self._act(self._session.begin_attempt())
-        self._connect_timer.start()
+        self._clocks.attempt_started()
         conn.connect_to_host(request.host, request.port)
 
     def _wiring(self, conn: Connection) -> list[tuple[SignalInstance, Callable[..., None]]]:
@@ -301,7 +273,7 @@ class ClientController(QObject):
     def _on_connection_connected(self) -> None:
         self._act(self._session.connection_made())
 
-    def _on_connect_timer_timeout(self) -> None:
+    def _on_clocks_welcome_overdue(self) -> None:
         if self._conn is not None and self._session.connect_timed_out():
             self._conn.abort()
 
@@ -309,12 +281,8 @@ class ClientController(QObject):
         if self._conn is None or self._session.socket_failure is not None:
             return
         request = self._session.request
-        if request is not None and request.tls and not self._conn.handshake_done:
-            # A plain server answers a TLS hello with bytes that are no TLS record.
-            self._session.socket_failed(FailureKind.TLS_FAILED, text)
-            return
-        kind = _SOCKET_FAILURES.get(self._conn.socket_error, FailureKind.UNREACHABLE)
-        self._session.socket_failed(kind, text)
+        tls_pending = request is not None and request.tls and not self._conn.handshake_done
+        self._session.socket_failed(socket_failure(self._conn.socket_error, tls_pending=tls_pending), text)
 
     def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
         # Only a certificate the user pinned gets past Qt's verdict; anything else
@@ -349,49 +317,22 @@ class ClientController(QObject):
     # --- receiving -----------------------------------------------------------------
 
     def _on_connection_messages_received(self, objects: list[dict[str, object]]) -> None:
-        # Any frame is a sign of life (§5): the idle ping waits again.
-        self._pong_timer.stop()
-        if self._session.state is ClientState.CONNECTED:
-            self._idle_timer.start()
-        self._backlog.extend(objects)
-        if not self._drain_timer.isActive():
-            self._drain()
+        self._clocks.frame_arrived(connected=self._session.state is ClientState.CONNECTED)
+        self._drain.extend(objects)
 
-    def _on_replay_timer_timeout(self) -> None:
+    def _on_drain_message(self, message: ServerMessage) -> None:
+        self._act(self._session.receive(message, time.monotonic()))
+
+    def _on_drain_sliced(self, more: bool) -> None:
+        self._act(self._session.flush())
+        if self._conn is None or more:
+            return
+        if self._session.replaying:
+            self._clocks.replay_read()
+        self._act(self._session.caught_up(time.monotonic()))
+
+    def _on_clocks_replay_quiet(self) -> None:
         self._act(self._session.replay_quiet())
-
-    def _drain(self, budget: float = DRAIN_BUDGET) -> None:
-        """Handle received frames for up to ``budget`` seconds; the rest wait for a later pass.
-
-        A read can hold a whole history replay: handling it in slices keeps the event
-        loop turning, so the window paints and takes input while a burst is shown.
-        Frames are handled strictly in order.
-        """
-        backlog = self._backlog
-        session = self._session
-        deadline = time.monotonic() + budget
-        handled = 0
-        while backlog and self._conn is not None:
-            handled += 1
-            if handled % 64 == 0 and time.monotonic() > deadline:
-                break
-            try:
-                message = parse_server_message(backlog.popleft())
-            except ProtocolError:
-                # Unknown types are for newer clients (§1); a malformed frame from a
-                # buggy server is skipped rather than ending the session.
-                continue
-            self._act(session.receive(message, time.monotonic()))
-        self._act(session.flush())
-        if self._conn is None:
-            backlog.clear()
-            return
-        if backlog:
-            self._drain_timer.start(DRAIN_PAUSE_MS)
-            return
-        if session.replaying:
-            self._replay_timer.start()  # more replay may come in the next read
-        self._act(session.caught_up(time.monotonic()))
 
     # --- acting on the session's answers ---------------------------------------------
 
@@ -402,7 +343,7 @@ class ClientController(QObject):
                 if self._conn is not None:
                     self._conn.send(output.to_dict())
                     if isinstance(output, Ping):
-                        self._pong_timer.start()
+                        self._clocks.ping_sent()
             else:
                 self._tellers[type(output)](output)
 
@@ -438,12 +379,11 @@ class ClientController(QObject):
 
     def _tell_state(self, event: ev.StateChanged) -> None:
         if event.state is ClientState.CONNECTED:
-            self._connect_timer.stop()
-            self._idle_timer.start()
+            self._clocks.welcomed()
         self.state_changed.emit(event.state)
 
     def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
-        self._replay_timer.stop()
+        self._clocks.replay_ended()
         self.replay_finished.emit(event.count, event.first_id)
 
     def _tell_attempt_failed(self, event: ev.AttemptFailed) -> None:
@@ -453,10 +393,10 @@ class ClientController(QObject):
 
     # --- liveness ------------------------------------------------------------------
 
-    def _on_idle_timer_timeout(self) -> None:
+    def _on_clocks_idle_elapsed(self) -> None:
         self._act(self._session.idle(time.monotonic()))
 
-    def _on_pong_timer_timeout(self) -> None:
+    def _on_clocks_pong_overdue(self) -> None:
         if self._conn is not None and self._session.ping_timed_out():
             self._conn.abort()
 
@@ -464,9 +404,7 @@ class ClientController(QObject):
 
     def _on_connection_disconnected(self) -> None:
         # What arrived before the end is shown before the end is.
-        self._drain_timer.stop()
-        while self._backlog and self._conn is not None:
-            self._drain(budget=math.inf)
+        self._drain.finish()
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.deleteLater()
@@ -475,10 +413,8 @@ class ClientController(QObject):
 
     def _forget_connection(self) -> None:
         """Drop what belonged to the connection that just ended (timers, unread frames)."""
-        for timer in (self._idle_timer, self._pong_timer, self._connect_timer, self._replay_timer):
-            timer.stop()
-        self._drain_timer.stop()
-        self._backlog.clear()
+        self._clocks.stop()
+        self._drain.clear()
         self._session.forget_connection()
 
     def _schedule_reconnect(self, delay: float) -> None:

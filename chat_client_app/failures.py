@@ -8,11 +8,26 @@ for the connect dialog and the status bar.
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtNetwork import QAbstractSocket
 
 from chat_client_app.session.state import FATAL_FOR_RETRY, ConnectRequest, FailureKind
 from shared.errors import ErrorCode
 
-__all__ = ["FailureKind", "describe_failure", "describe_attempt", "FATAL_FOR_RETRY"]
+__all__ = ["FailureKind", "describe_failure", "describe_attempt", "socket_failure", "FATAL_FOR_RETRY"]
+
+_SOCKET_FAILURES = {
+    QAbstractSocket.SocketError.ConnectionRefusedError: FailureKind.REFUSED,
+    QAbstractSocket.SocketError.HostNotFoundError: FailureKind.NOT_FOUND,
+    QAbstractSocket.SocketError.SocketTimeoutError: FailureKind.TIMEOUT,
+}
+
+
+def socket_failure(error: QAbstractSocket.SocketError, *, tls_pending: bool) -> FailureKind:
+    """The kind of a socket's ``error``; ``tls_pending``: a TLS handshake was under way."""
+    if tls_pending:
+        # A plain server answers a TLS hello with bytes that are no TLS record.
+        return FailureKind.TLS_FAILED
+    return _SOCKET_FAILURES.get(error, FailureKind.UNREACHABLE)
 
 
 def describe_failure(kind: str, *, name: str, address: str, password_given: bool, detail: str = "") -> str:

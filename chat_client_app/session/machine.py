@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Callable
 
 from chat_client_app.backoff import Backoff
+from chat_client_app.session.ending import Ending
 from chat_client_app.session.events import (
-    AttemptFailed,
     Connected,
     Disconnected,
     KickReceived,
@@ -16,8 +16,6 @@ from chat_client_app.session.events import (
     NoticeReceived,
     Output,
     ReconnectScheduled,
-    ReplayFinished,
-    ReplayStarted,
     RttMeasured,
     SendStateChanged,
     ServerError,
@@ -28,8 +26,8 @@ from chat_client_app.session.events import (
     UsersReset,
 )
 from chat_client_app.session.outbox import Outbox
+from chat_client_app.session.replay import Replay
 from chat_client_app.session.state import (
-    FATAL_FOR_RETRY,
     ClientState,
     ConnectRequest,
     DisconnectReason,
@@ -97,18 +95,11 @@ class ClientSession:
         self._last_seen = 0  # newest message id shown; replays at or below it are duplicates
         self._floor = 0  # welcome.last_id, for a since when we have seen no message at all
         self._outbox = Outbox()
-        self._attempt_error: Error | None = None  # the fatal error of this connection, if any
-        self._socket_failure: FailureKind | None = None
-        self._socket_detail = ""
-        self._kicked_reason: str | None = None
-        self._shutdown_reason: str | None = None
+        self._ending = Ending()
         self._ping_token: str | None = None
         self._ping_sent_at = 0.0
         self._rtt: float | None = None
-        self._replaying = False
-        self._replay_count = 0
-        self._replay_first = 0
-        self._replay_token: str | None = None
+        self._replay = Replay()
         self._run: list[ChatMessage] = []
         self._just_welcomed = False
 
@@ -165,12 +156,12 @@ class ClientSession:
 
     @property
     def replaying(self) -> bool:
-        return self._replaying
+        return self._replay.active
 
     @property
     def socket_failure(self) -> FailureKind | None:
         """How the current connection failed below the protocol, once known."""
-        return self._socket_failure
+        return self._ending.socket_failure
 
     # --- what the user asks ----------------------------------------------------------
 
@@ -238,11 +229,7 @@ class ClientSession:
         """A new connection is being opened for the current request."""
         assert self._request is not None
         self._user_quit = False
-        self._attempt_error = None
-        self._socket_failure = None
-        self._socket_detail = ""
-        self._kicked_reason = None
-        self._shutdown_reason = None
+        self._ending.reset()
         self._generation += 1
         return self._set_state(ClientState.CONNECTING)
 
@@ -256,8 +243,8 @@ class ClientSession:
 
     def socket_failed(self, kind: FailureKind, detail: str = "") -> None:
         """What went wrong under the protocol; the connection is about to end."""
-        self._socket_failure = kind
-        self._socket_detail = detail
+        self._ending.socket_failure = kind
+        self._ending.socket_detail = detail
 
     def connect_timed_out(self) -> bool:
         """No welcome in time: whether that ends the connection (it does until connected)."""
@@ -286,7 +273,7 @@ class ClientSession:
             if isinstance(message, Welcome):
                 return self._on_welcome(message)
             if isinstance(message, Error):
-                self._attempt_error = message
+                self._ending.error = message
             return []
         if isinstance(message, ChatMessage):
             return self._take_message(message)
@@ -311,19 +298,19 @@ class ClientSession:
         self._just_welcomed = False
         outputs: list[Output] = [self._say(out) for out in self._outbox.pending]
         ping = self._ping(now)
-        self._replay_token = ping.token
+        self._replay.token = ping.token
         outputs.append(ping)
         return outputs
 
     def replay_quiet(self) -> list[Output]:
         """No pong came to mark the end of the replay (an older server): quiet is the end."""
-        return self._finish_replay()
+        return self._replay.end()
 
     def forget_connection(self) -> None:
         """Drop what belonged to the connection that just ended."""
         self._run.clear()
         self._just_welcomed = False
-        self._replaying = False
+        self._replay.drop()
         self._ping_token = None
 
     def connection_lost(self) -> list[Output]:
@@ -356,27 +343,21 @@ class ClientSession:
         outputs = self._set_state(ClientState.CONNECTED)
         outputs += [UsersReset(tuple(welcome.users)), Connected(welcome)]
         if reconnect:
-            self._replaying = True
-            self._replay_count = 0
-            self._replay_first = 0
-            outputs.append(ReplayStarted())
+            outputs += self._replay.start(announce=True)
         return outputs
 
     def _take_message(self, message: ChatMessage) -> list[Output]:
         outputs: list[Output] = []
-        if self._replaying and not message.history:
+        if self._replay.active and not message.history:
             outputs += self.flush()
-            outputs += self._finish_replay()
+            outputs += self._replay.end()
         cid = message.cid
         # name_key only when needed: a burst is thousands of messages.
         acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
         if message.id > self._last_seen:
             self._last_seen = message.id
-            if self._replaying:
-                if not self._replay_first:
-                    self._replay_first = message.id
-                if name_key(message.sender) != self._own_key:
-                    self._replay_count += 1
+            if self._replay.active:
+                self._replay.saw(message.id, from_others=name_key(message.sender) != self._own_key)
             self._run.append(message)
         if acked:
             assert cid is not None
@@ -388,8 +369,8 @@ class ClientSession:
 
     def _take_event(self, message: ServerMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
-        if self._replaying and not isinstance(message, Pong):
-            outputs += self._finish_replay()
+        if self._replay.active and not isinstance(message, Pong):
+            outputs += self._replay.end()
         if isinstance(message, Joined):
             outputs.append(UserJoined(message.name))
         elif isinstance(message, Left):
@@ -403,10 +384,10 @@ class ClientSession:
         elif isinstance(message, Error):
             outputs.append(self._on_error(message))
         elif isinstance(message, Kicked):
-            self._kicked_reason = message.reason
+            self._ending.kicked = message.reason
             outputs.append(KickReceived(message.reason))
         elif isinstance(message, Shutdown):
-            self._shutdown_reason = message.reason
+            self._ending.shutdown = message.reason
             outputs.append(ShutdownReceived(message.reason))
         # A second welcome is a server bug; nothing to do with it.
         return outputs
@@ -417,24 +398,17 @@ class ClientSession:
         self._ping_token = None
         self._rtt = now - self._ping_sent_at
         outputs: list[Output] = [RttMeasured(self._rtt)]
-        if self._replaying and pong.token == self._replay_token:
-            outputs += self._finish_replay()
+        if self._replay.ends_with(pong.token):
+            outputs += self._replay.end()
         return outputs
 
     def _on_error(self, error: Error) -> Output:
         if error.fatal:
-            self._attempt_error = error
+            self._ending.error = error
         out = self._outbox.answered_by(error, self._generation)
         if out is None:
             return ServerError(error.code, error.message)
         return self._outbox.fail(out, error.message or error.code)
-
-    def _finish_replay(self) -> list[Output]:
-        if not self._replaying:
-            return []
-        self._replaying = False
-        self._replay_token = None
-        return [ReplayFinished(self._replay_count, self._replay_first)]
 
     # --- sending -------------------------------------------------------------------
 
@@ -450,39 +424,18 @@ class ClientSession:
     # --- ending --------------------------------------------------------------------
 
     def _session_ended(self) -> list[Output]:
-        if self._kicked_reason is not None:
-            return [*self._set_state(ClientState.DISCONNECTED), Disconnected(DisconnectReason.KICKED)]
-        error = self._attempt_error
-        if error is not None and error.code in FATAL_FOR_RETRY:
-            return [*self._set_state(ClientState.DISCONNECTED), Disconnected(DisconnectReason.ERROR)]
-        if self._shutdown_reason is not None:
-            reason = DisconnectReason.SHUTDOWN
-        elif error is not None:
-            reason = DisconnectReason.ERROR
-        else:
-            reason = DisconnectReason.LOST
+        state, why = self._ending.of_session()
         # The state leaves "connected" before anyone hears of the drop, so a say typed
         # in a slot of ``disconnected`` is queued, not written to a dead connection.
-        outputs = self._set_state(ClientState.RECONNECTING)
-        outputs.append(Disconnected(reason))
-        outputs.append(ReconnectScheduled(self._backoff.next_delay()))
+        outputs: list[Output] = [*self._set_state(state), why]
+        if state is ClientState.RECONNECTING:
+            outputs.append(ReconnectScheduled(self._backoff.next_delay()))
         return outputs
 
     def _attempt_failed(self) -> list[Output]:
-        error = self._attempt_error
-        if error is not None:
-            kind = error.code
-            detail = error.message
-        else:
-            kind = (self._socket_failure or FailureKind.CLOSED).value
-            detail = self._socket_detail
-        # A failed first attempt is for the user to fix (the dialog shows it). On a
-        # reconnect "name taken" is most likely our own previous connection, which the
-        # server has not timed out yet: waiting for it is what the user wants.
-        retry = self._had_session and kind not in FATAL_FOR_RETRY
-        outputs = self._set_state(ClientState.RECONNECTING if retry else ClientState.DISCONNECTED)
-        outputs.append(AttemptFailed(kind, detail))
-        if retry:
+        state, failed = self._ending.of_attempt(had_session=self._had_session)
+        outputs: list[Output] = [*self._set_state(state), failed]
+        if state is ClientState.RECONNECTING:
             outputs.append(ReconnectScheduled(self._backoff.next_delay()))
         return outputs
 

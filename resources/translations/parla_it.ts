@@ -31,58 +31,6 @@
         <translation>Chat</translation>
     </message>
     <message>
-        <source>&amp;Chat</source>
-        <translation>&amp;Chat</translation>
-    </message>
-    <message>
-        <source>&amp;Connect to a server…</source>
-        <translation>&amp;Connettiti a un server…</translation>
-    </message>
-    <message>
-        <source>&amp;Find…</source>
-        <translation>&amp;Trova…</translation>
-    </message>
-    <message>
-        <source>Find &amp;next</source>
-        <translation>Trova &amp;successivo</translation>
-    </message>
-    <message>
-        <source>Find &amp;previous</source>
-        <translation>Trova &amp;precedente</translation>
-    </message>
-    <message>
-        <source>C&amp;lear the view</source>
-        <translation>&amp;Pulisci la vista</translation>
-    </message>
-    <message>
-        <source>&amp;Leave and quit</source>
-        <translation>&amp;Esci dalla chat</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Visualizza</translation>
-    </message>
-    <message>
-        <source>&amp;Mentions and private messages</source>
-        <translation>&amp;Menzioni e messaggi privati</translation>
-    </message>
-    <message>
-        <source>Go to the &amp;message line</source>
-        <translation>Vai alla riga del &amp;messaggio</translation>
-    </message>
-    <message>
-        <source>Go to the &amp;users</source>
-        <translation>Vai agli &amp;utenti</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>&amp;Aiuto</translation>
-    </message>
-    <message>
-        <source>&amp;Commands</source>
-        <translation>&amp;Comandi</translation>
-    </message>
-    <message>
         <source>Connected to {server} ({address}) as {name}.</source>
         <translation>Connesso a {server} ({address}) come {name}.</translation>
     </message>
@@ -93,18 +41,6 @@
     <message>
         <source>Reconnected.</source>
         <translation>Riconnesso.</translation>
-    </message>
-    <message>
-        <source>The connection was lost: reconnecting…</source>
-        <translation>La connessione si è interrotta: riconnessione…</translation>
-    </message>
-    <message>
-        <source>The server closed the connection after an error.</source>
-        <translation>Il server ha chiuso la connessione dopo un errore.</translation>
-    </message>
-    <message>
-        <source>You left the chat.</source>
-        <translation>Hai lasciato la chat.</translation>
     </message>
     <message>
         <source>New</source>
@@ -130,69 +66,6 @@
         <translation>
             <numerusform>%n nuovo messaggio</numerusform>
             <numerusform>%n nuovi messaggi</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>→ {name} joined the chat</source>
-        <translation>→ {name} è entrato nella chat</translation>
-    </message>
-    <message>
-        <source>left the chat</source>
-        <translation>ha lasciato la chat</translation>
-    </message>
-    <message>
-        <source>lost the connection</source>
-        <translation>ha perso la connessione</translation>
-    </message>
-    <message>
-        <source>stopped answering</source>
-        <translation>non risponde più</translation>
-    </message>
-    <message>
-        <source>was removed by the operator</source>
-        <translation>è stato allontanato dall&apos;operatore</translation>
-    </message>
-    <message>
-        <source>could not keep up and was disconnected</source>
-        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
-    </message>
-    <message>
-        <source>left ({reason})</source>
-        <translation>è uscito ({reason})</translation>
-    </message>
-    <message>
-        <source>Notice: {text}</source>
-        <translation>Avviso: {text}</translation>
-    </message>
-    <message>
-        <source>Notice from the server</source>
-        <translation>Avviso dal server</translation>
-    </message>
-    <message>
-        <source>Error from the server: {message}</source>
-        <translation>Errore dal server: {message}</translation>
-    </message>
-    <message>
-        <source>The operator removed you from the chat: {reason}</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
-    </message>
-    <message>
-        <source>The operator removed you from the chat.</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
-    </message>
-    <message>
-        <source>Removed from the chat</source>
-        <translation>Allontanato dalla chat</translation>
-    </message>
-    <message>
-        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
-        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n missed while you were away</source>
-        <translation>
-            <numerusform>%n messaggio perso mentre eri via</numerusform>
-            <numerusform>%n messaggi persi mentre eri via</numerusform>
         </translation>
     </message>
 </context>
@@ -1080,6 +953,84 @@
     </message>
 </context>
 <context>
+    <name>ServerNews</name>
+    <message>
+        <source>The connection was lost: reconnecting…</source>
+        <translation>La connessione si è interrotta: riconnessione…</translation>
+    </message>
+    <message>
+        <source>The server closed the connection after an error.</source>
+        <translation>Il server ha chiuso la connessione dopo un errore.</translation>
+    </message>
+    <message>
+        <source>You left the chat.</source>
+        <translation>Hai lasciato la chat.</translation>
+    </message>
+    <message>
+        <source>→ {name} joined the chat</source>
+        <translation>→ {name} è entrato nella chat</translation>
+    </message>
+    <message>
+        <source>left the chat</source>
+        <translation>ha lasciato la chat</translation>
+    </message>
+    <message>
+        <source>lost the connection</source>
+        <translation>ha perso la connessione</translation>
+    </message>
+    <message>
+        <source>stopped answering</source>
+        <translation>non risponde più</translation>
+    </message>
+    <message>
+        <source>was removed by the operator</source>
+        <translation>è stato allontanato dall&apos;operatore</translation>
+    </message>
+    <message>
+        <source>could not keep up and was disconnected</source>
+        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
+    </message>
+    <message>
+        <source>left ({reason})</source>
+        <translation>è uscito ({reason})</translation>
+    </message>
+    <message>
+        <source>Notice: {text}</source>
+        <translation>Avviso: {text}</translation>
+    </message>
+    <message>
+        <source>Notice from the server</source>
+        <translation>Avviso dal server</translation>
+    </message>
+    <message>
+        <source>Error from the server: {message}</source>
+        <translation>Errore dal server: {message}</translation>
+    </message>
+    <message>
+        <source>The operator removed you from the chat: {reason}</source>
+        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
+    </message>
+    <message>
+        <source>The operator removed you from the chat.</source>
+        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
+    </message>
+    <message>
+        <source>Removed from the chat</source>
+        <translation>Allontanato dalla chat</translation>
+    </message>
+    <message>
+        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missed while you were away</source>
+        <translation>
+            <numerusform>%n messaggio perso mentre eri via</numerusform>
+            <numerusform>%n messaggi persi mentre eri via</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrustDialog</name>
     <message>
         <source>Check the server&apos;s certificate</source>
@@ -1231,6 +1182,61 @@
     <message>
         <source>User actions</source>
         <translation>Azioni sull&apos;utente</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;Connect to a server…</source>
+        <translation>&amp;Connettiti a un server…</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Trova…</translation>
+    </message>
+    <message>
+        <source>Find &amp;next</source>
+        <translation>Trova &amp;successivo</translation>
+    </message>
+    <message>
+        <source>Find &amp;previous</source>
+        <translation>Trova &amp;precedente</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the view</source>
+        <translation>&amp;Pulisci la vista</translation>
+    </message>
+    <message>
+        <source>&amp;Leave and quit</source>
+        <translation>&amp;Esci dalla chat</translation>
+    </message>
+    <message>
+        <source>&amp;Mentions and private messages</source>
+        <translation>&amp;Menzioni e messaggi privati</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;message line</source>
+        <translation>Vai alla riga del &amp;messaggio</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;users</source>
+        <translation>Vai agli &amp;utenti</translation>
+    </message>
+    <message>
+        <source>&amp;Commands</source>
+        <translation>&amp;Comandi</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Visualizza</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aiuto</translation>
     </message>
 </context>
 </TS>
