@@ -48,6 +48,7 @@ _ERROR_STYLE_DARK = "color: #ff8a80;"
 _FIELD_OF_FAILURE: dict[str, str] = {
     ErrorCode.NAME_TAKEN: "name",
     ErrorCode.NAME_INVALID: "name",
+    ErrorCode.NAME_RESERVED: "name",
     ErrorCode.AUTH_FAILED: "password",
     FailureKind.REFUSED: "port",
     FailureKind.NOT_FOUND: "host",

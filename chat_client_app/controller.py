@@ -27,8 +27,9 @@ from chat_client_app.clocks import (
 )
 from chat_client_app.drain import FrameDrain
 from chat_client_app.failures import describe_attempt, socket_failure
-from chat_client_app.recent_servers import open_settings
+from chat_client_app.recent_servers import memory_folder, open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
+from chat_client_app.server_memory import ServerMemory
 from chat_client_app.session import (
     ClientSession,
     ClientState,
@@ -107,9 +108,11 @@ class ClientController(QObject):
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         rng: random.Random | None = None,
         trust: TrustStore | None = None,
+        memory: ServerMemory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._memory = memory if memory is not None else ServerMemory(memory_folder())
         self._session = ClientSession(backoff=Backoff(backoff_base, backoff_cap, rng=rng))
         self._trust = trust if trust is not None else TrustStore(open_settings())
         self._tls_problem: TlsProblem | None = None
@@ -195,7 +198,8 @@ class ClientController(QObject):
         self._stop_reconnect()
         self._forget_connection()
         left = self.tr("you left that server before it was sent")
-        self._act(self._session.connect_to(request, left_reason=left))
+        token = self._memory.token(request.host, request.port)
+        self._act(self._session.connect_to(request, left_reason=left, token=token))
         self._attempt()
 
     def say(self, text: str, to: str | None = None) -> str:
@@ -388,7 +392,7 @@ class ClientController(QObject):
 
     def _tell_attempt_failed(self, event: ev.AttemptFailed) -> None:
         assert self._session.request is not None
-        message = describe_attempt(self._session.request, event.kind, event.detail)
+        message = describe_attempt(self._session.request, event.kind, event.detail, event.until)
         self.attempt_failed.emit(event.kind, message)
 
     # --- liveness ------------------------------------------------------------------

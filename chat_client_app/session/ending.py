@@ -48,7 +48,7 @@ class Ending:
         """A connection ended before its welcome: the next state, and what failed."""
         error = self.error
         if error is not None:
-            failed = AttemptFailed(error.code, error.message)
+            failed = AttemptFailed(error.code, error.message, error.until)
         else:
             failed = AttemptFailed((self.socket_failure or FailureKind.CLOSED).value, self.socket_detail)
         # A failed first attempt is for the user to fix (the dialog shows it). On a

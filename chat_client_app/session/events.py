@@ -133,6 +133,7 @@ class AttemptFailed:
 
     kind: str  # an error code of the protocol or a FailureKind value
     detail: str
+    until: str | None = None  # ``banned``: when the ban ends (RFC 3339), if it does
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,7 @@ class ClientSession:
         self._new_token = new_token
         self._state = ClientState.DISCONNECTED
         self._request: ConnectRequest | None = None
+        self._token: str | None = None  # the secret that owns our name on this server
         self._generation = 0
         self._welcome: Welcome | None = None
         self._own_key = ""
@@ -165,8 +166,12 @@ class ClientSession:
 
     # --- what the user asks ----------------------------------------------------------
 
-    def connect_to(self, request: ConnectRequest, *, left_reason: str) -> list[Output]:
+    def connect_to(
+        self, request: ConnectRequest, *, left_reason: str, token: str | None = None
+    ) -> list[Output]:
         """Take ``request`` as the place to be; the driver has ended any connection first.
+
+        ``token`` is this client's secret for that server (§8.1), sent in every hello.
 
         Another place fails what was pending (with ``left_reason``) and forgets the
         conversation; the same place keeps both, so the next welcome continues it.
@@ -180,6 +185,7 @@ class ClientSession:
             self._last_seen = 0
             self._floor = 0
         self._request = request
+        self._token = token
         self._backoff.reset()
         return outputs
 
@@ -235,8 +241,9 @@ class ClientSession:
 
     def connection_made(self) -> list[Output]:
         """The socket is up: register."""
-        assert self._request is not None
-        hello = Hello(name=self._request.name, password=self._request.password, since=self.since)
+        request = self._request
+        assert request is not None
+        hello = Hello(name=request.name, password=request.password, since=self.since, token=self._token)
         # The hello goes out before anyone hears "registering": a slot that quits on
         # that signal then says bye after it, on the same stream.
         return [hello, *self._set_state(ClientState.REGISTERING)]

@@ -408,6 +408,10 @@
         <translation>Su questo server qualcuno usa già il nome «{name}»: scegline un altro.</translation>
     </message>
     <message>
+        <source>This name belongs to someone else on this server.</source>
+        <translation>Questo nome appartiene a un&apos;altra persona su questo server.</translation>
+    </message>
+    <message>
         <source>The server does not accept the name “{name}”: {detail}.</source>
         <translation>Il server non accetta il nome «{name}»: {detail}.</translation>
     </message>
@@ -426,6 +430,38 @@
     <message>
         <source>The connection failed: {detail}</source>
         <translation>La connessione non è riuscita: {detail}</translation>
+    </message>
+    <message>
+        <source>This server does not let you in: {detail}</source>
+        <translation>Questo server non ti lascia entrare: {detail}</translation>
+    </message>
+    <message>
+        <source>This server does not let you in for another {time} (until {end}).</source>
+        <translation>Questo server non ti lascia entrare per ancora {time} (fino a {end}).</translation>
+    </message>
+    <message>
+        <source>less than a minute</source>
+        <translation>meno di un minuto</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 minuto</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} minuti</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 ora</translation>
+    </message>
+    <message>
+        <source>{n} hours</source>
+        <translation>{n} ore</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} giorni</translation>
     </message>
 </context>
 <context>
