@@ -259,6 +259,8 @@ class ChatWindow(QMainWindow):
                 self._model.add_event(EntryKind.NOTICE, motd)
         else:
             self._info(self.tr("Reconnected."))
+        self._news.welcomed(welcome, first=first)
+        self._status.show_operator_reads_private(welcome.operator_reads_private)
         self._update_title()
 
     def _on_controller_attempt_failed(self, kind: str, message: str) -> None:

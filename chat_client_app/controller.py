@@ -79,6 +79,7 @@ class ClientController(QObject):
     # ``object`` too, so that they arrive as members, not as their strings.
     state_changed = Signal(object)  # ClientState
     connected = Signal(object)  # Welcome
+    history_reset = Signal()  # the welcome brought another server_id: the history started over
     attempt_failed = Signal(object, object)  # kind (error code or FailureKind), human sentence
     disconnected = Signal(object)  # DisconnectReason of a session that was up
     message_received = Signal(object)  # ChatMessage, one by one (only emitted when connected)
@@ -199,7 +200,8 @@ class ClientController(QObject):
         self._forget_connection()
         left = self.tr("you left that server before it was sent")
         token = self._memory.token(request.host, request.port)
-        self._act(self._session.connect_to(request, left_reason=left, token=token))
+        server_id = self._memory.server_id(request.host, request.port)
+        self._act(self._session.connect_to(request, left_reason=left, token=token, server_id=server_id))
         self._attempt()
 
     def say(self, text: str, to: str | None = None) -> str:
@@ -361,7 +363,8 @@ class ClientController(QObject):
             ev.UserJoined: lambda e: self.user_joined.emit(e.name),
             ev.UserLeft: lambda e: self.user_left.emit(e.name, e.reason),
             ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
-            ev.Connected: lambda e: self.connected.emit(e.welcome),
+            ev.Connected: self._tell_connected,
+            ev.HistoryReset: lambda e: self.history_reset.emit(),
             ev.NoticeReceived: lambda e: self.notice_received.emit(e.text),
             ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
             ev.KickReceived: lambda e: self.kicked.emit(e.reason),
@@ -385,6 +388,12 @@ class ClientController(QObject):
         if event.state is ClientState.CONNECTED:
             self._clocks.welcomed()
         self.state_changed.emit(event.state)
+
+    def _tell_connected(self, event: ev.Connected) -> None:
+        request = self._session.request
+        assert request is not None
+        self._memory.remember_server_id(request.host, request.port, event.welcome.server_id)
+        self.connected.emit(event.welcome)
 
     def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
         self._clocks.replay_ended()

@@ -90,6 +90,7 @@ class Entry:
     peer: str | None = None
     mention: bool = False
     history: bool = False  # replayed by the server, not live
+    offline: bool = False  # own private message, kept for a reserved name that is away (§8.1)
     count: int = 0
     # The delegate's cache: (width, height) of the last layout, so that a view laying
     # out 10 000 rows lays out each text once per width, not once per pass.
@@ -282,6 +283,7 @@ class MessageModel(QAbstractListModel):
             peer=peer,
             mention=mention,
             history=message.history,
+            offline=own and message.offline,
         )
 
     def add_messages(self, messages: Iterable[ChatMessage]) -> list[Entry]:
@@ -409,6 +411,7 @@ class MessageModel(QAbstractListModel):
         entry.time_text = ""
         entry.state = SendState.SENT
         entry.reason = ""
+        entry.offline = message.offline
         if entry.cid is not None:
             self._by_cid.pop(entry.cid, None)
         self._changed(row)

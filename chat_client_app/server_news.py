@@ -15,7 +15,7 @@ from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.message_view import MessageView
 from chat_client_app.reasons import left_reason
 from chat_client_app.user_model import UserListModel
-from shared.messages import LeftReason
+from shared.messages import LeftReason, Welcome
 
 __all__ = ["ServerNews"]
 
@@ -36,7 +36,9 @@ class ServerNews(QObject):
         self._users = users
         self._view = view
         self._notify = notify
+        self._operator_reads: bool | None = None  # as the last welcome said
         c = controller
+        c.history_reset.connect(self._on_controller_history_reset)
         c.disconnected.connect(self._on_controller_disconnected)
         c.user_joined.connect(self._on_controller_user_joined)
         c.user_left.connect(self._on_controller_user_left)
@@ -48,6 +50,24 @@ class ServerNews(QObject):
 
     def _info(self, text: str) -> None:
         self._model.add_event(EntryKind.INFO, text)
+        self._view.scroll_to_end()
+
+    def welcomed(self, welcome: Welcome, *, first: bool) -> None:
+        """What a welcome says about the history and privacy, after the window's greeting."""
+        if welcome.replay_truncated:
+            self._info(self.tr("Older messages are not shown."))
+        reads = welcome.operator_reads_private
+        if reads and (first or self._operator_reads is not True):
+            # Said in the timeline once per server (and again if it changes), and kept in
+            # the status bar for as long as it holds.
+            self._model.add_event(
+                EntryKind.NOTICE, self.tr("The operator of this server can read private messages.")
+            )
+        self._operator_reads = reads
+
+    def _on_controller_history_reset(self) -> None:
+        # Older rows stay: they are what the user saw, from the history that ended.
+        self._model.add_event(EntryKind.NOTICE, self.tr("This server's history was reset."))
         self._view.scroll_to_end()
 
     def _on_controller_disconnected(self, reason: DisconnectReason | str) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "Outbound",
     "StateChanged",
     "Connected",
+    "HistoryReset",
     "UsersReset",
     "MessagesReceived",
     "MessageQueued",
@@ -44,6 +45,13 @@ class StateChanged:
 @dataclass(frozen=True, slots=True)
 class Connected:
     welcome: Welcome
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryReset:
+    """The welcome brought another ``server_id`` than last time: the history started over."""
+
+    server_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +152,7 @@ class ReconnectScheduled:
 Event: TypeAlias = (
     StateChanged
     | Connected
+    | HistoryReset
     | UsersReset
     | MessagesReceived
     | MessageQueued

@@ -10,6 +10,7 @@ from chat_client_app.session.ending import Ending
 from chat_client_app.session.events import (
     Connected,
     Disconnected,
+    HistoryReset,
     KickReceived,
     MessageQueued,
     MessagesReceived,
@@ -25,6 +26,7 @@ from chat_client_app.session.events import (
     UserLeft,
     UsersReset,
 )
+from chat_client_app.session.history import History
 from chat_client_app.session.outbox import Outbox
 from chat_client_app.session.replay import Replay
 from chat_client_app.session.state import (
@@ -93,8 +95,7 @@ class ClientSession:
         self._own_key = ""
         self._had_session = False  # a welcome arrived since connect_to: drops reconnect
         self._user_quit = False
-        self._last_seen = 0  # newest message id shown; replays at or below it are duplicates
-        self._floor = 0  # welcome.last_id, for a since when we have seen no message at all
+        self._history = History()
         self._outbox = Outbox()
         self._ending = Ending()
         self._ping_token: str | None = None
@@ -133,18 +134,18 @@ class ClientSession:
 
     @property
     def last_seen(self) -> int:
-        return self._last_seen
+        return self._history.last_seen
 
     @property
     def floor(self) -> int:
-        return self._floor
+        return self._history.floor
 
     @property
     def since(self) -> int | None:
         """The ``since`` of the next hello: none on a first connection."""
         if not self._had_session:
             return None
-        return self._last_seen if self._last_seen else self._floor
+        return self._history.since
 
     @property
     def pending(self) -> list[Outgoing]:
@@ -167,23 +168,24 @@ class ClientSession:
     # --- what the user asks ----------------------------------------------------------
 
     def connect_to(
-        self, request: ConnectRequest, *, left_reason: str, token: str | None = None
+        self, request: ConnectRequest, *, left_reason: str, token: str | None = None, server_id: str = ""
     ) -> list[Output]:
         """Take ``request`` as the place to be; the driver has ended any connection first.
 
-        ``token`` is this client's secret for that server (§8.1), sent in every hello.
+        ``token`` is this client's secret for that server (§8.1), sent in every hello;
+        ``server_id`` the one of its last welcome, as remembered from an earlier run.
 
         Another place fails what was pending (with ``left_reason``) and forgets the
         conversation; the same place keeps both, so the next welcome continues it.
         """
         outputs: list[Output] = []
         previous = self._request
-        if previous is not None and not same_place(previous, request):
-            outputs += self._outbox.fail_all(left_reason)
+        if previous is None or not same_place(previous, request):
+            if previous is not None:
+                outputs += self._outbox.fail_all(left_reason)
             self._welcome = None
             self._had_session = False
-            self._last_seen = 0
-            self._floor = 0
+            self._history.forget(server_id)
         self._request = request
         self._token = token
         self._backoff.reset()
@@ -337,18 +339,16 @@ class ClientSession:
 
     def _on_welcome(self, welcome: Welcome) -> list[Output]:
         reconnect = self._had_session
-        if welcome.last_id < self._last_seen:
-            # A server whose history was wiped counts ids from 1 again: forget ours, or
-            # every new message would look like a duplicate.
-            self._last_seen = 0
+        reset = self._history.welcomed(welcome)
         self._welcome = welcome
         self._own_key = name_key(welcome.name)
-        self._floor = welcome.last_id
         self._had_session = True
         self._backoff.reset()
         self._just_welcomed = True
         outputs = self._set_state(ClientState.CONNECTED)
         outputs += [UsersReset(tuple(welcome.users)), Connected(welcome)]
+        if reset:
+            outputs.append(HistoryReset(welcome.server_id))
         if reconnect:
             outputs += self._replay.start(announce=True)
         return outputs
@@ -361,8 +361,7 @@ class ClientSession:
         cid = message.cid
         # name_key only when needed: a burst is thousands of messages.
         acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
-        if message.id > self._last_seen:
-            self._last_seen = message.id
+        if self._history.is_new(message.id):
             if self._replay.active:
                 self._replay.saw(message.id, from_others=name_key(message.sender) != self._own_key)
             self._run.append(message)

@@ -322,6 +322,14 @@
         <translation>Ultimo problema</translation>
     </message>
     <message>
+        <source>The operator of this server can read private messages.</source>
+        <translation>Chi gestisce questo server può leggere i messaggi privati.</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>Privacy</translation>
+    </message>
+    <message>
         <source>&amp;Retry now</source>
         <translation>&amp;Riprova ora</translation>
     </message>
@@ -913,6 +921,10 @@
         <source>Not sent: {reason}. Right-click the message to send it again.</source>
         <translation>Non inviato: {reason}. Clic destro sul messaggio per inviarlo di nuovo.</translation>
     </message>
+    <message>
+        <source>Will be delivered when {name} is back.</source>
+        <translation>Sarà consegnato quando {name} torna.</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -990,6 +1002,18 @@
 </context>
 <context>
     <name>ServerNews</name>
+    <message>
+        <source>Older messages are not shown.</source>
+        <translation>I messaggi più vecchi non sono mostrati.</translation>
+    </message>
+    <message>
+        <source>The operator of this server can read private messages.</source>
+        <translation>Chi gestisce questo server può leggere i messaggi privati.</translation>
+    </message>
+    <message>
+        <source>This server&apos;s history was reset.</source>
+        <translation>La cronologia di questo server è ricominciata da capo.</translation>
+    </message>
     <message>
         <source>The connection was lost: reconnecting…</source>
         <translation>La connessione si è interrotta: riconnessione…</translation>

@@ -29,9 +29,12 @@ class FakeServer(QObject):
         on_frame: Callable[[QTcpSocket, Frame], None] | None = None,
         answer_pings: bool = True,
         refuse: dict[int, Frame] | None = None,
+        welcomes: list[Frame] | None = None,
     ) -> None:
         super().__init__()
         self._refuse = refuse or {}  # hello number (0-based) -> the error frame that answers it
+        # Extra welcome fields by hello number; the last one holds for later hellos.
+        self._welcomes = welcomes or [{}]
         self.hellos = 0
         self._pieces: list[bytes] = []
         current: list[bytes] = []
@@ -73,7 +76,8 @@ class FakeServer(QObject):
                         socket.disconnectFromHost()
                         return
                     name = str(frame["name"])
-                    socket.write(encode(Welcome(name, (name,), "fake", "", 0).to_dict()))
+                    extra = self._welcomes[min(number, len(self._welcomes) - 1)]
+                    socket.write(encode({**Welcome(name, (name,), "fake", "", 0).to_dict(), **extra}))
                     self._write_from(socket, 0)
                 elif frame["type"] == "ping" and self._answer_pings:
                     socket.write(encode({"type": "pong", "token": frame.get("token")}))

@@ -23,6 +23,7 @@ from chat_client_app.session import (
     ConnectRequest,
     Disconnected,
     DisconnectReason,
+    HistoryReset,
     MessagesReceived,
     Outbound,
     Output,
@@ -103,9 +104,9 @@ class Pair:
         out += self.take(self.session.flush())
         return out
 
-    def welcome(self, last_id: int = 0, *replay: ServerMessage) -> list[Outbound]:
+    def welcome(self, last_id: int = 0, *replay: ServerMessage, server_id: str = "") -> list[Outbound]:
         """Welcome, then the replay and the end of the read: what the session writes then."""
-        self.server(Welcome("anna", ("anna", "bruno"), "srv", last_id=last_id), *replay)
+        self.server(Welcome("anna", ("anna", "bruno"), "srv", last_id=last_id, server_id=server_id), *replay)
         self.take(self.session.caught_up(self.now))
         return self.sent()
 
@@ -215,6 +216,42 @@ def test_a_welcome_below_what_was_seen_starts_the_ids_again() -> None:
     pair.welcome(0)
     pair.outputs.clear()
     assert delivered(pair.server(msg(1))) == [1]
+
+
+def test_another_server_id_resets_the_history_and_says_so() -> None:
+    pair = Pair()
+    pair.take(pair.session.connect_to(HERE, left_reason="left", server_id="first"))
+    pair.open()
+    pair.welcome(9, server_id="first")
+    assert not [e for e in pair.events() if isinstance(e, HistoryReset)]
+    pair.server(msg(7), msg(8))
+    pair.drop()
+    assert pair.open().since == 8
+    pair.outputs.clear()
+    # The data directory was wiped: a new history whose ids start again (and happen to
+    # pass the old ones: the last_id check alone would not notice).
+    pair.welcome(12, server_id="second")
+    assert HistoryReset("second") in pair.events()
+    assert pair.session.last_seen == 0
+    assert delivered(pair.server(msg(5), msg(13))) == [5, 13]
+    pair.drop()
+    assert pair.open().since == 13
+
+
+def test_the_server_id_of_an_earlier_run_counts_and_an_empty_one_resets_nothing() -> None:
+    pair = Pair()
+    pair.take(pair.session.connect_to(HERE, left_reason="left", server_id="old"))
+    pair.open()
+    pair.welcome(3, server_id="new")
+    assert HistoryReset("new") in pair.events()
+    pair.outputs.clear()
+    pair.drop()
+    pair.open()
+    pair.welcome(3)  # a v1 server says nothing of its history: nothing to conclude
+    pair.drop()
+    pair.open()
+    pair.welcome(3, server_id="new")
+    assert not [e for e in pair.events() if isinstance(e, HistoryReset)]
 
 
 def test_a_replayed_duplicate_is_dropped() -> None:
