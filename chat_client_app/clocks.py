@@ -1,10 +1,13 @@
-"""The timers of one connection: the welcome in time, the idle ping, the pong, the replay.
+"""The timers of one connection: the welcome in time, the idle ping, the pong, the replay,
+the pace of pending says.
 
 :class:`ConnectionClocks` only keeps time; the controller decides what each timeout
 means (through the session).
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -39,6 +42,7 @@ class ConnectionClocks(QObject):
     idle_elapsed = Signal()  # the server has been quiet: time to ping it
     pong_overdue = Signal()  # no frame at all since our ping
     replay_quiet = Signal()  # no pong and no frame since the replay's last read
+    send_due = Signal()  # pending says that waited for the pace may go
 
     def __init__(
         self,
@@ -53,6 +57,7 @@ class ConnectionClocks(QObject):
         self._idle = self._timer(idle_ping, self.idle_elapsed.emit)
         self._pong = self._timer(ping_timeout, self.pong_overdue.emit)
         self._replay = self._timer(REPLAY_SETTLE_MS / 1000, self.replay_quiet.emit)
+        self._send = self._timer(0, self.send_due.emit)
 
     def _timer(self, seconds: float, slot: object) -> QTimer:
         timer = QTimer(self)
@@ -84,6 +89,10 @@ class ConnectionClocks(QObject):
     def replay_ended(self) -> None:
         self._replay.stop()
 
+    def send_later(self, seconds: float) -> None:
+        # Rounded up: a timer that fires a hair early finds the pace still holding.
+        self._send.start(max(1, math.ceil(seconds * 1000)))
+
     def stop(self) -> None:
-        for timer in (self._connect, self._idle, self._pong, self._replay):
+        for timer in (self._connect, self._idle, self._pong, self._replay, self._send):
             timer.stop()

@@ -129,6 +129,7 @@ class ClientController(QObject):
         self._clocks.idle_elapsed.connect(self._on_clocks_idle_elapsed)
         self._clocks.pong_overdue.connect(self._on_clocks_pong_overdue)
         self._clocks.replay_quiet.connect(self._on_clocks_replay_quiet)
+        self._clocks.send_due.connect(self._on_clocks_send_due)
         self._reconnect_clock = ReconnectClock(self)
         self._reconnect_clock.due.connect(self._on_reconnect_clock_due)
         self._reconnect_clock.countdown.connect(self.reconnect_countdown)
@@ -210,13 +211,13 @@ class ClientController(QObject):
         The text is not checked here: the server is the authority (§5), and its
         ``text_invalid`` marks the message failed like any other refusal.
         """
-        out, outputs = self._session.say(text, to, now=time.time())
+        out, outputs = self._session.say(text, to, now=time.monotonic(), typed_at=time.time())
         self._act(outputs)
         return out.cid
 
     def retry(self, cid: str) -> bool:
         """Send a failed say again, with its ``cid``; ``False`` if there is no such failed say."""
-        outputs = self._session.retry(cid)
+        outputs = self._session.retry(cid, now=time.monotonic())
         self._act(outputs)
         return bool(outputs)
 
@@ -337,8 +338,11 @@ class ClientController(QObject):
             self._clocks.replay_read()
         self._act(self._session.caught_up(time.monotonic()))
 
+    def _on_clocks_send_due(self) -> None:
+        self._act(self._session.pump(time.monotonic()))
+
     def _on_clocks_replay_quiet(self) -> None:
-        self._act(self._session.replay_quiet())
+        self._act(self._session.replay_quiet(time.monotonic()))
 
     # --- acting on the session's answers ---------------------------------------------
 
@@ -375,6 +379,7 @@ class ClientController(QObject):
             ev.Disconnected: lambda e: self.disconnected.emit(e.reason),
             ev.AttemptFailed: self._tell_attempt_failed,
             ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),
+            ev.SendPaused: lambda e: self._clocks.send_later(e.delay),
         }
 
     def _tell_messages(self, event: ev.MessagesReceived) -> None:

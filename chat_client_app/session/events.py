@@ -22,6 +22,7 @@ __all__ = [
     "MessagesReceived",
     "MessageQueued",
     "SendStateChanged",
+    "SendPaused",
     "UserJoined",
     "UserLeft",
     "NoticeReceived",
@@ -76,6 +77,13 @@ class SendStateChanged:
     cid: str
     state: SendState
     reason: str = ""  # failed only
+
+
+@dataclass(frozen=True, slots=True)
+class SendPaused:
+    """Pending says wait for the pace (or the server's limit): call ``pump`` after ``delay``."""
+
+    delay: float  # seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +165,7 @@ Event: TypeAlias = (
     | MessagesReceived
     | MessageQueued
     | SendStateChanged
+    | SendPaused
     | UserJoined
     | UserLeft
     | NoticeReceived

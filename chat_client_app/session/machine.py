@@ -38,6 +38,7 @@ from chat_client_app.session.state import (
     SendState,
     same_place,
 )
+from shared.errors import ErrorCode
 from shared.messages import (
     Bye,
     ChatMessage,
@@ -49,7 +50,6 @@ from shared.messages import (
     Notice,
     Ping,
     Pong,
-    Say,
     ServerMessage,
     Shutdown,
     Welcome,
@@ -191,24 +191,39 @@ class ClientSession:
         self._backoff.reset()
         return outputs
 
-    def say(self, text: str, to: str | None = None, *, now: float) -> tuple[Outgoing, list[Output]]:
-        """Queue a say typed at ``now`` (wall clock); it is written at once when connected."""
-        out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now)
+    def say(
+        self, text: str, to: str | None = None, *, now: float, typed_at: float | None = None
+    ) -> tuple[Outgoing, list[Output]]:
+        """Queue a say typed at ``typed_at`` (wall clock, default ``now``); it is written
+        as soon as the connection is up, its replay over and the pace allows."""
+        out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now if typed_at is None else typed_at)
         self._outbox.add(out)
-        outputs: list[Output] = [MessageQueued(out)]
-        if self._state is ClientState.CONNECTED:
-            outputs.append(self._say(out))
-        return out, outputs
+        return out, [MessageQueued(out), *self.pump(now)]
 
-    def retry(self, cid: str) -> list[Output]:
+    def restore(self, saved: list[Outgoing]) -> list[Output]:
+        """Says pending when the app last ended, with their cids: queued again (first)."""
+        known = {out.cid for out in self._outbox.pending}
+        fresh = [out for out in saved if out.cid not in known]
+        self._outbox.restore(fresh)
+        return [MessageQueued(out) for out in fresh]
+
+    def discard(self) -> list[Output]:
+        """Forget every pending say: the user chose not to send them."""
+        return [SendStateChanged(cid, SendState.FAILED, "") for cid in self._outbox.discard()]
+
+    def retry(self, cid: str, *, now: float) -> list[Output]:
         """Make a failed say pending again with its ``cid``; nothing when there is no such say."""
-        out = self._outbox.revive(cid)
-        if out is None:
+        if self._outbox.revive(cid) is None:
             return []
-        outputs: list[Output] = [SendStateChanged(cid, SendState.PENDING)]
-        if self._state is ClientState.CONNECTED:
-            outputs.append(self._say(out))
-        return outputs
+        return [SendStateChanged(cid, SendState.PENDING), *self.pump(now)]
+
+    def pump(self, now: float) -> list[Output]:
+        """Write the pending says that may go now; :class:`SendPaused` when some must wait.
+
+        Nothing is written before the replay after a welcome is over: a say it shows as
+        stored is acknowledged by it, not sent twice (§6, §8.2).
+        """
+        return self._outbox.due(now, self._generation)
 
     def may_retry_now(self) -> bool:
         """Whether the user can skip the countdown (or reconnect after a kick or a failure)."""
@@ -285,7 +300,7 @@ class ClientSession:
                 self._ending.error = message
             return []
         if isinstance(message, ChatMessage):
-            return self._take_message(message)
+            return self._take_message(message, now)
         return [*self.flush(), *self._take_event(message, now)]
 
     def flush(self) -> list[Output]:
@@ -298,27 +313,26 @@ class ClientSession:
     def caught_up(self, now: float) -> list[Output]:
         """Everything received so far is handled.
 
-        Right after a welcome, the replay that came with it is in: a say it shows as
-        stored is not re-sent, the others are with their ``cid``. The ping's pong then
-        marks the end of the replay (it comes after every replayed frame).
+        Right after a welcome, the first read of its replay is in: the ping written now
+        is answered after every replayed frame, so its pong marks the replay's end, and
+        the pending says are written then (:meth:`pump`).
         """
         if not self._just_welcomed or self._state is not ClientState.CONNECTED:
             return []
         self._just_welcomed = False
-        outputs: list[Output] = [self._say(out) for out in self._outbox.pending]
         ping = self._ping(now)
         self._replay.token = ping.token
-        outputs.append(ping)
-        return outputs
+        return [ping]
 
-    def replay_quiet(self) -> list[Output]:
+    def replay_quiet(self, now: float) -> list[Output]:
         """No pong came to mark the end of the replay (an older server): quiet is the end."""
-        return self._replay.end()
+        return self._end_replay(now)
 
     def forget_connection(self) -> None:
         """Drop what belonged to the connection that just ended."""
         self._run.clear()
         self._just_welcomed = False
+        self._outbox.open = False
         self._replay.drop()
         self._ping_token = None
 
@@ -345,19 +359,21 @@ class ClientSession:
         self._had_session = True
         self._backoff.reset()
         self._just_welcomed = True
+        self._outbox.welcomed()
         outputs = self._set_state(ClientState.CONNECTED)
         outputs += [UsersReset(tuple(welcome.users)), Connected(welcome)]
         if reset:
             outputs.append(HistoryReset(welcome.server_id))
-        if reconnect:
-            outputs += self._replay.start(announce=True)
+        # Every welcome has a replay to wait for (history_on_join too); the views hear of
+        # it only after a reconnect, as "missed while you were away".
+        outputs += self._replay.start(announce=reconnect)
         return outputs
 
-    def _take_message(self, message: ChatMessage) -> list[Output]:
+    def _take_message(self, message: ChatMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
         if self._replay.active and not message.history:
             outputs += self.flush()
-            outputs += self._replay.end()
+            outputs += self._end_replay(now)
         cid = message.cid
         # name_key only when needed: a burst is thousands of messages.
         acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
@@ -376,7 +392,7 @@ class ClientSession:
     def _take_event(self, message: ServerMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
         if self._replay.active and not isinstance(message, Pong):
-            outputs += self._replay.end()
+            outputs += self._end_replay(now)
         if isinstance(message, Joined):
             outputs.append(UserJoined(message.name))
         elif isinstance(message, Left):
@@ -388,7 +404,7 @@ class ClientSession:
         elif isinstance(message, Pong):
             outputs += self._on_pong(message, now)
         elif isinstance(message, Error):
-            outputs.append(self._on_error(message))
+            outputs += self._on_error(message, now)
         elif isinstance(message, Kicked):
             self._ending.kicked = message.reason
             outputs.append(KickReceived(message.reason))
@@ -405,22 +421,25 @@ class ClientSession:
         self._rtt = now - self._ping_sent_at
         outputs: list[Output] = [RttMeasured(self._rtt)]
         if self._replay.ends_with(pong.token):
-            outputs += self._replay.end()
+            outputs += self._end_replay(now)
         return outputs
 
-    def _on_error(self, error: Error) -> Output:
+    def _on_error(self, error: Error, now: float) -> list[Output]:
         if error.fatal:
             self._ending.error = error
         out = self._outbox.answered_by(error, self._generation)
         if out is None:
-            return ServerError(error.code, error.message)
-        return self._outbox.fail(out, error.message or error.code)
+            return [ServerError(error.code, error.message)]
+        if error.error_code is ErrorCode.RATE_LIMITED and not error.fatal:
+            return [self._outbox.too_fast(out, now)]
+        return [self._outbox.fail(out, error.message or error.code)]
+
+    def _end_replay(self, now: float) -> list[Output]:
+        outputs = self._replay.end()
+        self._outbox.open = self._state is ClientState.CONNECTED
+        return outputs + self.pump(now)
 
     # --- sending -------------------------------------------------------------------
-
-    def _say(self, out: Outgoing) -> Say:
-        out.sent_on = self._generation
-        return Say(text=out.text, cid=out.cid, to=out.to)
 
     def _ping(self, now: float) -> Ping:
         self._ping_token = self._new_token()

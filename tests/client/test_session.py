@@ -110,6 +110,12 @@ class Pair:
         self.take(self.session.caught_up(self.now))
         return self.sent()
 
+    def end_replay(self, sent: list[Outbound]) -> list[Outbound]:
+        """The server answers the ping that closes the replay: what the session writes then."""
+        ping = next(o for o in sent if isinstance(o, Ping))
+        self.server(Pong(ping.token))
+        return self.sent()
+
     def drop(self) -> list[Output]:
         self.session.forget_connection()
         return self.take(self.session.connection_lost())
@@ -129,8 +135,7 @@ def connected_pair() -> Pair:
     pair = Pair()
     pair.take(pair.session.connect_to(HERE, left_reason="left"))
     pair.open()
-    pair.welcome(0)
-    pair.sent()
+    pair.end_replay(pair.welcome(0))
     pair.outputs.clear()
     return pair
 
@@ -161,7 +166,9 @@ def test_a_say_while_disconnected_waits_for_the_welcome_and_its_replay() -> None
     pair.server(Welcome("anna", ("anna",), "srv"))
     assert not [o for o in pair.sent() if isinstance(o, Say)]  # not before the replay is read
     pair.take(pair.session.caught_up(pair.now))
-    says = [o for o in pair.sent() if isinstance(o, Say)]
+    sent = pair.sent()
+    assert not [o for o in sent if isinstance(o, Say)]  # nor before the replay's end
+    says = [o for o in pair.end_replay(sent) if isinstance(o, Say)]
     assert says == [Say(text="early", cid=out.cid)]
 
 
@@ -188,12 +195,12 @@ def test_an_error_with_our_cid_marks_the_say_failed_and_it_can_be_retried() -> N
     events = pair.server(Error("no_such_user", "no user nobody", cid=out.cid))
     assert events == [SendStateChanged(out.cid, SendState.FAILED, "no user nobody")]
     assert pair.session.state is ClientState.CONNECTED
-    again = pair.session.retry(out.cid)
+    again = pair.session.retry(out.cid, now=pair.now)
     assert again == [
         SendStateChanged(out.cid, SendState.PENDING),
         Say(text="x" * 9, cid=out.cid, to="nobody"),
     ]
-    assert pair.session.retry(out.cid) == []
+    assert pair.session.retry(out.cid, now=pair.now) == []
 
 
 def test_an_error_without_cid_fails_the_oldest_say_of_this_connection() -> None:
@@ -201,8 +208,8 @@ def test_an_error_without_cid_fails_the_oldest_say_of_this_connection() -> None:
     pair = connected_pair()
     first, _ = pair.session.say("one", now=1.0)
     second, _ = pair.session.say("two", now=2.0)
-    events = pair.server(Error("rate_limited", "slow down"))
-    assert events == [SendStateChanged(first.cid, SendState.FAILED, "slow down")]
+    events = pair.server(Error("text_invalid", "empty"))
+    assert events == [SendStateChanged(first.cid, SendState.FAILED, "empty")]
     assert [o.cid for o in pair.session.pending] == [second.cid]
     assert pair.server(Error("unknown_type", "what?")) == [ServerError("unknown_type", "what?")]
 
@@ -288,14 +295,14 @@ def test_pending_says_are_resent_with_their_cid_after_a_reconnect() -> None:
     second, _ = pair.session.say("two", now=2.0)
     pair.drop()
     pair.open()
-    # The replay shows "one" stored: only "two" is written again, with its cid.
+    # The replay shows "one" stored: only "two" is written again, with its cid, once
+    # the replay is over.
     sent = pair.welcome(0, msg(1, "one", sender="anna", cid=first.cid, history=True))
-    says = [o for o in sent if isinstance(o, Say)]
-    assert says == [Say(text="two", cid=second.cid)]
+    assert not [o for o in sent if isinstance(o, Say)]
     assert SendStateChanged(first.cid, SendState.SENT) in pair.events()
-    ping = next(o for o in sent if isinstance(o, Ping))
-    events = pair.server(Pong(ping.token))
-    assert ReplayFinished(0, 1) in events  # our own message is replayed but not counted
+    says = [o for o in pair.end_replay(sent) if isinstance(o, Say)]
+    assert says == [Say(text="two", cid=second.cid)]
+    assert ReplayFinished(0, 1) in pair.events()  # our own message is replayed but not counted
 
 
 def test_kicked_ends_the_session_without_reconnecting() -> None:
