@@ -33,6 +33,7 @@ from chat_client_app.message_view import MessageView
 from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.server_news import ServerNews
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
+from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
 from chat_client_app.window_menus import WindowMenus
@@ -62,6 +63,9 @@ class ChatWindow(QMainWindow):
         self._dialog_open = False
         self._closing = False
         self._server_name = ""
+        # Closing with messages not sent asks what to do with them; a stop signal does
+        # not ask (nobody may be there to answer): they are kept.
+        self.ask_before_closing = True
 
         self._model = MessageModel(max_rows, self)
         self._users = UserListModel(self)
@@ -398,6 +402,14 @@ class ChatWindow(QMainWindow):
         self._controller.connect_to(request)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        pending = len(self._controller.pending)
+        if pending and self.ask_before_closing and not self._closing:
+            choice = UnsentDialog.ask(self, pending)
+            if choice is UnsentChoice.CANCEL:
+                event.ignore()
+                return
+            if choice is UnsentChoice.DISCARD:
+                self._controller.discard_pending()
         # Closing the window is leaving the chat: bye, then a clean close.
         self._closing = True
         self._attention.stop()

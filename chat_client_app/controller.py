@@ -200,10 +200,19 @@ class ClientController(QObject):
         self._stop_reconnect()
         self._forget_connection()
         left = self.tr("you left that server before it was sent")
+        previous = self._session.request
         token = self._memory.token(request.host, request.port)
         server_id = self._memory.server_id(request.host, request.port)
-        self._act(self._session.connect_to(request, left_reason=left, token=token, server_id=server_id))
+        outputs = self._session.connect_to(request, left_reason=left, token=token, server_id=server_id)
+        if previous is not None and outputs:
+            self._memory.keep_pending(previous, [])  # failed there, in words: not sent later
+        # What an earlier run left unsent here, before anything typed since.
+        self._act(outputs + self._session.restore(self._memory.pending_for(request)))
         self._attempt()
+
+    def discard_pending(self) -> None:
+        """Forget the says not sent yet, here and on disk (the user chose to)."""
+        self._act(self._session.discard())
 
     def say(self, text: str, to: str | None = None) -> str:
         """Post ``text`` (privately to ``to``); returns its ``cid``.
@@ -347,7 +356,15 @@ class ClientController(QObject):
     # --- acting on the session's answers ---------------------------------------------
 
     def _act(self, outputs: list[Output]) -> None:
-        """Write what the session asks for and tell what it reports, in its order."""
+        """Write what the session asks for and tell what it reports, in its order.
+
+        The outbox is saved whenever it changed, before anyone hears of it: a say the
+        user sees as pending survives a crash the next moment.
+        """
+        request = self._session.request
+        changed = any(isinstance(o, ev.MessageQueued | ev.SendStateChanged) for o in outputs)
+        if changed and request is not None:
+            self._memory.keep_pending(request, self._session.pending)
         for output in outputs:
             if isinstance(output, Hello | Say | Ping | Pong | Bye):
                 if self._conn is not None:

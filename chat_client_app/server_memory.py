@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chat_client_app.session.state import ConnectRequest, Outgoing
 from shared.validation import name_key
 
 __all__ = ["ServerMemory", "SavedSay", "server_key", "new_token", "FILE_MODE", "FOLDER_MODE"]
@@ -133,6 +134,16 @@ class ServerMemory:
             return
         data["outbox"] = box
         self._save(host, port, data)
+
+    def pending_for(self, request: ConnectRequest) -> list[Outgoing]:
+        """The says saved for ``request``'s server and name, pending again with their cids."""
+        saved = self.outbox(request.host, request.port, request.name)
+        return [Outgoing(cid=s.cid, text=s.text, to=s.to, queued_at=s.typed_at) for s in saved]
+
+    def keep_pending(self, request: ConnectRequest, pending: list[Outgoing]) -> None:
+        """Save what is pending for ``request``'s server (all of it: the file is replaced)."""
+        says = [SavedSay(o.cid, o.text, o.to, o.queued_at) for o in pending]
+        self.save_outbox(request.host, request.port, request.name, says)
 
     # --- files -------------------------------------------------------------------------
 

@@ -66,6 +66,16 @@
     </message>
 </context>
 <context>
+    <name>UnsentDialog</name>
+    <message numerus="yes">
+        <source>%n message(s) not sent yet</source>
+        <translation>
+            <numerusform>%n message not sent yet</numerusform>
+            <numerusform>%n messages not sent yet</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>UserListPanel</name>
     <message numerus="yes">
         <source>%n user(s) online</source>

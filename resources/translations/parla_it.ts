@@ -1134,6 +1134,32 @@
     </message>
 </context>
 <context>
+    <name>UnsentDialog</name>
+    <message>
+        <source>Messages not sent yet</source>
+        <translation>Messaggi non ancora inviati</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) not sent yet</source>
+        <translation>
+            <numerusform>%n messaggio non ancora inviato</numerusform>
+            <numerusform>%n messaggi non ancora inviati</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Kept, they are sent the next time you connect to this server.</source>
+        <translation>Se li tieni, partono la prossima volta che ti colleghi a questo server.</translation>
+    </message>
+    <message>
+        <source>&amp;Keep them for next time</source>
+        <translation>&amp;Tienili per la prossima volta</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Scarta</translation>
+    </message>
+</context>
+<context>
     <name>UserListModel</name>
     <message>
         <source>{name} (you)</source>
