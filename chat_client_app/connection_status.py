@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from chat_client_app.controller import ClientState, ConnectRequest
+from chat_client_app.plain_text import tooltip
 
 __all__ = ["ConnectionStatus", "FLASH_MS"]
 
@@ -82,7 +83,7 @@ class ConnectionStatus(QObject):
     def flash(self, text: str, ms: int = FLASH_MS) -> None:
         """Show a problem for ``ms``, beside the state rather than over it."""
         self._flash_label.setText(text)
-        self._flash_label.setToolTip(text)
+        self._flash_label.setToolTip(tooltip(text))
         self._flash_timer.start(ms)
 
     def show_operator_reads_private(self, reads: bool) -> None:

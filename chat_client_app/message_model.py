@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 
 from chat_client_app.colours import name_colour
 from chat_client_app.controller import Outgoing, SendState
+from chat_client_app.plain_text import tooltip
 from shared.messages import ChatMessage, parse_ts
 from shared.validation import name_key
 
@@ -254,7 +255,7 @@ class MessageModel(QAbstractListModel):
             return None
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.epoch))
         if entry.state is SendState.FAILED:
-            return f"{stamp}\n{entry.reason}"
+            return tooltip(f"{stamp}\n{entry.reason}")  # the reason is the server's words
         return stamp
 
     # --- adding rows -----------------------------------------------------------------
