@@ -116,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def stop(signum: int) -> None:
         # SIGINT/SIGTERM: the same as closing every window (the chat window says bye).
         visible = [w for w in app.topLevelWidgets() if w.isVisible()]
+        window.ask_before_closing = False
         for widget in visible:
             widget.close()
         if not visible:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from chat_client_app.icons import app_icon
+from chat_client_app.plain_text import notification_body
 
 __all__ = ["Attention", "ANNOUNCE_MS"]
 
@@ -45,7 +46,8 @@ class Attention(QObject):
             self._tray.setToolTip("Parla")
             self._tray.activated.connect(self._on_tray_activated)
             self._tray.show()
-        self._tray.showMessage(title, text[:200], QSystemTrayIcon.MessageIcon.Information, 6000)
+        body = notification_body(text[:200])
+        self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 6000)
 
     def announce(self, text: str) -> None:
         # Merged over ANNOUNCE_MS: a burst of messages is one sentence, not one each.

@@ -9,10 +9,8 @@ kept by :class:`~chat_client_app.message_model.MessageModel`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QListView, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from chat_client_app.attention import Attention
@@ -23,7 +21,6 @@ from chat_client_app.controller import (
     ClientController,
     ClientState,
     ConnectRequest,
-    DisconnectReason,
     Outgoing,
 )
 from chat_client_app.find_bar import FindBar
@@ -33,12 +30,14 @@ from chat_client_app.input_line import InputLine
 from chat_client_app.mentions_dock import MentionsDock
 from chat_client_app.message_model import DEFAULT_MAX_ROWS, EntryKind, MentionsFilter, MessageModel
 from chat_client_app.message_view import MessageView
-from chat_client_app.reasons import left_reason
 from chat_client_app.send_box import COUNTER_FROM, SendBox
+from chat_client_app.server_news import ServerNews
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
+from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
-from shared.messages import ChatMessage, LeftReason, Welcome
+from chat_client_app.window_menus import WindowMenus
+from shared.messages import ChatMessage, Welcome
 from shared.validation import name_key
 
 __all__ = ["ChatWindow", "COUNTER_FROM"]
@@ -64,6 +63,9 @@ class ChatWindow(QMainWindow):
         self._dialog_open = False
         self._closing = False
         self._server_name = ""
+        # Closing with messages not sent asks what to do with them; a stop signal does
+        # not ask (nobody may be there to answer): they are kept.
+        self.ask_before_closing = True
 
         self._model = MessageModel(max_rows, self)
         self._users = UserListModel(self)
@@ -74,8 +76,19 @@ class ChatWindow(QMainWindow):
         self.setAccessibleName(self.tr("Parla chat"))
         self.resize(900, 600)
         self._create_widgets()
-        self._create_actions()
-        self._create_menus()
+        self._menus = WindowMenus(
+            self,
+            connect=self._on_connect_triggered,
+            find=self.open_find,
+            find_next=self.find_next,
+            find_previous=self.find_previous,
+            clear=self._clear,
+            quit=self.close,
+            mentions=self._mentions_dock.toggleViewAction(),
+            go_to_input=self._send_box.focus_input,
+            go_to_users=self._users_panel.list_view.setFocus,
+            help=self._show_help,
+        )
         self._connect_controller()
         self._connect_widgets()
         self._on_palette_changed()
@@ -121,74 +134,24 @@ class ChatWindow(QMainWindow):
         self._status = ConnectionStatus(self.statusBar())
         self._finder = Finder(self._model, self._view, self._mentions_view, self._find_bar)
         self._attention = Attention(self, self._view)
+        self._news = ServerNews(self._controller, self._model, self._users, self._view, self._notify)
 
         self.setTabOrder(self._send_box.send_button, self._view)
         self.setTabOrder(self._view, self._users_panel.list_view)
         self._send_box.focus_input()
-
-    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence | None = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        return action
-
-    def _create_actions(self) -> None:
-        keys = QKeySequence.StandardKey
-        self._connect_action = self._action(self.tr("&Connect to a server…"), self._on_connect_triggered)
-        self._find_action = self._action(self.tr("&Find…"), self.open_find, QKeySequence(keys.Find))
-        self._find_next_action = self._action(
-            self.tr("Find &next"), self.find_next, QKeySequence(keys.FindNext)
-        )
-        self._find_previous_action = self._action(
-            self.tr("Find &previous"), self.find_previous, QKeySequence(keys.FindPrevious)
-        )
-        self._clear_action = self._action(self.tr("C&lear the view"), self._clear, QKeySequence("Ctrl+L"))
-        self._quit_action = self._action(self.tr("&Leave and quit"), self.close, QKeySequence(keys.Quit))
-        self._mentions_action = self._mentions_dock.toggleViewAction()
-        self._mentions_action.setText(self.tr("&Mentions and private messages"))
-        self._mentions_action.setShortcut(QKeySequence("Ctrl+M"))
-        self._go_to_input_action = self._action(
-            self.tr("Go to the &message line"), self._send_box.focus_input, QKeySequence("Ctrl+K")
-        )
-        self._go_to_users_action = self._action(
-            self.tr("Go to the &users"), self._users_panel.list_view.setFocus, QKeySequence("Ctrl+U")
-        )
-        self._help_action = self._action(self.tr("&Commands"), self._show_help)
-
-    def _create_menus(self) -> None:
-        chat = self.menuBar().addMenu(self.tr("&Chat"))
-        chat.addAction(self._connect_action)
-        chat.addSeparator()
-        chat.addActions([self._find_action, self._find_next_action, self._find_previous_action])
-        chat.addAction(self._clear_action)
-        chat.addSeparator()
-        chat.addAction(self._quit_action)
-        view = self.menuBar().addMenu(self.tr("&View"))
-        view.addActions([self._mentions_action, self._go_to_input_action, self._go_to_users_action])
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self._help_action)
 
     def _connect_controller(self) -> None:
         c = self._controller
         c.state_changed.connect(self._on_controller_state_changed)
         c.connected.connect(self._on_controller_connected)
         c.attempt_failed.connect(self._on_controller_attempt_failed)
-        c.disconnected.connect(self._on_controller_disconnected)
         c.messages_received.connect(self._on_controller_messages_received)
         c.message_queued.connect(self._on_controller_message_queued)
         c.send_state_changed.connect(self._model.set_send_state)
-        c.user_joined.connect(self._on_controller_user_joined)
-        c.user_left.connect(self._on_controller_user_left)
         c.users_reset.connect(self._users.reset)
-        c.notice_received.connect(self._on_controller_notice_received)
-        c.error_received.connect(self._on_controller_error_received)
-        c.kicked.connect(self._on_controller_kicked)
-        c.shutdown_received.connect(self._on_controller_shutdown_received)
         c.reconnect_scheduled.connect(self._status.show_reconnect_in)
         c.reconnect_countdown.connect(self._status.show_countdown)
         c.rtt_measured.connect(self._status.show_rtt)
-        c.replay_finished.connect(self._on_controller_replay_finished)
 
     def _connect_widgets(self) -> None:
         box = self._send_box
@@ -300,6 +263,8 @@ class ChatWindow(QMainWindow):
                 self._model.add_event(EntryKind.NOTICE, motd)
         else:
             self._info(self.tr("Reconnected."))
+        self._news.welcomed(welcome, first=first)
+        self._status.show_operator_reads_private(welcome.operator_reads_private)
         self._update_title()
 
     def _on_controller_attempt_failed(self, kind: str, message: str) -> None:
@@ -314,17 +279,6 @@ class ChatWindow(QMainWindow):
             return  # a connect dialog is handling it
         # The first attempt failed (e.g. --connect to a wrong port): let the user fix it.
         QTimer.singleShot(0, lambda: self._ask_for_server(message))
-
-    def _on_controller_disconnected(self, reason: DisconnectReason | str) -> None:
-        # Kicked and shutdown have said so already, in their own words.
-        said = {
-            DisconnectReason.LOST: self.tr("The connection was lost: reconnecting…"),
-            DisconnectReason.ERROR: self.tr("The server closed the connection after an error."),
-            DisconnectReason.QUIT: self.tr("You left the chat."),
-        }.get(DisconnectReason(reason))
-        if said is not None:
-            self._info(said)
-        self._users.clear()
 
     def _on_controller_messages_received(self, messages: list[ChatMessage]) -> None:
         own = name_key(self._controller.name)
@@ -357,51 +311,6 @@ class ChatWindow(QMainWindow):
     def _on_controller_message_queued(self, out: Outgoing) -> None:
         self._model.add_outgoing(out)
         self._view.scroll_to_end()  # what you send, you see
-
-    def _on_controller_user_joined(self, name: str) -> None:
-        self._users.add(name)
-        self._model.add_event(EntryKind.JOINED, self.tr("→ {name} joined the chat").format(name=name), name)
-
-    def _on_controller_user_left(self, name: str, reason: str) -> None:
-        self._users.remove(name)
-        why = {
-            LeftReason.QUIT: self.tr("left the chat"),
-            LeftReason.DISCONNECTED: self.tr("lost the connection"),
-            LeftReason.TIMEOUT: self.tr("stopped answering"),
-            LeftReason.KICKED: self.tr("was removed by the operator"),
-            LeftReason.SEND_QUEUE: self.tr("could not keep up and was disconnected"),
-        }
-        known = left_reason(reason)
-        said = why[known] if known is not None else self.tr("left ({reason})").format(reason=reason)
-        self._model.add_event(EntryKind.LEFT, f"← {name} {said}", name)
-
-    def _on_controller_notice_received(self, text: str) -> None:
-        self._model.add_event(EntryKind.NOTICE, self.tr("Notice: {text}").format(text=text))
-        self._notify(self.tr("Notice from the server"), text)
-
-    def _on_controller_error_received(self, code: str, message: str) -> None:
-        text = self.tr("Error from the server: {message}").format(message=message)
-        self._model.add_event(EntryKind.ERROR, text)
-
-    def _on_controller_kicked(self, reason: str) -> None:
-        text = (
-            self.tr("The operator removed you from the chat: {reason}").format(reason=reason)
-            if reason
-            else self.tr("The operator removed you from the chat.")
-        )
-        self._model.add_event(EntryKind.ERROR, text)
-        self._view.scroll_to_end()
-        self._notify(self.tr("Removed from the chat"), text)
-
-    def _on_controller_shutdown_received(self, reason: str) -> None:
-        text = self.tr("The server is shutting down ({reason}). Reconnecting when it is back.").format(
-            reason=reason.rstrip(".") or "—"
-        )
-        self._model.add_event(EntryKind.NOTICE, text)
-
-    def _on_controller_replay_finished(self, count: int, first_id: int) -> None:
-        if count > 0:
-            self._model.add_divider(self.tr("%n missed while you were away", "", count), count, first_id)
 
     # --- finding ----------------------------------------------------------------------
 
@@ -493,6 +402,14 @@ class ChatWindow(QMainWindow):
         self._controller.connect_to(request)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        pending = len(self._controller.pending)
+        if pending and self.ask_before_closing and not self._closing:
+            choice = UnsentDialog.ask(self, pending)
+            if choice is UnsentChoice.CANCEL:
+                event.ignore()
+                return
+            if choice is UnsentChoice.DISCARD:
+                self._controller.discard_pending()
         # Closing the window is leaving the chat: bye, then a clean close.
         self._closing = True
         self._attention.stop()

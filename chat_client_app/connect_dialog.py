@@ -48,6 +48,7 @@ _ERROR_STYLE_DARK = "color: #ff8a80;"
 _FIELD_OF_FAILURE: dict[str, str] = {
     ErrorCode.NAME_TAKEN: "name",
     ErrorCode.NAME_INVALID: "name",
+    ErrorCode.NAME_RESERVED: "name",
     ErrorCode.AUTH_FAILED: "password",
     FailureKind.REFUSED: "port",
     FailureKind.NOT_FOUND: "host",
@@ -104,9 +105,11 @@ class ConnectDialog(QDialog):
         self._lan_status = QLabel(self)
         self._lan_status.setAccessibleName(self.tr("Network discovery status"))
         self._lan_status.setWordWrap(True)
+        self._lan_status.setTextFormat(Qt.TextFormat.PlainText)  # carries a socket's error text
         self._error = self._problem_label(self.tr("Connection error"))
         self._status = QLabel(self)
         self._status.setAccessibleName(self.tr("Connection status"))
+        self._status.setTextFormat(Qt.TextFormat.PlainText)  # an address the user typed
         self._buttons = QDialogButtonBox(self)
         self._connect_button = QPushButton(self.tr("&Connect"), self)
         self._connect_button.setAccessibleName(self.tr("Connect"))

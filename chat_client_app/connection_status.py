@@ -6,10 +6,11 @@ controller's state means to the user; the window only hands it the news.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from chat_client_app.controller import ClientState, ConnectRequest
+from chat_client_app.plain_text import tooltip
 
 __all__ = ["ConnectionStatus", "FLASH_MS"]
 
@@ -40,6 +41,10 @@ class ConnectionStatus(QObject):
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._flash_label.clear)
+        reads = self.tr("The operator of this server can read private messages.")
+        self._privacy_label = QLabel(reads, status)
+        self._privacy_label.setAccessibleName(self.tr("Privacy"))
+        self._privacy_label.hide()
         self._retry = QPushButton(self.tr("&Retry now"), status)
         self._retry.setAccessibleName(self.tr("Retry now"))
         self._retry.hide()
@@ -49,7 +54,11 @@ class ConnectionStatus(QObject):
         status.addWidget(self._countdown_label)
         status.addWidget(self._retry)
         status.addWidget(self._flash_label, 1)
+        status.addPermanentWidget(self._privacy_label)
         status.addPermanentWidget(self._rtt_label)
+        for label in status.findChildren(QLabel):
+            # Names, addresses and error messages come from the network: never markup.
+            label.setTextFormat(Qt.TextFormat.PlainText)
 
     def show_state(self, state: ClientState, request: ConnectRequest | None, name: str) -> None:
         words = {
@@ -74,8 +83,12 @@ class ConnectionStatus(QObject):
     def flash(self, text: str, ms: int = FLASH_MS) -> None:
         """Show a problem for ``ms``, beside the state rather than over it."""
         self._flash_label.setText(text)
-        self._flash_label.setToolTip(text)
+        self._flash_label.setToolTip(tooltip(text))
         self._flash_timer.start(ms)
+
+    def show_operator_reads_private(self, reads: bool) -> None:
+        """Whether the current server's operator sees the text of private messages."""
+        self._privacy_label.setVisible(reads)
 
     def show_reconnect_in(self, seconds: float) -> None:
         # Never "in 0 s": the attempt has not started yet.

@@ -12,17 +12,24 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, SignalInstance, Slot
-from PySide6.QtNetwork import QAbstractSocket, QSslError
+from PySide6.QtCore import QMetaMethod, QObject, Signal, SignalInstance, Slot
+from PySide6.QtNetwork import QSslError
 
 from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
-from chat_client_app.failures import describe_attempt
-from chat_client_app.recent_servers import open_settings
+from chat_client_app.clocks import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_IDLE_PING,
+    DEFAULT_PING_TIMEOUT,
+    ConnectionClocks,
+)
+from chat_client_app.drain import FrameDrain
+from chat_client_app.failures import describe_attempt, socket_failure
+from chat_client_app.recent_servers import memory_folder, open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
+from chat_client_app.server_memory import ServerMemory
 from chat_client_app.session import (
     ClientSession,
     ClientState,
@@ -37,7 +44,7 @@ from chat_client_app.session import events as ev
 from chat_client_app.trust import TlsProblem, TrustStore
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
-from shared.messages import Bye, Hello, Ping, Pong, Say, Welcome, parse_server_message
+from shared.messages import Bye, Hello, Ping, Pong, Say, ServerMessage, Welcome
 from shared.qt.connection import Connection
 
 __all__ = [
@@ -59,36 +66,6 @@ reads it, before the drain's budget applies: a small read keeps that slot short 
 a burst (bench/README.md), and the burst is shown as fast, since the drain, not the
 reading, sets its pace."""
 
-DEFAULT_IDLE_PING = 15.0
-"""Seconds of silence from the server before the client pings it: half the server's own
-``ping_after`` (§5), so a healthy idle connection is never pinged by the server."""
-
-DEFAULT_PING_TIMEOUT = 10.0
-"""Seconds to wait for any frame after our ping before calling the connection dead: a
-LAN answers in milliseconds, a Wi-Fi roam takes a few seconds."""
-
-DEFAULT_CONNECT_TIMEOUT = 10.0
-"""Seconds from opening the socket to ``welcome``: the server's own ``hello_timeout``."""
-
-DRAIN_BUDGET = 0.012
-"""Seconds of frame handling per event-loop pass (parsing, and the views' work on each
-signal): a burst of any size never holds the window for much longer."""
-
-DRAIN_PAUSE_MS = 25
-"""Pause between two slices of a burst. The views lay out and paint in it, and what
-arrives meanwhile joins the next slice: a big burst becomes a few big inserts instead of
-many small ones (a QListView lays out every row again after each insert)."""
-
-REPLAY_SETTLE_MS = 500
-"""After a reconnect, the replay counts as finished when our first ping is answered (the
-pong comes after every replayed frame) or, failing that, after this much quiet."""
-
-_SOCKET_FAILURES = {
-    QAbstractSocket.SocketError.ConnectionRefusedError: FailureKind.REFUSED,
-    QAbstractSocket.SocketError.HostNotFoundError: FailureKind.NOT_FOUND,
-    QAbstractSocket.SocketError.SocketTimeoutError: FailureKind.TIMEOUT,
-}
-
 
 class ClientController(QObject):
     """The Qt driver of one chat client's :class:`~chat_client_app.session.ClientSession`.
@@ -102,6 +79,7 @@ class ClientController(QObject):
     # ``object`` too, so that they arrive as members, not as their strings.
     state_changed = Signal(object)  # ClientState
     connected = Signal(object)  # Welcome
+    history_reset = Signal()  # the welcome brought another server_id: the history started over
     attempt_failed = Signal(object, object)  # kind (error code or FailureKind), human sentence
     disconnected = Signal(object)  # DisconnectReason of a session that was up
     message_received = Signal(object)  # ChatMessage, one by one (only emitted when connected)
@@ -131,31 +109,30 @@ class ClientController(QObject):
         connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
         rng: random.Random | None = None,
         trust: TrustStore | None = None,
+        memory: ServerMemory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._memory = memory if memory is not None else ServerMemory(memory_folder())
         self._session = ClientSession(backoff=Backoff(backoff_base, backoff_cap, rng=rng))
         self._trust = trust if trust is not None else TrustStore(open_settings())
         self._tls_problem: TlsProblem | None = None
         self._conn: Connection | None = None
-        self._backlog: deque[dict[str, object]] = deque()
         self._tellers = self._make_tellers()
-
-        self._idle_timer = self._timer(idle_ping, self._on_idle_timer_timeout)
-        self._pong_timer = self._timer(ping_timeout, self._on_pong_timer_timeout)
-        self._connect_timer = self._timer(connect_timeout, self._on_connect_timer_timeout)
-        self._replay_timer = self._timer(REPLAY_SETTLE_MS / 1000, self._on_replay_timer_timeout)
-        self._drain_timer = self._timer(0, self._drain)
+        self._drain = FrameDrain(
+            self._on_drain_message, self._on_drain_sliced, lambda: self._conn is not None, self
+        )
+        self._clocks = ConnectionClocks(
+            idle_ping=idle_ping, ping_timeout=ping_timeout, connect_timeout=connect_timeout, parent=self
+        )
+        self._clocks.welcome_overdue.connect(self._on_clocks_welcome_overdue)
+        self._clocks.idle_elapsed.connect(self._on_clocks_idle_elapsed)
+        self._clocks.pong_overdue.connect(self._on_clocks_pong_overdue)
+        self._clocks.replay_quiet.connect(self._on_clocks_replay_quiet)
+        self._clocks.send_due.connect(self._on_clocks_send_due)
         self._reconnect_clock = ReconnectClock(self)
         self._reconnect_clock.due.connect(self._on_reconnect_clock_due)
         self._reconnect_clock.countdown.connect(self.reconnect_countdown)
-
-    def _timer(self, seconds: float, slot: Callable[[], None]) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(max(0, int(seconds * 1000)))
-        timer.timeout.connect(slot)
-        return timer
 
     # --- what the UI reads ----------------------------------------------------------
 
@@ -223,8 +200,19 @@ class ClientController(QObject):
         self._stop_reconnect()
         self._forget_connection()
         left = self.tr("you left that server before it was sent")
-        self._act(self._session.connect_to(request, left_reason=left))
+        previous = self._session.request
+        token = self._memory.token(request.host, request.port)
+        server_id = self._memory.server_id(request.host, request.port)
+        outputs = self._session.connect_to(request, left_reason=left, token=token, server_id=server_id)
+        if previous is not None and outputs:
+            self._memory.keep_pending(previous, [])  # failed there, in words: not sent later
+        # What an earlier run left unsent here, before anything typed since.
+        self._act(outputs + self._session.restore(self._memory.pending_for(request)))
         self._attempt()
+
+    def discard_pending(self) -> None:
+        """Forget the says not sent yet, here and on disk (the user chose to)."""
+        self._act(self._session.discard())
 
     def say(self, text: str, to: str | None = None) -> str:
         """Post ``text`` (privately to ``to``); returns its ``cid``.
@@ -232,13 +220,13 @@ class ClientController(QObject):
         The text is not checked here: the server is the authority (§5), and its
         ``text_invalid`` marks the message failed like any other refusal.
         """
-        out, outputs = self._session.say(text, to, now=time.time())
+        out, outputs = self._session.say(text, to, now=time.monotonic(), typed_at=time.time())
         self._act(outputs)
         return out.cid
 
     def retry(self, cid: str) -> bool:
         """Send a failed say again, with its ``cid``; ``False`` if there is no such failed say."""
-        outputs = self._session.retry(cid)
+        outputs = self._session.retry(cid, now=time.monotonic())
         self._act(outputs)
         return bool(outputs)
 
@@ -279,7 +267,7 @@ class ClientController(QObject):
             # Connected after Connection's own slots, so they run once the data is delivered.
             signal.connect(slot)
         self._act(self._session.begin_attempt())
-        self._connect_timer.start()
+        self._clocks.attempt_started()
         conn.connect_to_host(request.host, request.port)
 
     def _wiring(self, conn: Connection) -> list[tuple[SignalInstance, Callable[..., None]]]:
@@ -301,7 +289,7 @@ class ClientController(QObject):
     def _on_connection_connected(self) -> None:
         self._act(self._session.connection_made())
 
-    def _on_connect_timer_timeout(self) -> None:
+    def _on_clocks_welcome_overdue(self) -> None:
         if self._conn is not None and self._session.connect_timed_out():
             self._conn.abort()
 
@@ -309,12 +297,8 @@ class ClientController(QObject):
         if self._conn is None or self._session.socket_failure is not None:
             return
         request = self._session.request
-        if request is not None and request.tls and not self._conn.handshake_done:
-            # A plain server answers a TLS hello with bytes that are no TLS record.
-            self._session.socket_failed(FailureKind.TLS_FAILED, text)
-            return
-        kind = _SOCKET_FAILURES.get(self._conn.socket_error, FailureKind.UNREACHABLE)
-        self._session.socket_failed(kind, text)
+        tls_pending = request is not None and request.tls and not self._conn.handshake_done
+        self._session.socket_failed(socket_failure(self._conn.socket_error, tls_pending=tls_pending), text)
 
     def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
         # Only a certificate the user pinned gets past Qt's verdict; anything else
@@ -349,60 +333,44 @@ class ClientController(QObject):
     # --- receiving -----------------------------------------------------------------
 
     def _on_connection_messages_received(self, objects: list[dict[str, object]]) -> None:
-        # Any frame is a sign of life (§5): the idle ping waits again.
-        self._pong_timer.stop()
-        if self._session.state is ClientState.CONNECTED:
-            self._idle_timer.start()
-        self._backlog.extend(objects)
-        if not self._drain_timer.isActive():
-            self._drain()
+        self._clocks.frame_arrived(connected=self._session.state is ClientState.CONNECTED)
+        self._drain.extend(objects)
 
-    def _on_replay_timer_timeout(self) -> None:
-        self._act(self._session.replay_quiet())
+    def _on_drain_message(self, message: ServerMessage) -> None:
+        self._act(self._session.receive(message, time.monotonic()))
 
-    def _drain(self, budget: float = DRAIN_BUDGET) -> None:
-        """Handle received frames for up to ``budget`` seconds; the rest wait for a later pass.
-
-        A read can hold a whole history replay: handling it in slices keeps the event
-        loop turning, so the window paints and takes input while a burst is shown.
-        Frames are handled strictly in order.
-        """
-        backlog = self._backlog
-        session = self._session
-        deadline = time.monotonic() + budget
-        handled = 0
-        while backlog and self._conn is not None:
-            handled += 1
-            if handled % 64 == 0 and time.monotonic() > deadline:
-                break
-            try:
-                message = parse_server_message(backlog.popleft())
-            except ProtocolError:
-                # Unknown types are for newer clients (§1); a malformed frame from a
-                # buggy server is skipped rather than ending the session.
-                continue
-            self._act(session.receive(message, time.monotonic()))
-        self._act(session.flush())
-        if self._conn is None:
-            backlog.clear()
+    def _on_drain_sliced(self, more: bool) -> None:
+        self._act(self._session.flush())
+        if self._conn is None or more:
             return
-        if backlog:
-            self._drain_timer.start(DRAIN_PAUSE_MS)
-            return
-        if session.replaying:
-            self._replay_timer.start()  # more replay may come in the next read
-        self._act(session.caught_up(time.monotonic()))
+        if self._session.replaying:
+            self._clocks.replay_read()
+        self._act(self._session.caught_up(time.monotonic()))
+
+    def _on_clocks_send_due(self) -> None:
+        self._act(self._session.pump(time.monotonic()))
+
+    def _on_clocks_replay_quiet(self) -> None:
+        self._act(self._session.replay_quiet(time.monotonic()))
 
     # --- acting on the session's answers ---------------------------------------------
 
     def _act(self, outputs: list[Output]) -> None:
-        """Write what the session asks for and tell what it reports, in its order."""
+        """Write what the session asks for and tell what it reports, in its order.
+
+        The outbox is saved whenever it changed, before anyone hears of it: a say the
+        user sees as pending survives a crash the next moment.
+        """
+        request = self._session.request
+        changed = any(isinstance(o, ev.MessageQueued | ev.SendStateChanged) for o in outputs)
+        if changed and request is not None:
+            self._memory.keep_pending(request, self._session.pending)
         for output in outputs:
             if isinstance(output, Hello | Say | Ping | Pong | Bye):
                 if self._conn is not None:
                     self._conn.send(output.to_dict())
                     if isinstance(output, Ping):
-                        self._pong_timer.start()
+                        self._clocks.ping_sent()
             else:
                 self._tellers[type(output)](output)
 
@@ -416,7 +384,8 @@ class ClientController(QObject):
             ev.UserJoined: lambda e: self.user_joined.emit(e.name),
             ev.UserLeft: lambda e: self.user_left.emit(e.name, e.reason),
             ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
-            ev.Connected: lambda e: self.connected.emit(e.welcome),
+            ev.Connected: self._tell_connected,
+            ev.HistoryReset: lambda e: self.history_reset.emit(),
             ev.NoticeReceived: lambda e: self.notice_received.emit(e.text),
             ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
             ev.KickReceived: lambda e: self.kicked.emit(e.reason),
@@ -427,6 +396,7 @@ class ClientController(QObject):
             ev.Disconnected: lambda e: self.disconnected.emit(e.reason),
             ev.AttemptFailed: self._tell_attempt_failed,
             ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),
+            ev.SendPaused: lambda e: self._clocks.send_later(e.delay),
         }
 
     def _tell_messages(self, event: ev.MessagesReceived) -> None:
@@ -438,25 +408,30 @@ class ClientController(QObject):
 
     def _tell_state(self, event: ev.StateChanged) -> None:
         if event.state is ClientState.CONNECTED:
-            self._connect_timer.stop()
-            self._idle_timer.start()
+            self._clocks.welcomed()
         self.state_changed.emit(event.state)
 
+    def _tell_connected(self, event: ev.Connected) -> None:
+        request = self._session.request
+        assert request is not None
+        self._memory.remember_server_id(request.host, request.port, event.welcome.server_id)
+        self.connected.emit(event.welcome)
+
     def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
-        self._replay_timer.stop()
+        self._clocks.replay_ended()
         self.replay_finished.emit(event.count, event.first_id)
 
     def _tell_attempt_failed(self, event: ev.AttemptFailed) -> None:
         assert self._session.request is not None
-        message = describe_attempt(self._session.request, event.kind, event.detail)
+        message = describe_attempt(self._session.request, event.kind, event.detail, event.until)
         self.attempt_failed.emit(event.kind, message)
 
     # --- liveness ------------------------------------------------------------------
 
-    def _on_idle_timer_timeout(self) -> None:
+    def _on_clocks_idle_elapsed(self) -> None:
         self._act(self._session.idle(time.monotonic()))
 
-    def _on_pong_timer_timeout(self) -> None:
+    def _on_clocks_pong_overdue(self) -> None:
         if self._conn is not None and self._session.ping_timed_out():
             self._conn.abort()
 
@@ -464,9 +439,7 @@ class ClientController(QObject):
 
     def _on_connection_disconnected(self) -> None:
         # What arrived before the end is shown before the end is.
-        self._drain_timer.stop()
-        while self._backlog and self._conn is not None:
-            self._drain(budget=math.inf)
+        self._drain.finish()
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.deleteLater()
@@ -475,10 +448,8 @@ class ClientController(QObject):
 
     def _forget_connection(self) -> None:
         """Drop what belonged to the connection that just ended (timers, unread frames)."""
-        for timer in (self._idle_timer, self._pong_timer, self._connect_timer, self._replay_timer):
-            timer.stop()
-        self._drain_timer.stop()
-        self._backlog.clear()
+        self._clocks.stop()
+        self._drain.clear()
         self._session.forget_connection()
 
     def _schedule_reconnect(self, delay: float) -> None:

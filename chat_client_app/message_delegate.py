@@ -113,6 +113,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._you = self.tr("you")
         self._private_label = self.tr("private")
         self._failed_text = self.tr("Not sent: {reason}. Right-click the message to send it again.")
+        self._offline_text = self.tr("Will be delivered when {name} is back.")
 
     # --- settings --------------------------------------------------------------------
 
@@ -216,8 +217,8 @@ class MessageDelegate(QStyledItemDelegate):
             if text_height is None:
                 _, text_height = self._layout(entry, font, width)
             height = int(text_height + 0.999) + 2 * PAD_Y
-            if entry.state is SendState.FAILED:
-                height += metrics.height()
+            if entry.state is SendState.FAILED or entry.offline:
+                height += metrics.height()  # the line under the text: why not sent, or when
         entry.size_cache = (total_width, height)
         return height
 
@@ -354,12 +355,19 @@ class MessageDelegate(QStyledItemDelegate):
             mark_left = rect.right() - PAD_X - mark_width + GAP
             mark_rect = QRect(mark_left, rect.top() + PAD_Y, mark_width, metrics.height())
             painter.drawText(mark_rect, _RIGHT, MARKS[entry.state])
-            if failed:
+            note = self.note(entry)
+            if note:
                 reason_rect = QRectF(origin.x(), origin.y() + text_height, width, metrics.height())
-                text = metrics.elidedText(
-                    self._failed_text.format(reason=entry.reason), Qt.TextElideMode.ElideRight, width
-                )
-                painter.drawText(reason_rect, _LEFT, text)
+                elided = metrics.elidedText(note, Qt.TextElideMode.ElideRight, width)
+                painter.drawText(reason_rect, _LEFT, elided)
+
+    def note(self, entry: Entry) -> str:
+        """The line under one of the user's own messages: why it failed, or when it arrives."""
+        if entry.state is SendState.FAILED:
+            return self._failed_text.format(reason=entry.reason)
+        if entry.offline and entry.peer is not None:
+            return self._offline_text.format(name=entry.peer)
+        return ""
 
     def _formats(
         self,

@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 
 from chat_client_app.colours import name_colour
 from chat_client_app.controller import Outgoing, SendState
+from chat_client_app.plain_text import tooltip
 from shared.messages import ChatMessage, parse_ts
 from shared.validation import name_key
 
@@ -90,6 +91,7 @@ class Entry:
     peer: str | None = None
     mention: bool = False
     history: bool = False  # replayed by the server, not live
+    offline: bool = False  # own private message, kept for a reserved name that is away (§8.1)
     count: int = 0
     # The delegate's cache: (width, height) of the last layout, so that a view laying
     # out 10 000 rows lays out each text once per width, not once per pass.
@@ -253,7 +255,7 @@ class MessageModel(QAbstractListModel):
             return None
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.epoch))
         if entry.state is SendState.FAILED:
-            return f"{stamp}\n{entry.reason}"
+            return tooltip(f"{stamp}\n{entry.reason}")  # the reason is the server's words
         return stamp
 
     # --- adding rows -----------------------------------------------------------------
@@ -282,6 +284,7 @@ class MessageModel(QAbstractListModel):
             peer=peer,
             mention=mention,
             history=message.history,
+            offline=own and message.offline,
         )
 
     def add_messages(self, messages: Iterable[ChatMessage]) -> list[Entry]:
@@ -409,6 +412,7 @@ class MessageModel(QAbstractListModel):
         entry.time_text = ""
         entry.state = SendState.SENT
         entry.reason = ""
+        entry.offline = message.offline
         if entry.cid is not None:
             self._by_cid.pop(entry.cid, None)
         self._changed(row)

@@ -7,13 +7,22 @@ Always an INI file in the user's config folder (explicit, so that tests can poin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
 from chat_client_app import APPLICATION, ORGANIZATION
 from shared.limits import DEFAULT_PORT
 
-__all__ = ["RecentServer", "open_settings", "load_recent", "remember", "scrollback_setting", "MAX_RECENT"]
+__all__ = [
+    "RecentServer",
+    "open_settings",
+    "load_recent",
+    "remember",
+    "scrollback_setting",
+    "memory_folder",
+    "MAX_RECENT",
+]
 
 MAX_RECENT = 10
 """Servers remembered; a lab user sees a few, nobody scrolls through more than ten."""
@@ -80,3 +89,10 @@ def scrollback_setting(settings: QSettings | None = None) -> int:
         return max(100, int(str(raw)))
     except ValueError:
         return DEFAULT_SCROLLBACK
+
+
+def memory_folder(settings: QSettings | None = None) -> Path:
+    """Where :class:`~chat_client_app.server_memory.ServerMemory` keeps its files: a
+    folder beside the settings file (``Parla Client.servers``)."""
+    settings = settings or open_settings()
+    return Path(settings.fileName()).with_suffix(".servers")

@@ -19,6 +19,7 @@ class UserListPanel(QWidget):
         super().__init__(parent)
         self.setAccessibleName(self.tr("Users panel"))
         self._count = QLabel(self)
+        self._count.setTextFormat(Qt.TextFormat.PlainText)
         self._count.setAccessibleName(self.tr("Number of users"))
         self._list = QListView(self)
         self._list.setModel(users)

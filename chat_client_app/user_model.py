@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QBrush, QFont
 
 from chat_client_app.colours import name_colour
+from chat_client_app.plain_text import tooltip
 from shared.validation import name_key
 
 __all__ = ["UserListModel"]
@@ -58,7 +59,8 @@ class UserListModel(QAbstractListModel):
             font.setBold(True)
             return font
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self.tr("{name} (you)").format(name=name) if own else name
+            said = self.tr("{name} (you)").format(name=name) if own else name
+            return tooltip(said) if role == Qt.ItemDataRole.ToolTipRole else said
         return None
 
     # --- changes ---------------------------------------------------------------

@@ -18,11 +18,16 @@ State machine::
 Delivery guarantees the session adds on top of the protocol (§6):
 
 - every ``say`` carries a fresh ``cid`` and stays *pending* until the server echoes that
-  ``cid`` (then *sent*) or answers it with an error (then *failed*, with the reason);
+  ``cid`` (then *sent*) or answers it with an error (then *failed*, with the reason;
+  ``rate_limited`` only delays it);
 - a say typed while disconnected is queued as pending and sent after the next welcome;
 - after an unexpected drop it reconnects by itself with ``since`` = the last message id
   seen, drops replayed messages it already has (ids only increase, §6), and re-sends every
-  still-pending say with its original ``cid`` (the server's cid memory makes that safe).
+  still-pending say with its original ``cid`` (the server's cid memory makes that safe);
+- nothing is written before the replay after a welcome has ended (the pong of the ping
+  sent after its first read): a say the replay shows as stored is acknowledged by it;
+- pending says go at the :mod:`~chat_client_app.session.pacer`'s pace, under the
+  server's rate limit, so that a long offline queue arrives whole.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from chat_client_app.session.events import (
     Connected,
     Disconnected,
     Event,
+    HistoryReset,
     KickReceived,
     MessageQueued,
     MessagesReceived,
@@ -42,6 +48,7 @@ from chat_client_app.session.events import (
     ReplayFinished,
     ReplayStarted,
     RttMeasured,
+    SendPaused,
     SendStateChanged,
     ServerError,
     ShutdownReceived,
@@ -73,6 +80,7 @@ __all__ = [
     "Outgoing",
     "same_place",
     "Event",
+    "HistoryReset",
     "Outbound",
     "Output",
     "AttemptFailed",
@@ -87,6 +95,7 @@ __all__ = [
     "ReplayStarted",
     "RttMeasured",
     "SendStateChanged",
+    "SendPaused",
     "ServerError",
     "ShutdownReceived",
     "StateChanged",

@@ -17,10 +17,12 @@ __all__ = [
     "Outbound",
     "StateChanged",
     "Connected",
+    "HistoryReset",
     "UsersReset",
     "MessagesReceived",
     "MessageQueued",
     "SendStateChanged",
+    "SendPaused",
     "UserJoined",
     "UserLeft",
     "NoticeReceived",
@@ -47,6 +49,13 @@ class Connected:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryReset:
+    """The welcome brought another ``server_id`` than last time: the history started over."""
+
+    server_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class UsersReset:
     names: tuple[str, ...]
 
@@ -68,6 +77,13 @@ class SendStateChanged:
     cid: str
     state: SendState
     reason: str = ""  # failed only
+
+
+@dataclass(frozen=True, slots=True)
+class SendPaused:
+    """Pending says wait for the pace (or the server's limit): call ``pump`` after ``delay``."""
+
+    delay: float  # seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +149,7 @@ class AttemptFailed:
 
     kind: str  # an error code of the protocol or a FailureKind value
     detail: str
+    until: str | None = None  # ``banned``: when the ban ends (RFC 3339), if it does
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +160,12 @@ class ReconnectScheduled:
 Event: TypeAlias = (
     StateChanged
     | Connected
+    | HistoryReset
     | UsersReset
     | MessagesReceived
     | MessageQueued
     | SendStateChanged
+    | SendPaused
     | UserJoined
     | UserLeft
     | NoticeReceived

@@ -6,18 +6,17 @@ import uuid
 from collections.abc import Callable
 
 from chat_client_app.backoff import Backoff
+from chat_client_app.session.ending import Ending
 from chat_client_app.session.events import (
-    AttemptFailed,
     Connected,
     Disconnected,
+    HistoryReset,
     KickReceived,
     MessageQueued,
     MessagesReceived,
     NoticeReceived,
     Output,
     ReconnectScheduled,
-    ReplayFinished,
-    ReplayStarted,
     RttMeasured,
     SendStateChanged,
     ServerError,
@@ -27,9 +26,10 @@ from chat_client_app.session.events import (
     UserLeft,
     UsersReset,
 )
+from chat_client_app.session.history import History
 from chat_client_app.session.outbox import Outbox
+from chat_client_app.session.replay import Replay
 from chat_client_app.session.state import (
-    FATAL_FOR_RETRY,
     ClientState,
     ConnectRequest,
     DisconnectReason,
@@ -38,6 +38,7 @@ from chat_client_app.session.state import (
     SendState,
     same_place,
 )
+from shared.errors import ErrorCode
 from shared.messages import (
     Bye,
     ChatMessage,
@@ -49,7 +50,6 @@ from shared.messages import (
     Notice,
     Ping,
     Pong,
-    Say,
     ServerMessage,
     Shutdown,
     Welcome,
@@ -89,26 +89,19 @@ class ClientSession:
         self._new_token = new_token
         self._state = ClientState.DISCONNECTED
         self._request: ConnectRequest | None = None
+        self._token: str | None = None  # the secret that owns our name on this server
         self._generation = 0
         self._welcome: Welcome | None = None
         self._own_key = ""
         self._had_session = False  # a welcome arrived since connect_to: drops reconnect
         self._user_quit = False
-        self._last_seen = 0  # newest message id shown; replays at or below it are duplicates
-        self._floor = 0  # welcome.last_id, for a since when we have seen no message at all
+        self._history = History()
         self._outbox = Outbox()
-        self._attempt_error: Error | None = None  # the fatal error of this connection, if any
-        self._socket_failure: FailureKind | None = None
-        self._socket_detail = ""
-        self._kicked_reason: str | None = None
-        self._shutdown_reason: str | None = None
+        self._ending = Ending()
         self._ping_token: str | None = None
         self._ping_sent_at = 0.0
         self._rtt: float | None = None
-        self._replaying = False
-        self._replay_count = 0
-        self._replay_first = 0
-        self._replay_token: str | None = None
+        self._replay = Replay()
         self._run: list[ChatMessage] = []
         self._just_welcomed = False
 
@@ -141,18 +134,18 @@ class ClientSession:
 
     @property
     def last_seen(self) -> int:
-        return self._last_seen
+        return self._history.last_seen
 
     @property
     def floor(self) -> int:
-        return self._floor
+        return self._history.floor
 
     @property
     def since(self) -> int | None:
         """The ``since`` of the next hello: none on a first connection."""
         if not self._had_session:
             return None
-        return self._last_seen if self._last_seen else self._floor
+        return self._history.since
 
     @property
     def pending(self) -> list[Outgoing]:
@@ -165,51 +158,72 @@ class ClientSession:
 
     @property
     def replaying(self) -> bool:
-        return self._replaying
+        return self._replay.active
 
     @property
     def socket_failure(self) -> FailureKind | None:
         """How the current connection failed below the protocol, once known."""
-        return self._socket_failure
+        return self._ending.socket_failure
 
     # --- what the user asks ----------------------------------------------------------
 
-    def connect_to(self, request: ConnectRequest, *, left_reason: str) -> list[Output]:
+    def connect_to(
+        self, request: ConnectRequest, *, left_reason: str, token: str | None = None, server_id: str = ""
+    ) -> list[Output]:
         """Take ``request`` as the place to be; the driver has ended any connection first.
+
+        ``token`` is this client's secret for that server (§8.1), sent in every hello;
+        ``server_id`` the one of its last welcome, as remembered from an earlier run.
 
         Another place fails what was pending (with ``left_reason``) and forgets the
         conversation; the same place keeps both, so the next welcome continues it.
         """
         outputs: list[Output] = []
         previous = self._request
-        if previous is not None and not same_place(previous, request):
-            outputs += self._outbox.fail_all(left_reason)
+        if previous is None or not same_place(previous, request):
+            if previous is not None:
+                outputs += self._outbox.fail_all(left_reason)
             self._welcome = None
             self._had_session = False
-            self._last_seen = 0
-            self._floor = 0
+            self._history.forget(server_id)
         self._request = request
+        self._token = token
         self._backoff.reset()
         return outputs
 
-    def say(self, text: str, to: str | None = None, *, now: float) -> tuple[Outgoing, list[Output]]:
-        """Queue a say typed at ``now`` (wall clock); it is written at once when connected."""
-        out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now)
+    def say(
+        self, text: str, to: str | None = None, *, now: float, typed_at: float | None = None
+    ) -> tuple[Outgoing, list[Output]]:
+        """Queue a say typed at ``typed_at`` (wall clock, default ``now``); it is written
+        as soon as the connection is up, its replay over and the pace allows."""
+        out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now if typed_at is None else typed_at)
         self._outbox.add(out)
-        outputs: list[Output] = [MessageQueued(out)]
-        if self._state is ClientState.CONNECTED:
-            outputs.append(self._say(out))
-        return out, outputs
+        return out, [MessageQueued(out), *self.pump(now)]
 
-    def retry(self, cid: str) -> list[Output]:
+    def restore(self, saved: list[Outgoing]) -> list[Output]:
+        """Says pending when the app last ended, with their cids: queued again (first)."""
+        known = {out.cid for out in self._outbox.pending}
+        fresh = [out for out in saved if out.cid not in known]
+        self._outbox.restore(fresh)
+        return [MessageQueued(out) for out in fresh]
+
+    def discard(self) -> list[Output]:
+        """Forget every pending say: the user chose not to send them."""
+        return [SendStateChanged(cid, SendState.FAILED, "") for cid in self._outbox.discard()]
+
+    def retry(self, cid: str, *, now: float) -> list[Output]:
         """Make a failed say pending again with its ``cid``; nothing when there is no such say."""
-        out = self._outbox.revive(cid)
-        if out is None:
+        if self._outbox.revive(cid) is None:
             return []
-        outputs: list[Output] = [SendStateChanged(cid, SendState.PENDING)]
-        if self._state is ClientState.CONNECTED:
-            outputs.append(self._say(out))
-        return outputs
+        return [SendStateChanged(cid, SendState.PENDING), *self.pump(now)]
+
+    def pump(self, now: float) -> list[Output]:
+        """Write the pending says that may go now; :class:`SendPaused` when some must wait.
+
+        Nothing is written before the replay after a welcome is over: a say it shows as
+        stored is acknowledged by it, not sent twice (§6, §8.2).
+        """
+        return self._outbox.due(now, self._generation)
 
     def may_retry_now(self) -> bool:
         """Whether the user can skip the countdown (or reconnect after a kick or a failure)."""
@@ -238,26 +252,23 @@ class ClientSession:
         """A new connection is being opened for the current request."""
         assert self._request is not None
         self._user_quit = False
-        self._attempt_error = None
-        self._socket_failure = None
-        self._socket_detail = ""
-        self._kicked_reason = None
-        self._shutdown_reason = None
+        self._ending.reset()
         self._generation += 1
         return self._set_state(ClientState.CONNECTING)
 
     def connection_made(self) -> list[Output]:
         """The socket is up: register."""
-        assert self._request is not None
-        hello = Hello(name=self._request.name, password=self._request.password, since=self.since)
+        request = self._request
+        assert request is not None
+        hello = Hello(name=request.name, password=request.password, since=self.since, token=self._token)
         # The hello goes out before anyone hears "registering": a slot that quits on
         # that signal then says bye after it, on the same stream.
         return [hello, *self._set_state(ClientState.REGISTERING)]
 
     def socket_failed(self, kind: FailureKind, detail: str = "") -> None:
         """What went wrong under the protocol; the connection is about to end."""
-        self._socket_failure = kind
-        self._socket_detail = detail
+        self._ending.socket_failure = kind
+        self._ending.socket_detail = detail
 
     def connect_timed_out(self) -> bool:
         """No welcome in time: whether that ends the connection (it does until connected)."""
@@ -286,10 +297,10 @@ class ClientSession:
             if isinstance(message, Welcome):
                 return self._on_welcome(message)
             if isinstance(message, Error):
-                self._attempt_error = message
+                self._ending.error = message
             return []
         if isinstance(message, ChatMessage):
-            return self._take_message(message)
+            return self._take_message(message, now)
         return [*self.flush(), *self._take_event(message, now)]
 
     def flush(self) -> list[Output]:
@@ -302,28 +313,27 @@ class ClientSession:
     def caught_up(self, now: float) -> list[Output]:
         """Everything received so far is handled.
 
-        Right after a welcome, the replay that came with it is in: a say it shows as
-        stored is not re-sent, the others are with their ``cid``. The ping's pong then
-        marks the end of the replay (it comes after every replayed frame).
+        Right after a welcome, the first read of its replay is in: the ping written now
+        is answered after every replayed frame, so its pong marks the replay's end, and
+        the pending says are written then (:meth:`pump`).
         """
         if not self._just_welcomed or self._state is not ClientState.CONNECTED:
             return []
         self._just_welcomed = False
-        outputs: list[Output] = [self._say(out) for out in self._outbox.pending]
         ping = self._ping(now)
-        self._replay_token = ping.token
-        outputs.append(ping)
-        return outputs
+        self._replay.token = ping.token
+        return [ping]
 
-    def replay_quiet(self) -> list[Output]:
+    def replay_quiet(self, now: float) -> list[Output]:
         """No pong came to mark the end of the replay (an older server): quiet is the end."""
-        return self._finish_replay()
+        return self._end_replay(now)
 
     def forget_connection(self) -> None:
         """Drop what belonged to the connection that just ended."""
         self._run.clear()
         self._just_welcomed = False
-        self._replaying = False
+        self._outbox.open = False
+        self._replay.drop()
         self._ping_token = None
 
     def connection_lost(self) -> list[Output]:
@@ -343,40 +353,33 @@ class ClientSession:
 
     def _on_welcome(self, welcome: Welcome) -> list[Output]:
         reconnect = self._had_session
-        if welcome.last_id < self._last_seen:
-            # A server whose history was wiped counts ids from 1 again: forget ours, or
-            # every new message would look like a duplicate.
-            self._last_seen = 0
+        reset = self._history.welcomed(welcome)
         self._welcome = welcome
         self._own_key = name_key(welcome.name)
-        self._floor = welcome.last_id
         self._had_session = True
         self._backoff.reset()
         self._just_welcomed = True
+        self._outbox.welcomed()
         outputs = self._set_state(ClientState.CONNECTED)
         outputs += [UsersReset(tuple(welcome.users)), Connected(welcome)]
-        if reconnect:
-            self._replaying = True
-            self._replay_count = 0
-            self._replay_first = 0
-            outputs.append(ReplayStarted())
+        if reset:
+            outputs.append(HistoryReset(welcome.server_id))
+        # Every welcome has a replay to wait for (history_on_join too); the views hear of
+        # it only after a reconnect, as "missed while you were away".
+        outputs += self._replay.start(announce=reconnect)
         return outputs
 
-    def _take_message(self, message: ChatMessage) -> list[Output]:
+    def _take_message(self, message: ChatMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
-        if self._replaying and not message.history:
+        if self._replay.active and not message.history:
             outputs += self.flush()
-            outputs += self._finish_replay()
+            outputs += self._end_replay(now)
         cid = message.cid
         # name_key only when needed: a burst is thousands of messages.
         acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
-        if message.id > self._last_seen:
-            self._last_seen = message.id
-            if self._replaying:
-                if not self._replay_first:
-                    self._replay_first = message.id
-                if name_key(message.sender) != self._own_key:
-                    self._replay_count += 1
+        if self._history.is_new(message.id):
+            if self._replay.active:
+                self._replay.saw(message.id, from_others=name_key(message.sender) != self._own_key)
             self._run.append(message)
         if acked:
             assert cid is not None
@@ -388,8 +391,8 @@ class ClientSession:
 
     def _take_event(self, message: ServerMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
-        if self._replaying and not isinstance(message, Pong):
-            outputs += self._finish_replay()
+        if self._replay.active and not isinstance(message, Pong):
+            outputs += self._end_replay(now)
         if isinstance(message, Joined):
             outputs.append(UserJoined(message.name))
         elif isinstance(message, Left):
@@ -401,12 +404,12 @@ class ClientSession:
         elif isinstance(message, Pong):
             outputs += self._on_pong(message, now)
         elif isinstance(message, Error):
-            outputs.append(self._on_error(message))
+            outputs += self._on_error(message, now)
         elif isinstance(message, Kicked):
-            self._kicked_reason = message.reason
+            self._ending.kicked = message.reason
             outputs.append(KickReceived(message.reason))
         elif isinstance(message, Shutdown):
-            self._shutdown_reason = message.reason
+            self._ending.shutdown = message.reason
             outputs.append(ShutdownReceived(message.reason))
         # A second welcome is a server bug; nothing to do with it.
         return outputs
@@ -417,30 +420,26 @@ class ClientSession:
         self._ping_token = None
         self._rtt = now - self._ping_sent_at
         outputs: list[Output] = [RttMeasured(self._rtt)]
-        if self._replaying and pong.token == self._replay_token:
-            outputs += self._finish_replay()
+        if self._replay.ends_with(pong.token):
+            outputs += self._end_replay(now)
         return outputs
 
-    def _on_error(self, error: Error) -> Output:
+    def _on_error(self, error: Error, now: float) -> list[Output]:
         if error.fatal:
-            self._attempt_error = error
+            self._ending.error = error
         out = self._outbox.answered_by(error, self._generation)
         if out is None:
-            return ServerError(error.code, error.message)
-        return self._outbox.fail(out, error.message or error.code)
+            return [ServerError(error.code, error.message)]
+        if error.error_code is ErrorCode.RATE_LIMITED and not error.fatal:
+            return [self._outbox.too_fast(out, now)]
+        return [self._outbox.fail(out, error.message or error.code)]
 
-    def _finish_replay(self) -> list[Output]:
-        if not self._replaying:
-            return []
-        self._replaying = False
-        self._replay_token = None
-        return [ReplayFinished(self._replay_count, self._replay_first)]
+    def _end_replay(self, now: float) -> list[Output]:
+        outputs = self._replay.end()
+        self._outbox.open = self._state is ClientState.CONNECTED
+        return outputs + self.pump(now)
 
     # --- sending -------------------------------------------------------------------
-
-    def _say(self, out: Outgoing) -> Say:
-        out.sent_on = self._generation
-        return Say(text=out.text, cid=out.cid, to=out.to)
 
     def _ping(self, now: float) -> Ping:
         self._ping_token = self._new_token()
@@ -450,39 +449,18 @@ class ClientSession:
     # --- ending --------------------------------------------------------------------
 
     def _session_ended(self) -> list[Output]:
-        if self._kicked_reason is not None:
-            return [*self._set_state(ClientState.DISCONNECTED), Disconnected(DisconnectReason.KICKED)]
-        error = self._attempt_error
-        if error is not None and error.code in FATAL_FOR_RETRY:
-            return [*self._set_state(ClientState.DISCONNECTED), Disconnected(DisconnectReason.ERROR)]
-        if self._shutdown_reason is not None:
-            reason = DisconnectReason.SHUTDOWN
-        elif error is not None:
-            reason = DisconnectReason.ERROR
-        else:
-            reason = DisconnectReason.LOST
+        state, why = self._ending.of_session()
         # The state leaves "connected" before anyone hears of the drop, so a say typed
         # in a slot of ``disconnected`` is queued, not written to a dead connection.
-        outputs = self._set_state(ClientState.RECONNECTING)
-        outputs.append(Disconnected(reason))
-        outputs.append(ReconnectScheduled(self._backoff.next_delay()))
+        outputs: list[Output] = [*self._set_state(state), why]
+        if state is ClientState.RECONNECTING:
+            outputs.append(ReconnectScheduled(self._backoff.next_delay()))
         return outputs
 
     def _attempt_failed(self) -> list[Output]:
-        error = self._attempt_error
-        if error is not None:
-            kind = error.code
-            detail = error.message
-        else:
-            kind = (self._socket_failure or FailureKind.CLOSED).value
-            detail = self._socket_detail
-        # A failed first attempt is for the user to fix (the dialog shows it). On a
-        # reconnect "name taken" is most likely our own previous connection, which the
-        # server has not timed out yet: waiting for it is what the user wants.
-        retry = self._had_session and kind not in FATAL_FOR_RETRY
-        outputs = self._set_state(ClientState.RECONNECTING if retry else ClientState.DISCONNECTED)
-        outputs.append(AttemptFailed(kind, detail))
-        if retry:
+        state, failed = self._ending.of_attempt(had_session=self._had_session)
+        outputs: list[Output] = [*self._set_state(state), failed]
+        if state is ClientState.RECONNECTING:
             outputs.append(ReconnectScheduled(self._backoff.next_delay()))
         return outputs
 

@@ -1,11 +1,13 @@
-"""The says of one conversation that are not settled: pending their echo, or failed."""
+"""The says of one conversation that are not settled: pending their echo, or failed;
+and when the pending ones are written (after the replay, at the :mod:`pacer`'s pace)."""
 
 from __future__ import annotations
 
-from chat_client_app.session.events import SendStateChanged
+from chat_client_app.session.events import Output, SendPaused, SendStateChanged
+from chat_client_app.session.pacer import Pacer
 from chat_client_app.session.state import Outgoing, SendState
 from shared.errors import ErrorCode
-from shared.messages import Error
+from shared.messages import Error, Say
 
 __all__ = ["Outbox"]
 
@@ -22,6 +24,37 @@ class Outbox:
     def __init__(self) -> None:
         self._pending: dict[str, Outgoing] = {}
         self._failed: dict[str, Outgoing] = {}
+        self._pacer = Pacer()
+        self.open = False  # the connection is up and its replay over: says may be written
+
+    def welcomed(self) -> None:
+        """A new connection: nothing is written before its replay is over, then the pace
+        starts again (the server's rate limit is per connection)."""
+        self.open = False
+        self._pacer.reset()
+
+    def due(self, now: float, generation: int) -> list[Output]:
+        """The says to write on connection ``generation`` now, oldest first; with
+        :class:`SendPaused` when the pace holds the rest back."""
+        if not self.open:
+            return []
+        outputs: list[Output] = []
+        for out in self._pending.values():
+            if out.sent_on == generation:
+                continue
+            if not self._pacer.take(now):
+                outputs.append(SendPaused(self._pacer.wait(now)))
+                break
+            out.sent_on = generation
+            outputs.append(Say(text=out.text, cid=out.cid, to=out.to))
+        return outputs
+
+    def too_fast(self, out: Outgoing, now: float) -> SendPaused:
+        """``rate_limited``: the server's limit is lower than our pace. ``out`` waits its
+        turn again (nothing is lost) and the pace pauses."""
+        out.sent_on = 0
+        self._pacer.slow_down(now)
+        return SendPaused(self._pacer.wait(now))
 
     @property
     def pending(self) -> list[Outgoing]:
@@ -31,10 +64,21 @@ class Outbox:
     def add(self, out: Outgoing) -> None:
         self._pending[out.cid] = out
 
+    def restore(self, saved: list[Outgoing]) -> None:
+        """Says saved by an earlier run: older than anything typed since, so first."""
+        self._pending = {**{out.cid: out for out in saved}, **self._pending}
+
     def is_pending(self, cid: str) -> bool:
         return cid in self._pending
 
+    def discard(self) -> list[str]:
+        """Forget every pending say (the user chose to); their cids."""
+        cids = list(self._pending)
+        self._pending.clear()
+        return cids
+
     def acknowledge(self, cid: str) -> SendStateChanged:
+        self._pacer.accepted()
         out = self._pending.pop(cid)
         out.state = SendState.SENT
         return SendStateChanged(cid, SendState.SENT)
@@ -59,6 +103,7 @@ class Outbox:
             return None
         out.state = SendState.PENDING
         out.reason = ""
+        out.sent_on = 0  # to be written again, even on the connection that refused it
         self._pending[cid] = out
         return out
 

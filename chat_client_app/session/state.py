@@ -66,12 +66,14 @@ FATAL_FOR_RETRY = frozenset(
         "auth_failed",
         "name_invalid",
         "version_unsupported",
+        "name_reserved",
+        "banned",
         FailureKind.TLS_UNTRUSTED.value,
         FailureKind.TLS_CHANGED.value,
     }
 )
 """Registration errors that trying again cannot fix: only the user can (another password,
-another name, another program). ``name_taken`` is one too, except on a reconnect (see
+another name, another program, or the end of a ban). ``name_taken`` is one too, except on a reconnect (see
 :meth:`~chat_client_app.session.ClientSession.connection_lost`)."""
 
 

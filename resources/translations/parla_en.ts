@@ -17,13 +17,6 @@
             <numerusform>%n new messages</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>%n missed while you were away</source>
-        <translation>
-            <numerusform>%n missed while you were away</numerusform>
-            <numerusform>%n missed while you were away</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -59,6 +52,26 @@
         <translation>
             <numerusform>%n match</numerusform>
             <numerusform>%n matches</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServerNews</name>
+    <message numerus="yes">
+        <source>%n missed while you were away</source>
+        <translation>
+            <numerusform>%n missed while you were away</numerusform>
+            <numerusform>%n missed while you were away</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnsentDialog</name>
+    <message numerus="yes">
+        <source>%n message(s) not sent yet</source>
+        <translation>
+            <numerusform>%n message not sent yet</numerusform>
+            <numerusform>%n messages not sent yet</numerusform>
         </translation>
     </message>
 </context>

@@ -31,58 +31,6 @@
         <translation>Chat</translation>
     </message>
     <message>
-        <source>&amp;Chat</source>
-        <translation>&amp;Chat</translation>
-    </message>
-    <message>
-        <source>&amp;Connect to a server…</source>
-        <translation>&amp;Connettiti a un server…</translation>
-    </message>
-    <message>
-        <source>&amp;Find…</source>
-        <translation>&amp;Trova…</translation>
-    </message>
-    <message>
-        <source>Find &amp;next</source>
-        <translation>Trova &amp;successivo</translation>
-    </message>
-    <message>
-        <source>Find &amp;previous</source>
-        <translation>Trova &amp;precedente</translation>
-    </message>
-    <message>
-        <source>C&amp;lear the view</source>
-        <translation>&amp;Pulisci la vista</translation>
-    </message>
-    <message>
-        <source>&amp;Leave and quit</source>
-        <translation>&amp;Esci dalla chat</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>&amp;Visualizza</translation>
-    </message>
-    <message>
-        <source>&amp;Mentions and private messages</source>
-        <translation>&amp;Menzioni e messaggi privati</translation>
-    </message>
-    <message>
-        <source>Go to the &amp;message line</source>
-        <translation>Vai alla riga del &amp;messaggio</translation>
-    </message>
-    <message>
-        <source>Go to the &amp;users</source>
-        <translation>Vai agli &amp;utenti</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>&amp;Aiuto</translation>
-    </message>
-    <message>
-        <source>&amp;Commands</source>
-        <translation>&amp;Comandi</translation>
-    </message>
-    <message>
         <source>Connected to {server} ({address}) as {name}.</source>
         <translation>Connesso a {server} ({address}) come {name}.</translation>
     </message>
@@ -93,18 +41,6 @@
     <message>
         <source>Reconnected.</source>
         <translation>Riconnesso.</translation>
-    </message>
-    <message>
-        <source>The connection was lost: reconnecting…</source>
-        <translation>La connessione si è interrotta: riconnessione…</translation>
-    </message>
-    <message>
-        <source>The server closed the connection after an error.</source>
-        <translation>Il server ha chiuso la connessione dopo un errore.</translation>
-    </message>
-    <message>
-        <source>You left the chat.</source>
-        <translation>Hai lasciato la chat.</translation>
     </message>
     <message>
         <source>New</source>
@@ -130,69 +66,6 @@
         <translation>
             <numerusform>%n nuovo messaggio</numerusform>
             <numerusform>%n nuovi messaggi</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>→ {name} joined the chat</source>
-        <translation>→ {name} è entrato nella chat</translation>
-    </message>
-    <message>
-        <source>left the chat</source>
-        <translation>ha lasciato la chat</translation>
-    </message>
-    <message>
-        <source>lost the connection</source>
-        <translation>ha perso la connessione</translation>
-    </message>
-    <message>
-        <source>stopped answering</source>
-        <translation>non risponde più</translation>
-    </message>
-    <message>
-        <source>was removed by the operator</source>
-        <translation>è stato allontanato dall&apos;operatore</translation>
-    </message>
-    <message>
-        <source>could not keep up and was disconnected</source>
-        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
-    </message>
-    <message>
-        <source>left ({reason})</source>
-        <translation>è uscito ({reason})</translation>
-    </message>
-    <message>
-        <source>Notice: {text}</source>
-        <translation>Avviso: {text}</translation>
-    </message>
-    <message>
-        <source>Notice from the server</source>
-        <translation>Avviso dal server</translation>
-    </message>
-    <message>
-        <source>Error from the server: {message}</source>
-        <translation>Errore dal server: {message}</translation>
-    </message>
-    <message>
-        <source>The operator removed you from the chat: {reason}</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
-    </message>
-    <message>
-        <source>The operator removed you from the chat.</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
-    </message>
-    <message>
-        <source>Removed from the chat</source>
-        <translation>Allontanato dalla chat</translation>
-    </message>
-    <message>
-        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
-        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n missed while you were away</source>
-        <translation>
-            <numerusform>%n messaggio perso mentre eri via</numerusform>
-            <numerusform>%n messaggi persi mentre eri via</numerusform>
         </translation>
     </message>
 </context>
@@ -449,6 +322,14 @@
         <translation>Ultimo problema</translation>
     </message>
     <message>
+        <source>The operator of this server can read private messages.</source>
+        <translation>Chi gestisce questo server può leggere i messaggi privati.</translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation>Privacy</translation>
+    </message>
+    <message>
         <source>&amp;Retry now</source>
         <translation>&amp;Riprova ora</translation>
     </message>
@@ -535,6 +416,10 @@
         <translation>Su questo server qualcuno usa già il nome «{name}»: scegline un altro.</translation>
     </message>
     <message>
+        <source>This name belongs to someone else on this server.</source>
+        <translation>Questo nome appartiene a un&apos;altra persona su questo server.</translation>
+    </message>
+    <message>
         <source>The server does not accept the name “{name}”: {detail}.</source>
         <translation>Il server non accetta il nome «{name}»: {detail}.</translation>
     </message>
@@ -553,6 +438,38 @@
     <message>
         <source>The connection failed: {detail}</source>
         <translation>La connessione non è riuscita: {detail}</translation>
+    </message>
+    <message>
+        <source>This server does not let you in: {detail}</source>
+        <translation>Questo server non ti lascia entrare: {detail}</translation>
+    </message>
+    <message>
+        <source>This server does not let you in for another {time} (until {end}).</source>
+        <translation>Questo server non ti lascia entrare per ancora {time} (fino a {end}).</translation>
+    </message>
+    <message>
+        <source>less than a minute</source>
+        <translation>meno di un minuto</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 minuto</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} minuti</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 ora</translation>
+    </message>
+    <message>
+        <source>{n} hours</source>
+        <translation>{n} ore</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} giorni</translation>
     </message>
 </context>
 <context>
@@ -1004,6 +921,10 @@
         <source>Not sent: {reason}. Right-click the message to send it again.</source>
         <translation>Non inviato: {reason}. Clic destro sul messaggio per inviarlo di nuovo.</translation>
     </message>
+    <message>
+        <source>Will be delivered when {name} is back.</source>
+        <translation>Sarà consegnato quando {name} torna.</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -1080,6 +1001,96 @@
     </message>
 </context>
 <context>
+    <name>ServerNews</name>
+    <message>
+        <source>Older messages are not shown.</source>
+        <translation>I messaggi più vecchi non sono mostrati.</translation>
+    </message>
+    <message>
+        <source>The operator of this server can read private messages.</source>
+        <translation>Chi gestisce questo server può leggere i messaggi privati.</translation>
+    </message>
+    <message>
+        <source>This server&apos;s history was reset.</source>
+        <translation>La cronologia di questo server è ricominciata da capo.</translation>
+    </message>
+    <message>
+        <source>The connection was lost: reconnecting…</source>
+        <translation>La connessione si è interrotta: riconnessione…</translation>
+    </message>
+    <message>
+        <source>The server closed the connection after an error.</source>
+        <translation>Il server ha chiuso la connessione dopo un errore.</translation>
+    </message>
+    <message>
+        <source>You left the chat.</source>
+        <translation>Hai lasciato la chat.</translation>
+    </message>
+    <message>
+        <source>→ {name} joined the chat</source>
+        <translation>→ {name} è entrato nella chat</translation>
+    </message>
+    <message>
+        <source>left the chat</source>
+        <translation>ha lasciato la chat</translation>
+    </message>
+    <message>
+        <source>lost the connection</source>
+        <translation>ha perso la connessione</translation>
+    </message>
+    <message>
+        <source>stopped answering</source>
+        <translation>non risponde più</translation>
+    </message>
+    <message>
+        <source>was removed by the operator</source>
+        <translation>è stato allontanato dall&apos;operatore</translation>
+    </message>
+    <message>
+        <source>could not keep up and was disconnected</source>
+        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
+    </message>
+    <message>
+        <source>left ({reason})</source>
+        <translation>è uscito ({reason})</translation>
+    </message>
+    <message>
+        <source>Notice: {text}</source>
+        <translation>Avviso: {text}</translation>
+    </message>
+    <message>
+        <source>Notice from the server</source>
+        <translation>Avviso dal server</translation>
+    </message>
+    <message>
+        <source>Error from the server: {message}</source>
+        <translation>Errore dal server: {message}</translation>
+    </message>
+    <message>
+        <source>The operator removed you from the chat: {reason}</source>
+        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
+    </message>
+    <message>
+        <source>The operator removed you from the chat.</source>
+        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
+    </message>
+    <message>
+        <source>Removed from the chat</source>
+        <translation>Allontanato dalla chat</translation>
+    </message>
+    <message>
+        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missed while you were away</source>
+        <translation>
+            <numerusform>%n messaggio perso mentre eri via</numerusform>
+            <numerusform>%n messaggi persi mentre eri via</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrustDialog</name>
     <message>
         <source>Check the server&apos;s certificate</source>
@@ -1120,6 +1131,32 @@
     <message>
         <source>The operator changed it: trust the new one</source>
         <translation>L&apos;ha cambiato chi gestisce il server: fidati del nuovo</translation>
+    </message>
+</context>
+<context>
+    <name>UnsentDialog</name>
+    <message>
+        <source>Messages not sent yet</source>
+        <translation>Messaggi non ancora inviati</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) not sent yet</source>
+        <translation>
+            <numerusform>%n messaggio non ancora inviato</numerusform>
+            <numerusform>%n messaggi non ancora inviati</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Kept, they are sent the next time you connect to this server.</source>
+        <translation>Se li tieni, partono la prossima volta che ti colleghi a questo server.</translation>
+    </message>
+    <message>
+        <source>&amp;Keep them for next time</source>
+        <translation>&amp;Tienili per la prossima volta</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Scarta</translation>
     </message>
 </context>
 <context>
@@ -1231,6 +1268,61 @@
     <message>
         <source>User actions</source>
         <translation>Azioni sull&apos;utente</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;Connect to a server…</source>
+        <translation>&amp;Connettiti a un server…</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Trova…</translation>
+    </message>
+    <message>
+        <source>Find &amp;next</source>
+        <translation>Trova &amp;successivo</translation>
+    </message>
+    <message>
+        <source>Find &amp;previous</source>
+        <translation>Trova &amp;precedente</translation>
+    </message>
+    <message>
+        <source>C&amp;lear the view</source>
+        <translation>&amp;Pulisci la vista</translation>
+    </message>
+    <message>
+        <source>&amp;Leave and quit</source>
+        <translation>&amp;Esci dalla chat</translation>
+    </message>
+    <message>
+        <source>&amp;Mentions and private messages</source>
+        <translation>&amp;Menzioni e messaggi privati</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;message line</source>
+        <translation>Vai alla riga del &amp;messaggio</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;users</source>
+        <translation>Vai agli &amp;utenti</translation>
+    </message>
+    <message>
+        <source>&amp;Commands</source>
+        <translation>&amp;Comandi</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Visualizza</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aiuto</translation>
     </message>
 </context>
 </TS>

@@ -7,15 +7,18 @@ reads or writes the user's real recent-servers list.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, QTranslator
+from PySide6.QtNetwork import QHostAddress, QUdpSocket
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
@@ -23,6 +26,8 @@ from chat_server_app.store import HistoryStore, MemoryStore
 from shared.resources import translation_file
 
 WAIT_MS = 5000
+
+MakeDialog = Callable[..., "ConnectDialog"]
 
 
 def laid_out(sender: str, body: str) -> str:
@@ -65,13 +70,23 @@ def _english_plurals(qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings(_settings_in_tmp: None) -> Iterator[None]:
-    """Each test starts with no remembered servers."""
+    """Each test starts with no remembered servers, tokens or saved outboxes."""
     yield
-    from chat_client_app.recent_servers import open_settings
+    from chat_client_app.recent_servers import memory_folder, open_settings
 
+    shutil.rmtree(memory_folder(), ignore_errors=True)
     settings = open_settings()
     settings.clear()
     settings.sync()
+
+
+@pytest.fixture(autouse=True)
+def _keep_unsent_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed with says pending would ask (and wait); tests that mean it drive
+    the dialog themselves."""
+    from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
+
+    monkeypatch.setattr(UnsentDialog, "ask", classmethod(lambda cls, parent, count: UnsentChoice.KEEP))
 
 
 @pytest.fixture
@@ -172,3 +187,29 @@ class Recorder:
 @pytest.fixture
 def recorder() -> Callable[[ClientController], Recorder]:
     return Recorder
+
+
+def free_udp_port() -> int:
+    probe = QUdpSocket()
+    assert probe.bind(QHostAddress(QHostAddress.SpecialAddress.LocalHost), 0)
+    port = int(probe.localPort())
+    probe.close()
+    return port
+
+
+@pytest.fixture
+def make_dialog(qtbot: QtBot) -> Iterator[MakeDialog]:
+    """``make_dialog(**options)``: a shown dialog listening for announces on a free port."""
+    made: list[ConnectDialog] = []
+
+    def factory(**options: Any) -> ConnectDialog:
+        options.setdefault("announce_port", free_udp_port())
+        dialog = ConnectDialog(None, **options)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        made.append(dialog)
+        return dialog
+
+    yield factory
+    for dialog in made:
+        dialog.close_discovery()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,41 +18,13 @@ from chat_client_app.controller import ClientController, ClientState, ConnectReq
 from chat_client_app.discovery import LanDiscovery
 from chat_client_app.recent_servers import RecentServer, load_recent, remember
 from chat_server_app.engine import ChatServer
-from tests.client.conftest import WAIT_MS
+from tests.client.conftest import WAIT_MS, MakeDialog, free_udp_port
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
-
-MakeDialog = Callable[..., ConnectDialog]
 
 
 def state_of(controller: ClientController) -> ClientState:
     return controller.state  # a call: mypy does not narrow it between two asserts
-
-
-def free_udp_port() -> int:
-    probe = QUdpSocket()
-    assert probe.bind(QHostAddress(QHostAddress.SpecialAddress.LocalHost), 0)
-    port = int(probe.localPort())
-    probe.close()
-    return port
-
-
-@pytest.fixture
-def make_dialog(qtbot: QtBot) -> Iterator[MakeDialog]:
-    """``make_dialog(**options)``: a shown dialog listening for announces on a free port."""
-    made: list[ConnectDialog] = []
-
-    def factory(**options: Any) -> ConnectDialog:
-        options.setdefault("announce_port", free_udp_port())
-        dialog = ConnectDialog(None, **options)
-        qtbot.addWidget(dialog)
-        dialog.show()
-        made.append(dialog)
-        return dialog
-
-    yield factory
-    for dialog in made:
-        dialog.close_discovery()
 
 
 def field(dialog: ConnectDialog, accessible: str) -> Any:

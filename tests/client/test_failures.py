@@ -56,6 +56,8 @@ def test_only_what_the_user_must_change_stops_the_retries() -> None:
         ErrorCode.AUTH_FAILED,
         ErrorCode.NAME_INVALID,
         ErrorCode.VERSION_UNSUPPORTED,
+        ErrorCode.NAME_RESERVED,
+        ErrorCode.BANNED,
         FailureKind.TLS_UNTRUSTED,
         FailureKind.TLS_CHANGED,
     } == FATAL_FOR_RETRY

@@ -23,6 +23,7 @@ from chat_client_app.session import (
     ConnectRequest,
     Disconnected,
     DisconnectReason,
+    HistoryReset,
     MessagesReceived,
     Outbound,
     Output,
@@ -103,10 +104,16 @@ class Pair:
         out += self.take(self.session.flush())
         return out
 
-    def welcome(self, last_id: int = 0, *replay: ServerMessage) -> list[Outbound]:
+    def welcome(self, last_id: int = 0, *replay: ServerMessage, server_id: str = "") -> list[Outbound]:
         """Welcome, then the replay and the end of the read: what the session writes then."""
-        self.server(Welcome("anna", ("anna", "bruno"), "srv", last_id=last_id), *replay)
+        self.server(Welcome("anna", ("anna", "bruno"), "srv", last_id=last_id, server_id=server_id), *replay)
         self.take(self.session.caught_up(self.now))
+        return self.sent()
+
+    def end_replay(self, sent: list[Outbound]) -> list[Outbound]:
+        """The server answers the ping that closes the replay: what the session writes then."""
+        ping = next(o for o in sent if isinstance(o, Ping))
+        self.server(Pong(ping.token))
         return self.sent()
 
     def drop(self) -> list[Output]:
@@ -128,8 +135,7 @@ def connected_pair() -> Pair:
     pair = Pair()
     pair.take(pair.session.connect_to(HERE, left_reason="left"))
     pair.open()
-    pair.welcome(0)
-    pair.sent()
+    pair.end_replay(pair.welcome(0))
     pair.outputs.clear()
     return pair
 
@@ -160,7 +166,9 @@ def test_a_say_while_disconnected_waits_for_the_welcome_and_its_replay() -> None
     pair.server(Welcome("anna", ("anna",), "srv"))
     assert not [o for o in pair.sent() if isinstance(o, Say)]  # not before the replay is read
     pair.take(pair.session.caught_up(pair.now))
-    says = [o for o in pair.sent() if isinstance(o, Say)]
+    sent = pair.sent()
+    assert not [o for o in sent if isinstance(o, Say)]  # nor before the replay's end
+    says = [o for o in pair.end_replay(sent) if isinstance(o, Say)]
     assert says == [Say(text="early", cid=out.cid)]
 
 
@@ -187,12 +195,12 @@ def test_an_error_with_our_cid_marks_the_say_failed_and_it_can_be_retried() -> N
     events = pair.server(Error("no_such_user", "no user nobody", cid=out.cid))
     assert events == [SendStateChanged(out.cid, SendState.FAILED, "no user nobody")]
     assert pair.session.state is ClientState.CONNECTED
-    again = pair.session.retry(out.cid)
+    again = pair.session.retry(out.cid, now=pair.now)
     assert again == [
         SendStateChanged(out.cid, SendState.PENDING),
         Say(text="x" * 9, cid=out.cid, to="nobody"),
     ]
-    assert pair.session.retry(out.cid) == []
+    assert pair.session.retry(out.cid, now=pair.now) == []
 
 
 def test_an_error_without_cid_fails_the_oldest_say_of_this_connection() -> None:
@@ -200,8 +208,8 @@ def test_an_error_without_cid_fails_the_oldest_say_of_this_connection() -> None:
     pair = connected_pair()
     first, _ = pair.session.say("one", now=1.0)
     second, _ = pair.session.say("two", now=2.0)
-    events = pair.server(Error("rate_limited", "slow down"))
-    assert events == [SendStateChanged(first.cid, SendState.FAILED, "slow down")]
+    events = pair.server(Error("text_invalid", "empty"))
+    assert events == [SendStateChanged(first.cid, SendState.FAILED, "empty")]
     assert [o.cid for o in pair.session.pending] == [second.cid]
     assert pair.server(Error("unknown_type", "what?")) == [ServerError("unknown_type", "what?")]
 
@@ -215,6 +223,42 @@ def test_a_welcome_below_what_was_seen_starts_the_ids_again() -> None:
     pair.welcome(0)
     pair.outputs.clear()
     assert delivered(pair.server(msg(1))) == [1]
+
+
+def test_another_server_id_resets_the_history_and_says_so() -> None:
+    pair = Pair()
+    pair.take(pair.session.connect_to(HERE, left_reason="left", server_id="first"))
+    pair.open()
+    pair.welcome(9, server_id="first")
+    assert not [e for e in pair.events() if isinstance(e, HistoryReset)]
+    pair.server(msg(7), msg(8))
+    pair.drop()
+    assert pair.open().since == 8
+    pair.outputs.clear()
+    # The data directory was wiped: a new history whose ids start again (and happen to
+    # pass the old ones: the last_id check alone would not notice).
+    pair.welcome(12, server_id="second")
+    assert HistoryReset("second") in pair.events()
+    assert pair.session.last_seen == 0
+    assert delivered(pair.server(msg(5), msg(13))) == [5, 13]
+    pair.drop()
+    assert pair.open().since == 13
+
+
+def test_the_server_id_of_an_earlier_run_counts_and_an_empty_one_resets_nothing() -> None:
+    pair = Pair()
+    pair.take(pair.session.connect_to(HERE, left_reason="left", server_id="old"))
+    pair.open()
+    pair.welcome(3, server_id="new")
+    assert HistoryReset("new") in pair.events()
+    pair.outputs.clear()
+    pair.drop()
+    pair.open()
+    pair.welcome(3)  # a v1 server says nothing of its history: nothing to conclude
+    pair.drop()
+    pair.open()
+    pair.welcome(3, server_id="new")
+    assert not [e for e in pair.events() if isinstance(e, HistoryReset)]
 
 
 def test_a_replayed_duplicate_is_dropped() -> None:
@@ -251,14 +295,14 @@ def test_pending_says_are_resent_with_their_cid_after_a_reconnect() -> None:
     second, _ = pair.session.say("two", now=2.0)
     pair.drop()
     pair.open()
-    # The replay shows "one" stored: only "two" is written again, with its cid.
+    # The replay shows "one" stored: only "two" is written again, with its cid, once
+    # the replay is over.
     sent = pair.welcome(0, msg(1, "one", sender="anna", cid=first.cid, history=True))
-    says = [o for o in sent if isinstance(o, Say)]
-    assert says == [Say(text="two", cid=second.cid)]
+    assert not [o for o in sent if isinstance(o, Say)]
     assert SendStateChanged(first.cid, SendState.SENT) in pair.events()
-    ping = next(o for o in sent if isinstance(o, Ping))
-    events = pair.server(Pong(ping.token))
-    assert ReplayFinished(0, 1) in events  # our own message is replayed but not counted
+    says = [o for o in pair.end_replay(sent) if isinstance(o, Say)]
+    assert says == [Say(text="two", cid=second.cid)]
+    assert ReplayFinished(0, 1) in pair.events()  # our own message is replayed but not counted
 
 
 def test_kicked_ends_the_session_without_reconnecting() -> None:

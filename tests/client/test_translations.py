@@ -23,8 +23,7 @@ from chat_client_app.controller import ClientController, ConnectRequest
 from chat_server_app.engine import ChatServer
 from shared.qt.startup_probe import ENV_VAR
 from shared.qt.translations import install_translators
-from tests.client.conftest import FAST, WAIT_MS
-from tests.client.test_connect_dialog import free_udp_port
+from tests.client.conftest import FAST, WAIT_MS, free_udp_port
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
 

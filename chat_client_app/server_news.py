@@ -1,0 +1,127 @@
+"""What the server says besides chat messages, told as rows of the timeline.
+
+Presence, notices, errors, a kick, a shutdown, the end of a replay: :class:`ServerNews`
+wires those signals of the controller to the message and user models, in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from chat_client_app.controller import ClientController, DisconnectReason
+from chat_client_app.message_model import EntryKind, MessageModel
+from chat_client_app.message_view import MessageView
+from chat_client_app.reasons import left_reason
+from chat_client_app.user_model import UserListModel
+from shared.messages import LeftReason, Welcome
+
+__all__ = ["ServerNews"]
+
+
+class ServerNews(QObject):
+    """Rows for the controller's news; ``notify(title, text)`` for what deserves a notice."""
+
+    def __init__(
+        self,
+        controller: ClientController,
+        model: MessageModel,
+        users: UserListModel,
+        view: MessageView,
+        notify: Callable[[str, str], None],
+    ) -> None:
+        super().__init__(model)
+        self._model = model
+        self._users = users
+        self._view = view
+        self._notify = notify
+        self._operator_reads: bool | None = None  # as the last welcome said
+        c = controller
+        c.history_reset.connect(self._on_controller_history_reset)
+        c.disconnected.connect(self._on_controller_disconnected)
+        c.user_joined.connect(self._on_controller_user_joined)
+        c.user_left.connect(self._on_controller_user_left)
+        c.notice_received.connect(self._on_controller_notice_received)
+        c.error_received.connect(self._on_controller_error_received)
+        c.kicked.connect(self._on_controller_kicked)
+        c.shutdown_received.connect(self._on_controller_shutdown_received)
+        c.replay_finished.connect(self._on_controller_replay_finished)
+
+    def _info(self, text: str) -> None:
+        self._model.add_event(EntryKind.INFO, text)
+        self._view.scroll_to_end()
+
+    def welcomed(self, welcome: Welcome, *, first: bool) -> None:
+        """What a welcome says about the history and privacy, after the window's greeting."""
+        if welcome.replay_truncated:
+            self._info(self.tr("Older messages are not shown."))
+        reads = welcome.operator_reads_private
+        if reads and (first or self._operator_reads is not True):
+            # Said in the timeline once per server (and again if it changes), and kept in
+            # the status bar for as long as it holds.
+            self._model.add_event(
+                EntryKind.NOTICE, self.tr("The operator of this server can read private messages.")
+            )
+        self._operator_reads = reads
+
+    def _on_controller_history_reset(self) -> None:
+        # Older rows stay: they are what the user saw, from the history that ended.
+        self._model.add_event(EntryKind.NOTICE, self.tr("This server's history was reset."))
+        self._view.scroll_to_end()
+
+    def _on_controller_disconnected(self, reason: DisconnectReason | str) -> None:
+        # Kicked and shutdown have said so already, in their own words.
+        said = {
+            DisconnectReason.LOST: self.tr("The connection was lost: reconnecting…"),
+            DisconnectReason.ERROR: self.tr("The server closed the connection after an error."),
+            DisconnectReason.QUIT: self.tr("You left the chat."),
+        }.get(DisconnectReason(reason))
+        if said is not None:
+            self._info(said)
+        self._users.clear()
+
+    def _on_controller_user_joined(self, name: str) -> None:
+        self._users.add(name)
+        self._model.add_event(EntryKind.JOINED, self.tr("→ {name} joined the chat").format(name=name), name)
+
+    def _on_controller_user_left(self, name: str, reason: str) -> None:
+        self._users.remove(name)
+        why = {
+            LeftReason.QUIT: self.tr("left the chat"),
+            LeftReason.DISCONNECTED: self.tr("lost the connection"),
+            LeftReason.TIMEOUT: self.tr("stopped answering"),
+            LeftReason.KICKED: self.tr("was removed by the operator"),
+            LeftReason.SEND_QUEUE: self.tr("could not keep up and was disconnected"),
+        }
+        known = left_reason(reason)
+        said = why[known] if known is not None else self.tr("left ({reason})").format(reason=reason)
+        self._model.add_event(EntryKind.LEFT, f"← {name} {said}", name)
+
+    def _on_controller_notice_received(self, text: str) -> None:
+        self._model.add_event(EntryKind.NOTICE, self.tr("Notice: {text}").format(text=text))
+        self._notify(self.tr("Notice from the server"), text)
+
+    def _on_controller_error_received(self, code: str, message: str) -> None:
+        text = self.tr("Error from the server: {message}").format(message=message)
+        self._model.add_event(EntryKind.ERROR, text)
+
+    def _on_controller_kicked(self, reason: str) -> None:
+        text = (
+            self.tr("The operator removed you from the chat: {reason}").format(reason=reason)
+            if reason
+            else self.tr("The operator removed you from the chat.")
+        )
+        self._model.add_event(EntryKind.ERROR, text)
+        self._view.scroll_to_end()
+        self._notify(self.tr("Removed from the chat"), text)
+
+    def _on_controller_shutdown_received(self, reason: str) -> None:
+        text = self.tr("The server is shutting down ({reason}). Reconnecting when it is back.").format(
+            reason=reason.rstrip(".") or "—"
+        )
+        self._model.add_event(EntryKind.NOTICE, text)
+
+    def _on_controller_replay_finished(self, count: int, first_id: int) -> None:
+        if count > 0:
+            self._model.add_divider(self.tr("%n missed while you were away", "", count), count, first_id)

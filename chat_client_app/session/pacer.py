@@ -1,0 +1,72 @@
+"""The pace at which pending says are written: under the server's rate limit, always.
+
+The server's token bucket (PROTOCOL.md §5, default burst 20, 5 per second, per
+connection) drops what comes faster, with ``rate_limited``. A long queue typed while
+offline would lose its tail that way; this bucket on the client's side sends
+:data:`SEND_BURST` at once, then :data:`SEND_PER_SEC`, so the server's bucket never
+runs dry and a user typing live meanwhile still has room.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Pacer", "SEND_BURST", "SEND_PER_SEC", "HOLD_MAX"]
+
+SEND_BURST = 10
+"""Says written at once: half the server's default burst, so the user's live lines (and
+a server set up with a smaller burst) keep a margin."""
+
+SEND_PER_SEC = 4.0
+"""Then this many per second: under the server's default refill of 5, so its bucket
+fills up again while a queue drains (25 lines take about 4 s)."""
+
+HOLD_MAX = 8.0
+"""Longest pause after ``rate_limited`` answers in a row (seconds): they double from 1 s,
+for a server whose limit is lower than ours; far from the 100 drops in a row that make
+the server end the connection."""
+
+
+class Pacer:
+    """A token bucket: ``take(now)`` spends one if there is one; ``wait(now)`` says when."""
+
+    __slots__ = ("_burst", "_per_sec", "_tokens", "_stamp", "_hold_until", "_strikes")
+
+    def __init__(self, burst: int = SEND_BURST, per_sec: float = SEND_PER_SEC) -> None:
+        self._burst = burst
+        self._per_sec = per_sec
+        self.reset()
+
+    def reset(self) -> None:
+        """A new connection: the server's bucket is full again, and so is ours."""
+        self._tokens = float(self._burst)
+        self._stamp: float | None = None
+        self._hold_until = 0.0
+        self._strikes = 0
+
+    def _refill(self, now: float) -> None:
+        if self._stamp is not None:
+            self._tokens = min(float(self._burst), self._tokens + (now - self._stamp) * self._per_sec)
+        self._stamp = now
+
+    def take(self, now: float) -> bool:
+        self._refill(now)
+        if now < self._hold_until or self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
+
+    def wait(self, now: float) -> float:
+        """Seconds until :meth:`take` can succeed."""
+        self._refill(now)
+        refill = max(0.0, (1.0 - self._tokens) / self._per_sec)
+        return max(refill, self._hold_until - now)
+
+    def slow_down(self, now: float) -> None:
+        """The server said ``rate_limited``: its limit is lower than we thought. Pause."""
+        self._refill(now)
+        self._tokens = 0.0
+        self._strikes += 1
+        self._hold_until = now + min(HOLD_MAX, 2.0 ** (self._strikes - 1))
+
+    def accepted(self) -> None:
+        """A say went through: the pauses start from 1 s again."""
+        self._strikes = 0

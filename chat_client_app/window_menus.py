@@ -1,0 +1,76 @@
+"""The chat window's actions and menus: what each entry says, its key, and whom it calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+__all__ = ["WindowMenus"]
+
+Slot = Callable[[], object]
+
+
+class WindowMenus(QObject):
+    """Builds the menu bar of ``window``; every action calls one of the window's slots."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        *,
+        connect: Slot,
+        find: Slot,
+        find_next: Slot,
+        find_previous: Slot,
+        clear: Slot,
+        quit: Slot,
+        mentions: QAction,
+        go_to_input: Slot,
+        go_to_users: Slot,
+        help: Slot,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        keys = QKeySequence.StandardKey
+        self.connect_action = self._action(self.tr("&Connect to a server…"), connect)
+        self.find_action = self._action(self.tr("&Find…"), find, QKeySequence(keys.Find))
+        self.find_next_action = self._action(self.tr("Find &next"), find_next, QKeySequence(keys.FindNext))
+        self.find_previous_action = self._action(
+            self.tr("Find &previous"), find_previous, QKeySequence(keys.FindPrevious)
+        )
+        self.clear_action = self._action(self.tr("C&lear the view"), clear, QKeySequence("Ctrl+L"))
+        self.quit_action = self._action(self.tr("&Leave and quit"), quit, QKeySequence(keys.Quit))
+        self.mentions_action = mentions
+        mentions.setText(self.tr("&Mentions and private messages"))
+        mentions.setShortcut(QKeySequence("Ctrl+M"))
+        self.go_to_input_action = self._action(
+            self.tr("Go to the &message line"), go_to_input, QKeySequence("Ctrl+K")
+        )
+        self.go_to_users_action = self._action(
+            self.tr("Go to the &users"), go_to_users, QKeySequence("Ctrl+U")
+        )
+        self.help_action = self._action(self.tr("&Commands"), help)
+        self._create_menus()
+
+    def _action(self, text: str, slot: Slot, shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(text, self._window)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _create_menus(self) -> None:
+        bar = self._window.menuBar()
+        chat = bar.addMenu(self.tr("&Chat"))
+        chat.addAction(self.connect_action)
+        chat.addSeparator()
+        chat.addActions([self.find_action, self.find_next_action, self.find_previous_action])
+        chat.addAction(self.clear_action)
+        chat.addSeparator()
+        chat.addAction(self.quit_action)
+        view = bar.addMenu(self.tr("&View"))
+        view.addActions([self.mentions_action, self.go_to_input_action, self.go_to_users_action])
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.help_action)
