@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
+import sys
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtNetwork import QSslSocket
 from PySide6.QtWidgets import QApplication
@@ -20,6 +24,29 @@ def _tls_backend_loaded(qapp: QApplication) -> None:
     whichever test happened to touch TLS first.
     """
     assert QSslSocket.supportsSsl(), "Qt's OpenSSL backend is missing"
+
+
+@pytest.fixture(autouse=True)
+def _keep_unsent_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chat window closed with says pending asks in a modal dialog, whose event loop
+    would wait for a click that never comes; tests that mean it drive the dialog
+    themselves."""
+    from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
+
+    monkeypatch.setattr(UnsentDialog, "ask", classmethod(lambda cls, parent, count: UnsentChoice.KEEP))
+
+
+WATCHDOG_S = 300
+"""pytest-timeout's alarm (120 s) raises only when Python runs; a test stuck inside a
+C++ event loop (a modal dialog's ``exec()``) never sees it. Past this, the whole run
+stops with every thread's stack instead of eating CI's budget in silence."""
+
+
+@pytest.fixture(autouse=True)
+def _watchdog() -> Iterator[None]:
+    faulthandler.dump_traceback_later(WATCHDOG_S, exit=True, file=sys.stderr)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(params=["reactor", "portable"])

@@ -80,15 +80,6 @@ def _fresh_settings(_settings_in_tmp: None) -> Iterator[None]:
     settings.sync()
 
 
-@pytest.fixture(autouse=True)
-def _keep_unsent_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A window closed with says pending would ask (and wait); tests that mean it drive
-    the dialog themselves."""
-    from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
-
-    monkeypatch.setattr(UnsentDialog, "ask", classmethod(lambda cls, parent, count: UnsentChoice.KEEP))
-
-
 @pytest.fixture
 def make_server(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., ChatServer]]:
     """``make_server(store=None, port=None, **settings)``: a started engine on 127.0.0.1."""
