@@ -1,7 +1,8 @@
 """The handshake of PROTOCOL.md §2, §3-§4 and §8.1-§8.2: ``hello`` and ``welcome``.
 
 Version 2 adds the name's owner (``hello.token``) and what a client needs to trust
-its history (``welcome.server_id``, ``replay_truncated``, ``operator_reads_private``).
+its history (``welcome.server_id``, ``replay_truncated``, ``operator_reads_private``)
+and the pace its says may keep (``welcome.rate``).
 A v1 peer sends and reads none of it: every v2 field is optional on the wire.
 """
 
@@ -18,7 +19,11 @@ from shared.fields import flag, opt_int, opt_str, req_str, violation
 from shared.limits import TOKEN_MAX_CHARS, TOKEN_MIN_CHARS
 from shared.validation import name_problem, normalize_name
 
-__all__ = ["Hello", "Welcome", "token_problem"]
+__all__ = ["Hello", "Welcome", "token_problem", "RATE_MAX"]
+
+RATE_MAX = 1_000_000
+"""Largest ``rate.burst`` and ``rate.per_sec`` read from a welcome: past it, the
+client's pace is no limit anyway."""
 
 Json: TypeAlias = dict[str, object]
 
@@ -89,7 +94,8 @@ class Welcome:
 
     ``server_id`` names the history (new when it starts over); ``replay_truncated``
     says that the replay after ``since`` left older messages out (``--replay-max``);
-    ``operator_reads_private`` that the operator sees private texts.
+    ``operator_reads_private`` that the operator sees private texts; ``rate_burst``
+    and ``rate_per_sec`` the server's token bucket for says (0: not said, a v1 server).
     """
 
     name: str
@@ -101,6 +107,8 @@ class Welcome:
     server_id: str = ""
     replay_truncated: bool = False
     operator_reads_private: bool = False
+    rate_burst: int = 0
+    rate_per_sec: float = 0.0
     TYPE: ClassVar[str] = "welcome"
 
     def to_dict(self) -> Json:
@@ -115,6 +123,7 @@ class Welcome:
             "server_id": self.server_id,
             "replay_truncated": self.replay_truncated,
             "operator_reads_private": self.operator_reads_private,
+            **({"rate": {"burst": self.rate_burst, "per_sec": self.rate_per_sec}} if self.rate_burst else {}),
         }
 
     def frame_with_users(self, users_json: bytes) -> bytes:
@@ -130,6 +139,7 @@ class Welcome:
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Welcome:
         users = obj.get("users")
+        rate_burst, rate_per_sec = _rate(obj.get("rate"))
         if not isinstance(users, list) or not all(isinstance(u, str) for u in users):
             raise violation("'users' must be a list of names")
         return cls(
@@ -143,4 +153,21 @@ class Welcome:
             server_id=opt_str(obj, "server_id") or "",
             replay_truncated=flag(obj, "replay_truncated"),
             operator_reads_private=flag(obj, "operator_reads_private"),
+            rate_burst=rate_burst,
+            rate_per_sec=rate_per_sec,
         )
+
+
+def _rate(rate: object) -> tuple[int, float]:
+    """``welcome.rate`` {``burst``, ``per_sec``}; absent is 0, 0."""
+    if rate is None:
+        return 0, 0.0
+    if not isinstance(rate, Mapping):
+        raise violation("'rate' must be an object")
+    burst, per_sec = rate.get("burst"), rate.get("per_sec")
+    if type(burst) is not int or not 1 <= burst <= RATE_MAX:
+        raise violation(f"'rate.burst' must be an integer from 1 to {RATE_MAX}")
+    # NaN fails both comparisons; bool is not a number here.
+    if not (type(per_sec) is int or type(per_sec) is float) or not 0 < per_sec <= RATE_MAX:
+        raise violation(f"'rate.per_sec' must be a number above 0, at most {RATE_MAX}")
+    return burst, float(per_sec)

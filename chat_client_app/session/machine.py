@@ -359,7 +359,7 @@ class ClientSession:
         self._had_session = True
         self._backoff.reset()
         self._just_welcomed = True
-        self._outbox.welcomed()
+        self._outbox.welcomed(welcome)
         outputs = self._set_state(ClientState.CONNECTED)
         outputs += [UsersReset(tuple(welcome.users)), Connected(welcome)]
         if reset:

@@ -7,7 +7,7 @@ from chat_client_app.session.events import Output, SendPaused, SendStateChanged
 from chat_client_app.session.pacer import Pacer
 from chat_client_app.session.state import Outgoing, SendState
 from shared.errors import ErrorCode
-from shared.messages import Error, Say
+from shared.messages import Error, Say, Welcome
 
 __all__ = ["Outbox"]
 
@@ -27,10 +27,11 @@ class Outbox:
         self._pacer = Pacer()
         self.open = False  # the connection is up and its replay over: says may be written
 
-    def welcomed(self) -> None:
+    def welcomed(self, welcome: Welcome) -> None:
         """A new connection: nothing is written before its replay is over, then the pace
-        starts again (the server's rate limit is per connection)."""
+        starts again (the server's rate limit is per connection), under its bucket."""
         self.open = False
+        self._pacer.fit(welcome.rate_burst, welcome.rate_per_sec)
         self._pacer.reset()
 
     def due(self, now: float, generation: int) -> list[Output]:

@@ -2,22 +2,28 @@
 
 The server's token bucket (PROTOCOL.md §5, default burst 20, 5 per second, per
 connection) drops what comes faster, with ``rate_limited``. A long queue typed while
-offline would lose its tail that way; this bucket on the client's side sends
-:data:`SEND_BURST` at once, then :data:`SEND_PER_SEC`, so the server's bucket never
-runs dry and a user typing live meanwhile still has room.
+offline would lose its tail that way; this bucket on the client's side sends half the
+server's burst at once, then 80 % of its refill, so the server's bucket never runs dry
+and a user typing live meanwhile still has room. A server that does not say its bucket
+(``welcome.rate``, a v1 server) gets :data:`SEND_BURST` and :data:`SEND_PER_SEC`.
 """
 
 from __future__ import annotations
 
 __all__ = ["Pacer", "SEND_BURST", "SEND_PER_SEC", "HOLD_MAX"]
 
+BURST_SHARE = 0.5
+"""Of the server's burst, what is written at once: the user's live lines keep a margin."""
+
+REFILL_SHARE = 0.8
+"""Of the server's refill, the pace after the burst: its bucket fills up again while a
+queue drains (25 lines take about 4 s at the default 5 per second)."""
+
 SEND_BURST = 10
-"""Says written at once: half the server's default burst, so the user's live lines (and
-a server set up with a smaller burst) keep a margin."""
+"""Says written at once to a server that does not say its limit: half the default burst."""
 
 SEND_PER_SEC = 4.0
-"""Then this many per second: under the server's default refill of 5, so its bucket
-fills up again while a queue drains (25 lines take about 4 s)."""
+"""Then this many per second: 80 % of the default refill."""
 
 HOLD_MAX = 8.0
 """Longest pause after ``rate_limited`` answers in a row (seconds): they double from 1 s,
@@ -34,6 +40,14 @@ class Pacer:
         self._burst = burst
         self._per_sec = per_sec
         self.reset()
+
+    def fit(self, server_burst: int, server_per_sec: float) -> None:
+        """Pace under the bucket the server said it keeps (``welcome.rate``); 0 is unsaid."""
+        if server_burst > 0 and server_per_sec > 0:
+            self._burst = max(1, int(server_burst * BURST_SHARE))
+            self._per_sec = server_per_sec * REFILL_SHARE
+        else:
+            self._burst, self._per_sec = SEND_BURST, SEND_PER_SEC
 
     def reset(self) -> None:
         """A new connection: the server's bucket is full again, and so is ours."""

@@ -264,6 +264,8 @@ class ServerCore(Posting, OperatorOrders):
             # Without since, the last history_on_join are what was asked for.
             replay_truncated=truncated and since is not None,
             operator_reads_private=self.settings.operator_reads_private,
+            rate_burst=self.settings.rate_burst,
+            rate_per_sec=float(self.settings.rate_per_sec),
         )
         # The sorted list comes ready-made, encoded: at 10 000 users it is most of it.
         welcome = head.frame_with_users(self._roster.json())

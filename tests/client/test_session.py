@@ -104,9 +104,24 @@ class Pair:
         out += self.take(self.session.flush())
         return out
 
-    def welcome(self, last_id: int = 0, *replay: ServerMessage, server_id: str = "") -> list[Outbound]:
+    def welcome(
+        self,
+        last_id: int = 0,
+        *replay: ServerMessage,
+        server_id: str = "",
+        rate: tuple[int, float] = (0, 0.0),
+    ) -> list[Outbound]:
         """Welcome, then the replay and the end of the read: what the session writes then."""
-        self.server(Welcome("anna", ("anna", "bruno"), "srv", last_id=last_id, server_id=server_id), *replay)
+        welcome = Welcome(
+            "anna",
+            ("anna", "bruno"),
+            "srv",
+            last_id=last_id,
+            server_id=server_id,
+            rate_burst=rate[0],
+            rate_per_sec=rate[1],
+        )
+        self.server(welcome, *replay)
         self.take(self.session.caught_up(self.now))
         return self.sent()
 

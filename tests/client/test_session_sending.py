@@ -66,6 +66,24 @@ def test_a_long_queue_goes_at_the_pace() -> None:
     assert now - pair.now < 25 / SEND_PER_SEC
 
 
+def test_the_pace_fits_the_bucket_the_server_says_it_keeps() -> None:
+    pair = Pair()
+    pair.take(pair.session.connect_to(HERE, left_reason="left"))
+    typed = [pair.session.say(f"line {i}", now=0.0)[0] for i in range(10)]
+    pair.open()
+    # burst 6, 2 per second: 3 at once, then one every 1/1.6 s.
+    first = says(pair.end_replay(pair.welcome(0, rate=(6, 2.0))))
+    assert [s.cid for s in first] == [o.cid for o in typed[:3]]
+    assert says(pair.take(pair.session.pump(pair.now + 0.5))) == []
+    assert [s.cid for s in says(pair.take(pair.session.pump(pair.now + 0.63)))] == [typed[3].cid]
+    # A generous server: everything not acknowledged yet, at once.
+    pair.drop()
+    pair.open()
+    generous = [pair.session.say(f"more {i}", now=pair.now)[0] for i in range(100)]
+    again = says(pair.end_replay(pair.welcome(0, rate=(1000, 1000.0))))
+    assert [s.cid for s in again] == [o.cid for o in typed + generous]
+
+
 def test_rate_limited_puts_the_say_back_in_the_queue_with_its_cid() -> None:
     pair = connected_pair()
     out, outputs = pair.session.say("too fast", now=pair.now)

@@ -65,7 +65,7 @@ def assert_closed_after_error(client: ChatClient, code: str) -> None:
 
 
 def test_welcome_is_the_first_frame_and_has_every_field(make_server: MakeServer, join: Join) -> None:
-    server = make_server(name="Aula 3", motd="Benvenuti!")
+    server = make_server(name="Aula 3", motd="Benvenuti!", rate_burst=7, rate_per_sec=3)
     alice = join(server, "alice")
     assert alice.received == [
         {
@@ -79,6 +79,7 @@ def test_welcome_is_the_first_frame_and_has_every_field(make_server: MakeServer,
             "server_id": server.core.server_id,
             "replay_truncated": False,
             "operator_reads_private": False,
+            "rate": {"burst": 7, "per_sec": 3.0},
         }
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from hypothesis import given, settings
@@ -41,7 +42,9 @@ def test_a_messages_payload_is_the_codecs_encoding_of_its_dict(message: ChatMess
         server=st.text(max_size=10),
         motd=st.text(max_size=10),
         last_id=st.integers(min_value=0, max_value=2**63 - 1),
-    )
+        rate_burst=st.integers(min_value=0, max_value=10**6),
+        rate_per_sec=st.floats(min_value=0.001, max_value=10**6),
+    ).map(lambda w: w if w.rate_burst else dataclasses.replace(w, rate_per_sec=0.0))
 )
 def test_a_welcome_with_its_users_encoded_apart_decodes_to_the_welcome(welcome: Welcome) -> None:
     users_json = json.dumps(list(welcome.users), ensure_ascii=False, separators=(",", ":")).encode()

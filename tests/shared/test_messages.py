@@ -402,6 +402,8 @@ WELCOME: Message = {
     "last_id": 0,
 }
 
+PROTOCOL_ERROR = ErrorCode.PROTOCOL_ERROR
+
 SERVER_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "unknown type": ({"type": "teleport"}, ErrorCode.UNKNOWN_TYPE),
     "client-only type from a server": ({"type": "hello", "version": 1, "name": "A"}, ErrorCode.UNKNOWN_TYPE),
@@ -427,6 +429,21 @@ SERVER_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "welcome motd list": ({**WELCOME, "motd": []}, ErrorCode.PROTOCOL_ERROR),
     "welcome last_id string": ({**WELCOME, "last_id": "0"}, ErrorCode.PROTOCOL_ERROR),
     "welcome last_id true": ({**WELCOME, "last_id": True}, ErrorCode.PROTOCOL_ERROR),
+    "welcome rate number": ({**WELCOME, "rate": 5}, ErrorCode.PROTOCOL_ERROR),
+    "welcome rate burst 0": ({**WELCOME, "rate": {"burst": 0, "per_sec": 5}}, ErrorCode.PROTOCOL_ERROR),
+    "welcome rate burst float": ({**WELCOME, "rate": {"burst": 2.5, "per_sec": 5}}, ErrorCode.PROTOCOL_ERROR),
+    "welcome rate burst huge": ({**WELCOME, "rate": {"burst": 10**20, "per_sec": 5}}, PROTOCOL_ERROR),
+    "welcome rate per_sec missing": ({**WELCOME, "rate": {"burst": 20}}, ErrorCode.PROTOCOL_ERROR),
+    "welcome rate per_sec 0": ({**WELCOME, "rate": {"burst": 20, "per_sec": 0}}, ErrorCode.PROTOCOL_ERROR),
+    "welcome rate per_sec true": ({**WELCOME, "rate": {"burst": 20, "per_sec": True}}, PROTOCOL_ERROR),
+    "welcome rate per_sec NaN": (
+        {**WELCOME, "rate": {"burst": 20, "per_sec": float("nan")}},
+        ErrorCode.PROTOCOL_ERROR,
+    ),
+    "welcome rate per_sec inf": (
+        {**WELCOME, "rate": {"burst": 20, "per_sec": float("inf")}},
+        ErrorCode.PROTOCOL_ERROR,
+    ),
     "joined name missing": ({"type": "joined", "ts": TS}, ErrorCode.PROTOCOL_ERROR),
     "joined ts number": ({"type": "joined", "name": "A", "ts": 1}, ErrorCode.PROTOCOL_ERROR),
     "left name number": ({"type": "left", "name": 1, "ts": TS}, ErrorCode.PROTOCOL_ERROR),
@@ -454,6 +471,9 @@ def test_server_message_defaults_for_missing_optional_fields() -> None:
         "A", (), "", "", 0, version=1
     )
     assert parse_server_message({"type": "left", "name": "A"}) == Left("A", "", "disconnected")
+    rated = {"type": "welcome", "name": "A", "users": [], "rate": {"burst": 20, "per_sec": 5}}
+    expected = Welcome("A", (), "", "", 0, version=1, rate_burst=20, rate_per_sec=5.0)
+    assert parse_server_message(rated) == expected
     assert parse_server_message({"type": "joined", "name": "A"}) == Joined("A", "")
     assert parse_server_message({"type": "notice", "text": "t"}) == Notice("t", "")
     assert parse_server_message({"type": "kicked"}) == Kicked("")
