@@ -17,6 +17,8 @@ __all__ = [
     "CID_MAX_CHARS",
     "TOKEN_MIN_CHARS",
     "TOKEN_MAX_CHARS",
+    "PING_TOKEN_MAX_CHARS",
+    "ECHO_MAX_CHARS",
     "DEFAULT_REPLAY_MAX",
     "CID_MEMORY_SECONDS",
     "DEFAULT_HELLO_TIMEOUT",
@@ -65,6 +67,13 @@ CID_MAX_CHARS = 64
 TOKEN_MIN_CHARS = 22
 TOKEN_MAX_CHARS = 128
 """Bounds of ``hello.token`` (§8.1): 22 characters of base64 carry 128 random bits."""
+
+PING_TOKEN_MAX_CHARS = 256
+"""A ``ping``'s token, echoed in the ``pong``: a longer one is a ``protocol_error``, so
+that a peer cannot make the other side write 60 KB for every 60 KB it sends."""
+
+ECHO_MAX_CHARS = 64
+"""What an error message quotes of a peer's value (an unknown ``type``, a bad field)."""
 
 DEFAULT_REPLAY_MAX = 10000
 """Messages one ``since`` replays at most (§8.2, ``--replay-max``)."""

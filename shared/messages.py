@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
 
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
-from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_int, req_str, violation
+from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, quoted, req_int, req_str, violation
 from shared.handshake import Hello, Welcome
-from shared.limits import CID_MAX_CHARS
+from shared.limits import CID_MAX_CHARS, PING_TOKEN_MAX_CHARS
 from shared.validation import text_problem
 
 __all__ = [
@@ -95,6 +95,13 @@ class Say:
         return cls(text=text, cid=cid, to=to)
 
 
+def _ping_token(obj: Mapping[str, object]) -> str | None:
+    token = opt_str(obj, "token")
+    if token is not None and len(token) > PING_TOKEN_MAX_CHARS:
+        raise violation(f"'token' is longer than {PING_TOKEN_MAX_CHARS} characters")
+    return token
+
+
 @dataclass(frozen=True, slots=True)
 class Ping:
     """Liveness check, either way; the peer answers :class:`Pong` with the same token."""
@@ -110,7 +117,7 @@ class Ping:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Ping:
-        return cls(token=opt_str(obj, "token"))
+        return cls(token=_ping_token(obj))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +135,7 @@ class Pong:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Pong:
-        return cls(token=opt_str(obj, "token"))
+        return cls(token=_ping_token(obj))
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,7 +398,7 @@ def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:
     kind = obj.get("type")
     cls = _CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind)}")
     return cls.from_dict(obj)
 
 
@@ -403,5 +410,5 @@ def parse_server_message(obj: Mapping[str, object]) -> ServerMessage:
     kind = obj.get("type")
     cls = _SERVER_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind)}")
     return cls.from_dict(obj)

@@ -40,6 +40,7 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, StoredMessage, StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
+from shared.fields import quoted
 from shared.messages import (
     Bye,
     Error,
@@ -204,7 +205,7 @@ class ServerCore(Posting, OperatorOrders):
 
     def _greet(self, session: Session[Link], obj: dict[str, object]) -> None:
         if obj.get("type") != "hello":
-            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {obj.get('type')!r}")
+            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {quoted(obj.get('type'))}")
             return
         try:
             hello = Hello.from_dict(obj)
@@ -287,11 +288,17 @@ class ServerCore(Posting, OperatorOrders):
     # --- errors and leaving ---------------------------------------------------------------
 
     def _send(self, session: Session[Link], message: dict[str, object]) -> None:
+        """A reply to one session (a pong, an error, a ping): like a broadcast, it
+        counts against the send queue, or a client that sends and never reads would
+        have the server buffer its answers without end."""
         data = encode(message)
         if session in self._replays:
             # Behind the replay: the client reads the pong to its ping as its end.
             if not self._replays.hold(session, data):
                 self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return
+        if session.conn.bytes_to_write + len(data) > self.settings.send_queue:
+            self._drop(session, LeftReason.SEND_QUEUE, abort=True)
             return
         self._outputs.append(Send(session, data))
 

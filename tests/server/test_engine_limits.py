@@ -193,6 +193,34 @@ def test_a_sender_that_does_not_read_is_dropped_too(
     assert watcher.expect("left", name="sleeper")["reason"] == "send_queue"
 
 
+@pytest.mark.parametrize(
+    "reply_to",
+    [
+        {"type": "ping", "token": "t" * 256},  # the longest token there may be, echoed in the pong
+        {"type": "t" * 64},  # an unknown type, quoted in the error
+    ],
+    ids=["pong", "error"],
+)
+def test_a_client_that_asks_and_never_reads_is_dropped(
+    make_server: MakeServer, join: Join, raw_sockets: RawSockets, reply_to: dict[str, str]
+) -> None:
+    """Replies count against the send queue like broadcasts: without that, a client
+    sending pings (or bad frames) and reading nothing made the server buffer their
+    answers without end (1.5 GB in issue 19's red-team pass)."""
+    _, _, watcher, sleeper = room_with_a_sleeper(make_server, join, raw_sockets)
+    batch = encode_many([reply_to] * 500)  # ~140 KB of replies a pass
+    deadline = time.monotonic() + 30
+    sent = 0
+    while not watcher.of_type("left") and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # once dropped, its socket is reset
+            sleeper.sock.sendall(batch)
+        sent += len(batch)
+        watcher.send({"type": "ping", "token": f"w{sent}"})  # a pass of the loop, at least
+        watcher.expect("pong", token=f"w{sent}")
+    assert watcher.expect("left", name="sleeper")["reason"] == "send_queue"
+    assert sent < 20_000_000, "the server kept answering a client that reads nothing"
+
+
 def test_a_busy_pass_does_not_drop_clients_that_read(server: ChatServer, join: Join) -> None:
     """Default settings: ten users each post a burst the rate limit allows (20 messages of
     4000 emoji, 16 KB each) at the same moment. Everyone reads; no one may be dropped."""

@@ -273,6 +273,8 @@ CLIENT_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "say to number": (say(to=7), ErrorCode.PROTOCOL_ERROR),
     "say to list": (say(to=["Bob"]), ErrorCode.PROTOCOL_ERROR),
     "ping token number": ({"type": "ping", "token": 1}, ErrorCode.PROTOCOL_ERROR),
+    "ping token of 257": ({"type": "ping", "token": "t" * 257}, ErrorCode.PROTOCOL_ERROR),
+    "pong token of 60 000": ({"type": "pong", "token": "t" * 60_000}, ErrorCode.PROTOCOL_ERROR),
     "pong token object": ({"type": "pong", "token": {}}, ErrorCode.PROTOCOL_ERROR),
     "bye reason true": ({"type": "bye", "reason": True}, ErrorCode.PROTOCOL_ERROR),
 }
@@ -297,6 +299,18 @@ SPEC_FATAL = {
 # failure (§8.2) as fatal itself.
 EXTENSION_FATAL = {ErrorCode.SERVER_ERROR: False}
 ALL_FATAL = {**SPEC_FATAL, **EXTENSION_FATAL}
+
+
+@pytest.mark.parametrize("kind", ["t" * 60_000, ["t" * 1000] * 60, {"t" * 60_000: 1}])
+def test_an_unknown_type_is_quoted_short_in_the_error(kind: object) -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse_client_message({"type": kind})
+    assert info.value.code is ErrorCode.UNKNOWN_TYPE
+    assert len(info.value.message) < 100
+
+
+def test_a_ping_token_of_256_is_echoed_whole() -> None:
+    assert parse_client_message({"type": "ping", "token": "t" * 256}) == Ping("t" * 256)
 
 
 @pytest.mark.parametrize(("obj", "code"), list(CLIENT_VIOLATIONS.values()), ids=list(CLIENT_VIOLATIONS))
