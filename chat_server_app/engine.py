@@ -61,6 +61,9 @@ _TLS_RECORD = b"\x16\x03"
 REPLAY_POLL_MS = 5
 """How soon a replay waiting for its reader to take what it was sent looks again."""
 
+ACCEPT_PAUSE_MS = 250
+"""How long accepting pauses when the system refuses a new descriptor."""
+
 HOUSEKEEPING_MAX_INTERVAL = 1.0
 """Seconds between two checks of hello and liveness deadlines, at most; shorter
 when the configured timeouts are shorter (tests use fractions of a second)."""
@@ -131,6 +134,7 @@ class ChatServer(QObject):
     read_only_changed = Signal(bool)
     store_failed = Signal(str)
     connection_failed = Signal(str, str)  # peer address, reason (a TLS handshake that failed...)
+    accept_failed = Signal(str)  # why the system refused a connection; once per streak
     reservations_changed = Signal()
     bans_changed = Signal()
 
@@ -167,6 +171,13 @@ class ChatServer(QObject):
         self._replay_poll.setSingleShot(True)
         self._replay_poll.setInterval(REPLAY_POLL_MS)
         self._replay_poll.timeout.connect(self.flush)
+
+        # A deadline of the rules sooner than housekeeping's (a wrong password's answer).
+        self._deadline_timer = QTimer(self)
+        self._deadline_timer.setSingleShot(True)
+        self._deadline_timer.timeout.connect(self._on_housekeeping_timeout)
+        self._listener.acceptError.connect(self._on_listener_accept_error)
+        self._accept_failing = False
 
         shortest = min(settings.hello_timeout, settings.ping_after, settings.ping_timeout)
         self._housekeeping = QTimer(self)
@@ -349,10 +360,24 @@ class ChatServer(QObject):
 
     # --- accepting ------------------------------------------------------------
 
+    def _on_listener_accept_error(self, error: QAbstractSocket.SocketError) -> None:
+        # Out of descriptors (EMFILE) or memory: Qt has paused accepting. Accepting again
+        # at once would fail again; a moment later, closed connections have freed some.
+        if not self._accept_failing:
+            self._accept_failing = True
+            self.accept_failed.emit(self._listener.errorString())
+        QTimer.singleShot(ACCEPT_PAUSE_MS, self, self._resume_accepting)
+
+    def _resume_accepting(self) -> None:
+        if self._listener.isListening():
+            self._listener.resumeAccepting()
+
     def _on_socket_accepted(self, socket: QTcpSocket) -> None:
+        self._accept_failing = False
         conn = Connection(socket, max_frame=self._settings.max_frame, parent=self, listener=self)
         session = self._core.open(conn, conn.outgoing, conn.peer, time.monotonic())
         self._by_conn[conn] = cast(Session, session)
+        self._apply()  # refused (too many waiting for their hello): answered and closed
 
     # --- ConnectionListener: every connection reports here, with itself -------------
 
@@ -428,6 +453,12 @@ class ChatServer(QObject):
                 self._flush_timer.start()
         elif core.replays_waiting and not self._replay_poll.isActive():
             self._replay_poll.start()
+        deadline = core.next_deadline
+        if deadline is not None:
+            wait_ms = max(0, int((deadline - time.monotonic()) * 1000) + 1)
+            timer = self._deadline_timer
+            if not timer.isActive() or timer.remainingTime() > wait_ms:
+                timer.start(wait_ms)
 
     def flush(self) -> None:
         """Store the pass's messages in one transaction, then write each client its frames."""

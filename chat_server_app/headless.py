@@ -37,6 +37,9 @@ class HeadlessLog:
         engine.notice_sent.connect(lambda text: _log(f"notice: {text}"))
         engine.store_failed.connect(lambda text: _log(f"HISTORY ERROR: {text}"))
         engine.connection_failed.connect(lambda peer, text: _log(f"connection from {peer} failed: {text}"))
+        engine.accept_failed.connect(
+            lambda text: _log(f"cannot accept new connections ({text}): trying again every 0.25 s")
+        )
         engine.messages_posted.connect(self._on_messages_posted)
 
     def _on_user_joined(self, session: Session) -> None:

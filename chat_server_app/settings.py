@@ -47,6 +47,8 @@ class Settings:
     rate_burst: int = limits.DEFAULT_RATE_BURST
     rate_per_sec: float = limits.DEFAULT_RATE_PER_SEC
     send_queue: int = limits.DEFAULT_SEND_QUEUE
+    max_unregistered: int = limits.DEFAULT_MAX_UNREGISTERED
+    max_unregistered_per_address: int = limits.DEFAULT_MAX_UNREGISTERED_PER_ADDRESS
     ping_after: float = limits.DEFAULT_PING_AFTER
     ping_timeout: float = limits.DEFAULT_PING_TIMEOUT
     announce_port: int = limits.DEFAULT_ANNOUNCE_PORT
@@ -147,6 +149,14 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     "rate-burst": (_positive_int, "rate limit bucket size, messages (default 20)"),
     "rate-per-sec": (_seconds, "rate limit refill, messages per second (default 5)"),
     "send-queue": (_queue_size, "bytes queued to one client before it is dropped (default 1048576)"),
+    "max-unregistered": (
+        _positive_int,
+        "connections waiting to say hello (TLS handshakes included), in all (default 1024)",
+    ),
+    "max-unregistered-per-address": (
+        _positive_int,
+        "connections waiting to say hello from one address (default 64)",
+    ),
     "ping-after": (_seconds, "seconds of client silence before a ping (default 30)"),
     "ping-timeout": (_seconds, "seconds after that ping before the client is dropped (default 60)"),
     "announce-port": (_port, "UDP port of the LAN announce (default 5001)"),

@@ -20,6 +20,8 @@ __all__ = [
     "PING_TOKEN_MAX_CHARS",
     "ECHO_MAX_CHARS",
     "DEFAULT_REPLAY_MAX",
+    "DEFAULT_MAX_UNREGISTERED",
+    "DEFAULT_MAX_UNREGISTERED_PER_ADDRESS",
     "CID_MEMORY_SECONDS",
     "DEFAULT_HELLO_TIMEOUT",
     "DEFAULT_HISTORY_ON_JOIN",
@@ -74,6 +76,14 @@ that a peer cannot make the other side write 60 KB for every 60 KB it sends."""
 
 ECHO_MAX_CHARS = 64
 """What an error message quotes of a peer's value (an unknown ``type``, a bad field)."""
+
+DEFAULT_MAX_UNREGISTERED = 1024
+"""Connections that have not said hello yet, TLS handshakes included (~91 KB each):
+beyond, a new one is refused at once."""
+
+DEFAULT_MAX_UNREGISTERED_PER_ADDRESS = 64
+"""The same from one address: a lab of 40 behind one NAT all reconnecting at once after
+a restart stays well under it."""
 
 DEFAULT_REPLAY_MAX = 10000
 """Messages one ``since`` replays at most (§8.2, ``--replay-max``)."""

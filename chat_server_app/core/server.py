@@ -16,7 +16,8 @@ from collections.abc import Callable, Hashable
 
 from chat_server_app.core.cids import CidMemory
 from chat_server_app.core.frames import cid_of
-from chat_server_app.core.identity import Identities, owner_of
+from chat_server_app.core.gate import Gate
+from chat_server_app.core.identity import Identities, address_of, owner_of
 from chat_server_app.core.liveness import Liveness
 from chat_server_app.core.orders import OperatorOrders
 from chat_server_app.core.outbox import Delivery, Entry, common_bytes, spliced, stream_of
@@ -87,6 +88,9 @@ class ServerCore(Posting, OperatorOrders):
             settings.hello_timeout, settings.ping_after, settings.ping_timeout
         )
         self._replays = Replays(store, settings.send_queue)
+        self._gate: Gate[Session[Link]] = Gate(
+            settings.max_unregistered, settings.max_unregistered_per_address
+        )
         self.identities = Identities(store, settings.ban, self._wall())
         for name in settings.release_name:
             self.identities.release(name)
@@ -121,6 +125,17 @@ class ServerCore(Posting, OperatorOrders):
     def has_outbox(self) -> bool:
         """Whether the pass has frames to deliver: the driver flushes before the loop idles."""
         return bool(self._outbox)
+
+    @property
+    def next_deadline(self) -> float | None:
+        """The monotonic time a :meth:`tick` is due sooner than the driver's regular
+        ones (a wrong password's answer), if any."""
+        return self._gate.next_due()
+
+    @property
+    def unregistered(self) -> int:
+        """Connections that have not said a valid hello yet (TLS handshakes included)."""
+        return self._gate.waiting
 
     @property
     def replays_ready(self) -> bool:
@@ -162,6 +177,11 @@ class ServerCore(Posting, OperatorOrders):
         session: Session[Link] = Session(conn, sink, address, bucket, wall=self._wall(), now=now)
         self.sessions.add(session)
         self._liveness.opened(session, now)
+        refusal = self._gate.enter(address_of(address))
+        if refusal is None:
+            session.gated = True
+        else:
+            self._reject(session, ErrorCode.RATE_LIMITED, refusal, fatal=True)
         return session
 
     def closed(self, session: Session[Link]) -> None:
@@ -178,7 +198,8 @@ class ServerCore(Posting, OperatorOrders):
             if session.state is SessionState.CLOSED:
                 return
             if session.state is SessionState.GREETING:
-                self._greet(session, obj)
+                if not self._gate.is_held(session):  # its wrong password is answered later
+                    self._greet(session, obj, now)
                 continue
             if obj.get("type") == "hello":
                 self._reject(session, ErrorCode.PROTOCOL_ERROR, "already registered: hello was sent twice")
@@ -203,7 +224,7 @@ class ServerCore(Posting, OperatorOrders):
 
     # --- registration -------------------------------------------------------------------
 
-    def _greet(self, session: Session[Link], obj: dict[str, object]) -> None:
+    def _greet(self, session: Session[Link], obj: dict[str, object], now: float) -> None:
         if obj.get("type") != "hello":
             self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {quoted(obj.get('type'))}")
             return
@@ -216,8 +237,12 @@ class ServerCore(Posting, OperatorOrders):
         if password is not None and (
             hello.password is None or not hmac.compare_digest(hello.password.encode(), password.encode())
         ):
-            self._reject(session, ErrorCode.AUTH_FAILED, "wrong password")
+            _, delay = self._gate.wrong_password(address_of(session.address), now)
+            self._gate.hold(session, now + delay)
+            self._liveness.forget(session)  # the hold ends it, within PENALTY_MAX
             return
+        if password is not None:
+            self._gate.right_password(address_of(session.address))
         key = name_key(hello.name)
         owner = owner_of(hello.token)
         refusal = self.identities.refusal(key, owner, session.address, self._wall())
@@ -249,6 +274,7 @@ class ServerCore(Posting, OperatorOrders):
         session.key = key
         session.owner = owner
         session.state = SessionState.REGISTERED
+        self._leave_gate(session)
         session.registered_seq = next(self._seqs)
         self._users[key] = session
         self.fanout[session.sink] = session
@@ -331,6 +357,8 @@ class ServerCore(Posting, OperatorOrders):
             return
         was_registered = session.state is SessionState.REGISTERED
         session.state = SessionState.CLOSED
+        self._leave_gate(session)
+        self._gate.forget(session)
         self._liveness.forget(session)
         self._replays.cancel(session)
         self._fresh.pop(session, None)
@@ -344,6 +372,11 @@ class ServerCore(Posting, OperatorOrders):
                 self._outbox.append(Entry(left, next(self._seqs), presence=True))
                 self._outputs.append(UserLeft(session, reason))
         self._outputs.append(Close(session, abort))
+
+    def _leave_gate(self, session: Session[Link]) -> None:
+        if session.gated:
+            session.gated = False
+            self._gate.leave(address_of(session.address))
 
     # --- delivery ---------------------------------------------------------------------------
 
@@ -437,6 +470,8 @@ class ServerCore(Posting, OperatorOrders):
 
     def tick(self, now: float) -> None:
         """Hello and liveness deadlines."""
+        for session in self._gate.due(now):
+            self._reject(session, ErrorCode.AUTH_FAILED, "wrong password")
         liveness = self._liveness
         for session in liveness.hello_overdue(now):
             self._drop(session, None)

@@ -39,7 +39,7 @@ class Session(Generic[L]):
     __slots__ = (
         "conn", "sink", "address", "state", "name", "key", "connected_at", "opened", "last_heard",
         "ping_token", "ping_sent_at", "rtt", "bucket", "drops_in_row",
-        "rate_hits", "messages_sent", "registered_seq", "owner", "__weakref__",
+        "rate_hits", "messages_sent", "registered_seq", "owner", "gated", "__weakref__",
     )  # fmt: skip
 
     def __init__(
@@ -63,6 +63,7 @@ class Session(Generic[L]):
         self.messages_sent = 0
         self.registered_seq = 0
         self.owner: str | None = None  # the hash of the token that owns the name, if any
+        self.gated = False  # counted among the connections waiting for their hello
 
     @property
     def queued_bytes(self) -> int:

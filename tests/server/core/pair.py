@@ -100,6 +100,7 @@ class MemoryPair:
         peer = address if address is not None else f"10.0.0.{len(self.clients) + 1}:4000"
         client.session = self.core.open(client, client, peer, self.clock.now)
         self.clients.append(client)
+        self.pump()  # a connection the rules refuse is answered and closed at once
         return client
 
     def join(self, name: str, **fields: object) -> Client:
