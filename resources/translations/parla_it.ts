@@ -788,14 +788,6 @@
         <translation>Quando è attiva, solo l&apos;operatore può scrivere (durante una lezione)</translation>
     </message>
     <message>
-        <source>&amp;Kick…</source>
-        <translation>&amp;Espelli…</translation>
-    </message>
-    <message>
-        <source>Disconnect the selected user (Del)</source>
-        <translation>Disconnette l&apos;utente selezionato (Canc)</translation>
-    </message>
-    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Esci</translation>
     </message>
@@ -886,10 +878,6 @@
     <message>
         <source>History error: {error}</source>
         <translation>Errore della cronologia: {error}</translation>
-    </message>
-    <message>
-        <source>{name} is no longer connected</source>
-        <translation>{name} non è più connesso</translation>
     </message>
 </context>
 <context>
@@ -1194,6 +1182,21 @@
             <numerusform>%n utente in linea</numerusform>
             <numerusform>%n utenti in linea</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>UsersActions</name>
+    <message>
+        <source>&amp;Kick…</source>
+        <translation>&amp;Espelli…</translation>
+    </message>
+    <message>
+        <source>Disconnect the selected user (Del)</source>
+        <translation>Disconnette l&apos;utente selezionato (Canc)</translation>
+    </message>
+    <message>
+        <source>{name} is no longer connected</source>
+        <translation>{name} non è più connesso</translation>
     </message>
 </context>
 <context>
