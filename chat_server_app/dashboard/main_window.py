@@ -134,6 +134,9 @@ class MainWindow(QMainWindow):
         users_menu = menu_bar.addMenu(self.tr("&Users"))
         users_menu.setAccessibleName(self.tr("Users menu"))
         users_menu.addAction(self._users_actions.kick)
+        users_menu.addAction(self._users_actions.ban)
+        users_menu.addSeparator()
+        users_menu.addAction(self._users_actions.names)
         self.addAction(self._quit_action)  # Ctrl+Q works even with the menu bar hidden
 
     def _create_widgets(self) -> None:
@@ -166,7 +169,8 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self._stop_button, self._read_only_button)
         QWidget.setTabOrder(self._read_only_button, self._users_panel.view)
         QWidget.setTabOrder(self._users_panel.view, self._users_panel.kick_button)
-        QWidget.setTabOrder(self._users_panel.kick_button, self._log_view)
+        QWidget.setTabOrder(self._users_panel.kick_button, self._users_panel.ban_button)
+        QWidget.setTabOrder(self._users_panel.ban_button, self._log_view)
         QWidget.setTabOrder(self._log_view, self._notice_edit)
         QWidget.setTabOrder(self._notice_edit, self._notice_button)
 
@@ -201,7 +205,9 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("splitter")
         splitter.setAccessibleName(self.tr("Users and log"))
         splitter.setChildrenCollapsible(False)
-        self._users_panel = UsersPanel(self._users_model, self._users_actions.kick, splitter)
+        self._users_panel = UsersPanel(
+            self._users_model, self._users_actions.kick, self._users_actions.ban, splitter
+        )
         self._users_panel.selection_changed.connect(self._on_users_panel_selection_changed)
         self._users_panel.kick_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
@@ -374,6 +380,7 @@ class MainWindow(QMainWindow):
 
     def _on_users_actions_reported(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+        self._log_feed.add(LogKind.SERVER, text)  # bans and releases stay on record
 
     def _on_notice_edit_return_pressed(self) -> None:
         self._send_notice()

@@ -522,6 +522,7 @@ def test_tab_order_walks_the_window_top_to_bottom(window: MainWindow) -> None:
         "read_only_button",
         "users_view",
         "kick_button",
+        "ban_button",
         "log_view",
         "notice_edit",
         "notice_button",
