@@ -87,6 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from chat_server_app.headless import run_headless
 
         return run_headless(settings, engine)
-    from chat_server_app.dashboard.main_window import run_dashboard
+    from chat_server_app.dashboard.runner import run_dashboard
 
     return run_dashboard(settings, engine)

@@ -1,5 +1,5 @@
 """The operator dashboard: a window over :class:`~chat_server_app.engine.ChatServer`.
 
 Widgets only wire the engine's signals to models and views; every protocol rule
-stays in the engine. ``main_window.run_dashboard`` is the entry point.
+stays in the engine. ``runner.run_dashboard`` is the entry point.
 """

@@ -1,4 +1,4 @@
-"""The operator's window over a :class:`ChatServer`, and :func:`run_dashboard`.
+"""The operator's window over a :class:`ChatServer`.
 
 The window wires the engine's signals to models and views and turns the
 operator's clicks into engine calls; it holds no protocol logic.
@@ -9,10 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,19 +30,17 @@ from chat_server_app.dashboard.action_button import action_button
 from chat_server_app.dashboard.addresses import reachable_addresses
 from chat_server_app.dashboard.confirm_dialog import ConfirmStopDialog
 from chat_server_app.dashboard.header import HeaderPanel
-from chat_server_app.dashboard.kick_dialog import KickDialog
 from chat_server_app.dashboard.log_feed import LogFeed
 from chat_server_app.dashboard.log_model import LogKind, LogModel
 from chat_server_app.dashboard.log_view import LogView
+from chat_server_app.dashboard.users_actions import UsersActions
 from chat_server_app.dashboard.users_model import UsersModel
 from chat_server_app.dashboard.users_panel import UsersPanel
 from chat_server_app.engine import ChatServer, ListenError, Session
-from chat_server_app.headless import DRAIN_TIMEOUT_MS
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
-from shared.qt.stop_signals import StopSignalWatcher
 
-__all__ = ["MainWindow", "run_dashboard", "REFRESH_INTERVAL_MS"]
+__all__ = ["MainWindow", "REFRESH_INTERVAL_MS"]
 
 REFRESH_INTERVAL_MS = 1000
 """How often counters, uptime and the users' live columns are redrawn: live enough
@@ -54,8 +51,6 @@ DEFAULT_SIZE = QSize(1100, 700)
 
 STATUS_TIMEOUT_MS = 5000
 """How long a passing status-bar message stays (a listen error stays until cleared)."""
-
-_DRAIN_POLL_MS = 20
 
 
 class MainWindow(QMainWindow):
@@ -118,11 +113,8 @@ class MainWindow(QMainWindow):
         # engine's read_only_changed then sets the check mark.
         self._read_only_action.triggered.connect(self._on_read_only_action_triggered)
 
-        self._kick_action = self._action(self.tr("&Kick…"), "kick_action", self._on_kick_action_triggered)
-        self._kick_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        # Only while the users table has focus: Del must still delete in the notice line.
-        self._kick_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._kick_action.setToolTip(self.tr("Disconnect the selected user (Del)"))
+        self._users_actions = UsersActions(self._engine, self.selected_session, self)
+        self._users_actions.reported.connect(self._on_users_actions_reported)
 
         self._quit_action = self._action(self.tr("&Quit"), "quit_action", self._on_quit_action_triggered)
         # Explicit, not QKeySequence.Quit: that one is empty on Windows.
@@ -141,7 +133,10 @@ class MainWindow(QMainWindow):
         server_menu.addAction(self._quit_action)
         users_menu = menu_bar.addMenu(self.tr("&Users"))
         users_menu.setAccessibleName(self.tr("Users menu"))
-        users_menu.addAction(self._kick_action)
+        users_menu.addAction(self._users_actions.kick)
+        users_menu.addAction(self._users_actions.ban)
+        users_menu.addSeparator()
+        users_menu.addAction(self._users_actions.names)
         self.addAction(self._quit_action)  # Ctrl+Q works even with the menu bar hidden
 
     def _create_widgets(self) -> None:
@@ -174,7 +169,8 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self._stop_button, self._read_only_button)
         QWidget.setTabOrder(self._read_only_button, self._users_panel.view)
         QWidget.setTabOrder(self._users_panel.view, self._users_panel.kick_button)
-        QWidget.setTabOrder(self._users_panel.kick_button, self._log_view)
+        QWidget.setTabOrder(self._users_panel.kick_button, self._users_panel.ban_button)
+        QWidget.setTabOrder(self._users_panel.ban_button, self._log_view)
         QWidget.setTabOrder(self._log_view, self._notice_edit)
         QWidget.setTabOrder(self._notice_edit, self._notice_button)
 
@@ -209,7 +205,9 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("splitter")
         splitter.setAccessibleName(self.tr("Users and log"))
         splitter.setChildrenCollapsible(False)
-        self._users_panel = UsersPanel(self._users_model, self._kick_action, splitter)
+        self._users_panel = UsersPanel(
+            self._users_model, self._users_actions.kick, self._users_actions.ban, splitter
+        )
         self._users_panel.selection_changed.connect(self._on_users_panel_selection_changed)
         self._users_panel.kick_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
@@ -265,7 +263,7 @@ class MainWindow(QMainWindow):
         engine.read_only_changed.connect(self._on_engine_read_only_changed)
         engine.store_failed.connect(self._on_engine_store_failed)
 
-    # --- what run_dashboard and tests use ----------------------------------------------
+    # --- what runner.run_dashboard and tests use ----------------------------------------------
 
     @property
     def users_model(self) -> UsersModel:
@@ -303,10 +301,7 @@ class MainWindow(QMainWindow):
         self._header.set_listening(listening, self._addresses())
         self._notice_edit.setEnabled(listening)
         self._sync_notice_button()
-        self._sync_kick()
-
-    def _sync_kick(self) -> None:
-        self._kick_action.setEnabled(self._engine.is_listening and self.selected_session() is not None)
+        self._users_actions.sync()
 
     def _sync_notice_button(self) -> None:
         self._notice_button.setEnabled(self._engine.is_listening and bool(self._notice_edit.text().strip()))
@@ -377,24 +372,15 @@ class MainWindow(QMainWindow):
         self._engine.set_read_only(checked)
         self._read_only_action.setChecked(self._engine.read_only)
 
-    def _on_kick_action_triggered(self) -> None:
-        session = self.selected_session()
-        if session is None:
-            return
-        name = session.name
-        reason = KickDialog.ask(self, name)
-        if reason is None:
-            return
-        if not self._engine.kick(name, reason):  # they left while the dialog was open
-            self.statusBar().showMessage(
-                self.tr("{name} is no longer connected").format(name=name), STATUS_TIMEOUT_MS
-            )
-
     def _on_quit_action_triggered(self) -> None:
         self.close()
 
     def _on_users_panel_selection_changed(self) -> None:
-        self._sync_kick()
+        self._users_actions.sync()
+
+    def _on_users_actions_reported(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+        self._log_feed.add(LogKind.SERVER, text)  # bans and releases stay on record
 
     def _on_notice_edit_return_pressed(self) -> None:
         self._send_notice()
@@ -431,55 +417,3 @@ class MainWindow(QMainWindow):
         self._engine.stop()  # every client gets shutdown, then is disconnected
         event.accept()
         self.closed.emit()
-
-
-def _wait_for_clients(engine: ChatServer, timeout_ms: int) -> None:
-    """Let the ``shutdown`` frames reach the clients before the process goes."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    loop = QEventLoop()
-    timer = QTimer()
-    timer.setInterval(_DRAIN_POLL_MS)
-
-    def check() -> None:
-        if engine.connection_count == 0 or time.monotonic() > deadline:
-            loop.quit()
-
-    timer.timeout.connect(check)
-    timer.start()
-    check()
-    if engine.connection_count:
-        loop.exec()
-    timer.stop()
-
-
-def _close_watcher(watcher: StopSignalWatcher) -> None:
-    watcher.close()
-    watcher.deleteLater()
-
-
-def run_dashboard(settings: Settings, engine: ChatServer) -> int:
-    """Show the dashboard over ``engine`` until it is closed; the caller made the QApplication."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    window = MainWindow(settings, engine)
-    try:
-        engine.start()
-    except ListenError as exc:
-        window.show_listen_error(str(exc))  # shown stopped: the operator can pick another port
-    # The window quits once the server has stopped. Qt's own quit on the last
-    # window closed would be posted, and the event would then end the drain
-    # loop below early (or, in tests, some later event loop).
-    quit_on_last_window_closed = app.quitOnLastWindowClosed()
-    app.setQuitOnLastWindowClosed(False)
-    window.closed.connect(app.quit)
-    watcher = StopSignalWatcher(lambda signum: window.close_without_asking())
-    window.show()
-    try:
-        status = app.exec()
-        engine.stop()  # done already if the window closed; not if the loop was quit otherwise
-        _wait_for_clients(engine, DRAIN_TIMEOUT_MS)
-    finally:
-        _close_watcher(watcher)
-        engine.close()
-        app.setQuitOnLastWindowClosed(quit_on_last_window_closed)
-    return int(status)

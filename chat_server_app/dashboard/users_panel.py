@@ -1,4 +1,4 @@
-"""The connected users: a table over :class:`UsersModel`, with the Kick button under it."""
+"""The connected users: a table over :class:`UsersModel`, with Kick and Ban under it."""
 
 from __future__ import annotations
 
@@ -36,15 +36,19 @@ _COLUMN_SAMPLES = {
 
 
 class UsersPanel(QWidget):
-    """Selecting a user enables the window's kick action (button, context menu, Del)."""
+    """Selecting a user enables the window's kick action (button, context menu, Del) and
+    fills in the ban dialog."""
 
     selection_changed = Signal()  # another user, or none, is selected now
 
-    def __init__(self, model: UsersModel, kick_action: QAction, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: UsersModel, kick_action: QAction, ban_action: QAction, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName(self.tr("Connected users"))
         self._model = model
         self._kick_action = kick_action
+        self._ban_action = ban_action
 
         view = QTableView(self)
         self._view = view
@@ -77,9 +81,11 @@ class UsersPanel(QWidget):
         label.setBuddy(view)
         label.setAccessibleName(self.tr("Connected users"))
         self._kick_button = action_button(kick_action, self)
+        self._ban_button = action_button(ban_action, self)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self._kick_button)
+        bottom.addWidget(self._ban_button)
         bottom.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -106,6 +112,10 @@ class UsersPanel(QWidget):
     def kick_button(self) -> QToolButton:
         return self._kick_button
 
+    @property
+    def ban_button(self) -> QToolButton:
+        return self._ban_button
+
     def selected_session(self) -> Session | None:
         rows = self._view.selectionModel().selectedRows()
         return self._model.session(rows[0].row()) if rows else None
@@ -114,6 +124,7 @@ class UsersPanel(QWidget):
         menu = QMenu(self)
         menu.setAccessibleName(self.tr("User actions"))
         menu.addAction(self._kick_action)
+        menu.addAction(self._ban_action)
         return menu
 
     # --- slots ----------------------------------------------------------------------

@@ -9,6 +9,220 @@
     </message>
 </context>
 <context>
+    <name>BanDialog</name>
+    <message>
+        <source>Ban</source>
+        <translation>Blocca</translation>
+    </message>
+    <message>
+        <source>Ban a name or an address</source>
+        <translation>Blocca un nome o un indirizzo</translation>
+    </message>
+    <message>
+        <source>Ban the &amp;name (and whoever owns it):</source>
+        <translation>Blocca il &amp;nome (e chi lo possiede):</translation>
+    </message>
+    <message>
+        <source>Ban the name</source>
+        <translation>Blocca il nome</translation>
+    </message>
+    <message>
+        <source>Nobody may use the name; the client that owns it may not come back under any name</source>
+        <translation>Nessuno potrà usare il nome; il client che lo possiede non potrà tornare con nessun nome</translation>
+    </message>
+    <message>
+        <source>Name to ban</source>
+        <translation>Nome da bloccare</translation>
+    </message>
+    <message>
+        <source>Ban the &amp;address:</source>
+        <translation>Blocca l&apos;&amp;indirizzo:</translation>
+    </message>
+    <message>
+        <source>Ban the address</source>
+        <translation>Blocca l&apos;indirizzo</translation>
+    </message>
+    <message>
+        <source>Nobody may connect from this IP address, under any name</source>
+        <translation>Nessuno potrà connettersi da questo indirizzo IP, con nessun nome</translation>
+    </message>
+    <message>
+        <source>e.g. 192.168.1.20</source>
+        <translation>ad es. 192.168.1.20</translation>
+    </message>
+    <message>
+        <source>Address to ban</source>
+        <translation>Indirizzo da bloccare</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durata</translation>
+    </message>
+    <message>
+        <source>10 minutes</source>
+        <translation>10 minuti</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 ora</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 giorno</translation>
+    </message>
+    <message>
+        <source>1 week</source>
+        <translation>1 settimana</translation>
+    </message>
+    <message>
+        <source>for 10 minutes</source>
+        <translation>per 10 minuti</translation>
+    </message>
+    <message>
+        <source>for 1 hour</source>
+        <translation>per 1 ora</translation>
+    </message>
+    <message>
+        <source>for 1 day</source>
+        <translation>per 1 giorno</translation>
+    </message>
+    <message>
+        <source>for 1 week</source>
+        <translation>per 1 settimana</translation>
+    </message>
+    <message>
+        <source>until lifted</source>
+        <translation>fino alla revoca</translation>
+    </message>
+    <message>
+        <source>Until lifted</source>
+        <translation>Fino alla revoca</translation>
+    </message>
+    <message>
+        <source>&amp;For:</source>
+        <translation>&amp;Durata:</translation>
+    </message>
+    <message>
+        <source>Reason (optional, shown to the user)</source>
+        <translation>Motivo (facoltativo, mostrato all&apos;utente)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Motivo:</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+    <message>
+        <source>&amp;Ban</source>
+        <translation>&amp;Blocca</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <source>Dialog buttons</source>
+        <translation>Pulsanti della finestra</translation>
+    </message>
+    <message>
+        <source>Type the name to ban.</source>
+        <translation>Scrivi il nome da bloccare.</translation>
+    </message>
+    <message>
+        <source>A name has at most {count} characters.</source>
+        <translation>Un nome ha al massimo {count} caratteri.</translation>
+    </message>
+    <message>
+        <source>A name cannot hold invisible or control characters.</source>
+        <translation>Un nome non può contenere caratteri invisibili o di controllo.</translation>
+    </message>
+    <message>
+        <source>Type the IP address to ban.</source>
+        <translation>Scrivi l&apos;indirizzo IP da bloccare.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an IP address (e.g. 192.168.1.20 or fe80::1).</source>
+        <translation>«{text}» non è un indirizzo IP (ad es. 192.168.1.20 o fe80::1).</translation>
+    </message>
+</context>
+<context>
+    <name>BansModel</name>
+    <message>
+        <source>Banned</source>
+        <translation>Bloccato</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Chi</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Fino a</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>A name, the client that owns a name, or an IP address</source>
+        <translation>Un nome, il client che possiede un nome, o un indirizzo IP</translation>
+    </message>
+    <message>
+        <source>The name, the name&apos;s owner or the address</source>
+        <translation>Il nome, chi possiede il nome o l&apos;indirizzo</translation>
+    </message>
+    <message>
+        <source>When the ban ends (local time)</source>
+        <translation>Quando finisce il blocco (ora locale)</translation>
+    </message>
+    <message>
+        <source>The reason shown to whoever the ban shuts out</source>
+        <translation>Il motivo mostrato a chi il blocco tiene fuori</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Owner of</source>
+        <translation>Chi possiede</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Indirizzo</translation>
+    </message>
+    <message>
+        <source>Nobody may use this name</source>
+        <translation>Nessuno può usare questo nome</translation>
+    </message>
+    <message>
+        <source>The client that owns the name may not come back under any name</source>
+        <translation>Il client che possiede il nome non può tornare con nessun nome</translation>
+    </message>
+    <message>
+        <source>Nobody may connect from this address</source>
+        <translation>Nessuno può connettersi da questo indirizzo</translation>
+    </message>
+    <message>
+        <source>a released name (client {id}…)</source>
+        <translation>un nome liberato (client {id}…)</translation>
+    </message>
+    <message>
+        <source>until lifted</source>
+        <translation>fino alla revoca</translation>
+    </message>
+    <message>
+        <source>Until the operator lifts it</source>
+        <translation>Finché l&apos;operatore non lo revoca</translation>
+    </message>
+</context>
+<context>
     <name>ChatWindow</name>
     <message>
         <source>Parla chat</source>
@@ -788,14 +1002,6 @@
         <translation>Quando è attiva, solo l&apos;operatore può scrivere (durante una lezione)</translation>
     </message>
     <message>
-        <source>&amp;Kick…</source>
-        <translation>&amp;Espelli…</translation>
-    </message>
-    <message>
-        <source>Disconnect the selected user (Del)</source>
-        <translation>Disconnette l&apos;utente selezionato (Canc)</translation>
-    </message>
-    <message>
         <source>&amp;Quit</source>
         <translation>&amp;Esci</translation>
     </message>
@@ -887,10 +1093,6 @@
         <source>History error: {error}</source>
         <translation>Errore della cronologia: {error}</translation>
     </message>
-    <message>
-        <source>{name} is no longer connected</source>
-        <translation>{name} non è più connesso</translation>
-    </message>
 </context>
 <context>
     <name>MentionsDock</name>
@@ -943,6 +1145,116 @@
     <message>
         <source>Send again</source>
         <translation>Invia di nuovo</translation>
+    </message>
+</context>
+<context>
+    <name>NamesDialog</name>
+    <message>
+        <source>Names and bans</source>
+        <translation>Nomi e blocchi</translation>
+    </message>
+    <message>
+        <source>Clear the filter</source>
+        <translation>Svuota il filtro</translation>
+    </message>
+    <message>
+        <source>Part of a name, an address or a reason</source>
+        <translation>Parte di un nome, di un indirizzo o di un motivo</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filtro</translation>
+    </message>
+    <message>
+        <source>F&amp;ilter:</source>
+        <translation>F&amp;iltro:</translation>
+    </message>
+    <message>
+        <source>Reserved names</source>
+        <translation>Nomi riservati</translation>
+    </message>
+    <message>
+        <source>Reser&amp;ved names</source>
+        <translation>Nomi ri&amp;servati</translation>
+    </message>
+    <message>
+        <source>&amp;Release</source>
+        <translation>&amp;Libera</translation>
+    </message>
+    <message>
+        <source>Release the name</source>
+        <translation>Libera il nome</translation>
+    </message>
+    <message>
+        <source>Let anyone take the selected name again</source>
+        <translation>Permette di nuovo a chiunque di prendere il nome selezionato</translation>
+    </message>
+    <message>
+        <source>Bans in force</source>
+        <translation>Blocchi in vigore</translation>
+    </message>
+    <message>
+        <source>Bans in &amp;force</source>
+        <translation>Blocchi in &amp;vigore</translation>
+    </message>
+    <message>
+        <source>&amp;Lift</source>
+        <translation>&amp;Revoca</translation>
+    </message>
+    <message>
+        <source>Lift the ban</source>
+        <translation>Revoca il blocco</translation>
+    </message>
+    <message>
+        <source>End the selected ban now</source>
+        <translation>Termina subito il blocco selezionato</translation>
+    </message>
+    <message>
+        <source>Dialog buttons</source>
+        <translation>Pulsanti della finestra</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
+    <message>
+        <source>The name {name} is free: anyone can take it</source>
+        <translation>Il nome {name} è libero: chiunque può prenderlo</translation>
+    </message>
+    <message>
+        <source>The name {name} was not reserved</source>
+        <translation>Il nome {name} non era riservato</translation>
+    </message>
+    <message>
+        <source>The ban on {what} is lifted</source>
+        <translation>Il blocco di {what} è revocato</translation>
+    </message>
+    <message>
+        <source>The ban on {what} is in the server&apos;s configuration (--ban): lift it there</source>
+        <translation>Il blocco di {what} è nella configurazione del server (--ban): revocalo lì</translation>
+    </message>
+    <message>
+        <source>{what} was no longer banned</source>
+        <translation>{what} non era più bloccato</translation>
+    </message>
+</context>
+<context>
+    <name>ReservationsModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Reserved since</source>
+        <translation>Riservato dal</translation>
+    </message>
+    <message>
+        <source>The name as its owner first registered it</source>
+        <translation>Il nome come chi lo possiede lo ha registrato la prima volta</translation>
+    </message>
+    <message>
+        <source>When the name was first registered (local time)</source>
+        <translation>Quando il nome è stato registrato la prima volta (ora locale)</translation>
     </message>
 </context>
 <context>
@@ -1194,6 +1506,45 @@
             <numerusform>%n utente in linea</numerusform>
             <numerusform>%n utenti in linea</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>UsersActions</name>
+    <message>
+        <source>&amp;Kick…</source>
+        <translation>&amp;Espelli…</translation>
+    </message>
+    <message>
+        <source>Disconnect the selected user (Del)</source>
+        <translation>Disconnette l&apos;utente selezionato (Canc)</translation>
+    </message>
+    <message>
+        <source>&amp;Ban…</source>
+        <translation>&amp;Blocca…</translation>
+    </message>
+    <message>
+        <source>Keep a name, or an address, out of the chat (the selected user&apos;s)</source>
+        <translation>Tiene fuori dalla chat un nome o un indirizzo (quelli dell&apos;utente selezionato)</translation>
+    </message>
+    <message>
+        <source>&amp;Names and bans…</source>
+        <translation>&amp;Nomi e blocchi…</translation>
+    </message>
+    <message>
+        <source>Reserved names and bans in force: release a name, lift a ban</source>
+        <translation>Nomi riservati e blocchi in vigore: libera un nome, revoca un blocco</translation>
+    </message>
+    <message>
+        <source>{name} is no longer connected</source>
+        <translation>{name} non è più connesso</translation>
+    </message>
+    <message>
+        <source>The name {name} is banned {span}</source>
+        <translation>Il nome {name} è bloccato {span}</translation>
+    </message>
+    <message>
+        <source>The address {address} is banned {span}</source>
+        <translation>L&apos;indirizzo {address} è bloccato {span}</translation>
     </message>
 </context>
 <context>

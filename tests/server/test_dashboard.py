@@ -6,23 +6,19 @@ per test (the ``asked`` fixture answers "yes" unless a test says otherwise).
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QPalette
-from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer
+from PySide6.QtNetwork import QHostAddress, QTcpServer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
-    QApplication,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -34,64 +30,28 @@ from pytestqt.qtbot import QtBot
 
 from chat_server_app.dashboard.confirm_dialog import ConfirmStopDialog
 from chat_server_app.dashboard.kick_dialog import KickDialog
-from chat_server_app.dashboard.log_model import KIND_ROLE, LogEntry, LogKind
+from chat_server_app.dashboard.log_model import LogEntry, LogKind
 from chat_server_app.dashboard.log_view import LogView
-from chat_server_app.dashboard.main_window import MainWindow, run_dashboard
+from chat_server_app.dashboard.main_window import MainWindow
 from chat_server_app.dashboard.users_model import Column
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
-from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
-from shared.qt.connection import Connection
-
-Frame = dict[str, Any]
+from chat_server_app.store import MemoryStore, StoredMessage
+from tests.server.dashboard_helpers import (
+    WAIT_MS,
+    Client,
+    child,
+    label_text,
+    log_rows,
+    select_user,
+    users_shown,
+    wait_for_log,
+)
 
 # The offscreen platform warns whenever a shown top-level window gets a minimum size
 # from its layout: platform noise, not a finding about the dashboard.
 
-WAIT_MS = 5000
-"""Longest a test waits for something that should happen at once on loopback."""
-
 HTML = '<b>bold</b> <img src="x" onerror="alert(1)"> &amp; <a href="http://evil">link</a>'
-
-
-class Client:
-    """A protocol client over loopback that records what it receives."""
-
-    def __init__(self, qtbot: QtBot, port: int) -> None:
-        self._qtbot = qtbot
-        self.conn = Connection()
-        self.received: list[Frame] = []
-        self.conn.message_received.connect(self.received.append)
-        with qtbot.waitSignal(self.conn.connected, timeout=WAIT_MS):
-            self.conn.connect_to_host("127.0.0.1", port)
-
-    def join(self, name: str) -> Client:
-        self.conn.send({"type": "hello", "version": 1, "name": name})
-        welcome = self.expect("welcome")
-        assert welcome["name"] == name
-        return self
-
-    def say(self, text: str, **fields: Any) -> None:
-        self.conn.send({"type": "say", "text": text, **fields})
-
-    def of_type(self, type_: str) -> list[Frame]:
-        return [f for f in self.received if f.get("type") == type_]
-
-    def expect(self, type_: str, **fields: Any) -> Frame:
-        def check() -> bool:
-            return any(all(f.get(k) == v for k, v in fields.items()) for f in self.of_type(type_))
-
-        self._qtbot.waitUntil(check, timeout=WAIT_MS)
-        return next(f for f in self.of_type(type_) if all(f.get(k) == v for k, v in fields.items()))
-
-    @property
-    def closed(self) -> bool:
-        # An unbuffered socket can reach UnconnectedState on the peer's close
-        # without a ``disconnected``: read the state itself.
-        return self.conn.socket.state() == QAbstractSocket.SocketState.UnconnectedState
-
-    def wait_closed(self) -> None:
-        self._qtbot.waitUntil(lambda: self.closed, timeout=WAIT_MS)
 
 
 @pytest.fixture
@@ -147,43 +107,6 @@ def connect(qtbot: QtBot, engine: ChatServer) -> Iterator[Callable[[], Client]]:
 @pytest.fixture
 def join(connect: Callable[[], Client]) -> Callable[[str], Client]:
     return lambda name: connect().join(name)
-
-
-def child(window: QWidget, kind: type[Any], name: str) -> Any:
-    found = window.findChild(kind, name)
-    assert found is not None, f"no {kind.__name__} named {name!r}"
-    return found
-
-
-def label_text(window: QWidget, name: str) -> str:
-    return str(child(window, QLabel, name).text())
-
-
-def log_rows(window: MainWindow, kind: LogKind | None = None) -> list[str]:
-    model = window.log_model
-    rows = []
-    for row in range(model.rowCount()):
-        index = model.index(row, 0)
-        if kind is None or index.data(KIND_ROLE) == kind.value:
-            rows.append(str(index.data()))
-    return rows
-
-
-def wait_for_log(qtbot: QtBot, window: MainWindow, kind: LogKind, text: str) -> None:
-    qtbot.waitUntil(lambda: any(text in row for row in log_rows(window, kind)), timeout=WAIT_MS)
-
-
-def users_shown(window: MainWindow) -> list[str]:
-    model = window.users_model
-    return [str(model.index(row, Column.NAME).data()) for row in range(model.rowCount())]
-
-
-def select_user(window: MainWindow, name: str) -> None:
-    view = child(window, QTableView, "users_view")
-    view.selectRow(users_shown(window).index(name))
-    selected = window.selected_session()
-    assert selected is not None
-    assert selected.name == name
 
 
 # --- the header ------------------------------------------------------------------
@@ -593,6 +516,7 @@ def test_tab_order_walks_the_window_top_to_bottom(window: MainWindow) -> None:
         "read_only_button",
         "users_view",
         "kick_button",
+        "ban_button",
         "log_view",
         "notice_edit",
         "notice_button",
@@ -607,89 +531,3 @@ def test_tab_order_walks_the_window_top_to_bottom(window: MainWindow) -> None:
     assert order == expected
     for name in expected[1:4]:
         assert child(window, QAbstractButton, name).focusPolicy() & Qt.FocusPolicy.TabFocus
-
-
-# --- run_dashboard ---------------------------------------------------------------------
-
-
-def _dashboard_window() -> MainWindow | None:
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-    return windows[0] if windows else None
-
-
-def test_run_dashboard_stops_on_sigint_without_asking(
-    qtbot: QtBot, settings: Settings, tmp_path: Path, asked: list[int]
-) -> None:
-    engine = ChatServer(settings, SqliteStore.in_dir(tmp_path))
-    clients: list[Client] = []
-    seen: dict[str, bool] = {}
-
-    def connect_then_interrupt() -> None:
-        window = _dashboard_window()
-        seen["shown"] = window is not None
-        seen["listening"] = engine.is_listening
-        client = Connection()
-        record = Client.__new__(Client)
-        record._qtbot, record.conn, record.received = qtbot, client, []
-        clients.append(record)
-
-        def on_message(frame: Frame) -> None:
-            record.received.append(frame)
-            if frame["type"] == "welcome":
-                os.kill(os.getpid(), signal.SIGINT)
-
-        client.message_received.connect(on_message)
-        client.connected.connect(lambda: client.send({"type": "hello", "version": 1, "name": "alice"}))
-        client.connect_to_host("127.0.0.1", engine.port)
-
-    QTimer.singleShot(0, connect_then_interrupt)
-    guard = QTimer()
-    guard.setSingleShot(True)
-    guard.timeout.connect(QApplication.quit)
-    guard.start(20_000)  # a broken signal path fails the test instead of hanging it
-    status = run_dashboard(settings, engine)
-    guard.stop()
-
-    assert status == 0
-    assert engine.connection_count == 0  # it waited for the clients to be let go
-    assert QApplication.quitOnLastWindowClosed()  # restored
-    assert seen == {"shown": True, "listening": True}
-    assert asked == []  # a signal does not ask
-    assert not engine.is_listening
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    (alice,) = clients
-    assert alice.expect("shutdown")
-    alice.conn.abort()
-
-
-def test_run_dashboard_shows_a_listen_error_and_stays_stopped(
-    qtbot: QtBot, tmp_path: Path, asked: list[int]
-) -> None:
-    taken = QTcpServer()
-    assert taken.listen(QHostAddress("127.0.0.1"), 0)
-    port = taken.serverPort()
-    settings = Settings(host="127.0.0.1", port=port, no_announce=True, data_dir=tmp_path)
-    engine = ChatServer(settings, MemoryStore())
-    seen: dict[str, object] = {}
-
-    def look_then_close() -> None:
-        window = _dashboard_window()
-        assert window is not None
-        seen["state"] = label_text(window, "state_label")
-        seen["status"] = window.statusBar().currentMessage()
-        seen["start"] = child(window, QAction, "start_action").isEnabled()
-        window.close()
-
-    QTimer.singleShot(0, look_then_close)
-    try:
-        assert run_dashboard(settings, engine) == 0
-    finally:
-        taken.close()
-    assert seen["state"] == "Stopped"
-    assert f"cannot listen on 127.0.0.1:{port}" in str(seen["status"])
-    assert seen["start"] is True
-    # No quit request is left behind to end the next event loop at once.
-    timer = QTimer()
-    timer.setSingleShot(True)
-    with qtbot.waitSignal(timer.timeout, timeout=WAIT_MS):
-        timer.start(20)

@@ -10,15 +10,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QLabel, QMenuBar
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar
 from pytestqt.qtbot import QtBot
 
+from chat_server_app.dashboard.ban_dialog import BanDialog, BanOrder
+from chat_server_app.dashboard.bans_model import BanColumn
 from chat_server_app.dashboard.formatting import format_bytes
 from chat_server_app.dashboard.main_window import MainWindow
+from chat_server_app.dashboard.names_dialog import NamesDialog
 from chat_server_app.dashboard.users_model import Column
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
-from chat_server_app.store import MemoryStore
+from chat_server_app.store import BanKind, MemoryStore
 from shared.qt.connection import Connection
 from shared.qt.startup_probe import ENV_VAR
 from shared.qt.translations import install_translators
@@ -82,6 +86,23 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
 
     qtbot.waitUntil(joined_in_italian, timeout=WAIT_MS)
     anna.abort()
+    window.close_without_asking()
+
+
+def test_names_and_bans_speak_italian(qtbot: QtBot, italian: list[QTranslator], engine: ChatServer) -> None:
+    window = MainWindow(engine.settings, engine)
+    qtbot.addWidget(window)
+    users_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Utenti")
+    assert isinstance(users_menu, QMenu)
+    texts = [a.text() for a in users_menu.actions() if not a.isSeparator()]
+    assert texts == ["&Espelli…", "&Blocca…", "&Nomi e blocchi…"]
+    dialog = BanDialog("anna", "")
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Blocca"
+    assert dialog.order() == BanOrder(BanKind.NAME, "anna", 3600.0, "", "per 1 ora")
+    names = NamesDialog(engine, QAction(), window)
+    assert names.windowTitle() == "Nomi e blocchi"
+    assert names.bans_model.headerData(BanColumn.UNTIL, Qt.Orientation.Horizontal) == "Fino a"
     window.close_without_asking()
 
 
