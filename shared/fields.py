@@ -11,7 +11,18 @@ from datetime import UTC, datetime
 
 from shared.errors import ErrorCode, ProtocolError
 
-__all__ = ["format_ts", "now_ts", "parse_ts", "violation", "opt_str", "req_str", "req_int", "opt_int", "flag"]
+__all__ = [
+    "format_ts",
+    "now_ts",
+    "parse_ts",
+    "violation",
+    "opt_str",
+    "req_str",
+    "req_int",
+    "opt_int",
+    "req_id",
+    "flag",
+]
 
 
 def format_ts(epoch: float) -> str:
@@ -55,6 +66,14 @@ def req_int(obj: Mapping[str, object], key: str) -> int:
     # bool is an int in Python but not in JSON's eyes: true is not an id.
     if type(value) is not int:
         raise violation(f"'{key}' must be an integer")
+    return value
+
+
+def req_id(obj: Mapping[str, object], key: str, low: int, high: int) -> int:
+    """An integer in ``low..high``: an id out of that range is a server bug or an attack."""
+    value = req_int(obj, key)
+    if not low <= value <= high:
+        raise violation(f"'{key}' must be from {low} to {high}")
     return value
 
 

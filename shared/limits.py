@@ -18,6 +18,7 @@ __all__ = [
     "TOKEN_MIN_CHARS",
     "TOKEN_MAX_CHARS",
     "DEFAULT_REPLAY_MAX",
+    "MAX_MESSAGE_ID",
     "CID_MEMORY_SECONDS",
     "DEFAULT_HELLO_TIMEOUT",
     "DEFAULT_HISTORY_ON_JOIN",
@@ -65,6 +66,13 @@ CID_MAX_CHARS = 64
 TOKEN_MIN_CHARS = 22
 TOKEN_MAX_CHARS = 128
 """Bounds of ``hello.token`` (§8.1): 22 characters of base64 carry 128 random bits."""
+
+MAX_MESSAGE_ID = 2**53 - 1
+"""Largest message id (``message.id``, ``welcome.last_id``) a client accepts: the largest
+integer a JSON number carries exactly in every implementation (a double's 53-bit
+mantissa, JavaScript's ``Number.MAX_SAFE_INTEGER``). A server counting one message a
+microsecond needs 285 years to reach it; past it, a client would compare ids it cannot
+tell apart, and a Qt signal or model role would overflow at 2**63."""
 
 DEFAULT_REPLAY_MAX = 10000
 """Messages one ``since`` replays at most (§8.2, ``--replay-max``)."""

@@ -1,0 +1,67 @@
+"""A hostile or broken server against a real client over a real socket (issue 19, item 9):
+ids past 2**53 or going backwards, and a server that welcomes and then drops at once."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtNetwork import QTcpSocket
+from pytestqt.qtbot import QtBot
+
+from chat_client_app.chat_window import ChatWindow
+from chat_client_app.controller import ClientController, ClientState, ConnectRequest
+from chat_client_app.message_model import EntryKind
+from shared.codec import encode
+from tests.client.conftest import FAST, WAIT_MS
+from tests.client.fake_server import FakeServer, Frame
+
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
+
+TS = "2026-12-05T10:00:00.000Z"
+
+
+def _message(id_: int, text: str) -> bytes:
+    return encode({"type": "message", "id": id_, "ts": TS, "from": "bruno", "text": text})
+
+
+def test_ids_past_2_53_or_going_backwards_are_dropped_in_order(qtbot: QtBot) -> None:
+    def script(socket: QTcpSocket, frame: Frame) -> None:
+        if frame["type"] == "ping":  # the replay is over: live messages
+            for id_, text in [(5, "five"), (6, "six"), (3, "three, late"), (2**53, "huge"), (2**64, "huger")]:
+                socket.write(_message(id_, text))
+            socket.write(_message(7, "seven"))
+
+    server = FakeServer(on_frame=script)
+    controller = ClientController(**FAST)
+    window = ChatWindow(controller)
+    qtbot.addWidget(window)
+    window.start(ConnectRequest("anna", "127.0.0.1", server.port))
+
+    def shown() -> list[str]:
+        model = window.model
+        rows = (model.entry(r) for r in range(model.rowCount()))
+        return [e.text for e in rows if e.kind is EntryKind.MESSAGE]
+
+    qtbot.waitUntil(lambda: "seven" in shown(), timeout=WAIT_MS)
+    assert shown() == ["five", "six", "seven"]
+    assert controller.last_seen_id == 7  # the next hello's since: a real id
+    assert controller.state is ClientState.CONNECTED
+    window.close()
+    server.close()
+
+
+def test_a_server_that_drops_every_session_at_once_is_retried_ever_more_slowly(qtbot: QtBot) -> None:
+    server = FakeServer(drop_after_welcome=True)
+    # Waits of 0.05, 0.1, 0.2, 0.4 s (+-20 %) before the cap of 2 s.
+    controller = ClientController(**{**FAST, "backoff_base": 0.05, "backoff_cap": 2.0})
+    delays: list[float] = []
+    controller.reconnect_scheduled.connect(delays.append)
+    controller.connect_to(ConnectRequest("anna", "127.0.0.1", server.port))
+    qtbot.waitUntil(lambda: len(delays) >= 4, timeout=WAIT_MS)
+    controller.quit()
+    assert server.hellos >= 4
+    for earlier, later in itertools.pairwise(delays[:4]):
+        assert later > earlier * 1.2, delays
+    qtbot.waitUntil(lambda: controller.state is ClientState.DISCONNECTED, timeout=WAIT_MS)
+    server.close()
