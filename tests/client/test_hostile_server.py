@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
-from chat_client_app.message_model import EntryKind
+from chat_client_app.message_model import DEFAULT_MAX_PRESENCE_ROWS, EntryKind
 from shared.codec import encode
 from tests.client.conftest import FAST, WAIT_MS
 from tests.client.fake_server import FakeServer, Frame
@@ -64,4 +64,37 @@ def test_a_server_that_drops_every_session_at_once_is_retried_ever_more_slowly(q
     for earlier, later in itertools.pairwise(delays[:4]):
         assert later > earlier * 1.2, delays
     qtbot.waitUntil(lambda: controller.state is ClientState.DISCONNECTED, timeout=WAIT_MS)
+    server.close()
+
+
+def test_a_join_and_leave_storm_does_not_push_messages_out_of_the_scrollback(qtbot: QtBot) -> None:
+    storm = 3000
+
+    def script(socket: QTcpSocket, frame: Frame) -> None:
+        if frame["type"] == "ping":  # the replay is over
+            frames = [_message(i, f"said {i}") for i in range(1, 6)]
+            for i in range(storm):
+                frames.append(encode({"type": "joined", "name": f"bot{i}", "ts": TS}))
+                frames.append(encode({"type": "left", "name": f"bot{i}", "ts": TS, "reason": "quit"}))
+            frames.append(_message(6, "said 6"))
+            socket.write(b"".join(frames))
+
+    server = FakeServer(on_frame=script)
+    controller = ClientController(**FAST)
+    window = ChatWindow(controller, max_rows=100)
+    qtbot.addWidget(window)
+    window.start(ConnectRequest("anna", "127.0.0.1", server.port))
+    model = window.model
+
+    def entries() -> list[tuple[EntryKind, str]]:
+        return [(model.entry(r).kind, model.entry(r).text) for r in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: (EntryKind.MESSAGE, "said 6") in entries(), timeout=WAIT_MS * 3)
+    said = [text for kind, text in entries() if kind is EntryKind.MESSAGE]
+    assert said == [f"said {i}" for i in range(1, 7)]
+    presence = [text for kind, text in entries() if kind in (EntryKind.JOINED, EntryKind.LEFT)]
+    assert 0 < len(presence) <= DEFAULT_MAX_PRESENCE_ROWS
+    assert "bot2999" in presence[-1]  # the newest ones are kept
+    assert window.users.names == ["anna"]
+    window.close()
     server.close()

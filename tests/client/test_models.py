@@ -155,6 +155,25 @@ def test_scrollback_is_bounded_and_drops_the_oldest(qtbot: QtBot) -> None:
     assert texts(model)[-2:] == ["one more", "still sending"]
 
 
+def test_presence_rows_have_their_own_cap_and_never_evict_messages(qtmodeltester: ModelTester) -> None:
+    model = MessageModel(max_rows=5, max_presence_rows=3)
+    check_model(qtmodeltester, model)
+    model.add_messages([msg(f"m{i}") for i in range(4)])
+    for i in range(50):
+        model.add_event(EntryKind.JOINED, f"j{i}", f"u{i}")
+        model.add_event(EntryKind.LEFT, f"l{i}", f"u{i}")
+    assert texts(model) == ["m0", "m1", "m2", "m3", "l48", "j49", "l49"]
+    model.add_messages([msg("m4"), msg("m5")])  # over max_rows: the oldest message goes
+    assert texts(model) == ["m1", "m2", "m3", "l48", "j49", "l49", "m4", "m5"]
+    model.add_messages([msg(f"n{i}") for i in range(5)])  # the presence rows age out with them
+    assert texts(model) == [f"n{i}" for i in range(5)]
+    model.add_event(EntryKind.JOINED, "j", "u")
+    model.clear()
+    for i in range(4):
+        model.add_event(EntryKind.LEFT, f"after clear {i}", "u")
+    assert texts(model) == [f"after clear {i}" for i in (1, 2, 3)]
+
+
 def test_divider_goes_above_the_first_missed_message(model: MessageModel) -> None:
     model.add_messages([msg("seen", mid=10), msg("missed 1", mid=11), msg("missed 2", mid=12)])
     model.add_outgoing(out("typed while away", "c9"))
