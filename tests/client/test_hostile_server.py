@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtNetwork import QTcpSocket
 from pytestqt.qtbot import QtBot
 
@@ -96,5 +97,33 @@ def test_a_join_and_leave_storm_does_not_push_messages_out_of_the_scrollback(qtb
     assert 0 < len(presence) <= DEFAULT_MAX_PRESENCE_ROWS
     assert "bot2999" in presence[-1]  # the newest ones are kept
     assert window.users.names == ["anna"]
+    window.close()
+    server.close()
+
+
+def test_a_welcome_listing_100_000_users_is_read_across_event_loop_passes(qtbot: QtBot) -> None:
+    crowd = [f"user{i:06d}" for i in range(100_000)]
+    server = FakeServer(welcomes=[{"users": ["anna", *crowd]}])
+    controller = ClientController(**FAST)
+    window = ChatWindow(controller)
+    qtbot.addWidget(window)
+    ticks = 0
+
+    def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(tick)
+    heartbeat.start(0)
+    marks: dict[str, int] = {}
+    controller.users_reset.connect(lambda names: marks.setdefault("welcome", ticks))
+    window.users.count_changed.connect(lambda count: count > 1 and marks.setdefault("listed", ticks))
+    window.start(ConnectRequest("anna", "127.0.0.1", server.port))
+    qtbot.waitUntil(lambda: window.users.rowCount() == 100_001, timeout=WAIT_MS * 4)
+    heartbeat.stop()
+    assert marks["listed"] - marks["welcome"] >= 2, "the event loop turned while the names were read"
+    assert window.users.names[:2] == ["anna", "user000000"]
+    assert "anna" in window.users
     window.close()
     server.close()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from chat_client_app import user_model
 from chat_client_app.colours import contrast, name_colour
 from chat_client_app.controller import Outgoing
 from chat_client_app.message_model import EntryKind, MentionsFilter, MessageModel, Role
@@ -265,3 +266,28 @@ def test_user_list_is_one_row_per_skeleton_but_sorted_as_written(qtmodeltester: 
     users.add("Anna")
     assert users.names == ["Anna", "Mario", "Quentin"]
     check_model(qtmodeltester, users)
+
+
+def test_joins_and_leaves_while_a_welcome_is_read_apply_to_it(
+    qtbot: QtBot, qtmodeltester: ModelTester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(user_model, "FILL_BUDGET", 0.0)  # one slice of 256 names per pass
+    users = UserListModel()
+    check_model(qtmodeltester, users)
+    users.reset(["anna", "old"])
+    users.set_own_name("anna")
+    users.reset([f"n{i:04d}" for i in range(1000)] + ["anna"])
+    assert users.filling
+    assert users.names == ["anna", "old"]  # the old list until the new one is read
+    users.remove("n0003")  # read already
+    users.remove("n0999")  # not read yet
+    users.add("zeta")
+    users.add("n0999")  # back again
+    with qtbot.waitSignal(users.filled, timeout=5000):
+        pass
+    names = users.names
+    assert len(names) == 1001
+    assert "n0003" not in names
+    assert names[0] == "anna"
+    assert names[-2:] == ["n0999", "zeta"]
+    assert users.index(0).data(Qt.ItemDataRole.FontRole).bold()  # still the user's own
