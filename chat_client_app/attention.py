@@ -18,6 +18,10 @@ __all__ = ["Attention", "ANNOUNCE_MS"]
 ANNOUNCE_MS = 400
 """Screen-reader announcements are merged over this long: a burst is one sentence."""
 
+_SAID_MAX_CHARS = 200
+"""Characters of a message read out or shown in a notice: enough to know what it is
+about (the rest is in the window), and a megabyte from a hostile server stays there."""
+
 
 class Attention(QObject):
     """Tray notices for ``window`` and announcements spoken over ``spoken``."""
@@ -46,12 +50,12 @@ class Attention(QObject):
             self._tray.setToolTip("Parla")
             self._tray.activated.connect(self._on_tray_activated)
             self._tray.show()
-        body = notification_body(text[:200])
+        body = notification_body(text[:_SAID_MAX_CHARS])
         self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 6000)
 
     def announce(self, text: str) -> None:
         # Merged over ANNOUNCE_MS: a burst of messages is one sentence, not one each.
-        self._pending = text if not self._timer.isActive() else self.tr("New messages")
+        self._pending = text[:_SAID_MAX_CHARS] if not self._timer.isActive() else self.tr("New messages")
         if not self._timer.isActive():
             self._timer.start()
 

@@ -41,6 +41,11 @@ class Backoff:
         self._attempts = 0
 
     @property
+    def cap(self) -> float:
+        """The longest wait between two attempts."""
+        return self._cap
+
+    @property
     def attempts(self) -> int:
         """Delays handed out since the last :meth:`reset`."""
         return self._attempts

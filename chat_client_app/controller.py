@@ -444,7 +444,7 @@ class ClientController(QObject):
         if conn is not None:
             conn.deleteLater()
         self._forget_connection()
-        self._act(self._session.connection_lost())
+        self._act(self._session.connection_lost(time.monotonic()))
 
     def _forget_connection(self) -> None:
         """Drop what belonged to the connection that just ended (timers, unread frames)."""

@@ -8,6 +8,10 @@ underlined ranges of that plain text; the view opens them on click.
 Each row's height is computed once per view width and cached on the row's
 :class:`~chat_client_app.message_model.Entry`, so that laying out 10 000 rows does
 not lay out their text again on every pass.
+
+A text longer than :data:`~chat_client_app.row_text.DISPLAY_MAX_CHARS` is cut there and
+the cut is marked (:mod:`chat_client_app.row_text`); the model keeps the whole text,
+so Copy gives all of it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,15 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 from chat_client_app.controller import SendState
 from chat_client_app.links import find_links
 from chat_client_app.message_model import Entry, EntryKind, MessageModel, Role
+from chat_client_app.row_text import (
+    DISPLAY_MAX_CHARS,
+    NAME_SHOWN_CHARS,
+    Composed,
+    display_text,
+    find_marks,
+    isolated,
+)
+from shared.limits import NAME_MAX_CHARS
 
 __all__ = ["MessageDelegate", "MARKS"]
 
@@ -58,38 +71,6 @@ _MATCH_BACKGROUND = QColor(255, 214, 0)
 _PRIVATE_COLOUR = QColor(150, 80, 220)
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-def _display_text(text: str) -> str:
-    # QTextLayout breaks lines only at U+2028; a newline would show as a box.
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
-
-
-_ISOLATE = "\u2068"  # FIRST STRONG ISOLATE
-_END_ISOLATE = "\u2069"  # POP DIRECTIONAL ISOLATE
-
-
-def _isolated(text: str) -> str:
-    """``text`` as a bidi island: its direction, and any embedding or override it
-    leaves open, stay inside it (a Hebrew name cannot turn the row right-to-left,
-    an unterminated U+202E in a body cannot reach past it)."""
-    return f"{_ISOLATE}{text}{_END_ISOLATE}"
-
-
-class _Composed:
-    """The plain string a row shows and where its parts are."""
-
-    __slots__ = ("text", "header_len", "body_start", "body_end")
-
-    def __init__(self, text: str, header_len: int, body_start: int, body_end: int) -> None:
-        self.text = text
-        self.header_len = header_len
-        self.body_start = body_start
-        self.body_end = body_end
-
-    @property
-    def body(self) -> str:
-        return self.text[self.body_start : self.body_end]
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -114,6 +95,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._private_label = self.tr("private")
         self._failed_text = self.tr("Not sent: {reason}. Right-click the message to send it again.")
         self._offline_text = self.tr("Will be delivered when {name} is back.")
+        self._cut_text = self.tr("… ({count} more characters: Copy gives the whole text)")
 
     # --- settings --------------------------------------------------------------------
 
@@ -152,18 +134,23 @@ class MessageDelegate(QStyledItemDelegate):
         entry = model.entry(index.row()) if isinstance(model, MessageModel) else index.data(Role.ENTRY)
         return entry if isinstance(entry, Entry) else None
 
-    def _compose(self, entry: Entry) -> _Composed:
+    def _cut_note(self, entry: Entry) -> str:
+        """What marks the end of a cut text (nothing when the whole text is shown)."""
+        more = len(entry.text) - DISPLAY_MAX_CHARS
+        return self._cut_text.format(count=more) if more > 0 else ""
+
+    def _compose(self, entry: Entry) -> Composed:
         if entry.kind is not EntryKind.MESSAGE:
-            text = _display_text(entry.text)
-            return _Composed(text, 0, 0, len(text))
-        header = _isolated(entry.sender)
+            text = display_text(entry.text)
+            return Composed(text + self._cut_note(entry), 0, 0, len(text))
+        header = isolated(display_text(entry.sender, NAME_SHOWN_CHARS))
         if entry.peer is not None:
             target = entry.peer if entry.own else self._you
-            header = f"{header} → {_isolated(target)} ({self._private_label})"
-        body = _display_text(entry.text)
-        text = f"{header}: {_isolated(body)}"
+            header = f"{header} → {isolated(display_text(target, NAME_SHOWN_CHARS))} ({self._private_label})"
+        body = display_text(entry.text)
+        text = f"{header}: {isolated(body)}{self._cut_note(entry)}"
         body_start = len(header) + 3  # ": " and the isolate's start
-        return _Composed(text, len(header), body_start, body_start + len(body))
+        return Composed(text, len(header), body_start, body_start + len(body))
 
     def _layout(
         self, entry: Entry, font: QFont, width: int, formats: list[QTextLayout.FormatRange] | None = None
@@ -194,7 +181,7 @@ class MessageDelegate(QStyledItemDelegate):
         out.format = fmt
         return out
 
-    def _metric_formats(self, entry: Entry, composed: _Composed) -> list[QTextLayout.FormatRange]:
+    def _metric_formats(self, entry: Entry, composed: Composed) -> list[QTextLayout.FormatRange]:
         """Only the formats that change text metrics (bold name, italic events)."""
         if entry.kind is EntryKind.MESSAGE:
             return [self._range(0, composed.header_len, self._bold)]
@@ -229,6 +216,8 @@ class MessageDelegate(QStyledItemDelegate):
         them out, which counts when a burst brings 10 000 rows at once.
         """
         if entry.kind is not EntryKind.MESSAGE or entry.peer is not None or len(entry.text) > 200:
+            return None
+        if len(entry.sender) > NAME_MAX_CHARS:
             return None
         if "\n" in entry.text or "\r" in entry.text:
             return None
@@ -372,7 +361,7 @@ class MessageDelegate(QStyledItemDelegate):
     def _formats(
         self,
         entry: Entry,
-        composed: _Composed,
+        composed: Composed,
         palette: QPalette,
         index: AnyIndex,
         selected: bool,
@@ -401,13 +390,8 @@ class MessageDelegate(QStyledItemDelegate):
             match = QTextCharFormat()
             match.setBackground(_MATCH_BACKGROUND)
             match.setForeground(QColor(Qt.GlobalColor.black))
-            folded = body.casefold()
-            # casefold can change lengths (ß -> ss): highlight only where it does not.
-            if len(folded) == len(body):
-                start = folded.find(self._highlight)
-                while start >= 0:
-                    ranges.append(self._range(composed.body_start + start, len(self._highlight), match))
-                    start = folded.find(self._highlight, start + len(self._highlight))
+            for start, end in find_marks(body, self._highlight):
+                ranges.append(self._range(composed.body_start + start, end - start, match))
         return ranges
 
     def _paint_rule(

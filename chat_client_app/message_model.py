@@ -9,15 +9,18 @@ client then shows the same order, the server's.
 
 Bursts (a history replay) are inserted with one ``beginInsertRows`` per burst, and
 the oldest rows are dropped with one ``beginRemoveRows`` once the scrollback is full.
+
+Presence rows (joined, left) have a cap of their own and do not count against the
+scrollback's: a storm of thousands of joins and leaves drops older presence rows,
+never the conversation.
 """
 
 from __future__ import annotations
 
-import enum
 import re
 import time
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -32,100 +35,51 @@ from PySide6.QtCore import (
 
 from chat_client_app.colours import name_colour
 from chat_client_app.controller import Outgoing, SendState
+from chat_client_app.message_entry import PRESENCE_KINDS, ROLE_NAMES, Entry, EntryKind, Role, epoch_of
 from chat_client_app.plain_text import tooltip
-from shared.messages import ChatMessage, parse_ts
+from shared.messages import ChatMessage
 from shared.validation import name_key
 
-__all__ = ["EntryKind", "Entry", "Role", "MessageModel", "MentionsFilter", "DEFAULT_MAX_ROWS"]
+__all__ = [
+    "EntryKind",
+    "Entry",
+    "Role",
+    "MessageModel",
+    "MentionsFilter",
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_MAX_PRESENCE_ROWS",
+]
 
 DEFAULT_MAX_ROWS = 10_000
 """Rows kept by default (a setting): hours of a busy class chat in a few MB."""
 
+DEFAULT_MAX_PRESENCE_ROWS = 1_000
+"""Joined and left rows kept besides them: a whole school arriving at once, or a day of
+comings and goings; past it only older presence rows go."""
+
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-class EntryKind(enum.StrEnum):
-    MESSAGE = "message"
-    JOINED = "joined"
-    LEFT = "left"
-    NOTICE = "notice"
-    ERROR = "error"
-    INFO = "info"  # local: help, hints, connection news
-    DIVIDER = "divider"  # "N missed while you were away"
-    UNREAD = "unread"  # where the user left off
-
-
-class Role(enum.IntEnum):
-    KIND = Qt.ItemDataRole.UserRole + 1
-    SENDER = enum.auto()
-    TEXT = enum.auto()
-    TIMESTAMP = enum.auto()  # QDateTime, local time
-    OWN = enum.auto()
-    STATE = enum.auto()  # "pending", "sent", "failed" or "" for other people's rows
-    REASON = enum.auto()  # why a failed message failed
-    PEER = enum.auto()  # the other party of a private message, "" if public
-    PRIVATE = enum.auto()
-    COLOUR = enum.auto()  # QColor of the sender's name in the current palette
-    MENTION = enum.auto()  # mentions the user's name, or private to them
-    MESSAGE_ID = enum.auto()  # the server's id, 0 if none (yet)
-    CID = enum.auto()
-    ENTRY = enum.auto()  # the Entry itself, for the delegate
-
-
-_ROLE_NAMES: dict[int, QByteArray] = {int(role): QByteArray(role.name.lower().encode()) for role in Role}
-
-
-@dataclass(slots=True, eq=False)
-class Entry:
-    """One row. ``epoch`` is seconds since 1970 (UTC); shown in local time."""
-
-    kind: EntryKind
-    text: str
-    sender: str = ""
-    epoch: float = 0.0
-    msg_id: int = 0
-    cid: str | None = None
-    own: bool = False
-    state: SendState | None = None
-    reason: str = ""
-    peer: str | None = None
-    mention: bool = False
-    history: bool = False  # replayed by the server, not live
-    offline: bool = False  # own private message, kept for a reserved name that is away (§8.1)
-    count: int = 0
-    # The delegate's cache: (width, height) of the last layout, so that a view laying
-    # out 10 000 rows lays out each text once per width, not once per pass.
-    size_cache: tuple[int, int] = (-1, 0)
-    time_text: str = ""
-
-    @property
-    def private(self) -> bool:
-        return self.peer is not None
-
-    def local_time(self) -> str:
-        """``HH:MM`` in local time (computed once)."""
-        if not self.time_text and self.epoch:
-            self.time_text = time.strftime("%H:%M", time.localtime(self.epoch))
-        return self.time_text
-
-
-def _epoch_of(ts: str) -> float:
-    try:
-        return parse_ts(ts).timestamp()
-    except ValueError:
-        return time.time()  # a server with a broken clock format: show the arrival time
 
 
 class MessageModel(QAbstractListModel):
     """Every row of the chat view; see the module docstring for the ordering rules."""
 
-    def __init__(self, max_rows: int = DEFAULT_MAX_ROWS, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        parent: QObject | None = None,
+        *,
+        max_presence_rows: int = DEFAULT_MAX_PRESENCE_ROWS,
+    ) -> None:
         super().__init__(parent)
         if max_rows < 1:
             raise ValueError("max_rows must be at least 1")
+        if max_presence_rows < 1:
+            raise ValueError("max_presence_rows must be at least 1")
         self._rows: list[Entry] = []
         self._tail = 0  # pending rows at the end
         self._max_rows = max_rows
+        self._max_presence = max_presence_rows
+        self._presence: deque[Entry] = deque()  # the presence rows, oldest first
         self._by_cid: dict[str, Entry] = {}  # pending and failed own messages
         self._own_name = ""
         self._own_key = ""
@@ -164,7 +118,7 @@ class MessageModel(QAbstractListModel):
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update(_ROLE_NAMES)
+        names.update(ROLE_NAMES)
         return names
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -276,7 +230,7 @@ class MessageModel(QAbstractListModel):
             kind=EntryKind.MESSAGE,
             text=message.text,
             sender=message.sender,
-            epoch=_epoch_of(message.ts),
+            epoch=epoch_of(message.ts),
             msg_id=message.id,
             cid=message.cid if own else None,
             own=own,
@@ -333,7 +287,11 @@ class MessageModel(QAbstractListModel):
         """A presence event, notice, error or local hint, above the pending messages."""
         entry = Entry(kind=kind, text=text, sender=sender, epoch=time.time() if epoch is None else epoch)
         self._insert([entry])
-        self._trim()
+        if kind in PRESENCE_KINDS:
+            self._presence.append(entry)
+            self._trim_presence()
+        else:
+            self._trim()
         return entry
 
     def add_divider(self, text: str, count: int, first_id: int) -> None:
@@ -378,17 +336,39 @@ class MessageModel(QAbstractListModel):
         self.endInsertRows()
 
     def _trim(self) -> None:
-        # Only rows above the pending ones go: what the user is still sending stays.
-        excess = min(len(self._rows) - self._max_rows, self._boundary)
+        """Drop the oldest rows while more than ``max_rows`` are not presence rows (and
+        the presence rows older than those)."""
+        excess = len(self._rows) - len(self._presence) - self._max_rows
         if excess <= 0:
             return
-        self.beginRemoveRows(QModelIndex(), 0, excess - 1)
-        dropped = self._rows[:excess]
-        del self._rows[:excess]
+        # Only rows above the pending ones go: what the user is still sending stays.
+        rows, boundary, cut = self._rows, self._boundary, 0
+        while excess > 0 and cut < boundary:
+            if rows[cut].kind not in PRESENCE_KINDS:
+                excess -= 1
+            cut += 1
+        if cut == 0:
+            return
+        self.beginRemoveRows(QModelIndex(), 0, cut - 1)
+        dropped = rows[:cut]
+        del rows[:cut]
         self.endRemoveRows()
+        presence = self._presence
         for entry in dropped:
             if entry.cid is not None:
                 self._by_cid.pop(entry.cid, None)
+            elif presence and presence[0] is entry:
+                presence.popleft()
+
+    def _trim_presence(self) -> None:
+        """Drop the oldest presence rows beyond ``max_presence_rows``."""
+        presence = self._presence
+        while len(presence) > self._max_presence:
+            # Identity, not equality (Entry has eq=False): a scan in C up to that row.
+            row = self._rows.index(presence.popleft())
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
 
     # --- send states -----------------------------------------------------------------
 
@@ -408,7 +388,7 @@ class MessageModel(QAbstractListModel):
     def _confirm(self, entry: Entry, message: ChatMessage) -> None:
         row = self._leave_tail(entry)
         entry.msg_id = message.id
-        entry.epoch = _epoch_of(message.ts)
+        entry.epoch = epoch_of(message.ts)
         entry.time_text = ""
         entry.state = SendState.SENT
         entry.reason = ""
@@ -462,6 +442,7 @@ class MessageModel(QAbstractListModel):
         del self._rows[:end]
         if include_pending:
             self._tail = 0
+        self._presence.clear()  # never in the pending tail: all of them went
         self.endRemoveRows()
         for entry in dropped:
             if entry.cid is not None:

@@ -7,7 +7,10 @@ from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
 from chat_client_app.user_model import UserListModel
 
-__all__ = ["UserListPanel"]
+__all__ = ["UserListPanel", "LAYOUT_BATCH"]
+
+LAYOUT_BATCH = 2000
+"""Names the list places per event-loop pass: a few milliseconds each."""
 
 
 class UserListPanel(QWidget):
@@ -27,6 +30,12 @@ class UserListPanel(QWidget):
         self._list.setAccessibleDescription(self.tr("Double-click or press Enter to write privately."))
         self._list.setToolTip(self.tr("Double-click a name to send a private message"))
         self._list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        # Every name is one line: the view then measures one row, not each of 100 000;
+        # and it places them in batches across event-loop passes (it still visits
+        # every row, and each visit asks the Python model for its row count).
+        self._list.setUniformItemSizes(True)
+        self._list.setLayoutMode(QListView.LayoutMode.Batched)
+        self._list.setBatchSize(LAYOUT_BATCH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._count)

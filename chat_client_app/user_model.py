@@ -1,19 +1,38 @@
-"""The user list: names sorted case-insensitively, with a count."""
+"""The user list: names sorted case-insensitively, with a count.
+
+A welcome can list a hundred thousand names, and each needs its key (a confusables
+skeleton) and its sort key: :meth:`UserListModel.reset` works through them in slices of
+:data:`FILL_BUDGET` across event-loop passes, then shows them in one model reset. Joins
+and leaves that arrive meanwhile apply to the list being filled.
+"""
 
 from __future__ import annotations
 
 import bisect
+import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QFont
 
 from chat_client_app.colours import name_colour
 from chat_client_app.plain_text import tooltip
 from shared.validation import name_key
 
-__all__ = ["UserListModel"]
+__all__ = ["UserListModel", "FILL_BUDGET"]
+
+FILL_BUDGET = 0.008
+"""Seconds of work on a welcome's names per event-loop pass: the window still paints
+and takes input while a list of 100 000 names is read (a second or so of work)."""
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -28,6 +47,7 @@ class UserListModel(QAbstractListModel):
     """Who is in the chat; the user's own name is shown in bold."""
 
     count_changed = Signal(int)
+    filled = Signal()  # a reset's names are all shown
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +55,15 @@ class UserListModel(QAbstractListModel):
         self._keys: list[tuple[str, str]] = []
         self._listed: dict[str, str] = {}  # name_key -> the name as listed: one per key
         self._own_key = ""
+        self._own_listed = ""  # the user's own name as listed ("" if not listed)
         self._dark = False
+        # A reset being filled: the welcome's names not read yet, and what is read.
+        self._unread: Iterator[str] | None = None
+        self._filling: dict[str, tuple[tuple[str, str], str]] = {}  # name_key -> (sort key, name)
+        self._gone: set[str] = set()  # left while the list was being read
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.timeout.connect(self._fill)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._names)
@@ -49,7 +77,8 @@ class UserListModel(QAbstractListModel):
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._names):
             return None
         name = self._names[index.row()]
-        own = name_key(name) == self._own_key
+        # No name_key here: a view asks for data many times per row and paint.
+        own = bool(self._own_listed) and name == self._own_listed
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return name
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -69,11 +98,17 @@ class UserListModel(QAbstractListModel):
     def names(self) -> list[str]:
         return list(self._names)
 
+    @property
+    def filling(self) -> bool:
+        """Whether a reset's names are still being read (the list shows the old ones)."""
+        return self._unread is not None
+
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._find(name) >= 0
 
     def set_own_name(self, name: str) -> None:
         self._own_key = name_key(name)
+        self._own_listed = self._listed.get(self._own_key, "")
         if self._names:
             self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
 
@@ -84,35 +119,70 @@ class UserListModel(QAbstractListModel):
                 self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
 
     def reset(self, names: Iterable[str]) -> None:
-        """The whole list at once (welcome)."""
-        unique: dict[str, str] = {}
-        for name in names:
-            unique.setdefault(name_key(name), name)
+        """The whole list at once (welcome): read in slices, shown when all are read."""
+        self._unread = iter(list(names))
+        self._filling = {}
+        self._gone = set()
+        self._fill_timer.stop()
+        self._fill()
+
+    def _fill(self) -> None:
+        unread, filling, gone = self._unread, self._filling, self._gone
+        assert unread is not None
+        deadline = time.monotonic() + FILL_BUDGET
+        for read, name in enumerate(unread, 1):
+            key = name_key(name)
+            if key not in gone and key not in filling:
+                filling[key] = (_sort_key(name), name)
+            if read % 256 == 0 and time.monotonic() > deadline:
+                self._fill_timer.start(0)
+                return
+        self._unread, self._filling, self._gone = None, {}, set()
+        # A server sends its list sorted, nearly as we sort it: timsort's best case.
+        keyed = sorted(filling.values())
         self.beginResetModel()
-        self._listed = unique
-        self._names = sorted(unique.values(), key=_sort_key)
-        self._keys = [_sort_key(n) for n in self._names]
+        self._listed = {key: name for key, (_, name) in filling.items()}
+        self._names = [name for _, name in keyed]
+        self._keys = [order for order, _ in keyed]
+        self._own_listed = self._listed.get(self._own_key, "")
         self.endResetModel()
         self.count_changed.emit(len(self._names))
+        self.filled.emit()
 
     def add(self, name: str) -> None:
+        if self._unread is not None:
+            key = name_key(name)
+            self._gone.discard(key)
+            self._filling.setdefault(key, (_sort_key(name), name))
+            return
         if self._find(name) >= 0:
             return
-        key = _sort_key(name)
-        row = bisect.bisect_left(self._keys, key)
+        order = _sort_key(name)
+        row = bisect.bisect_left(self._keys, order)
         self.beginInsertRows(QModelIndex(), row, row)
         self._names.insert(row, name)
-        self._keys.insert(row, key)
-        self._listed[name_key(name)] = name
+        self._keys.insert(row, order)
+        key = name_key(name)
+        self._listed[key] = name
+        if key == self._own_key:
+            self._own_listed = name
         self.endInsertRows()
         self.count_changed.emit(len(self._names))
 
     def remove(self, name: str) -> None:
+        if self._unread is not None:
+            key = name_key(name)
+            self._filling.pop(key, None)
+            self._gone.add(key)  # not read yet: it must not come back when it is
+            return
         row = self._find(name)
         if row < 0:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._listed[name_key(self._names[row])]
+        key = name_key(self._names[row])
+        del self._listed[key]
+        if key == self._own_key:
+            self._own_listed = ""
         del self._names[row]
         del self._keys[row]
         self.endRemoveRows()

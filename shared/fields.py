@@ -22,6 +22,7 @@ __all__ = [
     "req_str",
     "req_int",
     "opt_int",
+    "req_id",
     "flag",
 ]
 
@@ -76,6 +77,14 @@ def req_int(obj: Mapping[str, object], key: str) -> int:
     # bool is an int in Python but not in JSON's eyes: true is not an id.
     if type(value) is not int:
         raise violation(f"'{key}' must be an integer")
+    return value
+
+
+def req_id(obj: Mapping[str, object], key: str, low: int, high: int) -> int:
+    """An integer in ``low..high``: an id out of that range is a server bug or an attack."""
+    value = req_int(obj, key)
+    if not low <= value <= high:
+        raise violation(f"'{key}' must be from {low} to {high}")
     return value
 
 

@@ -15,8 +15,8 @@ from typing import ClassVar, TypeAlias
 from shared import PROTOCOL_VERSION, SUPPORTED_VERSIONS
 from shared.codec import encode_payload, frame_of
 from shared.errors import ErrorCode, ProtocolError
-from shared.fields import flag, opt_int, opt_str, quoted, req_str, violation
-from shared.limits import TOKEN_MAX_CHARS, TOKEN_MIN_CHARS
+from shared.fields import flag, opt_int, opt_str, quoted, req_id, req_str, violation
+from shared.limits import MAX_MESSAGE_ID, TOKEN_MAX_CHARS, TOKEN_MIN_CHARS
 from shared.validation import name_problem, normalize_name
 
 __all__ = ["Hello", "Welcome", "token_problem", "RATE_MAX"]
@@ -147,7 +147,7 @@ class Welcome:
             users=tuple(users),
             server=opt_str(obj, "server") or "",
             motd=opt_str(obj, "motd") or "",
-            last_id=opt_int(obj, "last_id") or 0,
+            last_id=0 if obj.get("last_id") is None else req_id(obj, "last_id", 0, MAX_MESSAGE_ID),
             # A v1 server sends no version: it speaks 1.
             version=opt_int(obj, "version") or 1,
             server_id=opt_str(obj, "server_id") or "",

@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_REPLAY_MAX",
     "DEFAULT_MAX_UNREGISTERED",
     "DEFAULT_MAX_UNREGISTERED_PER_ADDRESS",
+    "MAX_MESSAGE_ID",
     "CID_MEMORY_SECONDS",
     "DEFAULT_HELLO_TIMEOUT",
     "DEFAULT_HISTORY_ON_JOIN",
@@ -84,6 +85,12 @@ beyond, a new one is refused at once."""
 DEFAULT_MAX_UNREGISTERED_PER_ADDRESS = 64
 """The same from one address: a lab of 40 behind one NAT all reconnecting at once after
 a restart stays well under it."""
+MAX_MESSAGE_ID = 2**53 - 1
+"""Largest message id (``message.id``, ``welcome.last_id``) a client accepts: the largest
+integer a JSON number carries exactly in every implementation (a double's 53-bit
+mantissa, JavaScript's ``Number.MAX_SAFE_INTEGER``). A server counting one message a
+microsecond needs 285 years to reach it; past it, a client would compare ids it cannot
+tell apart, and a Qt signal or model role would overflow at 2**63."""
 
 DEFAULT_REPLAY_MAX = 10000
 """Messages one ``since`` replays at most (§8.2, ``--replay-max``)."""

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
 
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
-from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, quoted, req_int, req_str, violation
+from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, quoted, req_id, req_str, violation
 from shared.handshake import Hello, Welcome
-from shared.limits import CID_MAX_CHARS, PING_TOKEN_MAX_CHARS
+from shared.limits import CID_MAX_CHARS, MAX_MESSAGE_ID, PING_TOKEN_MAX_CHARS
 from shared.validation import text_problem
 
 __all__ = [
@@ -235,7 +235,7 @@ class ChatMessage:
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> ChatMessage:
         return cls(
-            id=req_int(obj, "id"),
+            id=req_id(obj, "id", 1, MAX_MESSAGE_ID),
             ts=req_str(obj, "ts"),
             sender=req_str(obj, "from"),
             text=req_str(obj, "text"),

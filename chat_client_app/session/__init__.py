@@ -24,6 +24,11 @@ Delivery guarantees the session adds on top of the protocol (§6):
 - after an unexpected drop it reconnects by itself with ``since`` = the last message id
   seen, drops replayed messages it already has (ids only increase, §6), and re-sends every
   still-pending say with its original ``cid`` (the server's cid memory makes that safe);
+- a message whose id is not above the last one seen is dropped, live or replayed (a
+  server going backwards cannot reorder the view; ids past 2**53-1 never reach the
+  session: the codec refuses them);
+- the waits between reconnects grow until a session lasts as long as the longest wait:
+  a server that welcomes and drops at once is not retried every second;
 - nothing is written before the replay after a welcome has ended (the pong of the ping
   sent after its first read): a say the replay shows as stored is acknowledged by it;
 - pending says go at the :mod:`~chat_client_app.session.pacer`'s pace, under the

@@ -83,8 +83,15 @@ class ClientSession:
         backoff: Backoff | None = None,
         new_cid: Callable[[], str] = _new_cid,
         new_token: Callable[[], str] = _new_token,
+        stable_after: float | None = None,
     ) -> None:
         self._backoff = backoff if backoff is not None else Backoff()
+        # A session that ends sooner than this after its welcome does not count as a
+        # success: a server that welcomes and drops at once is retried with the same
+        # growing waits as one that refuses. The longest wait by default, so such a
+        # server is never tried more often than once per cap.
+        self._stable_after = stable_after if stable_after is not None else self._backoff.cap
+        self._welcomed_at = 0.0
         self._new_cid = new_cid
         self._new_token = new_token
         self._state = ClientState.DISCONNECTED
@@ -295,7 +302,7 @@ class ClientSession:
         """
         if self._state is ClientState.REGISTERING:
             if isinstance(message, Welcome):
-                return self._on_welcome(message)
+                return self._on_welcome(message, now)
             if isinstance(message, Error):
                 self._ending.error = message
             return []
@@ -336,8 +343,8 @@ class ClientSession:
         self._replay.drop()
         self._ping_token = None
 
-    def connection_lost(self) -> list[Output]:
-        """The connection ended: what that means, and whether to come back."""
+    def connection_lost(self, now: float) -> list[Output]:
+        """The connection ended at ``now`` (monotonic): what that means, and whether to come back."""
         self.forget_connection()
         was = self._state
         if self._user_quit:
@@ -346,18 +353,18 @@ class ClientSession:
                 outputs.append(Disconnected(DisconnectReason.QUIT))
             return outputs
         if was is ClientState.CONNECTED:
-            return self._session_ended()
+            return self._session_ended(now)
         return self._attempt_failed()
 
     # --- receiving -----------------------------------------------------------------
 
-    def _on_welcome(self, welcome: Welcome) -> list[Output]:
+    def _on_welcome(self, welcome: Welcome, now: float) -> list[Output]:
         reconnect = self._had_session
         reset = self._history.welcomed(welcome)
         self._welcome = welcome
         self._own_key = name_key(welcome.name)
         self._had_session = True
-        self._backoff.reset()
+        self._welcomed_at = now  # the backoff starts over only if this session lasts
         self._just_welcomed = True
         self._outbox.welcomed(welcome)
         outputs = self._set_state(ClientState.CONNECTED)
@@ -448,8 +455,10 @@ class ClientSession:
 
     # --- ending --------------------------------------------------------------------
 
-    def _session_ended(self) -> list[Output]:
+    def _session_ended(self, now: float) -> list[Output]:
         state, why = self._ending.of_session()
+        if now - self._welcomed_at >= self._stable_after:
+            self._backoff.reset()
         # The state leaves "connected" before anyone hears of the drop, so a say typed
         # in a slot of ``disconnected`` is queued, not written to a dead connection.
         outputs: list[Output] = [*self._set_state(state), why]

@@ -1127,6 +1127,10 @@
         <source>Will be delivered when {name} is back.</source>
         <translation>Sarà consegnato quando {name} torna.</translation>
     </message>
+    <message>
+        <source>… ({count} more characters: Copy gives the whole text)</source>
+        <translation>… (altri {count} caratteri: Copia dà il testo intero)</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>

@@ -39,6 +39,8 @@ class FakeServer(QObject):
     sees every frame from the client (pings included). ``replays`` gives the frames
     after the welcome by hello number instead (the last list holds for later hellos),
     and then a pong waits for the last piece, as a real server's does.
+    ``drop_after_welcome`` closes every connection right after its welcome (a server
+    that crashes on each new session, or a hostile one).
     """
 
     def __init__(
@@ -50,8 +52,10 @@ class FakeServer(QObject):
         refuse: dict[int, Frame] | None = None,
         welcomes: list[Frame] | None = None,
         replays: list[list[bytes]] | None = None,
+        drop_after_welcome: bool = False,
     ) -> None:
         super().__init__()
+        self._drop_after_welcome = drop_after_welcome
         self._refuse = refuse or {}  # hello number (0-based) -> the error frame that answers it
         # Extra welcome fields by hello number; the last one holds for later hellos.
         self._welcomes = welcomes or [{}]
@@ -98,6 +102,9 @@ class FakeServer(QObject):
                     name = str(frame["name"])
                     extra = self._welcomes[min(number, len(self._welcomes) - 1)]
                     socket.write(encode({**Welcome(name, (name,), "fake", "", 0).to_dict(), **extra}))
+                    if self._drop_after_welcome:
+                        socket.disconnectFromHost()
+                        return
                     pieces = self._pieces
                     if self._replays is not None:
                         pieces = in_pieces(self._replays[min(number, len(self._replays) - 1)], self._piece)

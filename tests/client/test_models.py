@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from chat_client_app import user_model
 from chat_client_app.colours import contrast, name_colour
 from chat_client_app.controller import Outgoing
 from chat_client_app.message_model import EntryKind, MentionsFilter, MessageModel, Role
@@ -155,6 +156,25 @@ def test_scrollback_is_bounded_and_drops_the_oldest(qtbot: QtBot) -> None:
     assert texts(model)[-2:] == ["one more", "still sending"]
 
 
+def test_presence_rows_have_their_own_cap_and_never_evict_messages(qtmodeltester: ModelTester) -> None:
+    model = MessageModel(max_rows=5, max_presence_rows=3)
+    check_model(qtmodeltester, model)
+    model.add_messages([msg(f"m{i}") for i in range(4)])
+    for i in range(50):
+        model.add_event(EntryKind.JOINED, f"j{i}", f"u{i}")
+        model.add_event(EntryKind.LEFT, f"l{i}", f"u{i}")
+    assert texts(model) == ["m0", "m1", "m2", "m3", "l48", "j49", "l49"]
+    model.add_messages([msg("m4"), msg("m5")])  # over max_rows: the oldest message goes
+    assert texts(model) == ["m1", "m2", "m3", "l48", "j49", "l49", "m4", "m5"]
+    model.add_messages([msg(f"n{i}") for i in range(5)])  # the presence rows age out with them
+    assert texts(model) == [f"n{i}" for i in range(5)]
+    model.add_event(EntryKind.JOINED, "j", "u")
+    model.clear()
+    for i in range(4):
+        model.add_event(EntryKind.LEFT, f"after clear {i}", "u")
+    assert texts(model) == [f"after clear {i}" for i in (1, 2, 3)]
+
+
 def test_divider_goes_above_the_first_missed_message(model: MessageModel) -> None:
     model.add_messages([msg("seen", mid=10), msg("missed 1", mid=11), msg("missed 2", mid=12)])
     model.add_outgoing(out("typed while away", "c9"))
@@ -246,3 +266,28 @@ def test_user_list_is_one_row_per_skeleton_but_sorted_as_written(qtmodeltester: 
     users.add("Anna")
     assert users.names == ["Anna", "Mario", "Quentin"]
     check_model(qtmodeltester, users)
+
+
+def test_joins_and_leaves_while_a_welcome_is_read_apply_to_it(
+    qtbot: QtBot, qtmodeltester: ModelTester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(user_model, "FILL_BUDGET", 0.0)  # one slice of 256 names per pass
+    users = UserListModel()
+    check_model(qtmodeltester, users)
+    users.reset(["anna", "old"])
+    users.set_own_name("anna")
+    users.reset([f"n{i:04d}" for i in range(1000)] + ["anna"])
+    assert users.filling
+    assert users.names == ["anna", "old"]  # the old list until the new one is read
+    users.remove("n0003")  # read already
+    users.remove("n0999")  # not read yet
+    users.add("zeta")
+    users.add("n0999")  # back again
+    with qtbot.waitSignal(users.filled, timeout=5000):
+        pass
+    names = users.names
+    assert len(names) == 1001
+    assert "n0003" not in names
+    assert names[0] == "anna"
+    assert names[-2:] == ["n0999", "zeta"]
+    assert users.index(0).data(Qt.ItemDataRole.FontRole).bold()  # still the user's own

@@ -133,7 +133,7 @@ class Pair:
 
     def drop(self) -> list[Output]:
         self.session.forget_connection()
-        return self.take(self.session.connection_lost())
+        return self.take(self.session.connection_lost(self.now))
 
 
 def msg(

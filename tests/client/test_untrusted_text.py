@@ -4,6 +4,8 @@ never read as markup (no heading, no image fetched, no link to a local file)."""
 
 from __future__ import annotations
 
+import resource
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
@@ -21,7 +23,8 @@ from tests.client.test_connect_dialog import click_connect, fill
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
 
-EVIL = ["<h1>big</h1>", "<img src=x>", "<a href=file:///etc/passwd>x</a>"]
+# The tall image: read as markup, a label or tooltip would lay out 300 000 pixels.
+EVIL = ["<h1>big</h1>", "<img src=x>", "<a href=file:///etc/passwd>x</a>", "<img height=300000 src=x>"]
 ALL = " ".join(EVIL)
 
 
@@ -44,6 +47,7 @@ def shows_literally(rich: str, text: str) -> None:
     document = Rendered(rich)
     assert document.toPlainText() == text
     assert document.asked == []
+    assert document.size().height() < 2000  # lines of text, no tall image
 
 
 def plain_labels_show(widget: object, text: str) -> None:
@@ -51,6 +55,7 @@ def plain_labels_show(widget: object, text: str) -> None:
     assert labels, text
     for label in labels:
         assert label.textFormat() is Qt.TextFormat.PlainText, label.accessibleName()
+        assert label.sizeHint().height() < 2000, label.accessibleName()
 
 
 @pytest.fixture
@@ -105,6 +110,14 @@ def test_everything_a_server_says_is_shown_as_text(qtbot: QtBot, tray: list[tupl
     # The status bar: every label plain.
     for label in window.statusBar().findChildren(QLabel):
         assert label.textFormat() is Qt.TextFormat.PlainText, label.accessibleName()
+    # Painting all of it costs no more memory than a window's pixels (a tall image
+    # laid out from markup would be a gigabyte).
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    window.grab()
+    for label in window.findChildren(QLabel):
+        label.grab()
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 64 * 1024, f"{grown_kib} KiB"
     # Notifications: escaped bodies.
     bodies = [body for _, body in tray]
     assert len(bodies) >= len(EVIL) + 1, "notices, the private message and the kick notify"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from shared import PROTOCOL_VERSION
 from shared.codec import FrameDecoder, encode
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
+from shared.limits import MAX_MESSAGE_ID
 from shared.messages import (
     Bye,
     ChatMessage,
@@ -64,7 +65,7 @@ SERVER_MESSAGES: list[ServerMessage] = [
     Welcome("Anna", (), "srv"),
     ChatMessage(1, TS, "Anna", "hello"),
     ChatMessage(7, TS, "Anna", "psst", cid="c-1", to="Bob", history=True),
-    ChatMessage(2**53, TS, "Bob", "<b>x</b>", history=True),
+    ChatMessage(MAX_MESSAGE_ID, TS, "Bob", "<b>x</b>", history=True),
     Joined("Anna", TS),
     *[Left("Anna", TS, reason.value) for reason in LeftReason],
     Notice("server restarts at noon", TS),
@@ -425,6 +426,10 @@ SERVER_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "message id string": ({**MSG, "id": "1"}, ErrorCode.PROTOCOL_ERROR),
     "message id true": ({**MSG, "id": True}, ErrorCode.PROTOCOL_ERROR),
     "message id float": ({**MSG, "id": 1.0}, ErrorCode.PROTOCOL_ERROR),
+    "message id 0": ({**MSG, "id": 0}, ErrorCode.PROTOCOL_ERROR),
+    "message id negative": ({**MSG, "id": -5}, ErrorCode.PROTOCOL_ERROR),
+    "message id 2**53": ({**MSG, "id": 2**53}, ErrorCode.PROTOCOL_ERROR),
+    "message id 2**64": ({**MSG, "id": 2**64}, ErrorCode.PROTOCOL_ERROR),
     "message ts missing": (_without(MSG, "ts"), ErrorCode.PROTOCOL_ERROR),
     "message ts number": ({**MSG, "ts": 17}, ErrorCode.PROTOCOL_ERROR),
     "message from missing": (_without(MSG, "from"), ErrorCode.PROTOCOL_ERROR),
@@ -443,6 +448,8 @@ SERVER_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "welcome motd list": ({**WELCOME, "motd": []}, ErrorCode.PROTOCOL_ERROR),
     "welcome last_id string": ({**WELCOME, "last_id": "0"}, ErrorCode.PROTOCOL_ERROR),
     "welcome last_id true": ({**WELCOME, "last_id": True}, ErrorCode.PROTOCOL_ERROR),
+    "welcome last_id negative": ({**WELCOME, "last_id": -1}, ErrorCode.PROTOCOL_ERROR),
+    "welcome last_id 2**53": ({**WELCOME, "last_id": 2**53}, ErrorCode.PROTOCOL_ERROR),
     "welcome rate number": ({**WELCOME, "rate": 5}, ErrorCode.PROTOCOL_ERROR),
     "welcome rate burst 0": ({**WELCOME, "rate": {"burst": 0, "per_sec": 5}}, ErrorCode.PROTOCOL_ERROR),
     "welcome rate burst float": ({**WELCOME, "rate": {"burst": 2.5, "per_sec": 5}}, ErrorCode.PROTOCOL_ERROR),
