@@ -29,6 +29,12 @@ class ErrorCode(enum.StrEnum):
     """The name belongs to another token (§8.1)."""
     BANNED = "banned"
     """The operator banned this name, token or address for a while (§8.1)."""
+    NOT_IN_ROOM = "not_in_room"
+    """A ``say`` (or ``typing``, ``part``) to a room the sender has not joined (§8.3)."""
+    ROOM_INVALID = "room_invalid"
+    """A room name that breaks the rules of names, or a ``say`` to a room and a user."""
+    TOO_MANY_ROOMS = "too_many_rooms"
+    """A ``join`` past the rooms a user may be in, or a new room past the server's."""
 
 
 FATAL_CODES = frozenset(

@@ -20,6 +20,7 @@ __all__ = [
     "PING_TOKEN_MAX_CHARS",
     "ECHO_MAX_CHARS",
     "DEFAULT_REPLAY_MAX",
+    "STATUS_TEXT_MAX_CHARS",
     "DEFAULT_MAX_UNREGISTERED",
     "DEFAULT_MAX_UNREGISTERED_PER_ADDRESS",
     "MAX_MESSAGE_ID",
@@ -91,6 +92,9 @@ integer a JSON number carries exactly in every implementation (a double's 53-bit
 mantissa, JavaScript's ``Number.MAX_SAFE_INTEGER``). A server counting one message a
 microsecond needs 285 years to reach it; past it, a client would compare ids it cannot
 tell apart, and a Qt signal or model role would overflow at 2**63."""
+
+STATUS_TEXT_MAX_CHARS = 100
+"""Longest presence text (``status.text``, §8.4)."""
 
 DEFAULT_REPLAY_MAX = 10000
 """Messages one ``since`` replays at most (§8.2, ``--replay-max``)."""

@@ -19,7 +19,19 @@ from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, quoted, req_id, req_str, violation
 from shared.handshake import Hello, Welcome
 from shared.limits import CID_MAX_CHARS, MAX_MESSAGE_ID, PING_TOKEN_MAX_CHARS
-from shared.validation import text_problem
+from shared.room_messages import (
+    Join,
+    ListRooms,
+    Part,
+    PresenceState,
+    RoomInfo,
+    RoomList,
+    Status,
+    Typing,
+    opt_room,
+    room_field,
+)
+from shared.validation import GENERAL, text_problem
 
 __all__ = [
     "LeftReason",
@@ -36,6 +48,15 @@ __all__ = [
     "Error",
     "Kicked",
     "Shutdown",
+    "Join",
+    "Part",
+    "ListRooms",
+    "RoomInfo",
+    "RoomList",
+    "Status",
+    "Typing",
+    "PresenceState",
+    "GENERAL",
     "ClientMessage",
     "ServerMessage",
     "json_string",
@@ -66,11 +87,13 @@ class LeftReason(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Say:
-    """Post ``text``; ``cid`` is the client's own id for it, ``to`` makes it private."""
+    """Post ``text`` to ``room``; ``cid`` is the client's own id for it, ``to`` makes it
+    private (outside every room)."""
 
     text: str
     cid: str | None = None
     to: str | None = None
+    room: str = GENERAL
     TYPE: ClassVar[str] = "say"
 
     def to_dict(self) -> Json:
@@ -79,7 +102,7 @@ class Say:
             out["cid"] = self.cid
         if self.to is not None:
             out["to"] = self.to
-        return out
+        return room_field(out, self.room)
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Say:
@@ -92,7 +115,9 @@ class Say:
         if problem is not None:
             raise ProtocolError(ErrorCode.TEXT_INVALID, problem)
         assert isinstance(text, str)
-        return cls(text=text, cid=cid, to=to)
+        if to is not None and obj.get("room") is not None:
+            raise ProtocolError(ErrorCode.ROOM_INVALID, "a say goes to a room or to a user, not both")
+        return cls(text=text, cid=cid, to=to, room=opt_room(obj))
 
 
 def _ping_token(obj: Mapping[str, object]) -> str | None:
@@ -171,7 +196,13 @@ def with_field(payload: bytes, key: str, value_json: str) -> bytes:
 
 
 def message_payload(
-    id: int, ts: str, sender: str, text: str, to: str | None = None, history: bool = False
+    id: int,
+    ts: str,
+    sender: str,
+    text: str,
+    to: str | None = None,
+    history: bool = False,
+    room: str = GENERAL,
 ) -> bytes:
     """A ``message`` payload without its ``cid``, byte for byte what ``encode_payload``
     makes of :meth:`ChatMessage.to_dict`: built once per message on the server, where
@@ -180,6 +211,8 @@ def message_payload(
         '{"type":"message","id":' + str(id) + ',"ts":' + json_string(ts)
         + ',"from":' + json_string(sender) + ',"text":' + json_string(text)
     )  # fmt: skip
+    if room != GENERAL:
+        out += ',"room":' + json_string(room)
     if to is not None:
         out += ',"to":' + json_string(to)
     if history:
@@ -201,6 +234,7 @@ class ChatMessage:
     offline: bool = False
     """On the sender's echo of a private message to a reserved name whose owner is
     offline: it is stored and delivered in the owner's next replay (§8.1)."""
+    room: str = GENERAL
     TYPE: ClassVar[str] = "message"
 
     @property
@@ -215,6 +249,7 @@ class ChatMessage:
             "from": self.sender,
             "text": self.text,
         }
+        room_field(out, self.room)
         if self.to is not None:
             out["to"] = self.to
         if self.history:
@@ -227,7 +262,7 @@ class ChatMessage:
 
     def to_payload(self) -> bytes:
         """``encode_payload(self.to_dict())``, spelled out: the server's per-message path."""
-        payload = message_payload(self.id, self.ts, self.sender, self.text, self.to, self.history)
+        payload = message_payload(self.id, self.ts, self.sender, self.text, self.to, self.history, self.room)
         if self.offline:
             payload = with_field(payload, "offline", "true")
         return payload if self.cid is None else with_field(payload, "cid", json_string(self.cid))
@@ -243,23 +278,42 @@ class ChatMessage:
             to=opt_str(obj, "to"),
             history=flag(obj, "history"),
             offline=flag(obj, "offline"),
+            room=opt_room(obj),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Joined:
-    """A user registered."""
+    """A user registered (``general``) or entered ``room``. The answer to a user's own
+    ``join`` names themselves and carries the room's ``users`` and ``topic``."""
 
     name: str
     ts: str
+    room: str = GENERAL
+    users: tuple[str, ...] | None = None
+    topic: str | None = None
     TYPE: ClassVar[str] = "joined"
 
     def to_dict(self) -> Json:
-        return {"type": self.TYPE, "name": self.name, "ts": self.ts}
+        out = room_field({"type": self.TYPE, "name": self.name, "ts": self.ts}, self.room)
+        if self.users is not None:
+            out["users"] = list(self.users)
+        if self.topic is not None:
+            out["topic"] = self.topic
+        return out
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Joined:
-        return cls(name=req_str(obj, "name"), ts=opt_str(obj, "ts") or "")
+        users = obj.get("users")
+        if users is not None and (not isinstance(users, list) or not all(isinstance(u, str) for u in users)):
+            raise violation("'users' must be a list of names")
+        return cls(
+            name=req_str(obj, "name"),
+            ts=opt_str(obj, "ts") or "",
+            room=opt_room(obj),
+            users=None if users is None else tuple(users),
+            topic=opt_str(obj, "topic"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,10 +323,12 @@ class Left:
     name: str
     ts: str
     reason: str = LeftReason.DISCONNECTED.value
+    room: str = GENERAL
     TYPE: ClassVar[str] = "left"
 
     def to_dict(self) -> Json:
-        return {"type": self.TYPE, "name": self.name, "ts": self.ts, "reason": self.reason}
+        out: Json = {"type": self.TYPE, "name": self.name, "ts": self.ts, "reason": self.reason}
+        return room_field(out, self.room)
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Left:
@@ -280,6 +336,7 @@ class Left:
             name=req_str(obj, "name"),
             ts=opt_str(obj, "ts") or "",
             reason=opt_str(obj, "reason") or LeftReason.DISCONNECTED.value,
+            room=opt_room(obj),
         )
 
 
@@ -380,16 +437,43 @@ class Shutdown:
         return cls(reason=opt_str(obj, "reason") or "")
 
 
-ClientMessage: TypeAlias = Hello | Say | Ping | Pong | Bye
+ClientMessage: TypeAlias = Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing
 ServerMessage: TypeAlias = (
-    Welcome | ChatMessage | Joined | Left | Notice | Ping | Pong | Error | Kicked | Shutdown
+    Welcome
+    | ChatMessage
+    | Joined
+    | Left
+    | Notice
+    | Ping
+    | Pong
+    | Error
+    | Kicked
+    | Shutdown
+    | RoomList
+    | Status
+    | Typing
 )
 
-_CLIENT_TYPES: dict[str, type[Hello] | type[Say] | type[Ping] | type[Pong] | type[Bye]] = {
-    c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye)
+_CLIENT_TYPES: dict[str, type[ClientMessage]] = {
+    c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing)
 }
 _SERVER_TYPES: dict[str, type[ServerMessage]] = {
-    c.TYPE: c for c in (Welcome, ChatMessage, Joined, Left, Notice, Ping, Pong, Error, Kicked, Shutdown)
+    c.TYPE: c
+    for c in (
+        Welcome,
+        ChatMessage,
+        Joined,
+        Left,
+        Notice,
+        Ping,
+        Pong,
+        Error,
+        Kicked,
+        Shutdown,
+        RoomList,
+        Status,
+        Typing,
+    )
 }
 
 

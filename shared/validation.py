@@ -15,6 +15,8 @@ __all__ = [
     "name_problem",
     "validate_name",
     "text_problem",
+    "room_problem",
+    "GENERAL",
     "validate_text",
 ]
 
@@ -101,6 +103,27 @@ def name_problem(raw: object) -> str | None:
     for ch in name:
         if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _INVISIBLE_FILLERS:
             return f"the name contains the invisible or control character U+{ord(ch):04X}"
+    return None
+
+
+GENERAL = "general"
+"""The room every user is in from the welcome on; a frame without ``room`` is in it."""
+
+_ROOM_FORBIDDEN = frozenset(" ,:#\u00a0")
+"""Besides what a user name may not hold: what would break a room on the IRC door
+(``#room``, lists split at commas, a space ends a parameter)."""
+
+
+def room_problem(raw: object) -> str | None:
+    """Why ``raw`` is not a valid room name (a user name's rules, and no space, comma,
+    colon or ``#``), or ``None``."""
+    problem = name_problem(raw)
+    if problem is not None:
+        return problem.replace("the name", "the room name")
+    assert isinstance(raw, str)
+    for ch in normalize_name(raw):
+        if ch in _ROOM_FORBIDDEN or ch.isspace():
+            return f"a room name may not contain {ch!r}"
     return None
 
 

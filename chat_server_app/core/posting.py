@@ -20,7 +20,7 @@ from chat_server_app.core.session import Link, Session
 from chat_server_app.store import Reservation, StoredMessage
 from shared.errors import ErrorCode
 from shared.limits import NAME_MAX_CHARS, RATE_ABUSE_DROPS
-from shared.messages import Say
+from shared.messages import GENERAL, Say
 from shared.validation import name_key, normalize_name
 
 __all__ = ["Posting"]
@@ -62,6 +62,9 @@ class Posting:
                 echo = message_frames(original)[1]
                 self._outbox.append(Entry(None, next(self._seqs), {session: echo}, message_id=original.id))
                 return
+        if say.room != GENERAL:  # rooms other than general come with §8.3's rules
+            self._reject(session, ErrorCode.NOT_IN_ROOM, f"you are not in #{say.room}", cid=say.cid)
+            return
         if self.rooms.general.read_only:
             self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
             return

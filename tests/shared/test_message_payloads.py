@@ -23,6 +23,7 @@ messages = st.builds(
     cid=st.none() | TEXTS,
     to=st.none() | TEXTS,
     history=st.booleans(),
+    room=st.just("general") | st.sampled_from(["giochi", "Lab-3", "Straße", "日本語"]),
 )
 
 

@@ -19,16 +19,24 @@ from shared.messages import (
     ClientMessage,
     Error,
     Hello,
+    Join,
     Joined,
     Kicked,
     Left,
     LeftReason,
+    ListRooms,
     Notice,
+    Part,
     Ping,
     Pong,
+    PresenceState,
+    RoomInfo,
+    RoomList,
     Say,
     ServerMessage,
     Shutdown,
+    Status,
+    Typing,
     Welcome,
     format_ts,
     now_ts,
@@ -58,6 +66,15 @@ CLIENT_MESSAGES: list[ClientMessage] = [
     Pong("tok"),
     Bye(),
     Bye("gone fishing"),
+    Say("in the lab", cid="c-2", room="Lab-3"),
+    Join("giochi"),
+    Part("giochi"),
+    ListRooms(),
+    Status(PresenceState.AWAY, "a pranzo"),
+    Status(PresenceState.AVAILABLE),
+    Typing(),
+    Typing("giochi"),
+    Typing(to="Bob"),
 ]
 
 SERVER_MESSAGES: list[ServerMessage] = [
@@ -78,6 +95,14 @@ SERVER_MESSAGES: list[ServerMessage] = [
     Kicked(),
     Shutdown("maintenance"),
     Shutdown(),
+    ChatMessage(8, TS, "Anna", "ciao", cid="c-3", room="giochi", history=True),
+    Joined("Anna", TS, "giochi", ("Anna", "Bob"), "Quake, stasera"),
+    Joined("Bob", TS, "giochi"),
+    Left("Bob", TS, "part", "giochi"),
+    RoomList((RoomInfo("general", 12), RoomInfo("giochi", 2, "Quake, stasera"))),
+    Status(PresenceState.BUSY, "in riunione", "Anna"),
+    Typing("giochi", name="Anna"),
+    Typing(to="Bob", name="Anna"),
 ]
 
 
@@ -111,7 +136,7 @@ def test_server_message_round_trips(msg: ServerMessage) -> None:
 def test_every_message_type_is_covered() -> None:
     client = {m.TYPE for m in CLIENT_MESSAGES}
     server = {m.TYPE for m in SERVER_MESSAGES}
-    assert client == {"hello", "say", "ping", "pong", "bye"}
+    assert client == {"hello", "say", "ping", "pong", "bye", "join", "part", "list_rooms", "status", "typing"}
     assert server == {
         "welcome",
         "message",
@@ -123,6 +148,9 @@ def test_every_message_type_is_covered() -> None:
         "error",
         "kicked",
         "shutdown",
+        "rooms",
+        "status",
+        "typing",
     }
 
 
@@ -275,6 +303,20 @@ CLIENT_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "say to list": (say(to=["Bob"]), ErrorCode.PROTOCOL_ERROR),
     "ping token number": ({"type": "ping", "token": 1}, ErrorCode.PROTOCOL_ERROR),
     "ping token of 257": ({"type": "ping", "token": "t" * 257}, ErrorCode.PROTOCOL_ERROR),
+    "say to a room and a user": (
+        {"type": "say", "text": "x", "to": "B", "room": "r"},
+        ErrorCode.ROOM_INVALID,
+    ),
+    "say to a room with a space": ({"type": "say", "text": "x", "room": "a b"}, ErrorCode.ROOM_INVALID),
+    "say to a room number": ({"type": "say", "text": "x", "room": 3}, ErrorCode.ROOM_INVALID),
+    "join without room": ({"type": "join"}, ErrorCode.PROTOCOL_ERROR),
+    "join #room": ({"type": "join", "room": "#giochi"}, ErrorCode.ROOM_INVALID),
+    "join a room of fillers": ({"type": "join", "room": "\u3164\u3164"}, ErrorCode.ROOM_INVALID),
+    "join a room of 33": ({"type": "join", "room": "r" * 33}, ErrorCode.ROOM_INVALID),
+    "part without room": ({"type": "part"}, ErrorCode.PROTOCOL_ERROR),
+    "status unknown state": ({"type": "status", "state": "asleep"}, ErrorCode.PROTOCOL_ERROR),
+    "status text of 101": ({"type": "status", "state": "away", "text": "t" * 101}, ErrorCode.PROTOCOL_ERROR),
+    "typing to a room and a user": ({"type": "typing", "room": "r", "to": "B"}, ErrorCode.ROOM_INVALID),
     "pong token of 60 000": ({"type": "pong", "token": "t" * 60_000}, ErrorCode.PROTOCOL_ERROR),
     "pong token object": ({"type": "pong", "token": {}}, ErrorCode.PROTOCOL_ERROR),
     "bye reason true": ({"type": "bye", "reason": True}, ErrorCode.PROTOCOL_ERROR),
@@ -298,7 +340,12 @@ SPEC_FATAL = {
 }
 # server_error: not fatal for a say the disk refused; the server sends a history read
 # failure (§8.2) as fatal itself.
-EXTENSION_FATAL = {ErrorCode.SERVER_ERROR: False}
+EXTENSION_FATAL = {
+    ErrorCode.SERVER_ERROR: False,
+    ErrorCode.NOT_IN_ROOM: False,  # §8.3 names it; not fatal, as read_only
+    ErrorCode.ROOM_INVALID: False,
+    ErrorCode.TOO_MANY_ROOMS: False,
+}
 ALL_FATAL = {**SPEC_FATAL, **EXTENSION_FATAL}
 
 
@@ -319,7 +366,7 @@ def test_client_violation_gets_its_code(obj: Message, code: ErrorCode) -> None:
     with pytest.raises(ProtocolError) as info:
         parse_client_message(obj)
     assert info.value.code == code
-    assert info.value.fatal is SPEC_FATAL[code]
+    assert info.value.fatal is ALL_FATAL[code]
     assert info.value.message
 
 
@@ -378,7 +425,12 @@ def test_error_codes_are_the_spec_wire_strings() -> None:
         "no_such_user",
         "read_only",
     }
-    assert {c.value for c in EXTENSION_FATAL} == {"server_error"}
+    assert {c.value for c in EXTENSION_FATAL} == {
+        "server_error",
+        "not_in_room",
+        "room_invalid",
+        "too_many_rooms",
+    }
 
 
 def test_protocol_error_carries_code_message_and_messages() -> None:
