@@ -7,7 +7,15 @@ by implementing :class:`HistoryStore`.
 
 from __future__ import annotations
 
-from chat_server_app.store.base import Ban, BanKind, HistoryStore, Reservation, StoredMessage, StoreError
+from chat_server_app.store.base import (
+    Ban,
+    BanKind,
+    HistoryStore,
+    Reservation,
+    RoomRecord,
+    StoredMessage,
+    StoreError,
+)
 from chat_server_app.store.checkpoint import CHECKPOINT_INTERVAL, WAL_FRAMES_LIMIT
 from chat_server_app.store.memory import MemoryStore
 from chat_server_app.store.sqlite import SqliteStore
@@ -19,6 +27,7 @@ __all__ = [
     "MemoryStore",
     "StoreError",
     "Reservation",
+    "RoomRecord",
     "Ban",
     "BanKind",
     "CHECKPOINT_INTERVAL",

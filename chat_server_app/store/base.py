@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-__all__ = ["StoreError", "StoredMessage", "Reservation", "BanKind", "Ban", "HistoryStore"]
+__all__ = ["StoreError", "StoredMessage", "Reservation", "BanKind", "Ban", "RoomRecord", "HistoryStore"]
 
 
 class StoreError(Exception):
@@ -38,6 +38,21 @@ class StoredMessage(NamedTuple):
     epoch: float = 0.0
     sender_owner: str | None = None
     to_owner: str | None = None
+    room: str | None = None
+    """The room's name, ``None`` for ``general`` (and for private messages)."""
+
+
+class RoomRecord(NamedTuple):
+    """A room as kept across restarts (PROTOCOL.md §8.3): ``general`` is not one."""
+
+    key: str
+    """The room's key, as names are compared (one room per key)."""
+    name: str
+    topic: str = ""
+    read_only: bool = False
+    since_epoch: float = 0.0
+    members: frozenset[str] = frozenset()
+    """The owners (token hashes) of the reserved names in it."""
 
 
 class Reservation(NamedTuple):
@@ -88,15 +103,23 @@ class HistoryStore(Protocol):
     def append(self, messages: Sequence[StoredMessage]) -> None:
         """Persist a batch in one transaction; durable once this returns."""
 
-    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+    def since(
+        self,
+        after_id: int,
+        viewer_owner: str | None,
+        limit: int | None = None,
+        rooms: Collection[str] = (),
+    ) -> list[StoredMessage]:
         """The messages after ``after_id`` that ``viewer_owner`` may see, in id order:
         the first ``limit`` of them, or all with None. A negative ``after_id`` reads
-        from the first message on."""
+        from the first message on. A viewer sees ``general`` and the ``rooms`` named."""
 
-    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+    def last(self, count: int, viewer_owner: str | None, rooms: Collection[str] = ()) -> list[StoredMessage]:
         """The newest ``count`` messages ``viewer_owner`` may see, in id order."""
 
-    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+    def replay_start(
+        self, after_id: int, viewer_owner: str | None, max_count: int, rooms: Collection[str] = ()
+    ) -> tuple[int, bool]:
         """Where a bounded replay after ``after_id`` starts, and whether it leaves any out.
 
         The id ``start`` such that at most ``max_count`` messages that ``viewer_owner``
@@ -145,11 +168,20 @@ class HistoryStore(Protocol):
     def remove_ban(self, kind: BanKind, value: str) -> bool:
         """Lift a ban; whether there was one."""
 
+    def rooms(self) -> list[RoomRecord]:
+        """Every room kept, by key, with its reserved members."""
+
+    def save_room(self, room: RoomRecord) -> None:
+        """Keep a room (its name, topic, read-only and members), in place of any of its key."""
+
+    def drop_room(self, key: str) -> None:
+        """Forget a room and its members (its messages stay in the history)."""
+
     def close(self) -> None:
         """Release the store."""
 
 
-def visible(message: StoredMessage, viewer_owner: str | None) -> bool:
+def visible(message: StoredMessage, viewer_owner: str | None, rooms: Collection[str] = ()) -> bool:
     """Whether a replay shows ``message`` to a session of ``viewer_owner`` (§8.1).
 
     A private message belongs to the tokens that owned its two names: a session
@@ -157,9 +189,9 @@ def visible(message: StoredMessage, viewer_owner: str | None) -> bool:
     without owners (before owners were kept, or between tokenless names) is thus
     replayed to no one: its parties were known only by name, which anyone may
     have taken since."""
-    return message.to_key is None or (
-        viewer_owner is not None and viewer_owner in (message.sender_owner, message.to_owner)
-    )
+    if message.to_key is None:
+        return message.room is None or message.room in rooms
+    return viewer_owner is not None and viewer_owner in (message.sender_owner, message.to_owner)
 
 
 def recent_with_cids(newest_first: Iterable[StoredMessage], after_epoch: float) -> list[StoredMessage]:

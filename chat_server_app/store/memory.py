@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import bisect
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import islice
 
 from chat_server_app.store.base import (
     Ban,
     BanKind,
     Reservation,
+    RoomRecord,
     StoredMessage,
     ban_order,
     recent_with_cids,
@@ -37,6 +38,7 @@ class MemoryStore:
         self._server_id = secrets.token_urlsafe(12)
         self._names: dict[str, Reservation] = {}
         self._bans: dict[tuple[BanKind, str], Ban] = {}
+        self._rooms: dict[str, RoomRecord] = {}
 
     def append(self, messages: Sequence[StoredMessage]) -> None:
         self._messages.extend(messages)
@@ -45,35 +47,43 @@ class MemoryStore:
         """The index of the first message after ``after_id``."""
         return bisect.bisect_right(self._messages, after_id, key=_id_of)
 
-    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+    def since(
+        self,
+        after_id: int,
+        viewer_owner: str | None,
+        limit: int | None = None,
+        rooms: Collection[str] = (),
+    ) -> list[StoredMessage]:
         if limit is not None and limit <= 0:
             return []
         found: list[StoredMessage] = []
         for at in range(self._after(after_id), len(self._messages)):
             message = self._messages[at]
-            if visible(message, viewer_owner):
+            if visible(message, viewer_owner, rooms):
                 found.append(message)
                 if len(found) == limit:
                     break
         return found
 
-    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+    def last(self, count: int, viewer_owner: str | None, rooms: Collection[str] = ()) -> list[StoredMessage]:
         if count <= 0:
             return []
         newest = list(
             islice(
-                (m for m in reversed(self._messages) if visible(m, viewer_owner)),
+                (m for m in reversed(self._messages) if visible(m, viewer_owner, rooms)),
                 min(count, len(self._messages)),
             )
         )
         newest.reverse()
         return newest
 
-    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+    def replay_start(
+        self, after_id: int, viewer_owner: str | None, max_count: int, rooms: Collection[str] = ()
+    ) -> tuple[int, bool]:
         following = len(self._messages) - self._after(after_id)
         skip = max(max_count, 0)
         for message in islice(reversed(self._messages), following):
-            if visible(message, viewer_owner):
+            if visible(message, viewer_owner, rooms):
                 if skip == 0:
                     return message.id, True
                 skip -= 1
@@ -114,6 +124,15 @@ class MemoryStore:
 
     def remove_ban(self, kind: BanKind, value: str) -> bool:
         return self._bans.pop((kind, value), None) is not None
+
+    def rooms(self) -> list[RoomRecord]:
+        return sorted(self._rooms.values())
+
+    def save_room(self, room: RoomRecord) -> None:
+        self._rooms[room.key] = room
+
+    def drop_room(self, key: str) -> None:
+        self._rooms.pop(key, None)
 
     def close(self) -> None:
         pass

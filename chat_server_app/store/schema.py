@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Collection
 
 __all__ = [
     "SCHEMA",
@@ -12,6 +13,7 @@ __all__ = [
     "ROWS_PER_INSERT",
     "INSERTS",
     "VISIBLE",
+    "visible_sql",
     "migrate",
     "server_id",
     "high_water",
@@ -29,7 +31,8 @@ CREATE TABLE IF NOT EXISTS messages (
     recipient TEXT,
     recipient_key TEXT,
     sender_owner TEXT,
-    recipient_owner TEXT
+    recipient_owner TEXT,
+    room TEXT
 );
 -- An index on epoch (for recent_cids) and one on (sender_key, cid) each cost every
 -- message more than the queries they served (bench/README.md); a history that
@@ -58,6 +61,20 @@ CREATE TABLE IF NOT EXISTS names (
     since_epoch REAL NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS rooms (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    read_only INTEGER NOT NULL,
+    since_epoch REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS room_members (
+    room_key TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    PRIMARY KEY (room_key, owner)
+);
+
 CREATE TABLE IF NOT EXISTS bans (
     kind TEXT NOT NULL,
     value TEXT NOT NULL,
@@ -68,11 +85,12 @@ CREATE TABLE IF NOT EXISTS bans (
 );
 """
 
-_ADDED_COLUMNS = (("sender_owner", "TEXT"), ("recipient_owner", "TEXT"))
+_ADDED_COLUMNS = (("sender_owner", "TEXT"), ("recipient_owner", "TEXT"), ("room", "TEXT"))
 """Columns of ``messages`` that a file made by an earlier version lacks."""
 
 COLUMNS = (
-    "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch, sender_owner, recipient_owner"
+    "id, ts, sender, sender_key, text, cid, recipient, recipient_key, epoch, sender_owner, recipient_owner,"
+    " room"
 )
 """The columns in the order of :class:`StoredMessage`'s fields: a row is one as it stands."""
 
@@ -81,7 +99,7 @@ _PARAMETERS = "(" + ", ".join(["?"] * len(COLUMNS.split(","))) + ")"
 ROWS_PER_INSERT = 32
 """Rows one INSERT statement takes. A statement of many rows is bound and stepped
 once, cheaper a message than ``executemany``'s statement per row (bench/README.md);
-32 x 11 parameters stay under the 999 of older SQLites."""
+32 x 12 parameters stay under the 999 of older SQLites."""
 
 INSERTS = [""] + [
     f"INSERT INTO messages ({COLUMNS}) VALUES " + ", ".join([_PARAMETERS] * rows)  # noqa: S608
@@ -89,9 +107,24 @@ INSERTS = [""] + [
 ]
 """The INSERT of n rows at index n (a busy pass's last few rows take their own size)."""
 
-VISIBLE = "(recipient_key IS NULL OR sender_owner = :owner OR recipient_owner = :owner)"
-"""What :func:`~chat_server_app.store.base.visible` says, in SQL: a NULL ``:owner``
-equals nothing, so a session without a token sees only public messages."""
+VISIBLE = "((recipient_key IS NULL AND room IS NULL) OR sender_owner = :owner OR recipient_owner = :owner)"
+"""What :func:`~chat_server_app.store.base.visible` says, in SQL, for a viewer in
+``general`` only: a NULL ``:owner`` equals nothing, so a session without a token sees
+only public messages."""
+
+
+def visible_sql(rooms: Collection[str]) -> tuple[str, dict[str, object]]:
+    """:data:`VISIBLE` for a viewer in ``rooms`` too, and the parameters it names
+    (``:r0``...): a user is in at most a few dozen rooms."""
+    if not rooms:
+        return VISIBLE, {}
+    names = sorted(rooms)
+    marks = ", ".join(f":r{i}" for i in range(len(names)))
+    sql = (
+        f"((recipient_key IS NULL AND (room IS NULL OR room IN ({marks})))"
+        " OR sender_owner = :owner OR recipient_owner = :owner)"
+    )
+    return sql, {f"r{i}": name for i, name in enumerate(names)}
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -14,12 +14,13 @@ from chat_server_app.store.base import (
     Ban,
     BanKind,
     Reservation,
+    RoomRecord,
     StoredMessage,
     StoreError,
     recent_with_cids,
 )
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
-from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, VISIBLE
+from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, visible_sql
 
 __all__ = ["SqliteStore"]
 
@@ -140,33 +141,44 @@ class SqliteStore:
     def _query(self, sql: str, params: dict[str, object]) -> list[StoredMessage]:
         return list(map(StoredMessage._make, self._read(sql, params)))
 
-    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+    def since(
+        self,
+        after_id: int,
+        viewer_owner: str | None,
+        limit: int | None = None,
+        rooms: Collection[str] = (),
+    ) -> list[StoredMessage]:
         if after_id >= _SQLITE_MAX_ID or (limit is not None and limit <= 0):
             return []
+        visible, params = visible_sql(rooms)
         return self._query(
             # Only constants are spliced in; values go through parameters.
-            f"SELECT {COLUMNS} FROM messages WHERE id > :after AND {VISIBLE} ORDER BY id LIMIT :limit",  # noqa: S608
-            {"after": max(after_id, -1), "owner": viewer_owner, "limit": _bound(limit)},
+            f"SELECT {COLUMNS} FROM messages WHERE id > :after AND {visible} ORDER BY id LIMIT :limit",  # noqa: S608
+            {"after": max(after_id, -1), "owner": viewer_owner, "limit": _bound(limit), **params},
         )
 
-    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+    def last(self, count: int, viewer_owner: str | None, rooms: Collection[str] = ()) -> list[StoredMessage]:
         if count <= 0:
             return []
+        visible, params = visible_sql(rooms)
         newest = self._query(
-            f"SELECT {COLUMNS} FROM messages WHERE {VISIBLE} ORDER BY id DESC LIMIT :count",  # noqa: S608
-            {"count": _bound(count), "owner": viewer_owner},
+            f"SELECT {COLUMNS} FROM messages WHERE {visible} ORDER BY id DESC LIMIT :count",  # noqa: S608
+            {"count": _bound(count), "owner": viewer_owner, **params},
         )
         newest.reverse()
         return newest
 
-    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+    def replay_start(
+        self, after_id: int, viewer_owner: str | None, max_count: int, rooms: Collection[str] = ()
+    ) -> tuple[int, bool]:
         if after_id >= _SQLITE_MAX_ID:
             return after_id, False
         # Backwards from the newest along the primary key: the walk stops at the
         # (max_count + 1)th visible message, however long the history.
+        visible, params = visible_sql(rooms)
         row = self._read(
-            f"SELECT id FROM messages WHERE id > :after AND {VISIBLE} ORDER BY id DESC LIMIT 1 OFFSET :skip",  # noqa: S608
-            {"after": max(after_id, -1), "owner": viewer_owner, "skip": _bound(max(max_count, 0))},
+            f"SELECT id FROM messages WHERE id > :after AND {visible} ORDER BY id DESC LIMIT 1 OFFSET :skip",  # noqa: S608
+            {"after": max(after_id, -1), "owner": viewer_owner, "skip": _bound(max(max_count, 0)), **params},
         )
         return (int(row[0][0]), True) if row else (after_id, False)
 
@@ -231,6 +243,42 @@ class SqliteStore:
             "DELETE FROM bans WHERE kind = :kind AND value = :value", {"kind": kind.value, "value": value}
         )
         return removed > 0
+
+    def rooms(self) -> list[RoomRecord]:
+        members: dict[str, set[str]] = {}
+        for room_key, owner in self._read("SELECT room_key, owner FROM room_members", {}):
+            members.setdefault(room_key, set()).add(owner)
+        rows = self._read("SELECT key, name, topic, read_only, since_epoch FROM rooms ORDER BY key", {})
+        return [
+            RoomRecord(key, name, topic, bool(read_only), since, frozenset(members.get(key, ())))
+            for key, name, topic, read_only, since in rows
+        ]
+
+    def save_room(self, room: RoomRecord) -> None:
+        try:
+            with self._db:  # one transaction: the room and its members go together
+                self._db.execute("BEGIN")
+                self._db.execute(
+                    "INSERT OR REPLACE INTO rooms (key, name, topic, read_only, since_epoch)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (room.key, room.name, room.topic, int(room.read_only), room.since_epoch),
+                )
+                self._db.execute("DELETE FROM room_members WHERE room_key = ?", (room.key,))
+                self._db.executemany(
+                    "INSERT INTO room_members (room_key, owner) VALUES (?, ?)",
+                    [(room.key, owner) for owner in sorted(room.members)],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the history: {exc}") from None
+
+    def drop_room(self, key: str) -> None:
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.execute("DELETE FROM rooms WHERE key = ?", (key,))
+                self._db.execute("DELETE FROM room_members WHERE room_key = ?", (key,))
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the history: {exc}") from None
 
     def close(self) -> None:
         if self._checkpointer is not None:

@@ -11,7 +11,7 @@ it is open (HistoryStore's docstring).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from chat_server_app.store import (
     Ban,
@@ -19,6 +19,7 @@ from chat_server_app.store import (
     HistoryStore,
     MemoryStore,
     Reservation,
+    RoomRecord,
     StoredMessage,
     StoreError,
 )
@@ -48,17 +49,21 @@ class FailingStore:
         self._writing()
         self.inner.append(messages)
 
-    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+    def since(
+        self, after_id: int, viewer_owner: str | None, limit: int | None = None, rooms: Collection[str] = ()
+    ) -> list[StoredMessage]:
         self._reading()
-        return self.inner.since(after_id, viewer_owner, limit)
+        return self.inner.since(after_id, viewer_owner, limit, rooms)
 
-    def last(self, count: int, viewer_owner: str | None) -> list[StoredMessage]:
+    def last(self, count: int, viewer_owner: str | None, rooms: Collection[str] = ()) -> list[StoredMessage]:
         self._reading()
-        return self.inner.last(count, viewer_owner)
+        return self.inner.last(count, viewer_owner, rooms)
 
-    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+    def replay_start(
+        self, after_id: int, viewer_owner: str | None, max_count: int, rooms: Collection[str] = ()
+    ) -> tuple[int, bool]:
         self._reading()
-        return self.inner.replay_start(after_id, viewer_owner, max_count)
+        return self.inner.replay_start(after_id, viewer_owner, max_count, rooms)
 
     def message(self, message_id: int) -> StoredMessage | None:
         self._reading()
@@ -100,3 +105,15 @@ class FailingStore:
 
     def close(self) -> None:
         self.inner.close()
+
+    def rooms(self) -> list[RoomRecord]:
+        self._reading()
+        return self.inner.rooms()
+
+    def save_room(self, room: RoomRecord) -> None:
+        self._writing()
+        self.inner.save_room(room)
+
+    def drop_room(self, key: str) -> None:
+        self._writing()
+        self.inner.drop_room(key)

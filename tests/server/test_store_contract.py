@@ -13,6 +13,7 @@ from chat_server_app.store import (
     HistoryStore,
     MemoryStore,
     Reservation,
+    RoomRecord,
     SqliteStore,
     StoredMessage,
     StoreError,
@@ -288,3 +289,46 @@ def test_a_failing_store_raises_store_error_on_every_write(store: HistoryStore) 
         with pytest.raises(StoreError):
             write()
     assert (store.last_id(), store.reservations(), store.bans()) == (0, [], [])
+
+
+# --- rooms (PROTOCOL.md §8.3) ---------------------------------------------------------------
+
+
+def in_room(message_id: int, room: str) -> StoredMessage:
+    return public(message_id)._replace(room=room, text=f"{room} {message_id}")
+
+
+def test_a_room_s_messages_are_replayed_to_its_members_only(store: HistoryStore) -> None:
+    store.append([public(1), in_room(2, "giochi"), in_room(3, "Lab-3"), private(4), public(5)])
+    assert [m.id for m in store.since(0, None)] == [1, 5]
+    assert [m.id for m in store.since(0, None, rooms={"giochi"})] == [1, 2, 5]
+    assert [m.id for m in store.since(0, BOB, rooms={"giochi", "Lab-3"})] == [1, 2, 3, 4, 5]
+    assert [m.room for m in store.since(1, None, limit=1, rooms={"giochi"})] == ["giochi"]
+    assert [m.id for m in store.last(2, None, rooms={"Lab-3"})] == [3, 5]
+    assert store.replay_start(0, None, 1, rooms={"giochi"}) == (2, True)
+    assert store.replay_start(0, None, 1) == (1, True)
+
+
+def test_rooms_are_kept_with_their_reserved_members(store: HistoryStore) -> None:
+    assert store.rooms() == []
+    giochi = RoomRecord("giochi", "Giochi", "Quake stasera", False, 10.0, frozenset({ANNA, BOB}))
+    lab = RoomRecord("lab-3", "Lab-3", "", True, 11.0)
+    store.save_room(giochi)
+    store.save_room(lab)
+    assert store.rooms() == [giochi, lab]
+    store.save_room(giochi._replace(members=frozenset({BOB}), topic=""))
+    store.drop_room("lab-3")
+    assert store.rooms() == [giochi._replace(members=frozenset({BOB}), topic="")]
+
+
+def test_rooms_and_room_messages_survive_a_reopen(tmp_path: Path) -> None:
+    first = SqliteStore.in_dir(tmp_path)
+    first.append([in_room(1, "giochi")])
+    first.save_room(RoomRecord("giochi", "giochi", "t", False, 1.0, frozenset({ANNA})))
+    first.close()
+    again = SqliteStore.in_dir(tmp_path)
+    try:
+        assert again.since(0, None, rooms={"giochi"}) == [in_room(1, "giochi")]
+        assert again.rooms() == [RoomRecord("giochi", "giochi", "t", False, 1.0, frozenset({ANNA}))]
+    finally:
+        again.close()

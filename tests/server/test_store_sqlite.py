@@ -55,7 +55,7 @@ def v1_history(path: Path) -> None:
     db.close()
 
 
-def test_a_version_1_history_gains_owners_and_keeps_its_messages(tmp_path: Path) -> None:
+def test_a_version_1_history_gains_owners_and_rooms_and_keeps_its_messages(tmp_path: Path) -> None:
     path = tmp_path / SqliteStore.FILENAME
     v1_history(path)
     store = SqliteStore(path)
@@ -74,7 +74,7 @@ def test_a_version_1_history_gains_owners_and_keeps_its_messages(tmp_path: Path)
     finally:
         store.close()
     columns = [row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(messages)")]
-    assert columns[-2:] == ["sender_owner", "recipient_owner"]
+    assert columns[-3:] == ["sender_owner", "recipient_owner", "room"]
 
 
 def test_a_version_1_history_gets_a_server_id_on_its_first_open_and_keeps_it(tmp_path: Path) -> None:

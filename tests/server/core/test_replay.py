@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from chat_server_app.core import StoreFailed
 from chat_server_app.core.ratelimit import TokenBucket
@@ -81,15 +81,19 @@ class FailingReads(MemoryStore):
         super().__init__()
         self.failing = False
 
-    def replay_start(self, after_id: int, viewer_owner: str | None, max_count: int) -> tuple[int, bool]:
+    def replay_start(
+        self, after_id: int, viewer_owner: str | None, max_count: int, rooms: Collection[str] = ()
+    ) -> tuple[int, bool]:
         if self.failing:
             raise StoreError("disk on fire")
-        return super().replay_start(after_id, viewer_owner, max_count)
+        return super().replay_start(after_id, viewer_owner, max_count, rooms)
 
-    def since(self, after_id: int, viewer_owner: str | None, limit: int | None = None) -> list[StoredMessage]:
+    def since(
+        self, after_id: int, viewer_owner: str | None, limit: int | None = None, rooms: Collection[str] = ()
+    ) -> list[StoredMessage]:
         if self.failing:
             raise StoreError("disk on fire")
-        return super().since(after_id, viewer_owner, limit)
+        return super().since(after_id, viewer_owner, limit, rooms)
 
 
 def test_a_history_that_cannot_be_read_answers_server_error_not_a_welcome() -> None:
