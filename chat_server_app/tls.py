@@ -21,6 +21,7 @@ from PySide6.QtNetwork import (
     QSslSocket,
 )
 
+from chat_server_app.store.files import private_dir
 from shared.fingerprints import sha256_fingerprint
 
 __all__ = ["TlsError", "TlsIdentity", "load_identity", "self_signed_identity", "identity_for"]
@@ -98,7 +99,7 @@ def _make_self_signed(cert_path: Path, key_path: Path, common_name: str) -> None
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    cert_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(cert_path.parent)
     key_bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

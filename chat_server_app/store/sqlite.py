@@ -19,6 +19,7 @@ from chat_server_app.store.base import (
     recent_with_cids,
 )
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
+from chat_server_app.store.files import FILE_MODE, private_dir, private_file, tighten
 from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, VISIBLE
 
 __all__ = ["SqliteStore"]
@@ -51,6 +52,9 @@ class SqliteStore:
 
     ``server_id`` is made on the first open of a file by this version, a new file
     or one from version 1 (:func:`schema.server_id`), and kept in ``meta``.
+
+    The folder is made 0700 and the file 0600, whatever the umask: it holds private
+    messages. SQLite gives its ``-wal`` and ``-shm`` the database file's mode.
     """
 
     FILENAME = "history.sqlite3"
@@ -58,7 +62,12 @@ class SqliteStore:
     def __init__(self, path: Path) -> None:
         self._path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
+            # Before SQLite opens it: changing the mode by descriptor under an open
+            # connection would drop SQLite's locks (files.py).
+            private_file(path)
+            for companion in ("-wal", "-shm"):
+                tighten(path.with_name(path.name + companion), FILE_MODE)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the history at {path}: {exc}") from None
