@@ -92,8 +92,11 @@ class SqliteStore:
             raise StoreError(f"the history at {path} is damaged: {exc}; repair it or move it away") from None
         try:
             # What every start reads anyway, and the messages a replay most likely asks
-            # for: damage there stops the server now, not a client later.
-            self.last(integrity.CHECKED_AT_OPEN, None)
+            # for (private ones too): damage there stops the server now, not a client later.
+            self._query(
+                f"SELECT {COLUMNS} FROM messages ORDER BY id DESC LIMIT :count",  # noqa: S608
+                {"count": integrity.CHECKED_AT_OPEN},
+            )
             self.reservations()
             self.bans()
         except StoreError as exc:

@@ -63,6 +63,13 @@ DAMAGE = {
         ("UPDATE messages SET text = X'00ff' WHERE id = 2",),
         "message 2: 'text' holds blob, not text",
     ),
+    "blob in a private message": (
+        (
+            "UPDATE messages SET recipient = 'Bo', recipient_key = 'bo', sender_owner = 'o1',"
+            " recipient_owner = X'02' WHERE id = 3",
+        ),
+        "message 3: 'recipient_owner' holds blob, not text or null",
+    ),
     "integer text": (
         (*UNTYPED_MESSAGES, "UPDATE messages SET text = 42 WHERE id = 3"),
         "message 3: 'text' holds integer, not text",
