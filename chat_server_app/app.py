@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from chat_server_app.settings import SettingsError, parse_settings
+from chat_server_app.settings import Settings, SettingsError, parse_settings
 
 __all__ = ["main", "display_available"]
 
@@ -24,8 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = parse_settings(argv)
     except SettingsError as exc:
-        print(f"chat-server: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     from shared.confusables import ConfusablesError
     from shared.confusables import data as confusables
 
@@ -34,8 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # later, inside the event loop. Better not to start.
         confusables()
     except ConfusablesError as exc:
-        print(f"chat-server: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     # Qt's plain Unix event dispatcher, not glib's: with thousands of sockets
     # glib's poll bookkeeping made one broadcast to 10 000 clients 7x slower.
     os.environ.setdefault("QT_NO_GLIB", "1")
@@ -44,8 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("chat-server: no display available: running headless", file=sys.stderr)
         headless = True
 
-    from chat_server_app.engine import ChatServer
-    from chat_server_app.store import SqliteStore, StoreError
     from shared.qt.translations import install_translators
 
     if headless:
@@ -69,20 +66,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The translators are children of app, so they live as long as it. Headless,
         # the server writes only log lines: they stay in English, like --help.
         install_translators(app, settings.lang)
+    data_dir = settings.resolved_data_dir
+    from chat_server_app.store.files import DirectoryInUseError, DirectoryLock
+
     try:
-        store = SqliteStore.in_dir(settings.resolved_data_dir)
-    except StoreError as exc:
-        print(f"chat-server: error: {exc}", file=sys.stderr)
-        return 2
+        # Held until the process ends: a second server on this history would hand
+        # out the same ids, and write the same self-signed certificate.
+        lock = DirectoryLock(data_dir)
+    except DirectoryInUseError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot use the data directory {data_dir}: {exc.strerror or exc}")
+    try:
+        return _serve(settings, data_dir, headless)
+    finally:
+        lock.release()
+
+
+def _fail(message: str) -> int:
+    print(f"chat-server: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _serve(settings: Settings, data_dir: Path, headless: bool) -> int:
+    from chat_server_app.engine import ChatServer
+    from chat_server_app.store import SqliteStore, StoreError
     from chat_server_app.tls import TlsError, identity_for
 
-    data_dir = settings.resolved_data_dir
+    try:
+        store = SqliteStore.in_dir(data_dir)
+    except StoreError as exc:
+        return _fail(str(exc))
     try:
         tls = identity_for(settings.tls, settings.tls_cert, settings.tls_key, data_dir, settings.display_name)
-    except TlsError as exc:
-        print(f"chat-server: error: {exc}", file=sys.stderr)
-        return 2
-    engine = ChatServer(settings, store, tls=tls)
+        engine = ChatServer(settings, store, tls=tls)
+    except (TlsError, StoreError) as exc:
+        store.close()
+        return _fail(str(exc))
     if headless:
         from chat_server_app.headless import run_headless
 

@@ -3,14 +3,20 @@
 The command line wins over the file, the file over the defaults. A bad setting
 raises :class:`SettingsError` with one human sentence; ``main`` prints it on one
 line and exits with status 2.
+
+The password may come from a file (``--password-file``) or from the environment
+(:data:`PASSWORD_ENV`) instead of ``--password``, which any user of the machine
+sees in ``ps``: the command line's wins, then the environment's, then the config
+file's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, NoReturn
@@ -18,7 +24,10 @@ from typing import Any, NoReturn
 from chat_server_app.bans import BanSpec, parse_ban
 from shared import limits
 
-__all__ = ["Settings", "SettingsError", "parse_settings", "build_parser", "default_data_dir"]
+__all__ = ["Settings", "SettingsError", "parse_settings", "build_parser", "default_data_dir", "PASSWORD_ENV"]
+
+PASSWORD_ENV = "PARLA_PASSWORD"  # noqa: S105 (a variable's name, not a password)
+"""The environment variable that holds the server password (an empty one is unset)."""
 
 
 class SettingsError(Exception):
@@ -141,7 +150,11 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     "port": (_port, "TCP port (default 5001; 0 picks a free one)"),
     "name": (_text, "server display name (default: the host name)"),
     "motd": (_text, "message of the day, shown to every user on joining"),
-    "password": (_text, "server password (default: none)"),
+    "password": (_text, f"server password (default: none; see also --password-file, ${PASSWORD_ENV})"),
+    "password-file": (
+        _path,
+        "file whose first line is the server password (not shown in ps, unlike --password)",
+    ),
     "data-dir": (_path, "where history and TLS files live (default: the platform's app-data folder)"),
     "max-frame": (_frame_size, "largest payload accepted, bytes (default 65536)"),
     "hello-timeout": (_seconds, "seconds a new connection has to send hello (default 10)"),
@@ -250,16 +263,53 @@ def _read_config(path: Path) -> dict[str, object]:
     return data
 
 
-def parse_settings(argv: Sequence[str] | None = None) -> Settings:
-    """Settings from the command line (and the config file it names)."""
+def _read_password(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"cannot read the password file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"the password file {path} is not UTF-8 text") from None
+    # The first line: an editor's final newline is not part of the password.
+    password = text.splitlines()[0] if text else ""
+    if not password:
+        raise SettingsError(f"the password file {path} is empty")
+    return password
+
+
+def _password(values: dict[str, Any], together: str) -> str | None:
+    """The password ``values`` give, read from its file if need be, None if none;
+    ``together`` is the error when they give both."""
+    password: str | None = values.pop("password", None)
+    path: Path | None = values.pop("password_file", None)
+    if password is not None and path is not None:
+        raise SettingsError(together)
+    return _read_password(path) if path is not None else password
+
+
+def parse_settings(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the command line (and the config file it names), and the
+    password from ``environ`` (the process's environment by default)."""
     args = vars(build_parser().parse_args(argv))
-    values: dict[str, Any] = {}
     config = args.pop("config", None)
+    file_values: dict[str, Any] = {}
     if config is not None:
         for key, raw in _read_config(config).items():
-            values[key] = _convert(key.replace("_", "-"), raw, f"config file {config}")
-    for key, raw in args.items():
-        values[key] = _convert(key.replace("_", "-"), raw, f"--{key.replace('_', '-')}")
+            file_values[key] = _convert(key.replace("_", "-"), raw, f"config file {config}")
+    command_line = {
+        key: _convert(key.replace("_", "-"), raw, f"--{key.replace('_', '-')}") for key, raw in args.items()
+    }
+    password = _password(command_line, "--password and --password-file go alone, not together")
+    if password is None:
+        password = (environ if environ is not None else os.environ).get(PASSWORD_ENV) or None
+    if password is None:
+        together = f"config file {config}: password and password_file go alone, not together"
+        password = _password(file_values, together)
+    file_values.pop("password", None)
+    file_values.pop("password_file", None)
+    values = {**file_values, **command_line}
+    if password is not None:
+        values["password"] = password
     settings = replace(Settings(), **values)
     if (settings.tls_cert is None) != (settings.tls_key is None):
         raise SettingsError("--tls-cert and --tls-key go together")

@@ -2,6 +2,11 @@
 
 Qt cannot make certificates, so the self-signed one comes from ``cryptography``;
 Qt then serves it. The key file is readable by its owner only.
+
+Qt loads a certificate and a key that its TLS stack then refuses to serve (an RSA
+key of 1024 bits, under OpenSSL 3's defaults; a key that is not the
+certificate's): every handshake would fail, each blamed on its client. So the
+identity is tried at start on a server side of its own (:func:`_refusal`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from PySide6.QtNetwork import (
     QSslSocket,
 )
 
+from chat_server_app.store.files import private_dir
 from shared.fingerprints import sha256_fingerprint
 
 __all__ = ["TlsError", "TlsIdentity", "load_identity", "self_signed_identity", "identity_for"]
@@ -70,8 +76,37 @@ def load_identity(cert_path: Path, key_path: Path) -> TlsIdentity:
     for algorithm in (QSsl.KeyAlgorithm.Ec, QSsl.KeyAlgorithm.Rsa, QSsl.KeyAlgorithm.Dsa):
         key = QSslKey(key_data, algorithm, QSsl.EncodingFormat.Pem, QSsl.KeyType.PrivateKey)
         if not key.isNull():
-            return TlsIdentity(certificates[0], key, cert_path)
+            return _accepted(TlsIdentity(certificates[0], key, cert_path))
     raise TlsError(f"{key_path} holds no unencrypted PEM private key (RSA, EC or DSA)")
+
+
+def _accepted(identity: TlsIdentity) -> TlsIdentity:
+    refusal = _refusal(identity)
+    if refusal is not None:
+        raise TlsError(f"the TLS stack refuses the certificate {identity.cert_path} and its key: {refusal}")
+    return identity
+
+
+def _refusal(identity: TlsIdentity) -> str | None:
+    """What the TLS stack says when it sets up a server side with ``identity``, if it refuses.
+
+    Qt sets up OpenSSL's context as the server side starts, before a byte is read:
+    over one end of a socket pair it fails, or not, at once."""
+    ours, theirs = socket.socketpair()
+    probe = QSslSocket()
+    errors: list[str] = []
+    probe.errorOccurred.connect(lambda _error: errors.append(probe.errorString()))
+    try:
+        if not probe.setSocketDescriptor(ours.detach()):
+            return None  # nothing to try it on: the clients' handshakes will say
+        probe.setSslConfiguration(identity.configuration())
+        probe.startServerEncryption()
+    finally:
+        probe.errorOccurred.disconnect()
+        probe.abort()  # closes the descriptor it was given
+        theirs.close()
+    # The first error is OpenSSL's reason; Qt's next only says the context failed.
+    return errors[0] if errors else None
 
 
 def _make_self_signed(cert_path: Path, key_path: Path, common_name: str) -> None:
@@ -98,7 +133,7 @@ def _make_self_signed(cert_path: Path, key_path: Path, common_name: str) -> None
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
-    cert_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(cert_path.parent)
     key_bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

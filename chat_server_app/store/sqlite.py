@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from chat_server_app.store import schema
+from chat_server_app.store import integrity, schema
 from chat_server_app.store.base import (
     Ban,
     BanKind,
@@ -20,6 +20,8 @@ from chat_server_app.store.base import (
     recent_with_cids,
 )
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
+from chat_server_app.store.files import FILE_MODE, private_dir, private_file, tighten
+from chat_server_app.store.integrity import BANS, MESSAGES, NAMES, ROOM_MEMBERS, ROOMS, message_ok, row_ok
 from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, visible_sql
 
 __all__ = ["SqliteStore"]
@@ -52,6 +54,12 @@ class SqliteStore:
 
     ``server_id`` is made on the first open of a file by this version, a new file
     or one from version 1 (:func:`schema.server_id`), and kept in ``meta``.
+
+    The folder is made 0700 and the file 0600, whatever the umask: it holds private
+    messages. SQLite gives its ``-wal`` and ``-shm`` the database file's mode. A row
+    edited by hand into something the server cannot send is found at open if it is
+    recent (:func:`integrity.check`, a :class:`StoreError`), else when it is read:
+    that read raises :class:`StoreError` as a disk error would.
     """
 
     FILENAME = "history.sqlite3"
@@ -59,7 +67,12 @@ class SqliteStore:
     def __init__(self, path: Path) -> None:
         self._path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
+            # Before SQLite opens it: changing the mode by descriptor under an open
+            # connection would drop SQLite's locks (files.py).
+            private_file(path)
+            for companion in ("-wal", "-shm"):
+                tighten(path.with_name(path.name + companion), FILE_MODE)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the history at {path}: {exc}") from None
@@ -69,11 +82,27 @@ class SqliteStore:
             schema.migrate(self._db)
             self._server_id = schema.server_id(self._db)
             self._last_id = schema.high_water(self._db)
+            integrity.check(self._last_id)
             # The checkpointer's job; the commits' only past WAL_FRAMES_LIMIT.
             self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_FRAMES_LIMIT}")
         except sqlite3.Error as exc:
             self._db.close()
             raise StoreError(f"cannot open the history at {path}: {exc}") from None
+        except integrity.DamageError as exc:
+            self._db.close()
+            raise StoreError(f"the history at {path} is damaged: {exc}; repair it or move it away") from None
+        try:
+            # What every start reads anyway, and the messages a replay most likely asks
+            # for (private ones too): damage there stops the server now, not a client later.
+            self._query(
+                f"SELECT {COLUMNS} FROM messages ORDER BY id DESC LIMIT :count",  # noqa: S608
+                {"count": integrity.CHECKED_AT_OPEN},
+            )
+            self.reservations()
+            self.bans()
+        except StoreError as exc:
+            self._db.close()
+            raise StoreError(f"{exc}; repair it or move it away") from None
         self._checkpointer: Checkpointer | None = Checkpointer(path)
 
     @classmethod
@@ -129,7 +158,7 @@ class SqliteStore:
         try:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the history: {exc}") from None
+            raise StoreError(f"cannot read the history at {self._path}: {exc}") from None
 
     def _write(self, sql: str, params: dict[str, object]) -> int:
         """Run one statement, its own transaction; the rows it changed."""
@@ -138,8 +167,27 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write the history: {exc}") from None
 
+    def _damaged(
+        self, table: integrity.Table, where: str = "", params: tuple[object, ...] = ()
+    ) -> StoreError:
+        try:
+            what = integrity.describe(self._db, table, where, params)
+        except sqlite3.Error as exc:
+            what = str(exc)
+        return StoreError(f"the history at {self._path} is damaged: {what}")
+
     def _query(self, sql: str, params: dict[str, object]) -> list[StoredMessage]:
-        return list(map(StoredMessage._make, self._read(sql, params)))
+        rows = self._read(sql, params)
+        for row in rows:
+            if not message_ok(row):
+                raise self._damaged(MESSAGES, "id = ?", (row[0],))
+        return list(map(StoredMessage._make, rows))
+
+    def _checked(self, rows: Iterable[Any]) -> Iterator[StoredMessage]:
+        for row in rows:
+            if not message_ok(row):
+                raise self._damaged(MESSAGES, "id = ?", (row[0],))
+            yield StoredMessage._make(row)
 
     def since(
         self,
@@ -201,15 +249,17 @@ class SqliteStore:
         # would otherwise be read to its first row.
         try:
             rows = self._db.execute(f"SELECT {COLUMNS} FROM messages ORDER BY id DESC")  # noqa: S608
-            return recent_with_cids(map(StoredMessage._make, rows), after_epoch)
+            return recent_with_cids(self._checked(rows), after_epoch)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the history: {exc}") from None
+            raise StoreError(f"cannot read the history at {self._path}: {exc}") from None
 
     def server_id(self) -> str:
         return self._server_id
 
     def reservations(self) -> list[Reservation]:
         rows = self._read("SELECT key, name, owner, since_epoch FROM names ORDER BY key", {})
+        if not all(row_ok(NAMES, row) for row in rows):
+            raise self._damaged(NAMES)
         return list(map(Reservation._make, rows))
 
     def reserve(self, reservation: Reservation) -> None:
@@ -226,6 +276,8 @@ class SqliteStore:
         if now is not None:
             self._write("DELETE FROM bans WHERE until <= :now", {"now": now})
         rows = self._read("SELECT kind, value, until, reason, since_epoch FROM bans ORDER BY kind, value", {})
+        if not all(row_ok(BANS, row) for row in rows):
+            raise self._damaged(BANS)
         known = {kind.value: kind for kind in BanKind}
         # A kind this version does not know comes from a newer one: it stays in the
         # file for that version, and is not enforced here rather than stop the server.
@@ -246,9 +298,14 @@ class SqliteStore:
 
     def rooms(self) -> list[RoomRecord]:
         members: dict[str, set[str]] = {}
-        for room_key, owner in self._read("SELECT room_key, owner FROM room_members", {}):
-            members.setdefault(room_key, set()).add(owner)
+        for row in self._read("SELECT room_key, owner FROM room_members", {}):
+            if not row_ok(ROOM_MEMBERS, row):
+                raise self._damaged(ROOM_MEMBERS)
+            members.setdefault(row[0], set()).add(row[1])
         rows = self._read("SELECT key, name, topic, read_only, since_epoch FROM rooms ORDER BY key", {})
+        for row in rows:
+            if not row_ok(ROOMS, row):
+                raise self._damaged(ROOMS)
         return [
             RoomRecord(key, name, topic, bool(read_only), since, frozenset(members.get(key, ())))
             for key, name, topic, read_only, since in rows

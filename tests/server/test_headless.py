@@ -33,8 +33,10 @@ Frame = dict[str, Any]
 class ServerProcess:
     """One headless server; ``port`` is read from its first stdout line."""
 
-    def __init__(self, data_dir: Path, log: Path, *extra: str) -> None:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    def __init__(
+        self, data_dir: Path, log: Path, *extra: str, env: dict[str, str] | None = None, umask: int = -1
+    ) -> None:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1", **(env or {}))
         self._log: IO[bytes] = log.open("ab")
         self.proc = subprocess.Popen(
             [
@@ -55,6 +57,7 @@ class ServerProcess:
             stderr=self._log,
             cwd=ROOT,
             env=env,
+            umask=umask,
         )
         self._stdout = b""
         self.first_line = self.read_line(START_TIMEOUT)

@@ -334,3 +334,35 @@ def test_a_bad_config_file_exits_2_with_one_line_on_stderr(tmp_path: Path) -> No
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1, result.stderr
     assert "colour" in result.stderr
+
+
+# --- the password off the command line (issue 19) ------------------------------------------------
+
+
+def test_the_password_comes_from_the_command_line_then_the_environment_then_the_config(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "pw.txt"
+    secret.write_text("from file\r\nsecond line is ignored\n", encoding="utf-8")
+    config = write_config(tmp_path, 'password = "from config"\n')
+    env = {"PARLA_PASSWORD": "from env"}
+    assert parse_settings(["--config", str(config)], environ={}).password == "from config"
+    assert parse_settings(["--config", str(config)], environ=env).password == "from env"
+    assert parse_settings(["--config", str(config), "--password", "cli"], environ=env).password == "cli"
+    assert parse_settings(["--password-file", str(secret)], environ=env).password == "from file"
+    assert parse_settings([], environ={"PARLA_PASSWORD": ""}).password is None  # empty: unset
+    in_config = write_config(tmp_path, f'password_file = "{secret.as_posix()}"\n')
+    assert parse_settings(["--config", str(in_config)], environ={}).password == "from file"
+
+
+def test_a_password_file_that_cannot_give_a_password_is_a_settings_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="is empty"):
+        parse_settings(["--password-file", str(empty)], environ={})
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"\xff\xfe")
+    with pytest.raises(SettingsError, match="not UTF-8"):
+        parse_settings(["--password-file", str(binary)], environ={})
+    with pytest.raises(SettingsError, match="go alone"):
+        parse_settings(["--password", "a", "--password-file", str(empty)], environ={})
