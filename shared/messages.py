@@ -19,6 +19,7 @@ from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_int, req_str, violation
 from shared.handshake import Hello, Welcome
 from shared.limits import CID_MAX_CHARS
+from shared.quoting import quoted
 from shared.validation import text_problem
 
 __all__ = [
@@ -391,7 +392,7 @@ def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:
     kind = obj.get("type")
     cls = _CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind)}")
     return cls.from_dict(obj)
 
 
@@ -403,5 +404,5 @@ def parse_server_message(obj: Mapping[str, object]) -> ServerMessage:
     kind = obj.get("type")
     cls = _SERVER_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {kind!r}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind)}")
     return cls.from_dict(obj)

@@ -54,6 +54,7 @@ from shared.messages import (
     format_ts,
     parse_client_message,
 )
+from shared.quoting import quoted
 from shared.validation import name_key, normalize_name
 
 __all__ = ["ServerCore", "TRIM_AFTER_BYTES"]
@@ -204,7 +205,7 @@ class ServerCore(Posting, OperatorOrders):
 
     def _greet(self, session: Session[Link], obj: dict[str, object]) -> None:
         if obj.get("type") != "hello":
-            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {obj.get('type')!r}")
+            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {quoted(obj.get('type'))}")
             return
         try:
             hello = Hello.from_dict(obj)
@@ -225,7 +226,7 @@ class ServerCore(Posting, OperatorOrders):
             self._reject(session, code, refusal.message, until=refusal.until)
             return
         if key in self._users:
-            self._reject(session, ErrorCode.NAME_TAKEN, f"the name {hello.name!r} is taken")
+            self._reject(session, ErrorCode.NAME_TAKEN, f"the name {quoted(hello.name)} is taken")
             return
         self._register(session, hello, key, owner)
 
