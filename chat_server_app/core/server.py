@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 
 from chat_server_app.core.cids import CidMemory
 from chat_server_app.core.frames import cid_of
-from chat_server_app.core.identity import Identities, owner_of
+from chat_server_app.core.identity import Identities, address_of, owner_of
 from chat_server_app.core.liveness import Liveness
 from chat_server_app.core.orders import OperatorOrders
 from chat_server_app.core.outbox import Delivery, Entry, common_bytes, spliced, stream_of
@@ -31,7 +31,8 @@ from chat_server_app.core.outputs import (
     UserLeft,
 )
 from chat_server_app.core.posting import Posting
-from chat_server_app.core.ratelimit import TokenBucket
+from chat_server_app.core.presence import Presence
+from chat_server_app.core.ratelimit import AddressBuckets, TokenBucket
 from chat_server_app.core.replay import Replays
 from chat_server_app.core.rooms import Rooms
 from chat_server_app.core.roster import Roster
@@ -40,6 +41,7 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, StoredMessage, StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
+from shared.limits import PRESENCE_WINDOW
 from shared.messages import (
     Bye,
     Error,
@@ -93,6 +95,10 @@ class ServerCore(Posting, OperatorOrders):
         self.server_id = store.server_id()
         self._users: dict[str, Session[Link]] = {}
         self._roster = Roster()
+        self._presence = Presence(PRESENCE_WINDOW)
+        # Every hello spends one of its address's tokens, before its password is
+        # checked: a loop of hello and bye cannot make joins faster than this.
+        self._joins = AddressBuckets(settings.join_burst, settings.join_per_sec, monotonic)
         self.rooms = Rooms()
         self._next_id = store.last_id() + 1
         self._first_id = self._next_id
@@ -207,6 +213,10 @@ class ServerCore(Posting, OperatorOrders):
         if obj.get("type") != "hello":
             self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {quoted(obj.get('type'))}")
             return
+        if not self._joins.take(address_of(session.address)):
+            message = "too many connections from your address: try again in a few seconds"
+            self._reject(session, ErrorCode.RATE_LIMITED, message, fatal=True)
+            return
         try:
             hello = Hello.from_dict(obj)
         except ProtocolError as exc:
@@ -245,6 +255,13 @@ class ServerCore(Posting, OperatorOrders):
             self.identities.claim(key, hello.name, owner, self._wall())
         except StoreError as exc:
             self._outputs.append(StoreFailed(str(exc)))  # reserved until the server stops
+        held = self._presence.take_held(key)
+        if held is not None and held.name != hello.name:
+            # Another spelling: the others are shown the old one leaving, before the
+            # newcomer's seq, so that the newcomer is not.
+            self._show_left(held.name, held.reason)
+            held = None
+        self._presence.joined(key, self._monotonic(), returned=held is not None)
         session.name = hello.name
         session.key = key
         session.owner = owner
@@ -274,9 +291,10 @@ class ServerCore(Posting, OperatorOrders):
         self._burst_bytes += len(welcome)
         if count > 0 and after < last_id:
             self._replays.start(session, after, last_id, owner)
-        ts, _ = self._clock()
-        joined = encode(Joined(hello.name, ts).to_dict())
-        self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
+        if held is None:  # else the others never saw them leave
+            ts, _ = self._clock()
+            joined = encode(Joined(hello.name, ts).to_dict())
+            self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
         self._fresh[session] = None
         self._outputs.append(UserJoined(session))
 
@@ -331,13 +349,22 @@ class ServerCore(Posting, OperatorOrders):
         if was_registered and self._users.get(session.key) is session:
             del self._users[session.key]
             del self.fanout[session.sink]
-            self._roster.remove(session.name)
+            # A held left keeps the name in the roster until it is shown.
+            if not self._presence.left(session.key, session.name, reason, self._monotonic()):
+                if reason is None:
+                    self._roster.remove(session.name)
+                else:
+                    self._show_left(session.name, reason)
             if reason is not None:
-                ts, _ = self._clock()
-                left = encode(Left(session.name, ts, reason.value).to_dict())
-                self._outbox.append(Entry(left, next(self._seqs), presence=True))
                 self._outputs.append(UserLeft(session, reason))
         self._outputs.append(Close(session, abort))
+
+    def _show_left(self, name: str, reason: LeftReason) -> None:
+        """Tell the others that ``name`` left (now, or at the end of its held window)."""
+        self._roster.remove(name)
+        ts, _ = self._clock()
+        left = encode(Left(name, ts, reason.value).to_dict())
+        self._outbox.append(Entry(left, next(self._seqs), presence=True))
 
     # --- delivery ---------------------------------------------------------------------------
 
@@ -431,6 +458,9 @@ class ServerCore(Posting, OperatorOrders):
 
     def tick(self, now: float) -> None:
         """Hello and liveness deadlines."""
+        for held in self._presence.due(now):
+            self._show_left(held.name, held.reason)
+        self._joins.prune()
         liveness = self._liveness
         for session in liveness.hello_overdue(now):
             self._drop(session, None)

@@ -72,6 +72,7 @@ def test_ten_thousand_bad_frames_make_a_few_log_lines(
     assert len(added.encode()) <= MAX_BYTES, f"{len(added.encode())} bytes of log"
     shown = [line for line in lines if "error to 'mallory': unknown_type" in line]
     counted = [int(m.group(1)) for line in lines if (m := _SUMMARY.search(line))]
-    assert shown and counted
+    assert shown
+    assert counted
     assert len(shown) + sum(counted) == FLOOD_FRAMES
     assert all(len(line) < 3 * QUOTE_MAX_CHARS for line in shown)

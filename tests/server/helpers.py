@@ -28,9 +28,13 @@ BASE_SETTINGS: dict[str, Any] = {
     "hello_timeout": 5.0,
     "ping_after": 30.0,
     "ping_timeout": 60.0,
+    "join_burst": 100_000,
+    "join_per_sec": 100_000.0,
 }
 """Long liveness timeouts by default, so that no server ping lands in a test that
-counts frames; the tests of the timeouts themselves pass fractions of a second."""
+counts frames; the tests of the timeouts themselves pass fractions of a second.
+Every test client comes from 127.0.0.1, one address: its hellos are not limited
+unless a test of the join limit sets its own."""
 
 _TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
