@@ -7,63 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtNetwork import QAbstractSocket
 from pytestqt.qtbot import QtBot
 
 from chat_server_app.engine import ChatServer
 from shared.codec import encode
-from shared.limits import CLIENT_MAX_FRAME, PRESENCE_WINDOW
-from shared.qt.connection import Connection
-from tests.server.helpers import WAIT_MS, ChatClient, Frame
+from shared.limits import PRESENCE_WINDOW
+from tests.server.helpers import WAIT_MS, ChatClient, Frame, Storm
 
 Join = Callable[..., ChatClient]
 MakeServer = Callable[..., ChatServer]
 
 ROUNDS = 100
 STORM_MS = 20_000
-
-
-class Storm:
-    """Connects, sends hello and bye at once, and when the server closes, again."""
-
-    def __init__(self, port: int, name: str, rounds: int) -> None:
-        self._port = port
-        self._name = name
-        self._left = rounds
-        self.frames: list[Frame] = []
-        self._conn: Connection | None = None
-        self._next()
-
-    def _next(self) -> None:
-        if self._conn is not None:
-            self._conn.deleteLater()
-            self._conn = None
-        if self._left == 0:
-            return
-        self._left -= 1
-        conn = self._conn = Connection(max_frame=CLIENT_MAX_FRAME)
-        conn.message_received.connect(self.frames.append)
-        conn.connected.connect(lambda: self._greet(conn))
-        conn.disconnected.connect(lambda: self._closed(conn))
-        conn.connect_to_host("127.0.0.1", self._port)
-
-    def _greet(self, conn: Connection) -> None:
-        conn.send({"type": "hello", "version": 1, "name": self._name})
-        conn.send({"type": "bye"})
-
-    def _closed(self, conn: Connection) -> None:
-        if conn is self._conn:
-            self._next()
-
-    def done(self) -> bool:
-        conn = self._conn
-        # An unbuffered socket can end without ``disconnected``: read its state too.
-        if conn is not None and conn.socket.state() == QAbstractSocket.SocketState.UnconnectedState:
-            self._next()
-        return self._conn is None
-
-    def of_type(self, type_: str) -> list[Frame]:
-        return [f for f in self.frames if f.get("type") == type_]
 
 
 def presence(client: ChatClient, name: str) -> list[Frame]:
