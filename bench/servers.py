@@ -31,6 +31,17 @@ PARLA_LOAD_LIMITS = ("--rate-burst", "1000000", "--rate-per-sec", "1000000", "--
 """The real server's per-client limits, raised so that the benchmark measures the engine,
 not the rate limiter (PROTOCOL.md §5: every limit is a setting)."""
 
+PARLA_JOIN_LIMITS = ("--join-burst", "1000000", "--join-per-sec", "1000000")
+"""The per-address limit on hellos, raised: every load client comes from 127.0.0.1."""
+
+
+def _load_limits(tree: Path) -> tuple[str, ...]:
+    """The limits to raise for the server in ``tree``: a reference tree older than the
+    join limit would refuse its options."""
+    settings = (tree / "chat_server_app" / "settings.py").read_text(encoding="utf-8")
+    return PARLA_LOAD_LIMITS + (PARLA_JOIN_LIMITS if '"join-burst"' in settings else ())
+
+
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
 
@@ -95,7 +106,7 @@ def server_command(kind: ServerKind, data_dir: Path, *, store: str = "sqlite") -
                 "--data-dir",
                 str(data_dir),
                 "--no-announce",
-                *PARLA_LOAD_LIMITS,
+                *_load_limits(kind.tree),
             ]
         return [
             PYTHON,
@@ -109,7 +120,7 @@ def server_command(kind: ServerKind, data_dir: Path, *, store: str = "sqlite") -
             "--data-dir",
             str(data_dir),
             "--no-announce",
-            *PARLA_LOAD_LIMITS,
+            *_load_limits(kind.tree),
         ]
     if kind is THREADED:
         return [PYTHON, str(BENCH / "baselines" / "threaded_server.py"), "--host", HOST, "--port", "0"]

@@ -39,6 +39,8 @@ from chat_server_app.core import (
     UserLeft,
 )
 from chat_server_app.core import Session as CoreSession
+from chat_server_app.core.identity import address_of
+from chat_server_app.core.repeats import RepeatFilter, Repeats
 from chat_server_app.heap import release_free_heap
 from chat_server_app.settings import Settings
 from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
@@ -135,6 +137,9 @@ class ChatServer(QObject):
     store_failed = Signal(str)
     connection_failed = Signal(str, str)  # peer address, reason (a TLS handshake that failed...)
     accept_failed = Signal(str)  # why the system refused a connection; once per streak
+    # IP address, kind (an error code or "connection_failed"), count: warnings about one
+    # address that were counted, not emitted (:mod:`~chat_server_app.core.repeats`).
+    warnings_summarised = Signal(str, str, int)
     reservations_changed = Signal()
     bans_changed = Signal()
 
@@ -158,6 +163,7 @@ class ChatServer(QObject):
         if tls is not None:
             self._listener.tls = tls.configuration()
         self._by_conn: dict[Connection, Session] = {}
+        self._repeats = RepeatFilter()
         self._closed_bytes_in = 0
         self._closed_bytes_out = 0
         self.started_at: float | None = None
@@ -286,6 +292,7 @@ class ChatServer(QObject):
         self.flush()
         self._core.shut_down(reason)
         self._apply()
+        self._summarise(self._repeats.flush())
         was_listening = self.is_listening
         self._listener.close()
         self._housekeeping.stop()
@@ -378,6 +385,7 @@ class ChatServer(QObject):
         session = self._core.open(conn, conn.outgoing, conn.peer, time.monotonic())
         self._by_conn[conn] = cast(Session, session)
         self._apply()  # refused (too many waiting for their hello): answered and closed
+        self._repeats.opened(address_of(session.address))
 
     # --- ConnectionListener: every connection reports here, with itself -------------
 
@@ -394,7 +402,7 @@ class ChatServer(QObject):
         message = exc.message
         if self._tls is None and conn.first_bytes.startswith(_TLS_RECORD):
             message = "this server does not use TLS, but the client started a TLS handshake"
-            self.connection_failed.emit(session.address, message)
+            self._connection_failed(session, message)
         self._core.protocol_error(session, exc.code, message)
         self._apply()
 
@@ -403,10 +411,11 @@ class ChatServer(QObject):
         if session is None:
             return
         if not conn.handshake_done:
-            self.connection_failed.emit(
-                session.address, "closed during the TLS handshake (does the client trust this certificate?)"
+            self._connection_failed(
+                session, "closed during the TLS handshake (does the client trust this certificate?)"
             )
         self._core.closed(session)
+        self._summarise(self._repeats.closed(address_of(session.address)))
         self._closed_bytes_in += conn.bytes_received
         self._closed_bytes_out += conn.bytes_sent
         self._apply()
@@ -416,7 +425,17 @@ class ChatServer(QObject):
         session = self._by_conn.get(conn)
         if session is not None and session.state is SessionState.GREETING:
             # Before hello only the transport can fail: a TLS handshake, mostly.
+            self._connection_failed(session, text)
+
+    # --- warnings: a flood of them is counted, not logged line by line -------------
+
+    def _connection_failed(self, session: Session, text: str) -> None:
+        if self._repeats.allow(address_of(session.address), "connection_failed", time.monotonic()):
             self.connection_failed.emit(session.address, text)
+
+    def _summarise(self, summaries: list[Repeats]) -> None:
+        for summary in summaries:
+            self.warnings_summarised.emit(summary.address, summary.kind, summary.count)
 
     # --- carrying out what the rules decided ---------------------------------------
 
@@ -438,7 +457,8 @@ class ChatServer(QObject):
             elif type(output) is UserLeft:
                 self.user_left.emit(output.session, output.reason)
             elif type(output) is ErrorSent:
-                self.error_sent.emit(output.session, output.code, output.message)
+                if self._repeats.allow(address_of(output.session.address), output.code, time.monotonic()):
+                    self.error_sent.emit(output.session, output.code, output.message)
             elif type(output) is UserKicked:
                 self.user_kicked.emit(output.session, output.reason)
             elif type(output) is NoticeSent:
@@ -484,8 +504,10 @@ class ChatServer(QObject):
     # --- deadlines -----------------------------------------------------------
 
     def _on_housekeeping_timeout(self) -> None:
-        self._core.tick(time.monotonic())
+        now = time.monotonic()
+        self._core.tick(now)
         self._apply()
+        self._summarise(self._repeats.due(now))
         self._trim_heap_after_burst()
 
     def _trim_heap_after_burst(self) -> None:

@@ -12,6 +12,7 @@ from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.settings import Settings
 from chat_server_app.store import StoredMessage
 from shared.qt.stop_signals import StopSignalWatcher
+from shared.quoting import quoted
 
 __all__ = ["run_headless", "DRAIN_TIMEOUT_MS"]
 
@@ -25,7 +26,12 @@ def _log(text: str) -> None:
 
 
 class HeadlessLog:
-    """Writes the engine's events to stderr, message text only when asked."""
+    """Writes the engine's events to stderr, message text only when asked.
+
+    What a peer chose (a name, a message's text) is quoted short (:func:`quoted`);
+    the error messages come quoted so from the rules, and a flood of warnings about
+    one address comes as one summary line (``warnings_summarised``).
+    """
 
     def __init__(self, engine: ChatServer, log_messages: bool) -> None:
         self._log_messages = log_messages
@@ -40,19 +46,24 @@ class HeadlessLog:
         engine.accept_failed.connect(
             lambda text: _log(f"cannot accept new connections ({text}): trying again every 0.25 s")
         )
+        engine.warnings_summarised.connect(self._on_warnings_summarised)
         engine.messages_posted.connect(self._on_messages_posted)
 
     def _on_user_joined(self, session: Session) -> None:
-        _log(f"join {session.name!r} from {session.address}")
+        _log(f"join {quoted(session.name)} from {session.address}")
 
     def _on_user_left(self, session: Session, reason: str) -> None:
-        _log(f"leave {session.name!r} ({reason})")
+        _log(f"leave {quoted(session.name)} ({reason})")
 
     def _on_user_kicked(self, session: Session, reason: str) -> None:
-        _log(f"kick {session.name!r}: {reason}")
+        _log(f"kick {quoted(session.name)}: {reason}")
 
     def _on_error_sent(self, session: Session, code: str, message: str) -> None:
-        _log(f"error to {session.name or session.address}: {code}: {message}")
+        who = quoted(session.name) if session.name else session.address
+        _log(f"error to {who}: {code}: {message}")
+
+    def _on_warnings_summarised(self, address: str, kind: str, count: int) -> None:
+        _log(f"… {count} more like this ({kind}) from {address}")
 
     def _on_messages_posted(self, messages: list[StoredMessage]) -> None:
         if not self._log_messages:
@@ -60,7 +71,7 @@ class HeadlessLog:
         for m in messages:
             header, text = operator_view(m, self._reads_private)
             _log(
-                f"message #{m.id} {header}: {text!r}"
+                f"message #{m.id} {header}: {quoted(text)}"
                 if text is not None
                 else f"message #{m.id} {header} (private)"
             )

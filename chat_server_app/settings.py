@@ -55,6 +55,8 @@ class Settings:
     history_on_join: int = limits.DEFAULT_HISTORY_ON_JOIN
     rate_burst: int = limits.DEFAULT_RATE_BURST
     rate_per_sec: float = limits.DEFAULT_RATE_PER_SEC
+    join_burst: int = limits.DEFAULT_JOIN_BURST
+    join_per_sec: float = limits.DEFAULT_JOIN_PER_SEC
     send_queue: int = limits.DEFAULT_SEND_QUEUE
     max_unregistered: int = limits.DEFAULT_MAX_UNREGISTERED
     max_unregistered_per_address: int = limits.DEFAULT_MAX_UNREGISTERED_PER_ADDRESS
@@ -161,6 +163,8 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     "history-on-join": (_count, "messages replayed after welcome (default 50)"),
     "rate-burst": (_positive_int, "rate limit bucket size, messages (default 20)"),
     "rate-per-sec": (_seconds, "rate limit refill, messages per second (default 5)"),
+    "join-burst": (_positive_int, "hellos one IP address may send at once (default 60)"),
+    "join-per-sec": (_seconds, "hellos per second one IP address gets back after that (default 2)"),
     "send-queue": (_queue_size, "bytes queued to one client before it is dropped (default 1048576)"),
     "max-unregistered": (
         _positive_int,

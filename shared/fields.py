@@ -10,10 +10,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from shared.errors import ErrorCode, ProtocolError
-from shared.limits import ECHO_MAX_CHARS
 
 __all__ = [
-    "quoted",
     "format_ts",
     "now_ts",
     "parse_ts",
@@ -25,15 +23,6 @@ __all__ = [
     "req_id",
     "flag",
 ]
-
-
-def quoted(value: object, limit: int = ECHO_MAX_CHARS) -> str:
-    """``repr(value)`` in at most about ``limit`` characters, cut with "…": what an error
-    or a log line quotes of a peer's value, never the peer's 60 KB."""
-    if isinstance(value, str) and len(value) > limit:
-        return repr(value[:limit]) + "…"
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def format_ts(epoch: float) -> str:

@@ -15,8 +15,9 @@ from typing import ClassVar, TypeAlias
 from shared import PROTOCOL_VERSION, SUPPORTED_VERSIONS
 from shared.codec import encode_payload, frame_of
 from shared.errors import ErrorCode, ProtocolError
-from shared.fields import flag, opt_int, opt_str, quoted, req_id, req_str, violation
-from shared.limits import MAX_MESSAGE_ID, TOKEN_MAX_CHARS, TOKEN_MIN_CHARS
+from shared.fields import flag, opt_int, opt_str, req_id, req_str, violation
+from shared.limits import ECHO_MAX_CHARS, MAX_MESSAGE_ID, TOKEN_MAX_CHARS, TOKEN_MIN_CHARS
+from shared.quoting import quoted
 from shared.validation import name_problem, normalize_name
 
 __all__ = ["Hello", "Welcome", "token_problem", "RATE_MAX"]
@@ -68,7 +69,7 @@ class Hello:
         if type(version) is not int or version not in SUPPORTED_VERSIONS:
             raise ProtocolError(
                 ErrorCode.VERSION_UNSUPPORTED,
-                f"protocol version {quoted(version)} is not supported; this server speaks"
+                f"protocol version {quoted(version, ECHO_MAX_CHARS)} is not supported; this server speaks"
                 f" {', '.join(map(str, SUPPORTED_VERSIONS))}",
             )
         problem = name_problem(obj.get("name"))

@@ -30,6 +30,9 @@ __all__ = [
     "DEFAULT_RATE_BURST",
     "DEFAULT_RATE_PER_SEC",
     "RATE_ABUSE_DROPS",
+    "DEFAULT_JOIN_BURST",
+    "DEFAULT_JOIN_PER_SEC",
+    "PRESENCE_WINDOW",
     "DEFAULT_SEND_QUEUE",
     "DEFAULT_PING_AFTER",
     "DEFAULT_PING_TIMEOUT",
@@ -116,6 +119,18 @@ DEFAULT_RATE_PER_SEC = 5.0
 
 RATE_ABUSE_DROPS = 100
 """Messages dropped in a row for rate before ``rate_limited`` turns fatal (§5)."""
+
+DEFAULT_JOIN_BURST = 60
+"""``hello``s one IP address may send at once (§5): a lab of 40 machines behind one
+NAT all reconnecting after a server restart, some twice, passes."""
+
+DEFAULT_JOIN_PER_SEC = 2.0
+"""``hello``s per second one IP address gets back after its burst (§5): a class
+arriving one by one is far slower; one connection looping hello and bye made 1 418."""
+
+PRESENCE_WINDOW = 2.0
+"""Seconds within which a name that leaves and comes back is not shown leaving and
+joining again to the others: a flapping connection is one ``joined`` and one ``left``."""
 
 DEFAULT_SEND_QUEUE = 1024 * 1024
 """Bytes queued to one client before the server drops it (§5)."""

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
 
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
-from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, quoted, req_id, req_str, violation
+from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_id, req_str, violation
 from shared.handshake import Hello, Welcome
-from shared.limits import CID_MAX_CHARS, MAX_MESSAGE_ID, PING_TOKEN_MAX_CHARS
+from shared.limits import CID_MAX_CHARS, ECHO_MAX_CHARS, MAX_MESSAGE_ID, PING_TOKEN_MAX_CHARS
+from shared.quoting import quoted
 from shared.room_messages import (
     Join,
     ListRooms,
@@ -482,7 +483,7 @@ def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:
     kind = obj.get("type")
     cls = _CLIENT_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind)}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind, ECHO_MAX_CHARS)}")
     return cls.from_dict(obj)
 
 
@@ -494,5 +495,5 @@ def parse_server_message(obj: Mapping[str, object]) -> ServerMessage:
     kind = obj.get("type")
     cls = _SERVER_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind)}")
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, f"unknown message type {quoted(kind, ECHO_MAX_CHARS)}")
     return cls.from_dict(obj)

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from chat_server_app.core.identity import Identities
 from chat_server_app.core.outbox import Entry
 from chat_server_app.core.outputs import NoticeSent, Output, ReadOnlyChanged, Send, UserKicked
+from chat_server_app.core.presence import Presence
 from chat_server_app.core.replay import Replays
 from chat_server_app.core.rooms import Rooms
+from chat_server_app.core.roster import Roster
 from chat_server_app.core.session import Link, Session, SessionState
 from chat_server_app.store import Ban, BanKind, Reservation
 from shared.codec import encode
@@ -35,6 +37,8 @@ class OperatorOrders:
         _fresh: dict[Session[Link], None]
         _replays: Replays
         _users: dict[str, Session[Link]]
+        _roster: Roster
+        _presence: Presence
         _seqs: itertools.count[int]
         _wall: Callable[[], float]
 
@@ -109,5 +113,7 @@ class OperatorOrders:
             if session.state is not SessionState.CLOSED:
                 self._outputs.append(Send(session, data))
             self._drop(session, None)
+        for held in self._presence.clear():
+            self._roster.remove(held.name)
         self._outbox.clear()
         self._fresh.clear()

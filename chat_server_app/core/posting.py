@@ -21,6 +21,7 @@ from chat_server_app.store import Reservation, StoredMessage
 from shared.errors import ErrorCode
 from shared.limits import NAME_MAX_CHARS, RATE_ABUSE_DROPS
 from shared.messages import GENERAL, Say
+from shared.quoting import quoted
 from shared.validation import name_key, normalize_name
 
 __all__ = ["Posting"]
@@ -86,7 +87,7 @@ class Posting:
             target = self._users.get(to_key)
             # A reserved name's owner gets it in their next replay (§8.1).
             if target is None and (absent := self.identities.reservation(to_key)) is None:
-                self._reject(session, ErrorCode.NO_SUCH_USER, f"no user named {say.to!r}", cid=say.cid)
+                self._reject(session, ErrorCode.NO_SUCH_USER, f"no user named {quoted(say.to)}", cid=say.cid)
                 return
         session.drops_in_row = 0
         session.messages_sent += 1

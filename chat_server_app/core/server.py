@@ -32,7 +32,8 @@ from chat_server_app.core.outputs import (
     UserLeft,
 )
 from chat_server_app.core.posting import Posting
-from chat_server_app.core.ratelimit import TokenBucket
+from chat_server_app.core.presence import Presence
+from chat_server_app.core.ratelimit import AddressBuckets, TokenBucket
 from chat_server_app.core.replay import Replays
 from chat_server_app.core.rooms import Rooms
 from chat_server_app.core.roster import Roster
@@ -41,7 +42,7 @@ from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, StoredMessage, StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
-from shared.fields import quoted
+from shared.limits import ECHO_MAX_CHARS, PRESENCE_WINDOW
 from shared.messages import (
     Bye,
     Error,
@@ -56,6 +57,7 @@ from shared.messages import (
     format_ts,
     parse_client_message,
 )
+from shared.quoting import quoted
 from shared.validation import name_key, normalize_name
 
 __all__ = ["ServerCore", "TRIM_AFTER_BYTES"]
@@ -97,6 +99,10 @@ class ServerCore(Posting, OperatorOrders):
         self.server_id = store.server_id()
         self._users: dict[str, Session[Link]] = {}
         self._roster = Roster()
+        self._presence = Presence(PRESENCE_WINDOW)
+        # Every hello spends one of its address's tokens, before its password is
+        # checked: a loop of hello and bye cannot make joins faster than this.
+        self._joins = AddressBuckets(settings.join_burst, settings.join_per_sec, monotonic)
         self.rooms = Rooms()
         self._next_id = store.last_id() + 1
         self._first_id = self._next_id
@@ -226,7 +232,12 @@ class ServerCore(Posting, OperatorOrders):
 
     def _greet(self, session: Session[Link], obj: dict[str, object], now: float) -> None:
         if obj.get("type") != "hello":
-            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {quoted(obj.get('type'))}")
+            got = quoted(obj.get("type"), ECHO_MAX_CHARS)
+            self._reject(session, ErrorCode.PROTOCOL_ERROR, f"expected hello, got {got}")
+            return
+        if not self._joins.take(address_of(session.address)):
+            message = "too many connections from your address: try again in a few seconds"
+            self._reject(session, ErrorCode.RATE_LIMITED, message, fatal=True)
             return
         try:
             hello = Hello.from_dict(obj)
@@ -251,7 +262,7 @@ class ServerCore(Posting, OperatorOrders):
             self._reject(session, code, refusal.message, until=refusal.until)
             return
         if key in self._users:
-            self._reject(session, ErrorCode.NAME_TAKEN, f"the name {hello.name!r} is taken")
+            self._reject(session, ErrorCode.NAME_TAKEN, f"the name {quoted(hello.name)} is taken")
             return
         self._register(session, hello, key, owner)
 
@@ -270,6 +281,13 @@ class ServerCore(Posting, OperatorOrders):
             self.identities.claim(key, hello.name, owner, self._wall())
         except StoreError as exc:
             self._outputs.append(StoreFailed(str(exc)))  # reserved until the server stops
+        held = self._presence.take_held(key)
+        if held is not None and held.name != hello.name:
+            # Another spelling: the others are shown the old one leaving, before the
+            # newcomer's seq, so that the newcomer is not.
+            self._show_left(held.name, held.reason)
+            held = None
+        self._presence.joined(key, self._monotonic(), returned=held is not None)
         session.name = hello.name
         session.key = key
         session.owner = owner
@@ -300,9 +318,10 @@ class ServerCore(Posting, OperatorOrders):
         self._burst_bytes += len(welcome)
         if count > 0 and after < last_id:
             self._replays.start(session, after, last_id, owner)
-        ts, _ = self._clock()
-        joined = encode(Joined(hello.name, ts).to_dict())
-        self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
+        if held is None:  # else the others never saw them leave
+            ts, _ = self._clock()
+            joined = encode(Joined(hello.name, ts).to_dict())
+            self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
         self._fresh[session] = None
         self._outputs.append(UserJoined(session))
 
@@ -365,11 +384,13 @@ class ServerCore(Posting, OperatorOrders):
         if was_registered and self._users.get(session.key) is session:
             del self._users[session.key]
             del self.fanout[session.sink]
-            self._roster.remove(session.name)
+            # A held left keeps the name in the roster until it is shown.
+            if not self._presence.left(session.key, session.name, reason, self._monotonic()):
+                if reason is None:
+                    self._roster.remove(session.name)
+                else:
+                    self._show_left(session.name, reason)
             if reason is not None:
-                ts, _ = self._clock()
-                left = encode(Left(session.name, ts, reason.value).to_dict())
-                self._outbox.append(Entry(left, next(self._seqs), presence=True))
                 self._outputs.append(UserLeft(session, reason))
         self._outputs.append(Close(session, abort))
 
@@ -377,6 +398,13 @@ class ServerCore(Posting, OperatorOrders):
         if session.gated:
             session.gated = False
             self._gate.leave(address_of(session.address))
+
+    def _show_left(self, name: str, reason: LeftReason) -> None:
+        """Tell the others that ``name`` left (now, or at the end of its held window)."""
+        self._roster.remove(name)
+        ts, _ = self._clock()
+        left = encode(Left(name, ts, reason.value).to_dict())
+        self._outbox.append(Entry(left, next(self._seqs), presence=True))
 
     # --- delivery ---------------------------------------------------------------------------
 
@@ -472,6 +500,9 @@ class ServerCore(Posting, OperatorOrders):
         """Hello and liveness deadlines."""
         for session in self._gate.due(now):
             self._reject(session, ErrorCode.AUTH_FAILED, "wrong password")
+        for held in self._presence.due(now):
+            self._show_left(held.name, held.reason)
+        self._joins.prune()
         liveness = self._liveness
         for session in liveness.hello_overdue(now):
             self._drop(session, None)

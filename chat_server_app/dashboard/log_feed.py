@@ -40,6 +40,7 @@ class LogFeed(QObject):
         engine.notice_sent.connect(self._on_engine_notice_sent)
         engine.messages_posted.connect(self._on_engine_messages_posted)
         engine.store_failed.connect(self._on_engine_store_failed)
+        engine.warnings_summarised.connect(self._on_engine_warnings_summarised)
 
     def add(self, kind: LogKind, text: str) -> None:
         """Log an event of the window's own (a listen error, say) in order with the rest."""
@@ -102,3 +103,7 @@ class LogFeed(QObject):
 
     def _on_engine_store_failed(self, error: str) -> None:
         self.add(LogKind.ERROR, self.tr("History error: {error}").format(error=error))
+
+    def _on_engine_warnings_summarised(self, address: str, kind: str, count: int) -> None:
+        text = self.tr("… {count} more like this ({kind}) from {address}")
+        self.add(LogKind.ERROR, text.format(count=count, kind=kind, address=address))

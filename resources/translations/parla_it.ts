@@ -955,6 +955,10 @@
         <source>History error: {error}</source>
         <translation>Errore della cronologia: {error}</translation>
     </message>
+    <message>
+        <source>… {count} more like this ({kind}) from {address}</source>
+        <translation>… altri {count} come questo ({kind}) da {address}</translation>
+    </message>
 </context>
 <context>
     <name>LogView</name>

@@ -92,6 +92,9 @@ def make_server(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., ChatServ
             "no_announce": True,
             "name": "Test Server",
             "data_dir": tmp_path,
+            # Every client comes from 127.0.0.1: reconnect tests must not meet the join limit.
+            "join_burst": 100_000,
+            "join_per_sec": 100_000.0,
             **overrides,
         }
         server = ChatServer(Settings(**values), store if store is not None else MemoryStore())

@@ -423,7 +423,9 @@ class ServerProcess:
         args = [
             sys.executable, "-m", "chat_server_app", "--headless",
             "--host", "127.0.0.1", "--port", str(port),
-            "--data-dir", str(data_dir), "--no-announce", *extra,
+            "--data-dir", str(data_dir), "--no-announce",
+            # Every client comes from 127.0.0.1; a test of the join limit passes its own.
+            "--join-burst", "100000", "--join-per-sec", "100000", *extra,
         ]  # fmt: skip
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._log, cwd=ROOT, env=env)
         assert self.proc.stdout is not None

@@ -24,10 +24,16 @@ from PySide6.QtCore import QTimer
 from chat_server_app.core import Session as CoreSession
 from chat_server_app.engine import SessionState
 from shared.codec import encode, encode_many
-from shared.limits import HEADER_SIZE, RATE_ABUSE_DROPS
+from shared.limits import (
+    DEFAULT_JOIN_BURST,
+    DEFAULT_JOIN_PER_SEC,
+    HEADER_SIZE,
+    PRESENCE_WINDOW,
+    RATE_ABUSE_DROPS,
+)
 from shared.qt.connection import Outgoing
 from tests.security.conftest import ATTACKER, BYSTANDERS, WAIT_MS, Arena, RawPeer, is_message, rss_kib
-from tests.server.helpers import error_frame
+from tests.server.helpers import ChatClient, Storm, error_frame
 
 MakeArena = Callable[..., Arena]
 
@@ -294,6 +300,41 @@ def test_1000_connections_opened_and_dropped_without_hello(make_arena: Callable[
     presence = {f["name"] for f in frames if f.get("type") in ("joined", "left")}
     assert presence == {"Straße", "José", "newcomer"}
     assert sorted(s.name for s in server.users) == sorted([*BYSTANDERS, "newcomer"])
+
+
+def test_a_hello_and_bye_storm_under_the_default_join_limit_disturbs_no_one(
+    make_arena: Callable[..., Arena],
+) -> None:
+    """One client loops hello and bye 300 times while the bystanders chat: past the
+    address's burst its hellos are refused, and the bystanders are shown the storm as
+    one joined, one left and joined pair, and one left, in order with their chat."""
+    # The defaults, set here: every client of the suite comes from 127.0.0.1.
+    arena = make_arena(join_burst=DEFAULT_JOIN_BURST, join_per_sec=DEFAULT_JOIN_PER_SEC)
+    started = time.monotonic()
+    storm = Storm(arena.server.port, ATTACKER, 300)
+    arena.chat_while(storm.done, timeout=30_000)
+    elapsed = time.monotonic() - started
+    welcomes = len(storm.of_type("welcome"))
+    refusals = storm.of_type("error")
+    burst_left = DEFAULT_JOIN_BURST - len(BYSTANDERS)
+    assert burst_left <= welcomes <= burst_left + DEFAULT_JOIN_PER_SEC * elapsed + 1
+    assert len(refusals) == 300 - welcomes
+    assert {(e["code"], e["fatal"]) for e in refusals} == {("rate_limited", True)}
+
+    def shown(client: ChatClient) -> list[str]:
+        return [
+            f["type"]
+            for f in client.received
+            if f.get("type") in ("joined", "left") and f["name"] == ATTACKER
+        ]
+
+    arena.chat_while(
+        lambda: all(shown(c)[-1:] == ["left"] for c in arena.bystanders),
+        timeout=int(PRESENCE_WINDOW * 1000) + WAIT_MS,
+    )
+    for client in arena.bystanders:
+        assert shown(client) == ["joined", "left", "joined", "left"]
+    arena.finish(left=(ATTACKER,))
 
 
 def test_the_objects_of_a_finished_connection_are_freed(arena: Arena) -> None:

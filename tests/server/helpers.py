@@ -28,9 +28,13 @@ BASE_SETTINGS: dict[str, Any] = {
     "hello_timeout": 5.0,
     "ping_after": 30.0,
     "ping_timeout": 60.0,
+    "join_burst": 100_000,
+    "join_per_sec": 100_000.0,
 }
 """Long liveness timeouts by default, so that no server ping lands in a test that
-counts frames; the tests of the timeouts themselves pass fractions of a second."""
+counts frames; the tests of the timeouts themselves pass fractions of a second.
+Every test client comes from 127.0.0.1, one address: its hellos are not limited
+unless a test of the join limit sets its own."""
 
 _TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -223,3 +227,47 @@ class RawSocket:
 
     def close(self) -> None:
         self.sock.close()
+
+
+class Storm:
+    """A client looping hello and bye: it connects, sends both at once, and when the
+    server closes the connection (after ``bye`` or a fatal error), again."""
+
+    def __init__(self, port: int, name: str, rounds: int) -> None:
+        self._port = port
+        self._name = name
+        self._left = rounds
+        self.frames: list[Frame] = []
+        self._conn: Connection | None = None
+        self._next()
+
+    def _next(self) -> None:
+        if self._conn is not None:
+            self._conn.deleteLater()
+            self._conn = None
+        if self._left == 0:
+            return
+        self._left -= 1
+        conn = self._conn = Connection(max_frame=CLIENT_MAX_FRAME)
+        conn.message_received.connect(self.frames.append)
+        conn.connected.connect(lambda: self._greet(conn))
+        conn.disconnected.connect(lambda: self._closed(conn))
+        conn.connect_to_host("127.0.0.1", self._port)
+
+    def _greet(self, conn: Connection) -> None:
+        conn.send({"type": "hello", "version": 1, "name": self._name})
+        conn.send({"type": "bye"})
+
+    def _closed(self, conn: Connection) -> None:
+        if conn is self._conn:
+            self._next()
+
+    def done(self) -> bool:
+        conn = self._conn
+        # An unbuffered socket can end without ``disconnected``: read its state too.
+        if conn is not None and conn.socket.state() == QAbstractSocket.SocketState.UnconnectedState:
+            self._next()
+        return self._conn is None
+
+    def of_type(self, type_: str) -> list[Frame]:
+        return [f for f in self.frames if f.get("type") == type_]

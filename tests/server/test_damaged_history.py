@@ -52,7 +52,7 @@ def edit(path: Path, *statements: str) -> None:
 UNTYPED_MESSAGES = (
     "ALTER TABLE messages RENAME TO typed",
     "CREATE TABLE messages (id INTEGER PRIMARY KEY, ts, epoch, sender, sender_key, text, cid,"
-    " recipient, recipient_key, sender_owner, recipient_owner)",
+    " recipient, recipient_key, sender_owner, recipient_owner, room)",
     "INSERT INTO messages SELECT * FROM typed",
     "DROP TABLE typed",
 )

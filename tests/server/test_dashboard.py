@@ -412,6 +412,21 @@ def test_html_in_a_message_appears_literally_in_the_log(
     assert not any("psst" in row for row in log_rows(window, LogKind.PRIVATE))
 
 
+def test_a_flood_of_bad_frames_is_a_few_log_rows_and_one_summary(
+    qtbot: QtBot, window: MainWindow, join: Callable[[str], Client]
+) -> None:
+    mallory = join("mallory")
+    for _ in range(200):
+        mallory.conn.send({"type": "x" * 5000})
+    qtbot.waitUntil(lambda: len(mallory.of_type("error")) == 200, timeout=WAIT_MS)
+    mallory.conn.close()
+    wait_for_log(qtbot, window, LogKind.ERROR, "more like this (unknown_type) from 127.0.0.1")
+    errors = log_rows(window, LogKind.ERROR)
+    assert len(errors) <= 10
+    assert all(len(row) < 600 for row in errors)
+    assert errors[-1].endswith("… 195 more like this (unknown_type) from 127.0.0.1")
+
+
 def test_events_of_one_pass_reach_the_log_in_one_insertion(
     qtbot: QtBot, window: MainWindow, engine: ChatServer
 ) -> None:

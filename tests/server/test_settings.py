@@ -34,6 +34,8 @@ def test_defaults_are_the_protocols() -> None:
     assert settings.history_on_join == 50
     assert settings.rate_burst == 20
     assert settings.rate_per_sec == 5
+    assert settings.join_burst == 60
+    assert settings.join_per_sec == 2
     assert settings.send_queue == 1048576
     assert settings.ping_after == 30
     assert settings.ping_timeout == 60
@@ -66,6 +68,8 @@ def test_defaults_are_the_protocols() -> None:
         (["--rate-burst", "1000"], "rate_burst", 1000),
         (["--rate-per-sec", "0.5"], "rate_per_sec", 0.5),
         (["--rate-per-sec", "100"], "rate_per_sec", 100.0),
+        (["--join-burst", "30"], "join_burst", 30),
+        (["--join-per-sec", "0.5"], "join_per_sec", 0.5),
         (["--send-queue", "65536"], "send_queue", 65536),
         (["--ping-after", "0.2"], "ping_after", 0.2),
         (["--ping-timeout", "0.3"], "ping_timeout", 0.3),
@@ -126,6 +130,8 @@ def test_name_is_the_display_name() -> None:
         pytest.param(["--rate-burst", "0"], id="rate-burst-0"),
         pytest.param(["--rate-per-sec", "0"], id="rate-per-sec-0"),
         pytest.param(["--rate-per-sec", "nan"], id="rate-per-sec-nan"),
+        pytest.param(["--join-burst", "0"], id="join-burst-0"),
+        pytest.param(["--join-per-sec", "0"], id="join-per-sec-0"),
         pytest.param(["--send-queue", "10"], id="send-queue-tiny"),
         pytest.param(["--send-queue", "1MiB"], id="send-queue-unit"),
         pytest.param(["--data-dir", ""], id="data-dir-empty"),

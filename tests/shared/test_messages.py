@@ -354,7 +354,7 @@ def test_an_unknown_type_is_quoted_short_in_the_error(kind: object) -> None:
     with pytest.raises(ProtocolError) as info:
         parse_client_message({"type": kind})
     assert info.value.code is ErrorCode.UNKNOWN_TYPE
-    assert len(info.value.message) < 100
+    assert len(info.value.message) < 150  # 64 characters of it, and how many there were
 
 
 def test_a_ping_token_of_256_is_echoed_whole() -> None:
