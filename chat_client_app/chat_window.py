@@ -309,6 +309,10 @@ class ChatWindow(QMainWindow):
             self._attention.announce(self.tr("%n new message(s)", "", len(live)))
 
     def _on_controller_message_queued(self, out: Outgoing) -> None:
+        if self._controller.request is not None and self._model.own_name != self._controller.name:
+            # Says kept from the last run are queued as the connection starts, before
+            # any state change told the model whose they are.
+            self._model.set_own_name(self._controller.name)
         self._model.add_outgoing(out)
         self._view.scroll_to_end()  # what you send, you see
 

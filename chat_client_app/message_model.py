@@ -96,6 +96,10 @@ class MessageModel(QAbstractListModel):
         self._max_rows = max(1, max_rows)
         self._trim()
 
+    @property
+    def own_name(self) -> str:
+        return self._own_name
+
     def set_own_name(self, name: str) -> None:
         """The user's registered name: decides ``own`` and ``mention`` of later rows."""
         self._own_name = name
@@ -388,6 +392,7 @@ class MessageModel(QAbstractListModel):
     def _confirm(self, entry: Entry, message: ChatMessage) -> None:
         row = self._leave_tail(entry)
         entry.msg_id = message.id
+        entry.sender = message.sender  # as the server stored it
         entry.epoch = epoch_of(message.ts)
         entry.time_text = ""
         entry.state = SendState.SENT

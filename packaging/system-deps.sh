@@ -11,6 +11,8 @@ packages=(
     # a real window on X11 (make run) and on a virtual screen (screenshots)
     libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
     libxcb-shape0 libxkbcommon-x11-0 xvfb xauth
+    # typing into the real client on that screen, as a user would (tests/security/test_client_as_a_user.py)
+    xdotool
     # the benchmark's C load generator (make bench, and its smoke test in make test);
     # gcc brings binutils, which PyInstaller needs too (make package)
     gcc libc6-dev

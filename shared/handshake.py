@@ -43,13 +43,15 @@ def token_problem(token: object) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Hello:
     """Register under ``name``; ``since`` asks for every stored message after that id;
-    ``token`` is the secret that owns the name on this server."""
+    ``token`` is the secret that owns the name on this server; ``server_id`` (Parla's
+    extension) names the history whose ids ``since`` counts."""
 
     name: str
     version: int = PROTOCOL_VERSION
     password: str | None = None
     since: int | None = None
     token: str | None = None
+    server_id: str | None = None
     TYPE: ClassVar[str] = "hello"
 
     def to_dict(self) -> Json:
@@ -60,6 +62,8 @@ class Hello:
             out["since"] = self.since
         if self.token is not None:
             out["token"] = self.token
+        if self.server_id is not None:
+            out["server_id"] = self.server_id
         return out
 
     @classmethod
@@ -86,6 +90,7 @@ class Hello:
             password=opt_str(obj, "password"),
             since=opt_int(obj, "since"),
             token=opt_str(obj, "token"),
+            server_id=opt_str(obj, "server_id"),
         )
 
 

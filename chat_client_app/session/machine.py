@@ -267,7 +267,13 @@ class ClientSession:
         """The socket is up: register."""
         request = self._request
         assert request is not None
-        hello = Hello(name=request.name, password=request.password, since=self.since, token=self._token)
+        since = self.since
+        # The since counts ids of the history named by the last welcome: a server that
+        # started over ignores it rather than skip as many of its new messages.
+        server_id = (self._history.server_id or None) if since is not None else None
+        hello = Hello(
+            name=request.name, password=request.password, since=since, token=self._token, server_id=server_id
+        )
         # The hello goes out before anyone hears "registering": a slot that quits on
         # that signal then says bye after it, on the same stream.
         return [hello, *self._set_state(ClientState.REGISTERING)]

@@ -270,6 +270,11 @@ class ServerCore(Posting, OperatorOrders):
         # Where the replay starts, before anything is promised: a history that cannot
         # be read answers server_error, never a welcome with a silent gap (§8.2).
         since = hello.since
+        if hello.server_id is not None and hello.server_id != self.server_id:
+            # The since counts ids of another history (this one was wiped, or is another
+            # server's): of this one the client has seen nothing, and a since would skip
+            # as many of its messages without a word.
+            since = None
         count = self.settings.history_on_join if since is None else self.settings.replay_max
         try:
             after, truncated = self.store.replay_start(-1 if since is None else since, owner, count)

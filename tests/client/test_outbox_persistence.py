@@ -97,6 +97,29 @@ def test_a_say_stored_before_the_crash_but_not_acknowledged_is_not_posted_twice(
     assert seen.texts() == ["exactly once"]  # the history's copy, acknowledged by it
 
 
+def test_a_say_kept_from_the_last_run_is_shown_under_the_users_name(
+    qtbot: QtBot, make_server: MakeServer, make_controller: Callable[..., ClientController], tmp_path: Path
+) -> None:
+    """The next run shows the kept say before any welcome named the user, then its echo."""
+    anna, port, data = down_with_anna(qtbot, make_server, tmp_path)
+    cid = anna.say("kept for next time", to=None)
+    die(anna)
+    make_server(store=SqliteStore.in_dir(data), port=port)
+    window = ChatWindow(make_controller())
+    qtbot.addWidget(window)
+    window.start(ConnectRequest("anna", "127.0.0.1", port))
+    model = window.model
+
+    def row() -> tuple[str, str, object]:
+        (entry,) = [model.entry(r) for r in range(model.rowCount()) if model.entry(r).cid == cid]
+        return entry.sender, entry.text, entry.state
+
+    assert row() == ("anna", "kept for next time", "pending")
+    qtbot.waitUntil(lambda: row()[2] == "sent", timeout=WAIT_MS)
+    assert row() == ("anna", "kept for next time", "sent")
+    window.close()
+
+
 def closed_window(qtbot: QtBot, make_server: MakeServer, tmp_path: Path) -> tuple[ChatWindow, int, list[str]]:
     anna, port, _ = down_with_anna(qtbot, make_server, tmp_path)
     window = ChatWindow(anna)

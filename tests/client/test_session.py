@@ -260,6 +260,23 @@ def test_another_server_id_resets_the_history_and_says_so() -> None:
     assert pair.open().since == 13
 
 
+def test_a_since_names_the_history_it_counts_in() -> None:
+    pair = Pair()
+    pair.take(pair.session.connect_to(HERE, left_reason="left", server_id="first"))
+    first = pair.open()
+    assert (first.since, first.server_id) == (None, None)  # no since: nothing to name
+    pair.welcome(9, server_id="first")
+    pair.server(msg(9))
+    pair.drop()
+    again = pair.open()
+    assert (again.since, again.server_id) == (9, "first")
+    assert again.to_dict()["server_id"] == "first"
+    pair.welcome(9)  # a v1 server names no history
+    pair.drop()
+    v1 = pair.open()
+    assert (v1.since, v1.server_id) == (9, "first")  # the last one named
+
+
 def test_the_server_id_of_an_earlier_run_counts_and_an_empty_one_resets_nothing() -> None:
     pair = Pair()
     pair.take(pair.session.connect_to(HERE, left_reason="left", server_id="old"))

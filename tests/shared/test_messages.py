@@ -234,6 +234,13 @@ def test_hello_registers_the_normalised_name() -> None:
     assert hello.name == "Zo\u00eb"
 
 
+def test_hello_names_the_history_its_since_counts_in() -> None:
+    hello = Hello("anna", since=9, server_id="abc")
+    assert hello.to_dict()["server_id"] == "abc"
+    assert parse_client_message(hello.to_dict()) == hello
+    assert "server_id" not in Hello("anna").to_dict()
+
+
 def test_say_text_is_kept_verbatim() -> None:
     text = "  <i>hi</i> \x1b[1m "
     say = parse_client_message({"type": "say", "text": text})
@@ -286,6 +293,7 @@ CLIENT_VIOLATIONS: dict[str, tuple[Message, ErrorCode]] = {
     "hello password number": (hello(password=1234), ErrorCode.PROTOCOL_ERROR),
     "hello password list": (hello(password=["pw"]), ErrorCode.PROTOCOL_ERROR),
     "hello since string": (hello(since="3"), ErrorCode.PROTOCOL_ERROR),
+    "hello server_id number": (hello(since=3, server_id=7), ErrorCode.PROTOCOL_ERROR),
     "hello since float": (hello(since=3.0), ErrorCode.PROTOCOL_ERROR),
     "hello since true": (hello(since=True), ErrorCode.PROTOCOL_ERROR),
     "hello since false": (hello(since=False), ErrorCode.PROTOCOL_ERROR),

@@ -144,3 +144,19 @@ def test_the_cid_memory_forgets_after_its_window_of_monotonic_time() -> None:
     anna.say("once", cid="c1")
     ids = [f["id"] for f in anna.of_type("message")]
     assert ids == [1, 2]  # posted again: a new id
+
+
+def test_a_since_from_another_history_is_ignored() -> None:
+    """The data directory was wiped (or the address is another server's): the client's
+    since counts ids of a history this server does not have, and would skip as many
+    of its messages; it gets what a newcomer gets."""
+    pair = MemoryPair(history_on_join=3)
+    fill(pair, 5)
+    server_id = pair.core.server_id
+    other = pair.join("other", since=4, server_id="the wiped history")
+    assert [f["text"] for f in other.of_type("message")] == ["m2", "m3", "m4"]
+    assert other.of_type("welcome")[0]["replay_truncated"] is False
+    same = pair.join("same", since=4, server_id=server_id)
+    assert [f["text"] for f in same.of_type("message")] == ["m4"]
+    plain = pair.join("plain", since=4)  # a client that names no history: its since counts
+    assert [f["text"] for f in plain.of_type("message")] == ["m4"]
