@@ -6,18 +6,10 @@ rules of the wire and the operator's powers each read on their own.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from chat_server_app.core.identity import Identities
 from chat_server_app.core.outbox import Entry
-from chat_server_app.core.outputs import NoticeSent, Output, ReadOnlyChanged, Send, UserKicked
-from chat_server_app.core.presence import Presence
-from chat_server_app.core.replay import Replays
-from chat_server_app.core.rooms import Rooms
-from chat_server_app.core.roster import Roster
+from chat_server_app.core.outputs import NoticeSent, ReadOnlyChanged, Send, UserKicked
 from chat_server_app.core.session import Link, Session, SessionState
+from chat_server_app.core.state import CoreState
 from chat_server_app.store import Ban, BanKind, Reservation
 from shared.codec import encode
 from shared.messages import Kicked, LeftReason, Notice, Shutdown
@@ -25,28 +17,8 @@ from shared.messages import Kicked, LeftReason, Notice, Shutdown
 __all__ = ["OperatorOrders"]
 
 
-class OperatorOrders:
+class OperatorOrders(CoreState):
     """What the dashboard, the headless runner and the CLI may order."""
-
-    if TYPE_CHECKING:
-        sessions: set[Session[Link]]
-        rooms: Rooms
-        identities: Identities
-        _outputs: list[Output]
-        _outbox: list[Entry]
-        _fresh: dict[Session[Link], None]
-        _replays: Replays
-        _users: dict[str, Session[Link]]
-        _roster: Roster
-        _presence: Presence
-        _seqs: itertools.count[int]
-        _wall: Callable[[], float]
-
-        def _send(self, session: Session[Link], message: dict[str, object]) -> None: ...
-        def _drop(
-            self, session: Session[Link], reason: LeftReason | None, *, abort: bool = False
-        ) -> None: ...
-        def _clock(self) -> tuple[str, float]: ...
 
     def kick(self, session: Session[Link], reason: str = "") -> None:
         """Disconnect a user; the driver flushes first, so what they were sent comes first."""

@@ -7,16 +7,10 @@ stored record and the frames each party gets of it.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from chat_server_app.core.cids import CidMemory
 from chat_server_app.core.frames import message_frames, offline_echo
-from chat_server_app.core.identity import Identities
 from chat_server_app.core.outbox import Entry
-from chat_server_app.core.rooms import Rooms
 from chat_server_app.core.session import Link, Session
+from chat_server_app.core.state import CoreState
 from chat_server_app.store import Reservation, StoredMessage
 from shared.errors import ErrorCode
 from shared.limits import NAME_MAX_CHARS, RATE_ABUSE_DROPS
@@ -27,31 +21,8 @@ from shared.validation import name_key, normalize_name
 __all__ = ["Posting"]
 
 
-class Posting:
+class Posting(CoreState):
     """Turns each accepted ``say`` into a record of the pass and its frames."""
-
-    if TYPE_CHECKING:
-        rooms: Rooms
-        identities: Identities
-        _cids: CidMemory
-        _pending: list[StoredMessage]
-        _outbox: list[Entry]
-        _users: dict[str, Session[Link]]
-        _seqs: itertools.count[int]
-        _next_id: int
-        _wall: Callable[[], float]
-
-        def _reject(
-            self,
-            session: Session[Link],
-            code: ErrorCode,
-            message: str,
-            *,
-            cid: str | None = None,
-            fatal: bool | None = None,
-            until: str | None = None,
-        ) -> None: ...
-        def _clock(self) -> tuple[str, float]: ...
 
     def _on_say(self, session: Session[Link], say: Say) -> None:
         if say.cid is not None:

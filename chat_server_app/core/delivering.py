@@ -1,0 +1,99 @@
+"""Delivery: a pass's messages stored in one transaction, then what each client
+gets of the pass (one write each), and the replays' next slices."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from chat_server_app.core.outbox import Delivery, Entry, common_bytes, spliced, stream_of
+from chat_server_app.core.outputs import MessagesPosted, Send, StoreFailed
+from chat_server_app.core.session import Link, Session
+from chat_server_app.core.state import CoreState
+from chat_server_app.store import StoredMessage, StoreError
+from shared.errors import ErrorCode
+from shared.messages import LeftReason
+
+__all__ = ["Delivering"]
+
+
+class Delivering(CoreState):
+    """What :meth:`flush` hands the driver at the end of each pass."""
+
+    def flush(self) -> Delivery | None:
+        """Store the pass's messages in one transaction; what each client gets of the pass."""
+        self._pass_clock = None
+        batch, self._pending = self._pending, []
+        entries, self._outbox = self._outbox, []
+        if batch:
+            try:
+                self.store.append(batch)
+            except StoreError as exc:
+                entries = self._unaccept(batch, entries, str(exc))
+            else:
+                self._outputs.append(MessagesPosted(batch))
+        fresh, self._fresh = self._fresh, {}
+        if not entries:
+            self._pump_replays()
+            return None
+        common, offsets, own = common_bytes(entries)
+        fanout = self.fanout
+        self._burst_bytes += len(common) * len(fanout)
+        skip: set[Hashable] = set()
+        writes: list[tuple[Session[Link], bytes]] = []
+        for session in self._replays.sessions:
+            skip.add(session.sink)
+            if not self._replays.hold(session, stream_of(session, entries)):
+                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+        for session in {**fresh, **own}:
+            if fanout.get(session.sink) is not session or session.sink in skip:
+                continue  # gone during the pass, or replaying
+            skip.add(session.sink)
+            if self.keeps_up(session):
+                if session in fresh:
+                    data = stream_of(session, entries)
+                else:
+                    # Registered before every entry of the pass: the common bytes
+                    # with its own few spliced in.
+                    data = spliced(common, entries, offsets, own[session], session)
+                writes.append((session, data))
+        self._pump_replays()
+        return Delivery(writes, common, list(fanout), skip)
+
+    def _pump_replays(self) -> None:
+        def send(session: Session[Link], data: bytes) -> None:
+            self._burst_bytes += len(data)
+            self._outputs.append(Send(session, data))
+
+        def failed(session: Session[Link], reason: str) -> None:
+            self._outputs.append(StoreFailed(reason))
+            self._reject(session, ErrorCode.SERVER_ERROR, "the server cannot read its history", fatal=True)
+
+        if self._replays:
+            self._replays.pump(send, failed)
+
+    def keeps_up(self, session: Session[Link]) -> bool:
+        """Whether a reader keeps up with its send queue; one too far behind is dropped."""
+        # What is still queued from earlier passes decides: one busy pass may be
+        # larger than the limit without the reader being slow.
+        if session.conn.bytes_to_write > self.settings.send_queue:
+            self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return False
+        return True
+
+    def _unaccept(self, batch: list[StoredMessage], entries: list[Entry], reason: str) -> list[Entry]:
+        """The history cannot be written: nothing of the batch may be shown to anyone.
+
+        Broadcasting unstored messages would break §6 (stored before broadcast) and,
+        after a restart, hand their ids out again. Senders are told, per ``cid``.
+        """
+        self._outputs.append(StoreFailed(reason))
+        failed = {m.id for m in batch}
+        by_key = {s.key: s for s in self._users.values()}
+        for record in batch:
+            self._unaccepted += 1
+            sender = by_key.get(record.sender_key)
+            if sender is not None:
+                self._reject(
+                    sender, ErrorCode.SERVER_ERROR, "the server could not store the message", cid=record.cid
+                )
+        return [e for e in entries if e.message_id not in failed]

@@ -1,0 +1,179 @@
+"""The state every part of the server's rules shares, and the few moves they all
+make: reply to one session, refuse with an ``error``, drop a session, the pass's clock.
+
+:class:`~chat_server_app.core.server.ServerCore` is this state with its parts
+(registration, posting, delivery, rooms, the operator's orders) mixed in, each in a
+module of its own; each part subclasses :class:`CoreState`, so it reads the shared
+state and calls these moves as its own, without restating their signatures.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Hashable
+
+from chat_server_app.core.cids import CidMemory
+from chat_server_app.core.gate import Gate
+from chat_server_app.core.identity import Identities, address_of
+from chat_server_app.core.liveness import Liveness
+from chat_server_app.core.outbox import Entry
+from chat_server_app.core.outputs import Close, ErrorSent, Output, Send, UserLeft
+from chat_server_app.core.presence import Presence
+from chat_server_app.core.ratelimit import AddressBuckets
+from chat_server_app.core.replay import Replays
+from chat_server_app.core.rooms import Rooms
+from chat_server_app.core.roster import Roster
+from chat_server_app.core.session import Link, Session, SessionState
+from chat_server_app.settings import Settings
+from chat_server_app.store import HistoryStore, StoredMessage
+from shared.codec import encode
+from shared.errors import ErrorCode, ProtocolError
+from shared.limits import PRESENCE_WINDOW
+from shared.messages import Error, Left, LeftReason, format_ts
+
+__all__ = ["CoreState"]
+
+
+class CoreState:
+    """The rules' state and shared moves (see the module's docstring)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: HistoryStore,
+        *,
+        wall_clock: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        # Looked up at each call by default, so that a test can set the clock.
+        self._wall = wall_clock if wall_clock is not None else lambda: time.time()
+        self._monotonic = monotonic
+        self._outputs: list[Output] = []
+        self.sessions: set[Session[Link]] = set()
+        # Who is due for a deadline, oldest first: a tick reads the due ones only.
+        self._liveness: Liveness[Session[Link]] = Liveness(
+            settings.hello_timeout, settings.ping_after, settings.ping_timeout
+        )
+        self._replays = Replays(store, settings.send_queue)
+        self._gate: Gate[Session[Link]] = Gate(
+            settings.max_unregistered, settings.max_unregistered_per_address
+        )
+        self.identities = Identities(store, settings.ban, self._wall())
+        for name in settings.release_name:
+            self.identities.release(name)
+        self.server_id = store.server_id()
+        self._users: dict[str, Session[Link]] = {}
+        self._roster = Roster()
+        self._presence = Presence(PRESENCE_WINDOW)
+        # Every hello spends one of its address's tokens, before its password is
+        # checked: a loop of hello and bye cannot make joins faster than this.
+        self._joins = AddressBuckets(settings.join_burst, settings.join_per_sec, monotonic)
+        self.rooms = Rooms()
+        self._next_id = store.last_id() + 1
+        self._first_id = self._next_id
+        self._unaccepted = 0
+        self._pending: list[StoredMessage] = []
+        self._outbox: list[Entry] = []
+        # Ordered (dicts): the pass writes to them in the order they came.
+        self._fresh: dict[Session[Link], None] = {}
+        # Every registered session by its driver's sink, for the broadcast's tight loop.
+        self.fanout: dict[Hashable, Session[Link]] = {}
+        self._seqs = itertools.count(1)
+        self._pass_clock: tuple[str, float] | None = None
+        self._cids = CidMemory(store, self._wall, monotonic)
+        # Bytes the bursts handed out since the last heap trim (the whole pass to every
+        # client, welcomes with their replay), counted as they go out.
+        self._burst_bytes = 0
+
+    def take_outputs(self) -> list[Output]:
+        """What the calls so far left for the driver, in order; taken once."""
+        outputs, self._outputs = self._outputs, []
+        return outputs
+
+    # --- replies, refusals and leaving ----------------------------------------------------
+
+    # --- errors and leaving ---------------------------------------------------------------
+
+    def _send(self, session: Session[Link], message: dict[str, object]) -> None:
+        """A reply to one session (a pong, an error, a ping): like a broadcast, it
+        counts against the send queue, or a client that sends and never reads would
+        have the server buffer its answers without end."""
+        data = encode(message)
+        if session in self._replays:
+            # Behind the replay: the client reads the pong to its ping as its end.
+            if not self._replays.hold(session, data):
+                self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return
+        if session.conn.bytes_to_write + len(data) > self.settings.send_queue:
+            self._drop(session, LeftReason.SEND_QUEUE, abort=True)
+            return
+        self._outputs.append(Send(session, data))
+
+    def _reject(
+        self,
+        session: Session[Link],
+        code: ErrorCode,
+        message: str,
+        *,
+        cid: str | None = None,
+        fatal: bool | None = None,
+        until: str | None = None,
+    ) -> None:
+        if session.state is SessionState.CLOSED:
+            return
+        is_fatal = ProtocolError(code, message).fatal if fatal is None else fatal
+        if is_fatal:
+            self._replays.cancel(session)  # the error goes out now, and the connection ends
+        self._send(session, Error(code.value, message, is_fatal, cid, until).to_dict())
+        self._outputs.append(ErrorSent(session, code.value, message))
+        if is_fatal:
+            self._drop(session, LeftReason.DISCONNECTED)
+
+    def _drop(self, session: Session[Link], reason: LeftReason | None, *, abort: bool = False) -> None:
+        """Forget a session and close its connection; registered users get a ``left``.
+
+        ``reason`` ``None`` means no ``left`` is sent (the server is stopping).
+        """
+        if session.state is SessionState.CLOSED:
+            return
+        was_registered = session.state is SessionState.REGISTERED
+        session.state = SessionState.CLOSED
+        self._leave_gate(session)
+        self._gate.forget(session)
+        self._liveness.forget(session)
+        self._replays.cancel(session)
+        self._fresh.pop(session, None)
+        if was_registered and self._users.get(session.key) is session:
+            del self._users[session.key]
+            del self.fanout[session.sink]
+            # A held left keeps the name in the roster until it is shown.
+            if not self._presence.left(session.key, session.name, reason, self._monotonic()):
+                if reason is None:
+                    self._roster.remove(session.name)
+                else:
+                    self._show_left(session.name, reason)
+            if reason is not None:
+                self._outputs.append(UserLeft(session, reason))
+        self._outputs.append(Close(session, abort))
+
+    def _leave_gate(self, session: Session[Link]) -> None:
+        if session.gated:
+            session.gated = False
+            self._gate.leave(address_of(session.address))
+
+    def _show_left(self, name: str, reason: LeftReason) -> None:
+        """Tell the others that ``name`` left (now, or at the end of its held window)."""
+        self._roster.remove(name)
+        ts, _ = self._clock()
+        left = encode(Left(name, ts, reason.value).to_dict())
+        self._outbox.append(Entry(left, next(self._seqs), presence=True))
+
+    def _clock(self) -> tuple[str, float]:
+        """The pass's timestamp: formatted once per pass, not once per message."""
+        if self._pass_clock is None:
+            epoch = self._wall()
+            self._pass_clock = (format_ts(epoch), epoch)
+        return self._pass_clock
