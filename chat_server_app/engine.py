@@ -14,11 +14,7 @@ from typing import TypeAlias, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import (
-    QAbstractSocket,
     QHostAddress,
-    QSslConfiguration,
-    QSslSocket,
-    QTcpServer,
     QTcpSocket,
 )
 
@@ -42,6 +38,7 @@ from chat_server_app.core import Session as CoreSession
 from chat_server_app.core.identity import address_of
 from chat_server_app.core.repeats import RepeatFilter, Repeats
 from chat_server_app.heap import release_free_heap
+from chat_server_app.listener import Listener
 from chat_server_app.settings import Settings
 from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
 from chat_server_app.tls import TlsIdentity
@@ -50,8 +47,6 @@ from shared.errors import ProtocolError
 from shared.qt.connection import Connection, Outgoing
 
 __all__ = ["ChatServer", "Session", "SessionState", "ListenError"]
-
-_UNBUFFERED = QAbstractSocket.OpenModeFlag.ReadWrite | QAbstractSocket.OpenModeFlag.Unbuffered
 
 LISTEN_BACKLOG = 4096
 """Pending connections the kernel queues for us: a lab's worth of clients starting
@@ -62,9 +57,6 @@ _TLS_RECORD = b"\x16\x03"
 
 REPLAY_POLL_MS = 5
 """How soon a replay waiting for its reader to take what it was sent looks again."""
-
-ACCEPT_PAUSE_MS = 250
-"""How long accepting pauses when the system refuses a new descriptor."""
 
 HOUSEKEEPING_MAX_INTERVAL = 1.0
 """Seconds between two checks of hello and liveness deadlines, at most; shorter
@@ -82,42 +74,6 @@ def _conn(session: CoreSession[Link]) -> Connection:
 
 class ListenError(Exception):
     """The server could not listen (address in use, not an address...)."""
-
-
-class _Listener(QTcpServer):
-    """Hands each accepted socket to the engine, opened at once (no pending queue).
-
-    Qt keeps an accepted QTcpSocket buffered whatever open mode is asked for (only
-    ``connectToHost`` makes one unbuffered), so :class:`Connection` writes to its
-    descriptor itself and leaves Qt only what the kernel does not take.
-
-    With a TLS configuration each socket is a :class:`QSslSocket` that starts the
-    server side of the handshake at once; what the session writes before the
-    handshake ends waits inside it.
-    """
-
-    socket_accepted = Signal(object)  # QTcpSocket, or QSslSocket with TLS
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self.tls: QSslConfiguration | None = None
-
-    def incomingConnection(self, handle: int) -> None:
-        socket: QTcpSocket
-        if self.tls is not None:
-            tls_socket = QSslSocket()
-            ok = tls_socket.setSocketDescriptor(handle)
-            if ok:
-                tls_socket.setSslConfiguration(self.tls)
-                tls_socket.startServerEncryption()
-            socket = tls_socket
-        else:
-            socket = QTcpSocket()
-            ok = socket.setSocketDescriptor(handle, QAbstractSocket.SocketState.ConnectedState, _UNBUFFERED)
-        if not ok:
-            socket.deleteLater()
-            return
-        self.socket_accepted.emit(socket)
 
 
 class ChatServer(QObject):
@@ -157,7 +113,7 @@ class ChatServer(QObject):
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._core = ServerCore(settings, store if store is not None else MemoryStore())
-        self._listener = _Listener(self)
+        self._listener = Listener(self)
         self._listener.socket_accepted.connect(self._on_socket_accepted)
         self._listener.setListenBacklogSize(LISTEN_BACKLOG)
         if tls is not None:
@@ -182,8 +138,7 @@ class ChatServer(QObject):
         self._deadline_timer = QTimer(self)
         self._deadline_timer.setSingleShot(True)
         self._deadline_timer.timeout.connect(self._on_housekeeping_timeout)
-        self._listener.acceptError.connect(self._on_listener_accept_error)
-        self._accept_failing = False
+        self._listener.accept_failed.connect(self.accept_failed)
 
         shortest = min(settings.hello_timeout, settings.ping_after, settings.ping_timeout)
         self._housekeeping = QTimer(self)
@@ -367,20 +322,7 @@ class ChatServer(QObject):
 
     # --- accepting ------------------------------------------------------------
 
-    def _on_listener_accept_error(self, error: QAbstractSocket.SocketError) -> None:
-        # Out of descriptors (EMFILE) or memory: Qt has paused accepting. Accepting again
-        # at once would fail again; a moment later, closed connections have freed some.
-        if not self._accept_failing:
-            self._accept_failing = True
-            self.accept_failed.emit(self._listener.errorString())
-        QTimer.singleShot(ACCEPT_PAUSE_MS, self, self._resume_accepting)
-
-    def _resume_accepting(self) -> None:
-        if self._listener.isListening():
-            self._listener.resumeAccepting()
-
     def _on_socket_accepted(self, socket: QTcpSocket) -> None:
-        self._accept_failing = False
         conn = Connection(socket, max_frame=self._settings.max_frame, parent=self, listener=self)
         session = self._core.open(conn, conn.outgoing, conn.peer, time.monotonic())
         self._by_conn[conn] = cast(Session, session)
