@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt's plain Unix event dispatcher, not glib's: with thousands of sockets
     # glib's poll bookkeeping made one broadcast to 10 000 clients 7x slower.
     os.environ.setdefault("QT_NO_GLIB", "1")
+    from chat_server_app.descriptors import raise_soft_limit
+
+    raise_soft_limit()
     headless = settings.headless
     if not headless and not display_available():
         print("chat-server: no display available: running headless", file=sys.stderr)

@@ -113,7 +113,7 @@ class ChatServer(QObject):
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._core = ServerCore(settings, store if store is not None else MemoryStore())
-        self._listener = Listener(self)
+        self._listener = Listener(self, lambda: len(self._by_conn))
         self._listener.socket_accepted.connect(self._on_socket_accepted)
         self._listener.setListenBacklogSize(LISTEN_BACKLOG)
         if tls is not None:
