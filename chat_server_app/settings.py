@@ -58,6 +58,8 @@ class Settings:
     join_burst: int = limits.DEFAULT_JOIN_BURST
     join_per_sec: float = limits.DEFAULT_JOIN_PER_SEC
     send_queue: int = limits.DEFAULT_SEND_QUEUE
+    max_rooms: int = limits.DEFAULT_MAX_ROOMS
+    max_rooms_per_user: int = limits.DEFAULT_MAX_ROOMS_PER_USER
     max_unregistered: int = limits.DEFAULT_MAX_UNREGISTERED
     max_unregistered_per_address: int = limits.DEFAULT_MAX_UNREGISTERED_PER_ADDRESS
     ping_after: float = limits.DEFAULT_PING_AFTER
@@ -166,6 +168,8 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     "join-burst": (_positive_int, "hellos one IP address may send at once (default 60)"),
     "join-per-sec": (_seconds, "hellos per second one IP address gets back after that (default 2)"),
     "send-queue": (_queue_size, "bytes queued to one client before it is dropped (default 1048576)"),
+    "max-rooms": (_count, "rooms the server holds besides general (default 1000)"),
+    "max-rooms-per-user": (_count, "rooms one user may be in besides general (default 50)"),
     "max-unregistered": (
         _positive_int,
         "connections waiting to say hello (TLS handshakes included), in all (default 1024)",

@@ -21,6 +21,8 @@ __all__ = [
     "ECHO_MAX_CHARS",
     "DEFAULT_REPLAY_MAX",
     "STATUS_TEXT_MAX_CHARS",
+    "DEFAULT_MAX_ROOMS",
+    "DEFAULT_MAX_ROOMS_PER_USER",
     "DEFAULT_MAX_UNREGISTERED",
     "DEFAULT_MAX_UNREGISTERED_PER_ADDRESS",
     "MAX_MESSAGE_ID",
@@ -95,6 +97,12 @@ integer a JSON number carries exactly in every implementation (a double's 53-bit
 mantissa, JavaScript's ``Number.MAX_SAFE_INTEGER``). A server counting one message a
 microsecond needs 285 years to reach it; past it, a client would compare ids it cannot
 tell apart, and a Qt signal or model role would overflow at 2**63."""
+
+DEFAULT_MAX_ROOMS = 1000
+"""Rooms a server holds besides ``general`` (§8.3, ``--max-rooms``)."""
+
+DEFAULT_MAX_ROOMS_PER_USER = 50
+"""Rooms one user may be in besides ``general`` (``--max-rooms-per-user``)."""
 
 STATUS_TEXT_MAX_CHARS = 100
 """Longest presence text (``status.text``, §8.4)."""

@@ -81,6 +81,7 @@ class LeftReason(enum.StrEnum):
     TIMEOUT = "timeout"
     KICKED = "kicked"
     SEND_QUEUE = "send_queue"
+    PART = "part"  # out of one room (§8.3), not out of the server
 
 
 # --- client -> server ---------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from chat_server_app.core.outbox import Delivery, Entry, common_bytes, spliced, stream_of
+from chat_server_app.core.outbox import Delivery, Entry, common_bytes, pass_room, spliced, stream_of
 from chat_server_app.core.outputs import MessagesPosted, Send, StoreFailed
 from chat_server_app.core.session import Link, Session
 from chat_server_app.core.state import CoreState
@@ -32,25 +32,43 @@ class Delivering(CoreState):
             else:
                 self._outputs.append(MessagesPosted(batch))
         fresh, self._fresh = self._fresh, {}
+        moves, self._moves = self._moves, {}
         if not entries:
             self._pump_replays()
             return None
-        common, offsets, own = common_bytes(entries)
-        fanout = self.fanout
+        one_audience, room = pass_room(entries)
+        registered = self.fanout
+        # Who gets the pass's common bytes: everyone, or one room's members.
+        fanout = registered if room is None else room.fanout
+        common, offsets, own = common_bytes(entries) if one_audience else (b"", [], {})
         self._burst_bytes += len(common) * len(fanout)
         skip: set[Hashable] = set()
         writes: list[tuple[Session[Link], bytes]] = []
         for session in self._replays.sessions:
             skip.add(session.sink)
-            if not self._replays.hold(session, stream_of(session, entries)):
+            if not self._replays.hold(session, stream_of(session, entries, moves)):
                 self._drop(session, LeftReason.SEND_QUEUE, abort=True)
-        for session in {**fresh, **own}:
-            if fanout.get(session.sink) is not session or session.sink in skip:
+        if not one_audience:
+            # Rooms and general mixed in one pass: each session entry by entry, in
+            # id order, what it may see (a member of two rooms must not get one
+            # room's block before the other's smaller ids).
+            for session in list(registered.values()):
+                if session.sink in skip or not self.keeps_up(session):
+                    continue
+                if data := stream_of(session, entries, moves):
+                    self._burst_bytes += len(data)
+                    writes.append((session, data))
+            self._pump_replays()
+            return Delivery(writes, b"", [], skip)
+        for session in {**fresh, **own, **dict.fromkeys(moves)}:
+            if registered.get(session.sink) is not session or session.sink in skip:
                 continue  # gone during the pass, or replaying
             skip.add(session.sink)
             if self.keeps_up(session):
-                if session in fresh:
-                    data = stream_of(session, entries)
+                if session in fresh or session in moves or fanout.get(session.sink) is not session:
+                    # New this pass, in or out of a room during it, or not in the
+                    # pass's room: entry by entry.
+                    data = stream_of(session, entries, moves)
                 else:
                     # Registered before every entry of the pass: the common bytes
                     # with its own few spliced in.

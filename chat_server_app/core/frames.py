@@ -5,14 +5,14 @@ from __future__ import annotations
 from chat_server_app.store import StoredMessage
 from shared.codec import frame
 from shared.limits import CID_MAX_CHARS
-from shared.messages import json_string, message_payload, with_field
+from shared.messages import GENERAL, json_string, message_payload, with_field
 
 __all__ = ["message_frames", "offline_echo", "history_frame", "cid_of"]
 
 
 def message_frames(record: StoredMessage) -> tuple[bytes, bytes]:
     """The frame for everyone, and the sender's copy (the same object when no ``cid``)."""
-    payload = message_payload(record.id, record.ts, record.sender, record.text, record.to)
+    payload = message_payload(record.id, record.ts, record.sender, record.text, record.to, room=_room(record))
     public = frame(payload)
     if record.cid is None:
         return public, public
@@ -22,7 +22,9 @@ def message_frames(record: StoredMessage) -> tuple[bytes, bytes]:
 def offline_echo(record: StoredMessage) -> bytes:
     """The sender's copy of a private message held for its offline owner (§8.1)."""
     payload = with_field(
-        message_payload(record.id, record.ts, record.sender, record.text, record.to), "offline", "true"
+        message_payload(record.id, record.ts, record.sender, record.text, record.to, room=_room(record)),
+        "offline",
+        "true",
     )
     if record.cid is not None:
         payload = with_field(payload, "cid", json_string(record.cid))
@@ -34,10 +36,16 @@ def history_frame(record: StoredMessage, viewer_owner: str | None) -> bytes:
 
     By owner, not by name: someone who takes a free name later must not see its
     earlier holder's messages marked as their own."""
-    payload = message_payload(record.id, record.ts, record.sender, record.text, record.to, True)
+    payload = message_payload(
+        record.id, record.ts, record.sender, record.text, record.to, history=True, room=_room(record)
+    )
     if record.cid is not None and viewer_owner is not None and record.sender_owner == viewer_owner:
         payload = with_field(payload, "cid", json_string(record.cid))
     return frame(payload)
+
+
+def _room(record: StoredMessage) -> str:
+    return GENERAL if record.room is None else record.room
 
 
 def cid_of(obj: dict[str, object]) -> str | None:

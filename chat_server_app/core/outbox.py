@@ -10,19 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from chat_server_app.core.session import Link, Session
 
-__all__ = ["Entry", "Delivery", "common_bytes", "stream_of", "spliced"]
+if TYPE_CHECKING:
+    from chat_server_app.core.rooms import Room
+
+__all__ = [
+    "Entry",
+    "Move",
+    "Moves",
+    "Delivery",
+    "common_bytes",
+    "stream_of",
+    "spliced",
+    "pass_room",
+    "member_at",
+]
 
 
 @dataclass(slots=True)
 class Entry:
     """One frame of the pass's outbox.
 
-    ``public`` goes to every registered session not named in ``special``; a
-    session in ``special`` gets its own bytes instead (``b""``: nothing).
-    A ``presence`` entry only goes to sessions registered before it was made.
+    ``public`` goes to every registered session not named in ``special`` (to the
+    members of ``room`` only, when it is set); a session in ``special`` gets its own
+    bytes instead (``b""``: nothing). A ``presence`` entry only goes to sessions
+    registered before it was made.
     """
 
     public: bytes | None
@@ -30,6 +45,29 @@ class Entry:
     special: dict[Session[Link], bytes] = field(default_factory=dict)
     presence: bool = False
     message_id: int | None = None
+    room: Room | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A session entered or left ``room`` during the pass, at ``seq``."""
+
+    room: Room
+    seq: int
+    entered: bool
+
+
+Moves = dict[Session[Link], list[Move]]
+
+
+def member_at(session: Session[Link], room: Room, seq: int, moves: Moves) -> bool:
+    """Whether ``session`` was in ``room`` when the entry ``seq`` was made: as now,
+    unless it entered or left the room later in the pass (the first such move says)."""
+    member = room.has(session)
+    for move in reversed(moves.get(session, ())):
+        if move.room is room and move.seq > seq:
+            member = not move.entered
+    return member
 
 
 @dataclass(slots=True)
@@ -60,14 +98,41 @@ def common_bytes(entries: list[Entry]) -> tuple[bytes, list[int], dict[Session[L
     return b"".join(parts), offsets, own
 
 
-def stream_of(session: Session[Link], entries: list[Entry]) -> bytes:
-    """What one session gets of the pass, entry by entry."""
+def stream_of(session: Session[Link], entries: list[Entry], moves: Moves | None = None) -> bytes:
+    """What one session gets of the pass, entry by entry (a room's frames if it was
+    a member when they were made)."""
     parts = []
+    moved = moves is not None and session in moves
     for entry in entries:
-        part = entry.special.get(session, entry.public)
+        part = entry.special.get(session)
+        if part is None:
+            room = entry.room
+            if room is None:
+                part = entry.public
+            elif moved and moves is not None:
+                if member_at(session, room, entry.seq, moves):
+                    part = entry.public
+            elif room.has(session):
+                part = entry.public
         if part and not (entry.presence and entry.seq <= session.registered_seq):
             parts.append(part)
     return b"".join(parts)
+
+
+def pass_room(entries: list[Entry]) -> tuple[bool, Room | None]:
+    """Whether the pass's public frames all go to one audience, and which: everyone
+    registered (``None``) or one room's members. A pass that mixes audiences is
+    written to each session entry by entry (:func:`stream_of`)."""
+    room: Room | None = None
+    seen = False
+    for entry in entries:
+        if entry.public is None:
+            continue
+        if not seen:
+            room, seen = entry.room, True
+        elif entry.room is not room:
+            return False, None
+    return True, room
 
 
 def spliced(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from chat_server_app.core.frames import message_frames, offline_echo
 from chat_server_app.core.outbox import Entry
+from chat_server_app.core.rooms import Room
 from chat_server_app.core.session import Link, Session
 from chat_server_app.core.state import CoreState
 from chat_server_app.store import Reservation, StoredMessage
@@ -34,10 +35,17 @@ class Posting(CoreState):
                 echo = message_frames(original)[1]
                 self._outbox.append(Entry(None, next(self._seqs), {session: echo}, message_id=original.id))
                 return
-        if say.room != GENERAL:  # rooms other than general come with §8.3's rules
-            self._reject(session, ErrorCode.NOT_IN_ROOM, f"you are not in #{say.room}", cid=say.cid)
-            return
-        if self.rooms.general.read_only:
+        room: Room | None = None
+        if say.room != GENERAL:
+            room = session.rooms.get(name_key(say.room))
+            if room is None:
+                self._reject(session, ErrorCode.NOT_IN_ROOM, f"you are not in #{say.room}", cid=say.cid)
+                return
+            if room.read_only:
+                message = f"#{room.name} is read-only right now"
+                self._reject(session, ErrorCode.READ_ONLY, message, cid=say.cid)
+                return
+        elif self.rooms.general.read_only:
             self._reject(session, ErrorCode.READ_ONLY, "the chat is read-only right now", cid=say.cid)
             return
         if not session.bucket.take():
@@ -85,6 +93,7 @@ class Posting(CoreState):
             epoch,
             session.owner,
             to_owner,
+            None if room is None else room.name,
         )
         self._next_id += 1
         self._pending.append(record)
@@ -97,7 +106,7 @@ class Posting(CoreState):
             )
         elif target is None:
             special = {session: echo} if echo is not public else {}
-            self._outbox.append(Entry(public, next(self._seqs), special, message_id=record.id))
+            self._outbox.append(Entry(public, next(self._seqs), special, message_id=record.id, room=room))
         else:
             special = {target: public, session: echo} if target is not session else {session: echo}
             self._outbox.append(Entry(None, next(self._seqs), special, message_id=record.id))

@@ -9,8 +9,8 @@ import hmac
 from chat_server_app.core.identity import address_of, owner_of
 from chat_server_app.core.outbox import Entry
 from chat_server_app.core.outputs import Send, StoreFailed, UserJoined
+from chat_server_app.core.room_rules import RoomRules
 from chat_server_app.core.session import Link, Session, SessionState
-from chat_server_app.core.state import CoreState
 from chat_server_app.store import StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
@@ -22,7 +22,7 @@ from shared.validation import name_key
 __all__ = ["Registration"]
 
 
-class Registration(CoreState):
+class Registration(RoomRules):
     """From a connection's first frame to its ``welcome``."""
 
     def _greet(self, session: Session[Link], obj: dict[str, object], now: float) -> None:
@@ -71,8 +71,10 @@ class Registration(CoreState):
             # as many of its messages without a word.
             since = None
         count = self.settings.history_on_join if since is None else self.settings.replay_max
+        # A reserved name is back in its rooms (§8.3): its replay holds theirs too.
+        rooms = tuple(r.name for r in self.rooms.of_owner(owner)) if owner is not None else ()
         try:
-            after, truncated = self.store.replay_start(-1 if since is None else since, owner, count)
+            after, truncated = self.store.replay_start(-1 if since is None else since, owner, count, rooms)
         except StoreError as exc:
             self._outputs.append(StoreFailed(str(exc)))
             self._reject(session, ErrorCode.SERVER_ERROR, "the server cannot read its history", fatal=True)
@@ -114,13 +116,16 @@ class Registration(CoreState):
         )
         # The sorted list comes ready-made, encoded: at 10 000 users it is most of it.
         welcome = head.frame_with_users(self._roster.json())
-        self._outputs.append(Send(session, welcome))
-        self._burst_bytes += len(welcome)
-        if count > 0 and after < last_id:
-            self._replays.start(session, after, last_id, owner)
         if held is None:  # else the others never saw them leave
             ts, _ = self._clock()
             joined = encode(Joined(hello.name, ts).to_dict())
             self._outbox.append(Entry(joined, next(self._seqs), {session: b""}, presence=True))
+        # Then its rooms (the others hear of them after its general joined) and the
+        # others' states, before the replay.
+        welcome += self._restore_rooms(session) + self._statuses()
+        self._outputs.append(Send(session, welcome))
+        self._burst_bytes += len(welcome)
+        if count > 0 and after < last_id:
+            self._replays.start(session, after, last_id, owner, rooms)
         self._fresh[session] = None
         self._outputs.append(UserJoined(session))

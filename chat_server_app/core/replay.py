@@ -27,12 +27,13 @@ bounded, however many clients replay and however long their histories are."""
 
 
 class _Replay:
-    __slots__ = ("after", "upto", "owner", "held", "held_bytes")
+    __slots__ = ("after", "upto", "owner", "rooms", "held", "held_bytes")
 
-    def __init__(self, after: int, upto: int, owner: str | None) -> None:
+    def __init__(self, after: int, upto: int, owner: str | None, rooms: tuple[str, ...]) -> None:
         self.after = after  # the newest id sent so far (or the since)
         self.upto = upto  # the newest id stored at the hello: later ones come live
         self.owner = owner
+        self.rooms = rooms  # the rooms besides general the reader was in at the start
         self.held: list[bytes] = []
         self.held_bytes = 0
 
@@ -58,8 +59,10 @@ class Replays:
     def sessions(self) -> list[Session[Link]]:
         return list(self._active)
 
-    def start(self, session: Session[Link], after: int, upto: int, owner: str | None) -> None:
-        self._active[session] = _Replay(after, upto, owner)
+    def start(
+        self, session: Session[Link], after: int, upto: int, owner: str | None, rooms: tuple[str, ...] = ()
+    ) -> None:
+        self._active[session] = _Replay(after, upto, owner, rooms)
 
     def hold(self, session: Session[Link], data: bytes) -> bool:
         """Keep live bytes until the replay is out; ``False`` once they pass the
@@ -94,7 +97,7 @@ class Replays:
             budget -= 1
             served.append(session)
             try:
-                records = self._store.since(replay.after, replay.owner, REPLAY_SLICE)
+                records = self._store.since(replay.after, replay.owner, REPLAY_SLICE, replay.rooms)
             except StoreError as exc:
                 del self._active[session]
                 failed(session, str(exc))

@@ -22,10 +22,15 @@ from chat_server_app.core.session import Link, Session, SessionState
 from shared.errors import ErrorCode, ProtocolError
 from shared.messages import (
     Bye,
+    Join,
     LeftReason,
+    ListRooms,
+    Part,
     Ping,
     Pong,
     Say,
+    Status,
+    Typing,
     parse_client_message,
 )
 from shared.validation import name_key, normalize_name
@@ -138,6 +143,16 @@ class ServerCore(Registration, Posting, Delivering, OperatorOrders):
                 self._on_pong(session, message, now)
             elif isinstance(message, Bye):
                 self._drop(session, LeftReason.QUIT)
+            elif isinstance(message, Join):
+                self._on_join(session, message)
+            elif isinstance(message, Part):
+                self._on_part(session, message.room)
+            elif isinstance(message, ListRooms):
+                self._on_list_rooms(session)
+            elif isinstance(message, Status):
+                self._on_status(session, message)
+            elif isinstance(message, Typing):
+                self._on_typing(session, message, now)
 
     def protocol_error(self, session: Session[Link], code: ErrorCode, message: str) -> None:
         """The peer broke the framing: one ``error``, then the connection closes."""

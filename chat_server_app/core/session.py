@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Hashable
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from chat_server_app.core.ratelimit import TokenBucket
+from shared.messages import PresenceState
+
+if TYPE_CHECKING:
+    from chat_server_app.core.rooms import Room
 
 __all__ = ["Link", "Session", "SessionState"]
 
@@ -39,7 +43,8 @@ class Session(Generic[L]):
     __slots__ = (
         "conn", "sink", "address", "state", "name", "key", "connected_at", "opened", "last_heard",
         "ping_token", "ping_sent_at", "rtt", "bucket", "drops_in_row",
-        "rate_hits", "messages_sent", "registered_seq", "owner", "gated", "__weakref__",
+        "rate_hits", "messages_sent", "registered_seq", "owner", "gated", "rooms", "presence",
+        "status_text", "typing_passed", "__weakref__",
     )  # fmt: skip
 
     def __init__(
@@ -64,6 +69,10 @@ class Session(Generic[L]):
         self.registered_seq = 0
         self.owner: str | None = None  # the hash of the token that owns the name, if any
         self.gated = False  # counted among the connections waiting for their hello
+        self.rooms: dict[str, Room] = {}  # by key: the rooms besides general it is in
+        self.presence = PresenceState.AVAILABLE  # §8.4's status
+        self.status_text = ""
+        self.typing_passed: dict[str, float] = {}  # target -> when one was last passed on
 
     @property
     def queued_bytes(self) -> int:

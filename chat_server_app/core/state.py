@@ -17,16 +17,16 @@ from chat_server_app.core.cids import CidMemory
 from chat_server_app.core.gate import Gate
 from chat_server_app.core.identity import Identities, address_of
 from chat_server_app.core.liveness import Liveness
-from chat_server_app.core.outbox import Entry
-from chat_server_app.core.outputs import Close, ErrorSent, Output, Send, UserLeft
+from chat_server_app.core.outbox import Entry, Move
+from chat_server_app.core.outputs import Close, ErrorSent, Output, Send, StoreFailed, UserLeft
 from chat_server_app.core.presence import Presence
 from chat_server_app.core.ratelimit import AddressBuckets
 from chat_server_app.core.replay import Replays
-from chat_server_app.core.rooms import Rooms
+from chat_server_app.core.rooms import Room, Rooms
 from chat_server_app.core.roster import Roster
 from chat_server_app.core.session import Link, Session, SessionState
 from chat_server_app.settings import Settings
-from chat_server_app.store import HistoryStore, StoredMessage
+from chat_server_app.store import HistoryStore, StoredMessage, StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
 from shared.limits import PRESENCE_WINDOW
@@ -71,12 +71,14 @@ class CoreState:
         # Every hello spends one of its address's tokens, before its password is
         # checked: a loop of hello and bye cannot make joins faster than this.
         self._joins = AddressBuckets(settings.join_burst, settings.join_per_sec, monotonic)
-        self.rooms = Rooms()
+        self.rooms = Rooms(store.rooms())
         self._next_id = store.last_id() + 1
         self._first_id = self._next_id
         self._unaccepted = 0
         self._pending: list[StoredMessage] = []
         self._outbox: list[Entry] = []
+        # Who entered or left a room in this pass, in order (see _moved).
+        self._moves: dict[Session[Link], list[Move]] = {}
         # Ordered (dicts): the pass writes to them in the order they came.
         self._fresh: dict[Session[Link], None] = {}
         # Every registered session by its driver's sink, for the broadcast's tight loop.
@@ -144,6 +146,9 @@ class CoreState:
         self._leave_gate(session)
         self._gate.forget(session)
         self._liveness.forget(session)
+        for room in list(session.rooms.values()):
+            # The general left below says it for every room: no left per room.
+            self._leave_room(session, room, keep_reserved=True)
         self._replays.cancel(session)
         self._fresh.pop(session, None)
         if was_registered and self._users.get(session.key) is session:
@@ -158,6 +163,34 @@ class CoreState:
             if reason is not None:
                 self._outputs.append(UserLeft(session, reason))
         self._outputs.append(Close(session, abort))
+
+    def _leave_room(self, session: Session[Link], room: Room, *, keep_reserved: bool) -> None:
+        """``session`` is out of ``room``; its reserved name too unless ``keep_reserved``
+        (a user going offline stays a member). A room left with no one is gone."""
+        del session.rooms[room.key]
+        room.fanout.pop(session.sink, None)
+        self._moved(session, room, entered=False)
+        if not keep_reserved and session.owner is not None and session.owner in room.reserved:
+            room.reserved.discard(session.owner)
+            self._save_room(room)
+        if room.abandoned:
+            self.rooms.remove(room)
+            try:
+                self.store.drop_room(room.key)
+            except StoreError as exc:
+                self._outputs.append(StoreFailed(str(exc)))
+
+    def _moved(self, session: Session[Link], room: Room, *, entered: bool) -> None:
+        """Note that ``session`` entered or left ``room`` now: the pass's frames for the
+        room from before go by the membership it had then (:func:`outbox.stream_of`)."""
+        self._moves.setdefault(session, []).append(Move(room, next(self._seqs), entered))
+
+    def _save_room(self, room: Room) -> None:
+        """Keep a room's record; a store that fails is told, the chat goes on."""
+        try:
+            self.store.save_room(room.record())
+        except StoreError as exc:
+            self._outputs.append(StoreFailed(str(exc)))
 
     def _leave_gate(self, session: Session[Link]) -> None:
         if session.gated:
