@@ -242,13 +242,17 @@ class Places:
                 return []
             fresh = key not in self._rooms
             room = self._rooms.setdefault(key, Room(joined.room))
+            outputs: list[Output] = [RoomsChanged(self.rooms)] if fresh else []
             if joined.users is not None:
                 room.members = {name_key(n): n for n in joined.users}
+                chat = Chat.room(room.name)
+                for name in self.typists.names(chat):
+                    if name_key(name) not in room.members:
+                        outputs += self.typists.stopped(chat, name)
             room.members[self._own_key] = joined.name
             if joined.topic is not None:
                 room.topic = joined.topic
             self._restoring.discard(key)
-            outputs: list[Output] = [RoomsChanged(self.rooms)] if fresh else []
             return [*outputs, MembersChanged(room.name)]
         theirs = self._rooms.get(key)
         if theirs is None:
