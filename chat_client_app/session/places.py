@@ -20,7 +20,7 @@ from chat_client_app.session.events import (
     UserJoined,
     UserLeft,
 )
-from chat_client_app.session.state import GENERAL_CHAT, Chat
+from chat_client_app.session.state import GENERAL_CHAT, Chat, chat_of
 from chat_client_app.session.typists import Typists
 from shared.messages import (
     ChatMessage,
@@ -230,10 +230,7 @@ class Places:
 
     def chat_of(self, message: ChatMessage) -> Chat:
         """Where ``message`` belongs: its room, or the conversation with the other person."""
-        if message.to is None:
-            return Chat.room(message.room)
-        other = message.to if name_key(message.sender) == self._own_key else message.sender
-        return Chat.private(other)
+        return chat_of(message, self._own_key)
 
     def _on_joined(self, joined: Joined) -> list[Output]:
         key = name_key(joined.room)

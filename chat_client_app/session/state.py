@@ -9,6 +9,7 @@ import enum
 from dataclasses import dataclass, field
 
 from shared.limits import DEFAULT_PORT
+from shared.messages import ChatMessage
 from shared.validation import GENERAL, name_key
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ChatKind",
     "Chat",
     "GENERAL_CHAT",
+    "chat_of",
 ]
 
 
@@ -156,3 +158,12 @@ class Chat:
 
 GENERAL_CHAT = Chat.room(GENERAL)
 """The room of every user from the welcome on, and of every frame that names none."""
+
+
+def chat_of(message: ChatMessage, own_key: str) -> Chat:
+    """Where ``message`` belongs for the user whose name key is ``own_key``: its room, or
+    the private conversation with the other person."""
+    if message.to is None:
+        return Chat.room(message.room)
+    other = message.to if name_key(message.sender) == own_key else message.sender
+    return Chat.private(other)
