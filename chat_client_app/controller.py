@@ -42,6 +42,7 @@ from chat_client_app.session import (
     SendState,
 )
 from chat_client_app.session import events as ev
+from chat_client_app.session.state import Chat
 from chat_client_app.trust import TlsProblem, TrustStore
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
@@ -50,6 +51,7 @@ from shared.qt.connection import Connection
 from shared.validation import GENERAL
 
 __all__ = [
+    "Chat",
     "ClientController",
     "ClientState",
     "SendState",

@@ -154,7 +154,8 @@ class Timelines(QObject):
             if not chat.is_general:
                 text = self.tr("%n missed while you were away", "", count)
                 self.model(chat).add_divider(text, count, first)
-        self._missed.clear()
 
-    def missed_in_general(self) -> int:
-        return self._missed.get(GENERAL_CHAT, (0, 0))[0]
+    def missed_in_general(self) -> tuple[int, int]:
+        """How many messages from others the last replay brought to ``general``, and the
+        id of the first (kept until the next replay starts)."""
+        return self._missed.get(GENERAL_CHAT, (0, 0))

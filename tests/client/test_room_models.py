@@ -150,7 +150,7 @@ def test_each_timeline_that_missed_messages_gets_its_own_divider() -> None:
     timelines, _, _ = make_timelines()
     timelines.replay_started()
     timelines.add_messages([said("z", room="zoo", history=True), said("g", history=True)], attentive=True)
-    assert timelines.missed_in_general() == 1
+    assert timelines.missed_in_general()[0] == 1
     timelines.replay_finished()
     kinds = [e.kind for e in timelines.model(ZOO).entries()]
     assert kinds == [EntryKind.DIVIDER, EntryKind.MESSAGE]
