@@ -238,6 +238,14 @@ class ChatWindow(QMainWindow):
         return self._rooms
 
     @property
+    def controller(self) -> ClientController:
+        return self._controller
+
+    @property
+    def idle(self) -> IdleAway:
+        return self._idle
+
+    @property
     def room_panel(self) -> RoomListPanel:
         return self._room_panel
 
