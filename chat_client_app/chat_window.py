@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import QListView, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from chat_client_app.attention import Attention
 from chat_client_app.colours import palette_is_dark
 from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.connection_status import ConnectionStatus
 from chat_client_app.controller import (
+    Chat,
     ClientController,
     ClientState,
     ConnectRequest,
@@ -26,10 +27,12 @@ from chat_client_app.controller import (
 from chat_client_app.find_bar import FindBar
 from chat_client_app.finder import Finder
 from chat_client_app.icons import app_icon
+from chat_client_app.idle_away import IdleAway
 from chat_client_app.input_line import InputLine
 from chat_client_app.mentions_dock import MentionsDock
 from chat_client_app.message_model import DEFAULT_MAX_ROWS, EntryKind, MentionsFilter, MessageModel
 from chat_client_app.message_view import MessageView
+from chat_client_app.room_list_panel import RoomListPanel
 from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.server_news import ServerNews
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
@@ -37,8 +40,9 @@ from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
 from chat_client_app.window_menus import WindowMenus
-from shared.messages import ChatMessage, Welcome
-from shared.validation import name_key
+from chat_client_app.window_rooms import WindowRooms
+from shared.messages import ChatMessage, PresenceState, Welcome
+from shared.validation import GENERAL, name_key
 
 __all__ = ["ChatWindow", "COUNTER_FROM"]
 
@@ -88,6 +92,7 @@ class ChatWindow(QMainWindow):
             go_to_input=self._send_box.focus_input,
             go_to_users=self._users_panel.list_view.setFocus,
             help=self._show_help,
+            status=self._set_status,
         )
         self._connect_controller()
         self._connect_widgets()
@@ -103,14 +108,25 @@ class ChatWindow(QMainWindow):
         self._view.setAccessibleName(self.tr("Messages"))
         self._view.setAccessibleDescription(self.tr("The chat's messages, newest at the bottom."))
         self._users_panel = UserListPanel(self._users, self)
+        self._typing_line = QLabel(self)
+        self._typing_line.setTextFormat(Qt.TextFormat.PlainText)  # names are the wire's
+        self._typing_line.setAccessibleName(self.tr("Who is typing"))
+        self._rooms = WindowRooms(
+            self._controller, self._model, self._users, self._view, self._users_panel, self._typing_line, self
+        )
+        self._room_panel = RoomListPanel(self._rooms.rooms_model, self)
+        self._rooms.attach(self._room_panel)
+        self._idle = IdleAway(self._controller.rooms, parent=self)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setAccessibleName(self.tr("Messages and users"))
+        splitter.setAccessibleName(self.tr("Rooms, messages and users"))
+        splitter.addWidget(self._room_panel)
         splitter.addWidget(self._view)
         splitter.addWidget(self._users_panel)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([700, 200])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([160, 560, 180])
 
         self._find_bar = FindBar(self)
         self._find_bar.hide()
@@ -121,6 +137,7 @@ class ChatWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self._typing_line)
         layout.addWidget(self._find_bar)
         layout.addWidget(self._send_box)
         self.setCentralWidget(central)
@@ -134,7 +151,14 @@ class ChatWindow(QMainWindow):
         self._status = ConnectionStatus(self.statusBar())
         self._finder = Finder(self._model, self._view, self._mentions_view, self._find_bar)
         self._attention = Attention(self, self._view)
-        self._news = ServerNews(self._controller, self._model, self._users, self._view, self._notify)
+        self._news = ServerNews(
+            self._controller,
+            self._model,
+            self._users,
+            self._view,
+            self._notify,
+            self._rooms.timelines.missed_in_general,
+        )
 
         self.setTabOrder(self._send_box.send_button, self._view)
         self.setTabOrder(self._view, self._users_panel.list_view)
@@ -148,6 +172,8 @@ class ChatWindow(QMainWindow):
         c.messages_received.connect(self._on_controller_messages_received)
         c.message_queued.connect(self._on_controller_message_queued)
         c.send_state_changed.connect(self._model.set_send_state)
+        c.send_state_changed.connect(self._rooms.timelines.set_send_state)
+        c.rooms.status_changed.connect(self._on_rooms_status_changed)
         c.users_reset.connect(self._users.reset)
         c.reconnect_scheduled.connect(self._status.show_reconnect_in)
         c.reconnect_countdown.connect(self._status.show_countdown)
@@ -161,6 +187,10 @@ class ChatWindow(QMainWindow):
         box.clear_requested.connect(self._clear)
         box.info.connect(self._info)
         box.problem.connect(self._status.flash)
+        box.join_requested.connect(self._rooms.join)
+        box.part_requested.connect(self._rooms.part)
+        box.status_requested.connect(self._set_status)
+        box.typed.connect(self._rooms.typed)
         self._status.retry_clicked.connect(self._on_status_retry_clicked)
         self._users_panel.name_activated.connect(self._send_box.write_privately_to)
         for view in (self._view, self._mentions_view):
@@ -203,8 +233,37 @@ class ChatWindow(QMainWindow):
 
     # --- the user's requests ------------------------------------------------------------
 
+    @property
+    def rooms(self) -> WindowRooms:
+        return self._rooms
+
+    @property
+    def controller(self) -> ClientController:
+        return self._controller
+
+    @property
+    def idle(self) -> IdleAway:
+        return self._idle
+
+    @property
+    def room_panel(self) -> RoomListPanel:
+        return self._room_panel
+
+    @property
+    def typing_line(self) -> QLabel:
+        return self._typing_line
+
     def _on_send_box_say_requested(self, text: str, to: str | None) -> None:
-        self._controller.say(text, to=to)
+        room, to = self._rooms.target() if to is None else (GENERAL, to)
+        self._controller.say(text, to=to, room=room)
+
+    def _set_status(self, state: PresenceState, text: str = "") -> None:
+        self._idle.user_chose()
+        self._controller.rooms.set_status(state, text)
+
+    def _on_rooms_status_changed(self, name: str, state: PresenceState, text: str) -> None:
+        if name_key(name) == name_key(self._controller.name):
+            self._menus.show_status(state)
 
     def _show_help(self) -> None:
         for line in self._send_box.help_lines():
@@ -215,6 +274,9 @@ class ChatWindow(QMainWindow):
         self._send_box.focus_input()
 
     def _info(self, text: str) -> None:
+        if not self._rooms.current.is_general:
+            self._rooms.info(text)
+            return
         self._model.add_event(EntryKind.INFO, text)
         self._view.scroll_to_end()
 
@@ -251,6 +313,7 @@ class ChatWindow(QMainWindow):
         self._session = session
         self._server_name = welcome.server
         self._model.set_own_name(welcome.name)
+        self._rooms.timelines.set_own_name(welcome.name)
         self._users.set_own_name(welcome.name)
         if first:
             self._info(
@@ -284,10 +347,13 @@ class ChatWindow(QMainWindow):
         own = name_key(self._controller.name)
         attentive = self._is_attentive()
         live = [m for m in messages if not m.history and name_key(m.sender) != own]
-        if live and not attentive and self._marker_due:
+        others = self._rooms.timelines.add_messages(messages, attentive=attentive)
+        # Private messages stay in general's timeline too (and so in the mentions dock).
+        general = [m for m in messages if m.to is not None or Chat.room(m.room).is_general]
+        if live and not attentive and self._marker_due and any(m in general for m in live):
             self._marker_due = False
             self._model.place_unread_marker(self.tr("New"))
-        entries = self._model.add_messages(messages)
+        entries = self._model.add_messages(general) + others
         if not live:
             return
         if not attentive:
@@ -313,7 +379,8 @@ class ChatWindow(QMainWindow):
             # Says kept from the last run are queued as the connection starts, before
             # any state change told the model whose they are.
             self._model.set_own_name(self._controller.name)
-        self._model.add_outgoing(out)
+        if self._rooms.add_outgoing(out) or out.to is not None:
+            self._model.add_outgoing(out)
         self._view.scroll_to_end()  # what you send, you see
 
     # --- finding ----------------------------------------------------------------------
@@ -354,6 +421,7 @@ class ChatWindow(QMainWindow):
         kind = event.type()
         if kind == QEvent.Type.ActivationChange:
             if self._is_attentive():
+                self._rooms.timelines.looked_at()
                 if self._unread:
                     self._unread = 0
                     self._update_title()
@@ -369,6 +437,8 @@ class ChatWindow(QMainWindow):
     def _on_palette_changed(self) -> None:
         dark = palette_is_dark(self.palette())
         self._model.set_dark(dark)
+        self._rooms.timelines.set_dark(dark)
+        self._rooms.members.set_dark(dark)
         self._users.set_dark(dark)
 
     # --- connecting and leaving ------------------------------------------------------------

@@ -20,6 +20,10 @@ __all__ = [
     "ClearCommand",
     "UnknownCommand",
     "UsageProblem",
+    "JoinCommand",
+    "PartCommand",
+    "AwayCommand",
+    "BackCommand",
     "Command",
     "parse_command",
     "msg_prefix",
@@ -66,8 +70,38 @@ class UsageProblem:
     usage: str
 
 
+@dataclass(frozen=True, slots=True)
+class JoinCommand:
+    room: str  # without its ``#``
+
+
+@dataclass(frozen=True, slots=True)
+class PartCommand:
+    room: str | None  # None: the room being looked at
+
+
+@dataclass(frozen=True, slots=True)
+class AwayCommand:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackCommand:
+    pass
+
+
 Command: TypeAlias = (
-    SayCommand | PrivateCommand | QuitCommand | HelpCommand | ClearCommand | UnknownCommand | UsageProblem
+    SayCommand
+    | PrivateCommand
+    | QuitCommand
+    | HelpCommand
+    | ClearCommand
+    | UnknownCommand
+    | UsageProblem
+    | JoinCommand
+    | PartCommand
+    | AwayCommand
+    | BackCommand
 )
 
 TRANSLATION_CONTEXT = "Commands"
@@ -89,8 +123,14 @@ MSG_USAGE = _translatable(
     "Commands", '/msg NAME text   (a name with spaces in quotes: /msg "Anna Maria" ciao)'
 )
 
+JOIN_USAGE = _translatable("Commands", "/join #room")
+
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("/msg NAME text", _translatable("Commands", "send a private message to NAME")),
+    ("/join #room", _translatable("Commands", "enter a room (made if it does not exist)")),
+    ("/part [#room]", _translatable("Commands", "leave this room (or the one named)")),
+    ("/away [text]", _translatable("Commands", "show the others you are away")),
+    ("/back", _translatable("Commands", "show the others you are back")),
     ("/help", _translatable("Commands", "list the commands")),
     ("/clear", _translatable("Commands", "clear the message view")),
     ("/quit or {quit}", _translatable("Commands", "leave the chat and close the window")),
@@ -143,6 +183,16 @@ def parse_command(line: str, known_names: Iterable[str] = ()) -> Command | None:
         return HelpCommand()
     if word == "clear":
         return ClearCommand()
+    if word == "join":
+        room = rest.strip().removeprefix("#").strip()
+        return JoinCommand(room) if room else UsageProblem(JOIN_USAGE)
+    if word == "part":
+        room = rest.strip().removeprefix("#").strip()
+        return PartCommand(room or None)
+    if word == "away":
+        return AwayCommand(rest.strip())
+    if word == "back":
+        return BackCommand()
     if word == "msg":
         parts = _split_private(rest, known_names)
         if parts is None or not parts[0] or not parts[1]:

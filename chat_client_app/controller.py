@@ -29,6 +29,7 @@ from chat_client_app.drain import FrameDrain
 from chat_client_app.failures import describe_attempt, socket_failure
 from chat_client_app.recent_servers import memory_folder, open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
+from chat_client_app.rooms_controller import RoomsController
 from chat_client_app.server_memory import ServerMemory
 from chat_client_app.session import (
     ClientSession,
@@ -41,13 +42,16 @@ from chat_client_app.session import (
     SendState,
 )
 from chat_client_app.session import events as ev
+from chat_client_app.session.state import Chat
 from chat_client_app.trust import TlsProblem, TrustStore
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
-from shared.messages import Bye, Hello, Ping, Pong, Say, ServerMessage, Welcome
+from shared.messages import Bye, Ping, ServerMessage, Welcome
 from shared.qt.connection import Connection
+from shared.validation import GENERAL
 
 __all__ = [
+    "Chat",
     "ClientController",
     "ClientState",
     "SendState",
@@ -118,6 +122,8 @@ class ClientController(QObject):
         self._trust = trust if trust is not None else TrustStore(open_settings())
         self._tls_problem: TlsProblem | None = None
         self._conn: Connection | None = None
+        self.rooms = RoomsController(self._session, self._act, self)
+        """Rooms, members, presence and typing: their signals, and what the user asks of them."""
         self._tellers = self._make_tellers()
         self._drain = FrameDrain(
             self._on_drain_message, self._on_drain_sliced, lambda: self._conn is not None, self
@@ -214,13 +220,13 @@ class ClientController(QObject):
         """Forget the says not sent yet, here and on disk (the user chose to)."""
         self._act(self._session.discard())
 
-    def say(self, text: str, to: str | None = None) -> str:
-        """Post ``text`` (privately to ``to``); returns its ``cid``.
+    def say(self, text: str, to: str | None = None, room: str = GENERAL) -> str:
+        """Post ``text`` to ``room`` (or privately to ``to``); returns its ``cid``.
 
         The text is not checked here: the server is the authority (§5), and its
         ``text_invalid`` marks the message failed like any other refusal.
         """
-        out, outputs = self._session.say(text, to, now=time.monotonic(), typed_at=time.time())
+        out, outputs = self._session.say(text, to, now=time.monotonic(), typed_at=time.time(), room=room)
         self._act(outputs)
         return out.cid
 
@@ -366,7 +372,7 @@ class ClientController(QObject):
         if changed and request is not None:
             self._memory.keep_pending(request, self._session.pending)
         for output in outputs:
-            if isinstance(output, Hello | Say | Ping | Pong | Bye):
+            if isinstance(output, ev.OUTBOUND_TYPES):
                 if self._conn is not None:
                     self._conn.send(output.to_dict())
                     if isinstance(output, Ping):
@@ -397,6 +403,7 @@ class ClientController(QObject):
             ev.AttemptFailed: self._tell_attempt_failed,
             ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),
             ev.SendPaused: lambda e: self._clocks.send_later(e.delay),
+            **self.rooms.tellers(),
         }
 
     def _tell_messages(self, event: ev.MessagesReceived) -> None:

@@ -9,24 +9,24 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from shared.messages import PresenceState
 
-__all__ = ["presence_icon", "presence_words", "DOT_COLOURS"]
+__all__ = ["presence_icon", "presence_words", "state_word", "DOT_COLOURS"]
 
 DOT_COLOURS = {
-    PresenceState.AVAILABLE: QColor("#2e9d4f"),
-    PresenceState.AWAY: QColor("#e0a800"),
-    PresenceState.BUSY: QColor("#d03b3b"),
+    PresenceState.AVAILABLE: "#2e9d4f",
+    PresenceState.AWAY: "#e0a800",
+    PresenceState.BUSY: "#d03b3b",
 }
 """Green, amber, red: the colours every chat uses, so nobody has to learn them."""
 
 
 @cache
 def presence_icon(state: PresenceState, absent: bool = False) -> QIcon:
-    """A dot of ``state``'s colour (hollow for a member who is not online)."""
+    """A dot of ``state``'s colour (hollow and grey for a member who is not online)."""
     pixmap = QPixmap(12, 12)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    colour = QColor("#9a9a9a") if absent else DOT_COLOURS[state]
+    colour = QColor("#9a9a9a" if absent else DOT_COLOURS[state])
     painter.setPen(colour)
     if not absent:
         painter.setBrush(colour)
@@ -46,7 +46,7 @@ def state_word(state: PresenceState) -> str:
 def presence_words(
     name: str, state: PresenceState, text: str, *, own: bool = False, absent: bool = False
 ) -> str:
-    """ "anna (you), away: lunch" — what a tooltip and a screen reader say of a user."""
+    """What a tooltip and a screen reader say of a user: "anna (you), away: lunch"."""
     who = QCoreApplication.translate("presence", "{name} (you)").format(name=name) if own else name
     if absent:
         return QCoreApplication.translate("presence", "{who}, not connected").format(who=who)

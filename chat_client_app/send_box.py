@@ -14,8 +14,12 @@ from chat_client_app.colours import palette_is_dark
 from chat_client_app.commands import (
     COMMANDS,
     TRANSLATION_CONTEXT,
+    AwayCommand,
+    BackCommand,
     ClearCommand,
     HelpCommand,
+    JoinCommand,
+    PartCommand,
     PrivateCommand,
     QuitCommand,
     SayCommand,
@@ -26,7 +30,8 @@ from chat_client_app.commands import (
 )
 from chat_client_app.input_line import InputLine
 from chat_client_app.user_model import UserListModel
-from shared.limits import TEXT_MAX_CHARS
+from shared.limits import STATUS_TEXT_MAX_CHARS, TEXT_MAX_CHARS
+from shared.messages import PresenceState
 from shared.validation import text_problem
 
 __all__ = ["SendBox", "COUNTER_FROM"]
@@ -48,6 +53,10 @@ class SendBox(QWidget):
     clear_requested = Signal()
     info = Signal(str)
     problem = Signal(str)
+    join_requested = Signal(str)  # room, without its #
+    part_requested = Signal(object)  # room, or None for the one being looked at
+    status_requested = Signal(object, str)  # PresenceState, text
+    typed = Signal()  # the user is typing a message (not a command)
 
     def __init__(self, users: UserListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +110,8 @@ class SendBox(QWidget):
         return lines
 
     def _on_input_text_changed(self, text: str) -> None:
+        if text and not text.startswith("/"):
+            self.typed.emit()
         length = len(text)
         over = length > TEXT_MAX_CHARS
         self._counter.setVisible(length >= COUNTER_FROM)
@@ -127,6 +138,14 @@ class SendBox(QWidget):
                 return
             to = command.name if isinstance(command, PrivateCommand) else None
             self.say_requested.emit(command.text, to)
+        elif isinstance(command, JoinCommand):
+            self.join_requested.emit(command.room)
+        elif isinstance(command, PartCommand):
+            self.part_requested.emit(command.room)
+        elif isinstance(command, AwayCommand):
+            self.status_requested.emit(PresenceState.AWAY, command.text[:STATUS_TEXT_MAX_CHARS])
+        elif isinstance(command, BackCommand):
+            self.status_requested.emit(PresenceState.AVAILABLE, "")
         elif isinstance(command, QuitCommand):
             self._input.clear()
             self.quit_requested.emit()

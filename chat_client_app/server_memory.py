@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from chat_client_app.session.state import ConnectRequest, Outgoing
-from shared.validation import name_key
+from shared.validation import GENERAL, name_key
 
 __all__ = ["ServerMemory", "SavedSay", "server_key", "new_token", "FILE_MODE", "FOLDER_MODE"]
 
@@ -59,6 +59,7 @@ class SavedSay:
     text: str
     to: str | None
     typed_at: float  # wall clock, seconds since 1970
+    room: str = GENERAL  # where it goes when ``to`` is None
 
 
 class ServerMemory:
@@ -115,9 +116,14 @@ class ServerMemory:
         for say in says if isinstance(says, list) else []:
             try:
                 to = say.get("to")
+                room = say.get("room")
                 out.append(
                     SavedSay(
-                        str(say["cid"]), str(say["text"]), str(to) if to else None, float(say["typed_at"])
+                        str(say["cid"]),
+                        str(say["text"]),
+                        str(to) if to else None,
+                        float(say["typed_at"]),
+                        str(room) if room else GENERAL,
                     )
                 )
             except (KeyError, TypeError, ValueError, AttributeError):
@@ -128,7 +134,7 @@ class ServerMemory:
         data = self._load(host, port)
         box = {
             "name": name,
-            "says": [{"cid": s.cid, "text": s.text, "to": s.to, "typed_at": s.typed_at} for s in says],
+            "says": [_saved(s) for s in says],
         }
         if data.get("outbox") == box or (not says and not data.get("outbox")):
             return
@@ -138,11 +144,11 @@ class ServerMemory:
     def pending_for(self, request: ConnectRequest) -> list[Outgoing]:
         """The says saved for ``request``'s server and name, pending again with their cids."""
         saved = self.outbox(request.host, request.port, request.name)
-        return [Outgoing(cid=s.cid, text=s.text, to=s.to, queued_at=s.typed_at) for s in saved]
+        return [Outgoing(cid=s.cid, text=s.text, to=s.to, queued_at=s.typed_at, room=s.room) for s in saved]
 
     def keep_pending(self, request: ConnectRequest, pending: list[Outgoing]) -> None:
         """Save what is pending for ``request``'s server (all of it: the file is replaced)."""
-        says = [SavedSay(o.cid, o.text, o.to, o.queued_at) for o in pending]
+        says = [SavedSay(o.cid, o.text, o.to, o.queued_at, o.room) for o in pending]
         self.save_outbox(request.host, request.port, request.name, says)
 
     # --- files -------------------------------------------------------------------------
@@ -172,6 +178,14 @@ class ServerMemory:
         data["server"] = server_key(host, port)
         self._cache[server_key(host, port)] = data
         write_private(self.path(host, port), json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _saved(say: SavedSay) -> dict[str, Any]:
+    # ``room`` only when it is not general: a file an older version wrote reads the same.
+    out: dict[str, Any] = {"cid": say.cid, "text": say.text, "to": say.to, "typed_at": say.typed_at}
+    if say.room != GENERAL:
+        out["room"] = say.room
+    return out
 
 
 def write_private(path: Path, text: str) -> None:

@@ -30,12 +30,15 @@ class ServerNews(QObject):
         users: UserListModel,
         view: MessageView,
         notify: Callable[[str, str], None],
+        missed_here: Callable[[], tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(model)
         self._model = model
         self._users = users
         self._view = view
         self._notify = notify
+        # The replay of every room comes as one; the divider here counts this timeline's.
+        self._missed_here = missed_here
         self._operator_reads: bool | None = None  # as the last welcome said
         c = controller
         c.history_reset.connect(self._on_controller_history_reset)
@@ -123,5 +126,7 @@ class ServerNews(QObject):
         self._model.add_event(EntryKind.NOTICE, text)
 
     def _on_controller_replay_finished(self, count: int, first_id: int) -> None:
+        if self._missed_here is not None:
+            count, first_id = self._missed_here()
         if count > 0:
             self._model.add_divider(self.tr("%n missed while you were away", "", count), count, first_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 
+from chat_client_app.member_model import MemberListModel
 from chat_client_app.user_model import UserListModel
 
 __all__ = ["UserListPanel", "LAYOUT_BATCH"]
@@ -41,6 +42,7 @@ class UserListPanel(QWidget):
         layout.addWidget(self._count)
         layout.addWidget(self._list)
 
+        self._model: UserListModel | MemberListModel = users
         users.count_changed.connect(self._on_users_count_changed)
         self._on_users_count_changed(users.rowCount())
         self._list.activated.connect(self._on_list_activated)
@@ -50,10 +52,20 @@ class UserListPanel(QWidget):
     def list_view(self) -> QListView:
         return self._list
 
+    def show_model(self, model: UserListModel | MemberListModel) -> None:
+        """List ``model`` (general's users, or the current room's members)."""
+        if model is self._model:
+            return
+        self._model.count_changed.disconnect(self._on_users_count_changed)
+        self._model = model
+        self._list.setModel(model)
+        model.count_changed.connect(self._on_users_count_changed)
+        self._on_users_count_changed(model.rowCount())
+
     def _on_users_count_changed(self, count: int) -> None:
         self._count.setText(self.tr("%n user(s) online", "", count))
 
     def _on_list_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        name = index.data(Qt.ItemDataRole.DisplayRole)
+        name = index.data(Qt.ItemDataRole.EditRole)  # the name alone, without the status text
         if isinstance(name, str) and name:
             self.name_activated.emit(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -26,9 +26,24 @@ from PySide6.QtGui import QBrush, QFont
 
 from chat_client_app.colours import name_colour
 from chat_client_app.plain_text import tooltip
+from chat_client_app.presence_look import presence_icon, presence_words
+from shared.messages import PresenceState
 from shared.validation import name_key
 
-__all__ = ["UserListModel", "FILL_BUDGET"]
+__all__ = ["UserListModel", "FILL_BUDGET", "PresenceOf", "shown_name"]
+
+PresenceOf = Callable[[str], tuple[PresenceState, str]]
+"""Where a list reads a user's presence (the controller's ``rooms.presence``)."""
+
+
+def _available(name: str) -> tuple[PresenceState, str]:
+    return (PresenceState.AVAILABLE, "")
+
+
+def shown_name(name: str, text: str) -> str:
+    """A list's line for a user: the name, and their status text after it."""
+    return f"{name} — {text}" if text else name
+
 
 FILL_BUDGET = 0.008
 """Seconds of work on a welcome's names per event-loop pass: the window still paints
@@ -57,6 +72,7 @@ class UserListModel(QAbstractListModel):
         self._own_key = ""
         self._own_listed = ""  # the user's own name as listed ("" if not listed)
         self._dark = False
+        self._presence_of: PresenceOf = _available
         # A reset being filled: the welcome's names not read yet, and what is read.
         self._unread: Iterator[str] | None = None
         self._filling: dict[str, tuple[tuple[str, str], str]] = {}  # name_key -> (sort key, name)
@@ -79,8 +95,12 @@ class UserListModel(QAbstractListModel):
         name = self._names[index.row()]
         # No name_key here: a view asks for data many times per row and paint.
         own = bool(self._own_listed) and name == self._own_listed
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.EditRole:
             return name
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown_name(name, self._presence_of(name)[1])
+        if role == Qt.ItemDataRole.DecorationRole:
+            return presence_icon(self._presence_of(name)[0])
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(name_colour(name, self._dark))
         if role == Qt.ItemDataRole.FontRole and own:
@@ -88,9 +108,19 @@ class UserListModel(QAbstractListModel):
             font.setBold(True)
             return font
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            said = self.tr("{name} (you)").format(name=name) if own else name
+            said = presence_words(name, *self._presence_of(name), own=own)
             return tooltip(said) if role == Qt.ItemDataRole.ToolTipRole else said
         return None
+
+    def set_presence_source(self, presence_of: PresenceOf) -> None:
+        """Where each user's state and status text are read from."""
+        self._presence_of = presence_of
+
+    def presence_changed(self, name: str) -> None:
+        """``name``'s state or text changed: their row is drawn again."""
+        row = self._find(name)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     # --- changes ---------------------------------------------------------------
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
+
+from shared.messages import PresenceState
 
 __all__ = ["WindowMenus"]
 
@@ -30,6 +33,7 @@ class WindowMenus(QObject):
         go_to_input: Slot,
         go_to_users: Slot,
         help: Slot,
+        status: Callable[[PresenceState], object] | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
@@ -52,7 +56,27 @@ class WindowMenus(QObject):
             self.tr("Go to the &users"), go_to_users, QKeySequence("Ctrl+U")
         )
         self.help_action = self._action(self.tr("&Commands"), help)
+        self.status_actions: dict[PresenceState, QAction] = {}
+        if status is not None:
+            texts = {
+                PresenceState.AVAILABLE: self.tr("&Available"),
+                PresenceState.AWAY: self.tr("A&way"),
+                PresenceState.BUSY: self.tr("&Busy"),
+            }
+            group = QActionGroup(self)
+            for state, text in texts.items():
+                action = self._action(text, partial(status, state))
+                action.setCheckable(True)
+                action.setChecked(state is PresenceState.AVAILABLE)
+                group.addAction(action)
+                self.status_actions[state] = action
         self._create_menus()
+
+    def show_status(self, state: PresenceState) -> None:
+        """Check the status entry of ``state`` (the status changed some other way)."""
+        action = self.status_actions.get(state)
+        if action is not None:
+            action.setChecked(True)
 
     def _action(self, text: str, slot: Slot, shortcut: QKeySequence | None = None) -> QAction:
         action = QAction(text, self._window)
@@ -68,6 +92,9 @@ class WindowMenus(QObject):
         chat.addSeparator()
         chat.addActions([self.find_action, self.find_next_action, self.find_previous_action])
         chat.addAction(self.clear_action)
+        if self.status_actions:
+            status = chat.addMenu(self.tr("&Status"))
+            status.addActions(list(self.status_actions.values()))
         chat.addSeparator()
         chat.addAction(self.quit_action)
         view = bar.addMenu(self.tr("&View"))

@@ -8,13 +8,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from chat_client_app.session.state import ClientState, DisconnectReason, Outgoing, SendState
-from shared.messages import Bye, ChatMessage, Hello, Ping, Pong, Say, Welcome
+from chat_client_app.session.state import Chat, ClientState, DisconnectReason, Outgoing, SendState
+from shared.messages import (
+    Bye,
+    ChatMessage,
+    Hello,
+    Join,
+    ListRooms,
+    Part,
+    Ping,
+    Pong,
+    PresenceState,
+    RoomInfo,
+    Say,
+    Status,
+    Typing,
+    Welcome,
+)
 
 __all__ = [
     "Event",
     "Output",
     "Outbound",
+    "OUTBOUND_TYPES",
     "StateChanged",
     "Connected",
     "HistoryReset",
@@ -35,6 +51,13 @@ __all__ = [
     "Disconnected",
     "AttemptFailed",
     "ReconnectScheduled",
+    "RoomsChanged",
+    "MembersChanged",
+    "MemberJoined",
+    "MemberLeft",
+    "RoomListReceived",
+    "PresenceChanged",
+    "TypingChanged",
 ]
 
 
@@ -157,6 +180,59 @@ class ReconnectScheduled:
     delay: float  # seconds
 
 
+@dataclass(frozen=True, slots=True)
+class RoomsChanged:
+    """The rooms the user is in changed: ``general`` first, then by name."""
+
+    rooms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MembersChanged:
+    """Who is in ``room``, or its topic, changed (read them from the session)."""
+
+    room: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberJoined:
+    """Someone else entered ``room`` (``general``: came to the server)."""
+
+    room: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLeft:
+    """Someone else left ``room`` (``general``: the server, and with it every room)."""
+
+    room: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomListReceived:
+    """The server's answer to ``list_rooms``."""
+
+    rooms: tuple[RoomInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged:
+    name: str
+    state: PresenceState
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypingChanged:
+    """Who is typing in ``chat`` now, in the order they began."""
+
+    chat: Chat
+    names: tuple[str, ...]
+
+
 Event: TypeAlias = (
     StateChanged
     | Connected
@@ -178,10 +254,20 @@ Event: TypeAlias = (
     | Disconnected
     | AttemptFailed
     | ReconnectScheduled
+    | RoomsChanged
+    | MembersChanged
+    | MemberJoined
+    | MemberLeft
+    | RoomListReceived
+    | PresenceChanged
+    | TypingChanged
 )
 
-Outbound: TypeAlias = Hello | Say | Ping | Pong | Bye
+Outbound: TypeAlias = Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing
 """What the session asks the driver to write, as the message objects of the protocol."""
 
 Output: TypeAlias = Outbound | Event
 """The session's answers come as one list in the order they must be acted on."""
+
+OUTBOUND_TYPES = (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing)
+"""The classes of :data:`Outbound`, for ``isinstance``."""

@@ -17,17 +17,16 @@ from chat_client_app.session.events import (
     NoticeReceived,
     Output,
     ReconnectScheduled,
+    RoomsChanged,
     RttMeasured,
     SendStateChanged,
-    ServerError,
     ShutdownReceived,
     StateChanged,
-    UserJoined,
-    UserLeft,
     UsersReset,
 )
 from chat_client_app.session.history import History
 from chat_client_app.session.outbox import Outbox
+from chat_client_app.session.places import ROOM_FRAMES, Places
 from chat_client_app.session.replay import Replay
 from chat_client_app.session.state import (
     ClientState,
@@ -38,15 +37,12 @@ from chat_client_app.session.state import (
     SendState,
     same_place,
 )
-from shared.errors import ErrorCode
 from shared.messages import (
     Bye,
     ChatMessage,
     Error,
     Hello,
-    Joined,
     Kicked,
-    Left,
     Notice,
     Ping,
     Pong,
@@ -54,7 +50,7 @@ from shared.messages import (
     Shutdown,
     Welcome,
 )
-from shared.validation import name_key
+from shared.validation import GENERAL, name_key
 
 __all__ = ["ClientSession"]
 
@@ -109,6 +105,7 @@ class ClientSession:
         self._ping_sent_at = 0.0
         self._rtt: float | None = None
         self._replay = Replay()
+        self._places = Places()
         self._run: list[ChatMessage] = []
         self._just_welcomed = False
 
@@ -160,6 +157,16 @@ class ClientSession:
         return self._outbox.pending
 
     @property
+    def places(self) -> Places:
+        """Rooms, members, presence and typing: read them, and ask through them (with
+        ``connected=``:attr:`connected`) to join, part, list rooms, set a status, type."""
+        return self._places
+
+    @property
+    def connected(self) -> bool:
+        return self._state is ClientState.CONNECTED
+
+    @property
     def rtt(self) -> float | None:
         return self._rtt
 
@@ -193,18 +200,31 @@ class ClientSession:
             self._welcome = None
             self._had_session = False
             self._history.forget(server_id)
+            if previous is not None:
+                self._places = Places()
+                outputs.append(RoomsChanged(self._places.rooms))
         self._request = request
         self._token = token
         self._backoff.reset()
         return outputs
 
     def say(
-        self, text: str, to: str | None = None, *, now: float, typed_at: float | None = None
+        self,
+        text: str,
+        to: str | None = None,
+        *,
+        now: float,
+        typed_at: float | None = None,
+        room: str = GENERAL,
     ) -> tuple[Outgoing, list[Output]]:
-        """Queue a say typed at ``typed_at`` (wall clock, default ``now``); it is written
-        as soon as the connection is up, its replay over and the pace allows."""
-        out = Outgoing(cid=self._new_cid(), text=text, to=to, queued_at=now if typed_at is None else typed_at)
+        """Queue a say to ``room`` (or privately ``to``) typed at ``typed_at`` (wall clock,
+        default ``now``); it is written as soon as the connection is up, its replay over
+        and the pace allows. It keeps its room until it is settled."""
+        out = Outgoing(
+            cid=self._new_cid(), text=text, to=to, queued_at=now if typed_at is None else typed_at, room=room
+        )
         self._outbox.add(out)
+        self._places.typists.told_message(out.chat)
         return out, [MessageQueued(out), *self.pump(now)]
 
     def restore(self, saved: list[Outgoing]) -> list[Output]:
@@ -380,7 +400,8 @@ class ClientSession:
         # Every welcome has a replay to wait for (history_on_join too); the views hear of
         # it only after a reconnect, as "missed while you were away".
         outputs += self._replay.start(announce=reconnect)
-        return outputs
+        # Without a token the server forgets our rooms with us: we join them again.
+        return outputs + self._places.welcomed(welcome, restores=self._token is not None)
 
     def _take_message(self, message: ChatMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
@@ -394,6 +415,9 @@ class ClientSession:
             if self._replay.active:
                 self._replay.saw(message.id, from_others=name_key(message.sender) != self._own_key)
             self._run.append(message)
+            stopped = self._places.spoke(message)
+            if stopped:
+                outputs += [*self.flush(), *stopped]
         if acked:
             assert cid is not None
             # The echo reaches the views before its state does, so a view can turn the
@@ -404,12 +428,10 @@ class ClientSession:
 
     def _take_event(self, message: ServerMessage, now: float) -> list[Output]:
         outputs: list[Output] = []
-        if self._replay.active and not isinstance(message, Pong):
+        if self._replay.active and not isinstance(message, Pong) and not self._places.before_replay(message):
             outputs += self._end_replay(now)
-        if isinstance(message, Joined):
-            outputs.append(UserJoined(message.name))
-        elif isinstance(message, Left):
-            outputs.append(UserLeft(message.name, message.reason))
+        if isinstance(message, ROOM_FRAMES):
+            outputs += self._places.receive(message, now)
         elif isinstance(message, Notice):
             outputs.append(NoticeReceived(message.text))
         elif isinstance(message, Ping):
@@ -440,16 +462,13 @@ class ClientSession:
     def _on_error(self, error: Error, now: float) -> list[Output]:
         if error.fatal:
             self._ending.error = error
-        out = self._outbox.answered_by(error, self._generation)
-        if out is None:
-            return [ServerError(error.code, error.message)]
-        if error.error_code is ErrorCode.RATE_LIMITED and not error.fatal:
-            return [self._outbox.too_fast(out, now)]
-        return [self._outbox.fail(out, error.message or error.code)]
+        return self._outbox.on_error(error, self._generation, now)
 
     def _end_replay(self, now: float) -> list[Output]:
         outputs = self._replay.end()
         self._outbox.open = self._state is ClientState.CONNECTED
+        if self._outbox.open:
+            outputs += self._places.restored()
         return outputs + self.pump(now)
 
     # --- sending -------------------------------------------------------------------

@@ -3,7 +3,7 @@ and when the pending ones are written (after the replay, at the :mod:`pacer`'s p
 
 from __future__ import annotations
 
-from chat_client_app.session.events import Output, SendPaused, SendStateChanged
+from chat_client_app.session.events import Output, SendPaused, SendStateChanged, ServerError
 from chat_client_app.session.pacer import Pacer
 from chat_client_app.session.state import Outgoing, SendState
 from shared.errors import ErrorCode
@@ -47,7 +47,7 @@ class Outbox:
                 outputs.append(SendPaused(self._pacer.wait(now)))
                 break
             out.sent_on = generation
-            outputs.append(Say(text=out.text, cid=out.cid, to=out.to))
+            outputs.append(Say(text=out.text, cid=out.cid, to=out.to, room=out.room))
         return outputs
 
     def too_fast(self, out: Outgoing, now: float) -> SendPaused:
@@ -107,6 +107,16 @@ class Outbox:
         out.sent_on = 0  # to be written again, even on the connection that refused it
         self._pending[cid] = out
         return out
+
+    def on_error(self, error: Error, generation: int, now: float) -> list[Output]:
+        """An ``error``: the failure of the say it answers (``rate_limited`` only delays
+        it), or, when it answers none, a :class:`ServerError` to tell."""
+        out = self.answered_by(error, generation)
+        if out is None:
+            return [ServerError(error.code, error.message)]
+        if error.error_code is ErrorCode.RATE_LIMITED and not error.fatal:
+            return [self.too_fast(out, now)]
+        return [self.fail(out, error.message or error.code)]
 
     def answered_by(self, error: Error, generation: int) -> Outgoing | None:
         """The pending say ``error`` refuses, if any."""

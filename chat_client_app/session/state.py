@@ -9,7 +9,8 @@ import enum
 from dataclasses import dataclass, field
 
 from shared.limits import DEFAULT_PORT
-from shared.validation import name_key
+from shared.messages import ChatMessage
+from shared.validation import GENERAL, name_key
 
 __all__ = [
     "ClientState",
@@ -20,6 +21,10 @@ __all__ = [
     "ConnectRequest",
     "Outgoing",
     "same_place",
+    "ChatKind",
+    "Chat",
+    "GENERAL_CHAT",
+    "chat_of",
 ]
 
 
@@ -110,3 +115,55 @@ class Outgoing:
     state: SendState = SendState.PENDING
     reason: str = ""
     sent_on: int = field(default=0)  # the connection generation it was last written to
+    room: str = GENERAL  # where it goes when ``to`` is None
+
+    @property
+    def chat(self) -> Chat:
+        return Chat.private(self.to) if self.to is not None else Chat.room(self.room)
+
+
+class ChatKind(enum.StrEnum):
+    ROOM = "room"
+    PRIVATE = "private"
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """Where a conversation happens: a room, or the private conversation with one person.
+
+    Two chats are one when their names' keys are (§8.1, §8.3): ``name`` is the spelling
+    shown, and takes no part in comparisons.
+    """
+
+    kind: ChatKind
+    key: str
+    name: str = field(compare=False)
+
+    @classmethod
+    def room(cls, name: str) -> Chat:
+        return cls(ChatKind.ROOM, name_key(name), name)
+
+    @classmethod
+    def private(cls, person: str) -> Chat:
+        return cls(ChatKind.PRIVATE, name_key(person), person)
+
+    @property
+    def is_room(self) -> bool:
+        return self.kind is ChatKind.ROOM
+
+    @property
+    def is_general(self) -> bool:
+        return self.kind is ChatKind.ROOM and self.key == GENERAL_CHAT.key
+
+
+GENERAL_CHAT = Chat.room(GENERAL)
+"""The room of every user from the welcome on, and of every frame that names none."""
+
+
+def chat_of(message: ChatMessage, own_key: str) -> Chat:
+    """Where ``message`` belongs for the user whose name key is ``own_key``: its room, or
+    the private conversation with the other person."""
+    if message.to is None:
+        return Chat.room(message.room)
+    other = message.to if name_key(message.sender) == own_key else message.sender
+    return Chat.private(other)

@@ -56,7 +56,27 @@
     </message>
 </context>
 <context>
+    <name>RoomListModel</name>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n unread</numerusform>
+            <numerusform>%n unread</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ServerNews</name>
+    <message numerus="yes">
+        <source>%n missed while you were away</source>
+        <translation>
+            <numerusform>%n missed while you were away</numerusform>
+            <numerusform>%n missed while you were away</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Timelines</name>
     <message numerus="yes">
         <source>%n missed while you were away</source>
         <translation>
@@ -82,6 +102,23 @@
         <translation>
             <numerusform>%n user online</numerusform>
             <numerusform>%n users online</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WindowRooms</name>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n person is typing…</numerusform>
+            <numerusform>%n people are typing…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>#{room}: %n user(s)</source>
+        <translation>
+            <numerusform>#{room}: %n user</numerusform>
+            <numerusform>#{room}: %n users</numerusform>
         </translation>
     </message>
 </context>

@@ -237,8 +237,12 @@
         <translation>I messaggi della chat, i più recenti in fondo.</translation>
     </message>
     <message>
-        <source>Messages and users</source>
-        <translation>Messaggi e utenti</translation>
+        <source>Who is typing</source>
+        <translation>Chi sta scrivendo</translation>
+    </message>
+    <message>
+        <source>Rooms, messages and users</source>
+        <translation>Stanze, messaggi e utenti</translation>
     </message>
     <message>
         <source>Chat</source>
@@ -297,8 +301,28 @@
         <translation>/msg NOME testo   (un nome con spazi tra virgolette: /msg &quot;Anna Maria&quot; ciao)</translation>
     </message>
     <message>
+        <source>/join #room</source>
+        <translation>/join #stanza</translation>
+    </message>
+    <message>
         <source>send a private message to NAME</source>
         <translation>invia un messaggio privato a NOME</translation>
+    </message>
+    <message>
+        <source>enter a room (made if it does not exist)</source>
+        <translation>entra in una stanza (creata se non esiste)</translation>
+    </message>
+    <message>
+        <source>leave this room (or the one named)</source>
+        <translation>esci da questa stanza (o da quella indicata)</translation>
+    </message>
+    <message>
+        <source>show the others you are away</source>
+        <translation>mostra agli altri che sei assente</translation>
+    </message>
+    <message>
+        <source>show the others you are back</source>
+        <translation>mostra agli altri che sei tornato</translation>
     </message>
     <message>
         <source>list the commands</source>
@@ -1266,6 +1290,75 @@
     </message>
 </context>
 <context>
+    <name>RoomListModel</name>
+    <message>
+        <source>room {name}</source>
+        <translation>stanza {name}</translation>
+    </message>
+    <message>
+        <source>private conversation with {name}</source>
+        <translation>conversazione privata con {name}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unread</source>
+        <translation>
+            <numerusform>%n non letto</numerusform>
+            <numerusform>%n non letti</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>you are mentioned</source>
+        <translation>sei menzionato</translation>
+    </message>
+</context>
+<context>
+    <name>RoomListPanel</name>
+    <message>
+        <source>Rooms panel</source>
+        <translation>Pannello delle stanze</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Stanze</translation>
+    </message>
+    <message>
+        <source>Join or create a room</source>
+        <translation>Entra in una stanza o creala</translation>
+    </message>
+    <message>
+        <source>Rooms and private conversations</source>
+        <translation>Stanze e conversazioni private</translation>
+    </message>
+    <message>
+        <source>Select one to read and write there.</source>
+        <translation>Selezionane una per leggere e scrivere lì.</translation>
+    </message>
+    <message>
+        <source>Join a room</source>
+        <translation>Entra in una stanza</translation>
+    </message>
+    <message>
+        <source>Room to join (it is made if it does not exist):</source>
+        <translation>Stanza in cui entrare (viene creata se non esiste):</translation>
+    </message>
+    <message>
+        <source>Room actions</source>
+        <translation>Azioni sulla stanza</translation>
+    </message>
+    <message>
+        <source>&amp;Join or create a room…</source>
+        <translation>&amp;Entra in una stanza o creala…</translation>
+    </message>
+    <message>
+        <source>&amp;Leave #{room}</source>
+        <translation>&amp;Esci da #{room}</translation>
+    </message>
+    <message>
+        <source>List the server&apos;s &amp;rooms</source>
+        <translation>Elenca le &amp;stanze del server</translation>
+    </message>
+</context>
+<context>
     <name>SendBox</name>
     <message>
         <source>Send box</source>
@@ -1411,6 +1504,20 @@
     </message>
 </context>
 <context>
+    <name>Timelines</name>
+    <message>
+        <source>New</source>
+        <translation>Nuovi</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missed while you were away</source>
+        <translation>
+            <numerusform>%n perso mentre eri via</numerusform>
+            <numerusform>%n persi mentre eri via</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrustDialog</name>
     <message>
         <source>Check the server&apos;s certificate</source>
@@ -1477,13 +1584,6 @@
     <message>
         <source>&amp;Discard</source>
         <translation>&amp;Scarta</translation>
-    </message>
-</context>
-<context>
-    <name>UserListModel</name>
-    <message>
-        <source>{name} (you)</source>
-        <translation>{name} (tu)</translation>
     </message>
 </context>
 <context>
@@ -1672,8 +1772,24 @@
         <translation>&amp;Comandi</translation>
     </message>
     <message>
+        <source>&amp;Available</source>
+        <translation>&amp;Disponibile</translation>
+    </message>
+    <message>
+        <source>A&amp;way</source>
+        <translation>&amp;Assente</translation>
+    </message>
+    <message>
+        <source>&amp;Busy</source>
+        <translation>&amp;Occupato</translation>
+    </message>
+    <message>
         <source>&amp;Chat</source>
         <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;Status</source>
+        <translation>S&amp;tato</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -1682,6 +1798,70 @@
     <message>
         <source>&amp;Help</source>
         <translation>&amp;Aiuto</translation>
+    </message>
+</context>
+<context>
+    <name>WindowRooms</name>
+    <message>
+        <source>→ {name} joined #{room}</source>
+        <translation>→ {name} è entrato in #{room}</translation>
+    </message>
+    <message>
+        <source>← {name} left #{room}</source>
+        <translation>← {name} è uscito da #{room}</translation>
+    </message>
+    <message>
+        <source>{name} is typing…</source>
+        <translation>{name} sta scrivendo…</translation>
+    </message>
+    <message>
+        <source>{first} and {second} are typing…</source>
+        <translation>{first} e {second} stanno scrivendo…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing…</source>
+        <translation>
+            <numerusform>%n persona sta scrivendo…</numerusform>
+            <numerusform>%n persone stanno scrivendo…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Rooms on this server:</source>
+        <translation>Stanze di questo server:</translation>
+    </message>
+    <message numerus="yes">
+        <source>#{room}: %n user(s)</source>
+        <translation>
+            <numerusform>#{room}: %n utente</numerusform>
+            <numerusform>#{room}: %n utenti</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>presence</name>
+    <message>
+        <source>available</source>
+        <translation>disponibile</translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation>assente</translation>
+    </message>
+    <message>
+        <source>busy</source>
+        <translation>occupato</translation>
+    </message>
+    <message>
+        <source>{name} (you)</source>
+        <translation>{name} (tu)</translation>
+    </message>
+    <message>
+        <source>{who}, not connected</source>
+        <translation>{who}, non connesso</translation>
+    </message>
+    <message>
+        <source>{who}, {state}</source>
+        <translation>{who}, {state}</translation>
     </message>
 </context>
 </TS>

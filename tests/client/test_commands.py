@@ -8,9 +8,13 @@ from hypothesis import strategies as st
 
 from chat_client_app.commands import (
     MSG_USAGE,
+    AwayCommand,
+    BackCommand,
     ClearCommand,
     Command,
     HelpCommand,
+    JoinCommand,
+    PartCommand,
     PrivateCommand,
     QuitCommand,
     SayCommand,
@@ -21,6 +25,10 @@ from chat_client_app.commands import (
 )
 
 COMMAND_TYPES = (
+    JoinCommand,
+    PartCommand,
+    AwayCommand,
+    BackCommand,
     SayCommand,
     PrivateCommand,
     QuitCommand,
@@ -87,3 +95,23 @@ def test_a_known_name_with_spaces_needs_no_quotes_and_the_longest_wins() -> None
 )
 def test_msg_prefix_quotes_names_with_spaces(name: str, prefix: str) -> None:
     assert msg_prefix(name) == prefix
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("/join #zoo", JoinCommand("zoo")),
+        ("/JOIN zoo", JoinCommand("zoo")),
+        ("/part", PartCommand(None)),
+        ("/part #zoo", PartCommand("zoo")),
+        ("/away at lunch", AwayCommand("at lunch")),
+        ("/away", AwayCommand("")),
+        ("/back", BackCommand()),
+    ],
+)
+def test_room_and_presence_commands(line: str, command: Command) -> None:
+    assert parse_command(line) == command
+
+
+def test_join_without_a_room_shows_its_usage() -> None:
+    assert isinstance(parse_command("/join #"), UsageProblem)

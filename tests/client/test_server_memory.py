@@ -18,6 +18,7 @@ from chat_client_app.server_memory import (
     server_key,
     write_private,
 )
+from chat_client_app.session.state import ConnectRequest, Outgoing
 from shared.handshake import token_problem
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
@@ -99,3 +100,14 @@ def test_an_unreadable_file_is_set_aside_not_overwritten(tmp_path: Path) -> None
     token = memory.token("h", 1)
     assert json.loads(path.read_text())["token"] == token
     assert path.with_suffix(".unreadable").read_text() == "{not json"
+
+
+def test_a_saved_say_keeps_its_room_and_an_older_file_reads_as_general(tmp_path: Path) -> None:
+    memory = ServerMemory(tmp_path / "servers")
+    request = ConnectRequest("anna", "chat.example", 5001)
+    zoo = Outgoing(cid="c1", text="hi zoo", to=None, queued_at=3.0, room="zoo")
+    memory.keep_pending(request, [zoo, Outgoing(cid="c2", text="hi all", to=None, queued_at=4.0)])
+    again = ServerMemory(tmp_path / "servers").pending_for(request)
+    assert [(o.cid, o.room) for o in again] == [("c1", "zoo"), ("c2", "general")]
+    data = json.loads(memory.path("chat.example", 5001).read_text())
+    assert "room" not in data["outbox"]["says"][1]  # as an older version wrote it

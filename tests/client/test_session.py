@@ -34,6 +34,7 @@ from chat_client_app.session import (
     ServerError,
     StateChanged,
 )
+from chat_client_app.session.events import OUTBOUND_TYPES
 from shared.codec import FrameDecoder, encode
 from shared.messages import (
     Bye,
@@ -82,12 +83,12 @@ class Pair:
 
     def sent(self) -> list[Outbound]:
         """What the session asked to write since the last call."""
-        found: list[Outbound] = [o for o in self.outputs if isinstance(o, Hello | Say | Ping | Pong | Bye)]
+        found: list[Outbound] = [o for o in self.outputs if isinstance(o, OUTBOUND_TYPES)]
         self.outputs = [o for o in self.outputs if o not in found]
         return found
 
     def events(self) -> list[Output]:
-        return [o for o in self.outputs if not isinstance(o, Hello | Say | Ping | Pong | Bye)]
+        return [o for o in self.outputs if not isinstance(o, OUTBOUND_TYPES)]
 
     def open(self) -> Hello:
         """Begin an attempt and bring the socket up: the hello it writes."""
