@@ -177,7 +177,13 @@ def test_a_line_typed_offline_survives_quitting_and_is_sent_once_on_the_next_sta
     window = screen.window("anna")
     assert window is not None
     # The user selects the whole conversation and copies it: what the window shows.
-    screen.xdotool("mousemove", "--window", window, "60", "60", "click", "1")
+    # A click in the middle of the window lands in the conversation (the rooms list
+    # is on the left, the users on the right).
+    geometry = dict(
+        line.split("=", 1) for line in screen.xdotool("getwindowgeometry", "--shell", window).split()
+    )
+    middle_x, middle_y = int(geometry["WIDTH"]) // 2, int(geometry["HEIGHT"]) // 3
+    screen.xdotool("mousemove", "--window", window, str(middle_x), str(middle_y), "click", "1")
     screen.xdotool("key", "ctrl+a", "ctrl+c")
     qtbot.waitUntil(lambda: "after anna's line" in screen.clipboard(), timeout=WAIT_MS)
     shown = screen.clipboard()
