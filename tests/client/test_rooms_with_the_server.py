@@ -1,0 +1,77 @@
+"""The client's rooms against the real server engine (not the stand-in): what one
+user says in a room reaches its members' room timelines and no one else's, and a
+reserved name gets its rooms back at its next connection."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from chat_client_app.chat_window import ChatWindow
+from chat_client_app.controller import ClientController, ConnectRequest
+from chat_client_app.session.state import Chat
+from chat_server_app.engine import ChatServer
+from tests.client.conftest import FAST, WAIT_MS
+from tests.client.test_chat_window import type_line
+from tests.client.test_window_rooms import joined_room, room_labels, texts
+
+pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
+
+GAMES = Chat.room("giochi")
+
+
+@pytest.fixture
+def server(make_server: Callable[..., ChatServer]) -> ChatServer:
+    return make_server()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, server: ChatServer) -> Iterator[ChatWindow]:
+    controller = ClientController(**FAST)
+    shown = ChatWindow(controller)
+    qtbot.addWidget(shown)
+    shown.resize(900, 500)
+    shown.show()
+    with qtbot.waitSignal(controller.connected, timeout=WAIT_MS):
+        controller.connect_to(ConnectRequest("anna", "127.0.0.1", server.port))
+    yield shown
+    shown.ask_before_closing = False
+    shown.close()
+
+
+def test_a_room_s_lines_reach_its_members_timelines_only(
+    qtbot: QtBot, window: ChatWindow, server: ChatServer, join: Callable[..., ClientController]
+) -> None:
+    bruno, carla = join(server, "bruno"), join(server, "carla")
+    joined_room(qtbot, bruno, "giochi")
+    type_line(qtbot, window, "/join #giochi")
+    qtbot.waitUntil(lambda: window.rooms.current == GAMES, timeout=WAIT_MS)
+    assert room_labels(window) == ["#general", "#giochi"]
+    qtbot.waitUntil(lambda: window.rooms.members.names == ["anna", "bruno"], timeout=WAIT_MS)
+    seen: dict[str, list[str]] = {"bruno": [], "carla": []}
+    bruno.messages_received.connect(lambda ms: seen["bruno"].extend(f"{m.room}:{m.text}" for m in ms))
+    carla.messages_received.connect(lambda ms: seen["carla"].extend(f"{m.room}:{m.text}" for m in ms))
+    type_line(qtbot, window, "chi gioca?")
+    qtbot.waitUntil(lambda: seen["bruno"] == ["giochi:chi gioca?"], timeout=WAIT_MS)
+    bruno.say("io!", room="giochi")
+    qtbot.waitUntil(
+        lambda: texts(window.rooms.timelines.model(GAMES)) == ["chi gioca?", "io!"], timeout=WAIT_MS
+    )
+    carla.say("ciao a tutti")
+    qtbot.waitUntil(lambda: "ciao a tutti" in texts(window.model), timeout=WAIT_MS)
+    assert seen["carla"] == ["general:ciao a tutti"]  # nothing of the room
+    assert "chi gioca?" not in texts(window.model)
+
+
+def test_part_leaves_the_room_on_the_server_too(
+    qtbot: QtBot, window: ChatWindow, server: ChatServer, join: Callable[..., ClientController]
+) -> None:
+    bruno = join(server, "bruno")
+    joined_room(qtbot, bruno, "giochi")
+    type_line(qtbot, window, "/join #giochi")
+    qtbot.waitUntil(lambda: window.rooms.current == GAMES, timeout=WAIT_MS)
+    type_line(qtbot, window, "/part")
+    qtbot.waitUntil(lambda: room_labels(window) == ["#general"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bruno.rooms.members("giochi") == ("bruno",), timeout=WAIT_MS)
