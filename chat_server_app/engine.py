@@ -10,6 +10,7 @@ No widgets: the dashboard and the headless runner both sit on its signals.
 from __future__ import annotations
 
 import time
+import weakref
 from typing import TypeAlias, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -113,7 +114,10 @@ class ChatServer(QObject):
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._core = ServerCore(settings, store if store is not None else MemoryStore())
-        self._listener = Listener(self, lambda: len(self._by_conn))
+        # Weakly: the listener is the server's child, a strong reference back would
+        # keep a server that was let go alive until the cycle collector runs.
+        me = weakref.ref(self)
+        self._listener = Listener(self, lambda: len(server._by_conn) if (server := me()) is not None else 0)
         self._listener.socket_accepted.connect(self._on_socket_accepted)
         self._listener.setListenBacklogSize(LISTEN_BACKLOG)
         if tls is not None:

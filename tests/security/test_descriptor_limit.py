@@ -69,7 +69,9 @@ def test_out_of_descriptors_the_server_waits_then_accepts_again(
     finally:
         for sock in flood:
             sock.close()
-    # descriptors free again: a newcomer gets in
+    # The flood gone (its queued connections accepted and closed too), descriptors
+    # are free again: a newcomer gets in.
+    qtbot.waitUntil(lambda: len(os.listdir(f"/proc/{server.pid}/fd")) <= in_use + 2, timeout=15_000)
     newcomer = ChatClient(qtbot, port)
     try:
         assert newcomer.hello("newcomer")["type"] == "welcome"
