@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from chat_client_app.backoff import Backoff
@@ -25,6 +24,7 @@ from chat_client_app.session.events import (
     UsersReset,
 )
 from chat_client_app.session.history import History
+from chat_client_app.session.ids import new_cid, new_ping_token
 from chat_client_app.session.outbox import Outbox
 from chat_client_app.session.places import ROOM_FRAMES, Places
 from chat_client_app.session.replay import Replay
@@ -55,14 +55,6 @@ from shared.validation import GENERAL, name_key
 __all__ = ["ClientSession"]
 
 
-def _new_cid() -> str:
-    return uuid.uuid4().hex
-
-
-def _new_token() -> str:
-    return uuid.uuid4().hex[:8]
-
-
 class ClientSession:
     """What one client knows of its conversation with one server, and what it answers.
 
@@ -77,8 +69,8 @@ class ClientSession:
         self,
         *,
         backoff: Backoff | None = None,
-        new_cid: Callable[[], str] = _new_cid,
-        new_token: Callable[[], str] = _new_token,
+        new_cid: Callable[[], str] = new_cid,
+        new_token: Callable[[], str] = new_ping_token,
         stable_after: float | None = None,
     ) -> None:
         self._backoff = backoff if backoff is not None else Backoff()
