@@ -25,6 +25,10 @@ def _log(text: str) -> None:
     print(f"{stamp} {text}", file=sys.stderr, flush=True)
 
 
+STORE_ERROR_EVERY = 60.0
+"""Seconds between two log lines of the same history error."""
+
+
 class HeadlessLog:
     """Writes the engine's events to stderr, message text only when asked.
 
@@ -41,13 +45,28 @@ class HeadlessLog:
         engine.user_kicked.connect(self._on_user_kicked)
         engine.error_sent.connect(self._on_error_sent)
         engine.notice_sent.connect(lambda text: _log(f"notice: {text}"))
-        engine.store_failed.connect(lambda text: _log(f"HISTORY ERROR: {text}"))
+        engine.store_failed.connect(self._on_store_failed)
+        self._store_error = ""  # the last history error logged, and when, and how many since
+        self._store_error_at = 0.0
+        self._store_errors_since = 0
         engine.connection_failed.connect(lambda peer, text: _log(f"connection from {peer} failed: {text}"))
         engine.accept_failed.connect(
             lambda text: _log(f"cannot accept new connections ({text}): trying again every 0.25 s")
         )
         engine.warnings_summarised.connect(self._on_warnings_summarised)
         engine.messages_posted.connect(self._on_messages_posted)
+
+    def _on_store_failed(self, text: str) -> None:
+        # A full disk fails every pass: the first failure is logged, then one line a
+        # minute with how many more came, not one line a pass.
+        now = time.monotonic()
+        if text == self._store_error and now - self._store_error_at < STORE_ERROR_EVERY:
+            self._store_errors_since += 1
+            return
+        more = self._store_errors_since
+        suffix = f" ({more} more like the last one before it)" if more else ""
+        _log(f"HISTORY ERROR: {text}{suffix}")
+        self._store_error, self._store_error_at, self._store_errors_since = text, now, 0
 
     def _on_user_joined(self, session: Session) -> None:
         _log(f"join {quoted(session.name)} from {session.address}")

@@ -107,7 +107,10 @@ INSERTS = [""] + [
 ]
 """The INSERT of n rows at index n (a busy pass's last few rows take their own size)."""
 
-VISIBLE = "((recipient_key IS NULL AND room IS NULL) OR sender_owner = :owner OR recipient_owner = :owner)"
+VISIBLE = (
+    "((recipient_key IS NULL AND room IS NULL)"
+    " OR (recipient_key IS NOT NULL AND (sender_owner = :owner OR recipient_owner = :owner)))"
+)
 """What :func:`~chat_server_app.store.base.visible` says, in SQL, for a viewer in
 ``general`` only: a NULL ``:owner`` equals nothing, so a session without a token sees
 only public messages."""
@@ -122,7 +125,7 @@ def visible_sql(rooms: Collection[str]) -> tuple[str, dict[str, object]]:
     marks = ", ".join(f":r{i}" for i in range(len(names)))
     sql = (
         f"((recipient_key IS NULL AND (room IS NULL OR room IN ({marks})))"
-        " OR sender_owner = :owner OR recipient_owner = :owner)"
+        " OR (recipient_key IS NOT NULL AND (sender_owner = :owner OR recipient_owner = :owner)))"
     )
     return sql, {f"r{i}": name for i, name in enumerate(names)}
 

@@ -309,6 +309,13 @@ def test_a_room_s_messages_are_replayed_to_its_members_only(store: HistoryStore)
     assert store.replay_start(0, None, 1) == (1, True)
 
 
+def test_one_s_own_messages_in_a_room_one_left_are_not_replayed(store: HistoryStore) -> None:
+    store.append([in_room(1, "giochi"), public(2)])  # both sent by ANNA
+    assert [m.id for m in store.since(0, ANNA)] == [2]
+    assert [m.id for m in store.last(5, ANNA)] == [2]
+    assert store.replay_start(0, ANNA, 1) == (0, False)
+
+
 def test_rooms_are_kept_with_their_reserved_members(store: HistoryStore) -> None:
     assert store.rooms() == []
     giochi = RoomRecord("giochi", "Giochi", "Quake stasera", False, 10.0, frozenset({ANNA, BOB}))
