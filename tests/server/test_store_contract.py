@@ -338,8 +338,10 @@ def test_rooms_and_room_messages_survive_a_reopen(tmp_path: Path) -> None:
 # --- search (docs/PROTOCOL.md §8.5) ---------------------------------------------------------
 
 
-def said(message_id: int, text: str, **fields: object) -> StoredMessage:
-    return public(message_id)._replace(text=text, **fields)
+def said(
+    message_id: int, text: str, room: str | None = None, sender_owner: str | None = ANNA
+) -> StoredMessage:
+    return public(message_id, owner=sender_owner)._replace(text=text, room=room)
 
 
 def test_search_finds_every_word_newest_first(store: HistoryStore) -> None:
