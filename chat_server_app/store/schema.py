@@ -133,8 +133,10 @@ _SEARCH_INDEX = """
 BEGIN;
 -- External content: the words of messages.text, not a second copy of it. unicode61
 -- folds case and, with remove_diacritics 2, accents: "perche" finds "perché".
+-- prefix='2 3' keeps the beginnings of 2 and 3 letters apart: a short last word
+-- ("th", "dep") is one list to read, not the merge of every word it begins.
 CREATE VIRTUAL TABLE messages_fts USING fts5(
-    text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3'
 );
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 -- Triggers rather than a second INSERT in append(): a row deleted or edited by hand
