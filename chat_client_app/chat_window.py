@@ -35,6 +35,7 @@ from chat_client_app.message_view import MessageView
 from chat_client_app.room_list_panel import RoomListPanel
 from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.server_news import ServerNews
+from chat_client_app.server_search import SearchResultsPanel, ServerSearch
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
 from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
@@ -130,6 +131,8 @@ class ChatWindow(QMainWindow):
 
         self._find_bar = FindBar(self)
         self._find_bar.hide()
+        self._search_results = SearchResultsPanel(self)
+        self._search_results.hide()
         self._send_box = SendBox(self._users, self)
 
         central = QWidget(self)
@@ -138,6 +141,7 @@ class ChatWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter, 1)
         layout.addWidget(self._typing_line)
+        layout.addWidget(self._search_results)
         layout.addWidget(self._find_bar)
         layout.addWidget(self._send_box)
         self.setCentralWidget(central)
@@ -150,6 +154,9 @@ class ChatWindow(QMainWindow):
 
         self._status = ConnectionStatus(self.statusBar())
         self._finder = Finder(self._model, self._view, self._mentions_view, self._find_bar)
+        self.server_search = ServerSearch(
+            self._controller, self._find_bar, self._search_results, self._rooms, self._view, self
+        )
         self._attention = Attention(self, self._view)
         self._news = ServerNews(
             self._controller,

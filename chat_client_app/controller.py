@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -48,6 +49,7 @@ from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
 from shared.messages import Bye, Ping, ServerMessage, Welcome
 from shared.qt.connection import Connection
+from shared.search_messages import SEARCH_QUERY_MAX_CHARS, Search
 from shared.validation import GENERAL
 
 __all__ = [
@@ -102,6 +104,7 @@ class ClientController(QObject):
     rtt_measured = Signal(float)  # seconds
     replay_started = Signal()
     replay_finished = Signal(int, object)  # messages from others replayed, id of the first (0: none)
+    search_results_received = Signal(object, object, object)  # sid, tuple[ChatMessage, ...], more
 
     def __init__(
         self,
@@ -229,6 +232,15 @@ class ClientController(QObject):
         out, outputs = self._session.say(text, to, now=time.monotonic(), typed_at=time.time(), room=room)
         self._act(outputs)
         return out.cid
+
+    def search_server(self, query: str, before: int | None = None) -> str | None:
+        """Search the history the server lets the user see (§8.5); the sid its pages
+        come back with (:attr:`search_results_received`), None when not connected."""
+        if self._session.state is not ClientState.CONNECTED:
+            return None
+        sid = uuid.uuid4().hex[:12]
+        self._act([Search(query.strip()[:SEARCH_QUERY_MAX_CHARS], sid, before)])
+        return sid
 
     def retry(self, cid: str) -> bool:
         """Send a failed say again, with its ``cid``; ``False`` if there is no such failed say."""
@@ -399,6 +411,7 @@ class ClientController(QObject):
             ev.RttMeasured: lambda e: self.rtt_measured.emit(e.seconds),
             ev.ReplayStarted: lambda e: self.replay_started.emit(),
             ev.ReplayFinished: self._tell_replay_finished,
+            ev.SearchResults: lambda e: self.search_results_received.emit(e.sid, e.messages, e.more),
             ev.Disconnected: lambda e: self.disconnected.emit(e.reason),
             ev.AttemptFailed: self._tell_attempt_failed,
             ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),

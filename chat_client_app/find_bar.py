@@ -30,9 +30,11 @@ class _FindField(QLineEdit):
 
 
 class FindBar(QWidget):
-    """Signals: text_changed(str), next_requested, previous_requested, closed."""
+    """Signals: text_changed(str), next_requested, previous_requested, closed,
+    server_search_requested(str): search the server's history for the text."""
 
     text_changed = Signal(str)
+    server_search_requested = Signal(str)
     next_requested = Signal()
     previous_requested = Signal()
     closed = Signal()
@@ -57,13 +59,17 @@ class FindBar(QWidget):
         self._next.setText(self.tr("Next"))
         self._next.setAccessibleName(self.tr("Next match"))
         self._next.setToolTip(self.tr("Next match (Enter)"))
+        self._server = QToolButton(self)
+        self._server.setText(self.tr("Search the server"))
+        self._server.setAccessibleName(self.tr("Search the server"))
+        self._server.setToolTip(self.tr("Search the whole history on the server, not only what is loaded"))
         self._count = QLabel(self)
         self._count.setAccessibleName(self.tr("Matches"))
         self._close = QToolButton(self)
         self._close.setText("✕")
         self._close.setAccessibleName(self.tr("Close the find bar"))
         self._close.setToolTip(self.tr("Close (Escape)"))
-        for widget in (label, self._field, self._previous, self._next, self._count):
+        for widget in (label, self._field, self._previous, self._next, self._server, self._count):
             layout.addWidget(widget)
         layout.addStretch(1)
         layout.addWidget(self._close)
@@ -74,6 +80,15 @@ class FindBar(QWidget):
         self._next.clicked.connect(self.next_requested)
         self._previous.clicked.connect(self.previous_requested)
         self._close.clicked.connect(self.close_bar)
+        self._server.clicked.connect(self._on_server_clicked)
+
+    @property
+    def server_button(self) -> QToolButton:
+        return self._server
+
+    def _on_server_clicked(self) -> None:
+        if self._field.text().strip():
+            self.server_search_requested.emit(self._field.text())
 
     @property
     def field(self) -> QLineEdit:

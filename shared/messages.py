@@ -13,7 +13,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias, get_args
 
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_id, req_str, violation
@@ -32,6 +32,7 @@ from shared.room_messages import (
     opt_room,
     room_field,
 )
+from shared.search_messages import Results, Search
 from shared.validation import GENERAL, text_problem
 
 __all__ = [
@@ -439,7 +440,9 @@ class Shutdown:
         return cls(reason=opt_str(obj, "reason") or "")
 
 
-ClientMessage: TypeAlias = Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing
+ClientMessage: TypeAlias = (
+    Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search
+)
 ServerMessage: TypeAlias = (
     Welcome
     | ChatMessage
@@ -454,29 +457,11 @@ ServerMessage: TypeAlias = (
     | RoomList
     | Status
     | Typing
+    | Results
 )
 
-_CLIENT_TYPES: dict[str, type[ClientMessage]] = {
-    c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing)
-}
-_SERVER_TYPES: dict[str, type[ServerMessage]] = {
-    c.TYPE: c
-    for c in (
-        Welcome,
-        ChatMessage,
-        Joined,
-        Left,
-        Notice,
-        Ping,
-        Pong,
-        Error,
-        Kicked,
-        Shutdown,
-        RoomList,
-        Status,
-        Typing,
-    )
-}
+_CLIENT_TYPES: dict[str, type[ClientMessage]] = {c.TYPE: c for c in get_args(ClientMessage)}
+_SERVER_TYPES: dict[str, type[ServerMessage]] = {c.TYPE: c for c in get_args(ServerMessage)}
 
 
 def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:

@@ -25,12 +25,14 @@ from shared.messages import (
     Typing,
     Welcome,
 )
+from shared.search_messages import Search
 
 __all__ = [
     "Event",
     "Output",
     "Outbound",
     "OUTBOUND_TYPES",
+    "SearchResults",
     "StateChanged",
     "Connected",
     "HistoryReset",
@@ -212,6 +214,15 @@ class MemberLeft:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchResults:
+    """A page of the server's answer to a search (docs/PROTOCOL.md §8.5), newest first."""
+
+    sid: str
+    messages: tuple[ChatMessage, ...]
+    more: bool
+
+
+@dataclass(frozen=True, slots=True)
 class RoomListReceived:
     """The server's answer to ``list_rooms``."""
 
@@ -259,15 +270,16 @@ Event: TypeAlias = (
     | MemberJoined
     | MemberLeft
     | RoomListReceived
+    | SearchResults
     | PresenceChanged
     | TypingChanged
 )
 
-Outbound: TypeAlias = Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing
+Outbound: TypeAlias = Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search
 """What the session asks the driver to write, as the message objects of the protocol."""
 
 Output: TypeAlias = Outbound | Event
 """The session's answers come as one list in the order they must be acted on."""
 
-OUTBOUND_TYPES = (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing)
+OUTBOUND_TYPES = (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing, Search)
 """The classes of :data:`Outbound`, for ``isinstance``."""

@@ -18,6 +18,7 @@ from chat_client_app.session.events import (
     ReconnectScheduled,
     RoomsChanged,
     RttMeasured,
+    SearchResults,
     SendStateChanged,
     ShutdownReceived,
     StateChanged,
@@ -50,6 +51,7 @@ from shared.messages import (
     Shutdown,
     Welcome,
 )
+from shared.search_messages import Results
 from shared.validation import GENERAL, name_key
 
 __all__ = ["ClientSession"]
@@ -424,6 +426,8 @@ class ClientSession:
             outputs += self._end_replay(now)
         if isinstance(message, ROOM_FRAMES):
             outputs += self._places.receive(message, now)
+        elif isinstance(message, Results):
+            outputs.append(SearchResults(message.sid, message.messages, message.more))
         elif isinstance(message, Notice):
             outputs.append(NoticeReceived(message.text))
         elif isinstance(message, Ping):

@@ -18,6 +18,7 @@ from chat_server_app.core.orders import OperatorOrders
 from chat_server_app.core.posting import Posting
 from chat_server_app.core.ratelimit import TokenBucket
 from chat_server_app.core.registration import Registration
+from chat_server_app.core.searching import Searching
 from chat_server_app.core.session import Link, Session, SessionState
 from shared.errors import ErrorCode, ProtocolError
 from shared.messages import (
@@ -33,6 +34,7 @@ from shared.messages import (
     Typing,
     parse_client_message,
 )
+from shared.search_messages import Search
 from shared.validation import name_key, normalize_name
 
 __all__ = ["ServerCore", "TRIM_AFTER_BYTES"]
@@ -42,7 +44,7 @@ TRIM_AFTER_BYTES = 32 * 1024 * 1024
 a burst of that size leaves enough freed buffers behind to be worth returning."""
 
 
-class ServerCore(Registration, Posting, Delivering, OperatorOrders):
+class ServerCore(Registration, Posting, Delivering, OperatorOrders, Searching):
     """Every rule of the protocol, for every session, with no I/O of its own."""
 
     # --- what the driver reads ------------------------------------------------------
@@ -153,6 +155,8 @@ class ServerCore(Registration, Posting, Delivering, OperatorOrders):
                 self._on_status(session, message)
             elif isinstance(message, Typing):
                 self._on_typing(session, message, now)
+            elif isinstance(message, Search):
+                self._on_search(session, message)
 
     def protocol_error(self, session: Session[Link], code: ErrorCode, message: str) -> None:
         """The peer broke the framing: one ``error``, then the connection closes."""

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import enum
+import re
+import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
-__all__ = ["StoreError", "StoredMessage", "Reservation", "BanKind", "Ban", "RoomRecord", "HistoryStore"]
+__all__ = [
+    "StoreError",
+    "StoredMessage",
+    "Reservation",
+    "BanKind",
+    "Ban",
+    "RoomRecord",
+    "HistoryStore",
+    "search_words",
+]
 
 
 class StoreError(Exception):
@@ -132,6 +143,22 @@ class HistoryStore(Protocol):
     def message(self, message_id: int) -> StoredMessage | None:
         """The message stored under ``message_id``, if any."""
 
+    def search(
+        self,
+        query: str,
+        viewer_owner: str | None,
+        rooms: Collection[str] = (),
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[StoredMessage]:
+        """The newest ``limit`` messages older than ``before_id`` (None: the newest
+        of all) that ``viewer_owner`` may see, as :func:`visible` says, and whose text
+        holds every word of ``query`` (:func:`search_words`), the last one as a
+        word's beginning too; newest first. A query without words finds nothing.
+
+        Its cost is bounded by the index, not by the length of the history: it runs
+        on the event loop."""
+
     def last_id(self) -> int:
         """The highest id ever stored, 0 if none: it never goes back, not even when
         the newest messages are deleted, so that no id is handed out twice."""
@@ -192,6 +219,17 @@ def visible(message: StoredMessage, viewer_owner: str | None, rooms: Collection[
     if message.to_key is None:
         return message.room is None or message.room in rooms
     return viewer_owner is not None and viewer_owner in (message.sender_owner, message.to_owner)
+
+
+_WORD = re.compile(r"[^\W_]+")
+"""A word as SQLite's unicode61 tokenizer reads one: letters and digits."""
+
+
+def search_words(text: str) -> list[str]:
+    """The words of ``text`` as a search compares them: casefolded and without accents,
+    as SQLite's ``unicode61 remove_diacritics 2`` reads them; punctuation only parts them."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def recent_with_cids(newest_first: Iterable[StoredMessage], after_epoch: float) -> list[StoredMessage]:

@@ -15,6 +15,7 @@ from chat_server_app.store.base import (
     StoredMessage,
     ban_order,
     recent_with_cids,
+    search_words,
     visible,
 )
 
@@ -94,6 +95,36 @@ class MemoryStore:
         if at < len(self._messages) and self._messages[at].id == message_id:
             return self._messages[at]
         return None
+
+    def search(
+        self,
+        query: str,
+        viewer_owner: str | None,
+        rooms: Collection[str] = (),
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[StoredMessage]:
+        words = search_words(query)
+        if not words or limit <= 0:
+            return []
+        *whole, last = words
+        end = (
+            len(self._messages)
+            if before_id is None
+            else bisect.bisect_left(self._messages, before_id, key=_id_of)
+        )
+        found: list[StoredMessage] = []
+        # Newest first, every message read: a history kept in memory is a small one.
+        for at in range(end - 1, -1, -1):
+            message = self._messages[at]
+            if not visible(message, viewer_owner, rooms):
+                continue
+            text_words = search_words(message.text)
+            if all(w in text_words for w in whole) and any(t.startswith(last) for t in text_words):
+                found.append(message)
+                if len(found) == limit:
+                    break
+        return found
 
     def last_id(self) -> int:
         return self._messages[-1].id if self._messages else 0

@@ -18,11 +18,19 @@ from chat_server_app.store.base import (
     StoredMessage,
     StoreError,
     recent_with_cids,
+    search_words,
 )
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
 from chat_server_app.store.files import FILE_MODE, private_dir, private_file, tighten
 from chat_server_app.store.integrity import BANS, MESSAGES, NAMES, ROOM_MEMBERS, ROOMS, message_ok, row_ok
-from chat_server_app.store.schema import COLUMNS, INSERTS, ROWS_PER_INSERT, visible_sql
+from chat_server_app.store.schema import (
+    COLUMNS,
+    INSERTS,
+    ROWS_PER_INSERT,
+    SEARCH,
+    match_expression,
+    visible_sql,
+)
 
 __all__ = ["SqliteStore"]
 
@@ -238,6 +246,30 @@ class SqliteStore:
             {"id": message_id},
         )
         return found[0] if found else None
+
+    def search(
+        self,
+        query: str,
+        viewer_owner: str | None,
+        rooms: Collection[str] = (),
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[StoredMessage]:
+        words = search_words(query)
+        if not words or limit <= 0:
+            return []
+        visible, params = visible_sql(rooms)
+        # The visibility columns are the messages table's, named without a prefix.
+        return self._query(
+            SEARCH.format(visible=visible),
+            {
+                "match": match_expression(words),
+                "before": _SQLITE_MAX_ID if before_id is None else min(before_id, _SQLITE_MAX_ID),
+                "owner": viewer_owner,
+                "limit": _bound(limit),
+                **params,
+            },
+        )
 
     def last_id(self) -> int:
         return self._last_id

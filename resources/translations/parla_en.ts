@@ -66,6 +66,16 @@
     </message>
 </context>
 <context>
+    <name>SearchResultsPanel</name>
+    <message numerus="yes">
+        <source>%n message(s) found on the server</source>
+        <translation>
+            <numerusform>%n message found on the server</numerusform>
+            <numerusform>%n messages found on the server</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ServerNews</name>
     <message numerus="yes">
         <source>%n missed while you were away</source>

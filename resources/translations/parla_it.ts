@@ -757,6 +757,14 @@
         <translation>Risultato successivo (Invio)</translation>
     </message>
     <message>
+        <source>Search the server</source>
+        <translation>Cerca sul server</translation>
+    </message>
+    <message>
+        <source>Search the whole history on the server, not only what is loaded</source>
+        <translation>Cerca in tutta la cronologia sul server, non solo in ciò che è caricato</translation>
+    </message>
+    <message>
         <source>Matches</source>
         <translation>Risultati</translation>
     </message>
@@ -1359,6 +1367,60 @@
     </message>
 </context>
 <context>
+    <name>SearchResultsPanel</name>
+    <message>
+        <source>Search results</source>
+        <translation>Risultati della ricerca</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>Stato della ricerca</translation>
+    </message>
+    <message>
+        <source>Older results</source>
+        <translation>Risultati più vecchi</translation>
+    </message>
+    <message>
+        <source>Close the search results</source>
+        <translation>Chiudi i risultati della ricerca</translation>
+    </message>
+    <message>
+        <source>Messages found on the server</source>
+        <translation>Messaggi trovati sul server</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Stanza</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Autore</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Testo</translation>
+    </message>
+    <message>
+        <source>Searching the server for “{query}”…</source>
+        <translation>Ricerca di «{query}» sul server…</translation>
+    </message>
+    <message>
+        <source>Nothing found on the server</source>
+        <translation>Nessun risultato sul server</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) found on the server</source>
+        <translation>
+            <numerusform>%n messaggio trovato sul server</numerusform>
+            <numerusform>%n messaggi trovati sul server</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SendBox</name>
     <message>
         <source>Send box</source>
@@ -1501,6 +1563,21 @@
             <numerusform>%n messaggio perso mentre eri via</numerusform>
             <numerusform>%n messaggi persi mentre eri via</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ServerSearch</name>
+    <message>
+        <source>Not connected: the server cannot be searched now</source>
+        <translation>Non connesso: ora non si può cercare sul server</translation>
+    </message>
+    <message>
+        <source>You are no longer in #{room}</source>
+        <translation>Non sei più in #{room}</translation>
+    </message>
+    <message>
+        <source>That message is older than what is loaded here</source>
+        <translation>Quel messaggio è più vecchio di ciò che è caricato qui</translation>
     </message>
 </context>
 <context>

@@ -69,6 +69,17 @@ class FailingStore:
         self._reading()
         return self.inner.message(message_id)
 
+    def search(
+        self,
+        query: str,
+        viewer_owner: str | None,
+        rooms: Collection[str] = (),
+        limit: int = 50,
+        before_id: int | None = None,
+    ) -> list[StoredMessage]:
+        self._reading()
+        return self.inner.search(query, viewer_owner, rooms, limit, before_id)
+
     def last_id(self) -> int:
         return self.inner.last_id()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -252,3 +253,44 @@ def test_a_file_that_is_no_history_cannot_be_opened(tmp_path: Path) -> None:
     (tmp_path / SqliteStore.FILENAME).write_bytes(b"not a database, only bytes" * 200)
     with pytest.raises(StoreError, match="cannot open the history"):
         SqliteStore.in_dir(tmp_path)
+
+
+# --- the search index (docs/PROTOCOL.md §8.5) -------------------------------------------------
+
+
+def _indexed(path: Path, word: str) -> list[int]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = db.execute(
+            "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid", (f'"{word}"',)
+        )
+        return [row[0] for row in rows]
+
+
+def test_a_history_from_before_search_is_indexed_at_open(tmp_path: Path) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    store.append([message(1)._replace(text="older words"), message(2)._replace(text="older still")])
+    store.close()
+    with contextlib.closing(sqlite3.connect(tmp_path / SqliteStore.FILENAME)) as db:
+        # What a file made before the index looks like.
+        db.executescript(
+            "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;"
+            " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
+        )
+    store = SqliteStore.in_dir(tmp_path)
+    assert [m.id for m in store.search("older", "h-anna")] == [2, 1]
+    store.close()
+
+
+def test_the_index_follows_rows_deleted_or_edited_by_hand(tmp_path: Path) -> None:
+    store = SqliteStore.in_dir(tmp_path)
+    store.append([message(i)._replace(text=f"word{i} common") for i in (1, 2, 3)])
+    store.close()
+    path = tmp_path / SqliteStore.FILENAME
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("DELETE FROM messages WHERE id = 2")
+        db.execute("UPDATE messages SET text = 'replaced' WHERE id = 3")
+    assert _indexed(path, "common") == [1]
+    assert _indexed(path, "replaced") == [3]
+    store = SqliteStore.in_dir(tmp_path)
+    assert [m.id for m in store.search("common", "h-anna")] == [1]
+    store.close()
