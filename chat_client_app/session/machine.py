@@ -76,10 +76,8 @@ class ClientSession:
         stable_after: float | None = None,
     ) -> None:
         self._backoff = backoff if backoff is not None else Backoff()
-        # A session that ends sooner than this after its welcome does not count as a
-        # success: a server that welcomes and drops at once is retried with the same
-        # growing waits as one that refuses. The longest wait by default, so such a
-        # server is never tried more often than once per cap.
+        # A session ending sooner after its welcome is no success: a server that welcomes
+        # and drops at once gets the growing waits of one that refuses (at most once per cap).
         self._stable_after = stable_after if stable_after is not None else self._backoff.cap
         self._welcomed_at = 0.0
         self._new_cid = new_cid
