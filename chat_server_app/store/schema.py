@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS rooms (
     name TEXT NOT NULL,
     topic TEXT NOT NULL,
     read_only INTEGER NOT NULL,
-    since_epoch REAL NOT NULL
+    since_epoch REAL NOT NULL,
+    kept INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS room_members (
@@ -137,6 +138,9 @@ def migrate(db: sqlite3.Connection) -> None:
         if name not in present:
             # Old rows get NULL owners: their private messages are replayed to no one.
             db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
+    if "kept" not in {row[1] for row in db.execute("PRAGMA table_info(rooms)")}:
+        # Rooms kept before the operator could make one were all made by joining.
+        db.execute("ALTER TABLE rooms ADD COLUMN kept INTEGER NOT NULL DEFAULT 0")
 
 
 def server_id(db: sqlite3.Connection) -> str:
