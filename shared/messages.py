@@ -13,7 +13,7 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias, get_args
 
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_id, req_str, violation
@@ -82,6 +82,7 @@ class LeftReason(enum.StrEnum):
     KICKED = "kicked"
     SEND_QUEUE = "send_queue"
     PART = "part"  # out of one room (§8.3), not out of the server
+    CLOSED = "closed"  # out of one room: the operator closed it
 
 
 # --- client -> server ---------------------------------------------------------------
@@ -344,18 +345,19 @@ class Left:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A message from the server operator."""
+    """A message from the server operator, to everyone or to ``room``'s members."""
 
     text: str
     ts: str
+    room: str = GENERAL
     TYPE: ClassVar[str] = "notice"
 
     def to_dict(self) -> Json:
-        return {"type": self.TYPE, "text": self.text, "ts": self.ts}
+        return room_field({"type": self.TYPE, "text": self.text, "ts": self.ts}, self.room)
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Notice:
-        return cls(text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "")
+        return cls(text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "", room=opt_room(obj))
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,24 +461,8 @@ ServerMessage: TypeAlias = (
 _CLIENT_TYPES: dict[str, type[ClientMessage]] = {
     c.TYPE: c for c in (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing)
 }
-_SERVER_TYPES: dict[str, type[ServerMessage]] = {
-    c.TYPE: c
-    for c in (
-        Welcome,
-        ChatMessage,
-        Joined,
-        Left,
-        Notice,
-        Ping,
-        Pong,
-        Error,
-        Kicked,
-        Shutdown,
-        RoomList,
-        Status,
-        Typing,
-    )
-}
+# One list of the server's frames: the alias above.
+_SERVER_TYPES: dict[str, type[ServerMessage]] = {c.TYPE: c for c in get_args(ServerMessage)}
 
 
 def parse_client_message(obj: Mapping[str, object]) -> ClientMessage:

@@ -75,7 +75,10 @@ class Rooms:
         self._rooms: dict[str, Room] = {}
         for record in records:
             if record.key == self.general.key:
-                continue  # general is not kept as a room; a file edited by hand may say so
+                # Kept for its topic only: everyone is in it, and its read-only is the
+                # server-wide switch, which each start sets.
+                self.general.topic = record.topic
+                continue
             self._rooms[record.key] = Room(
                 record.name,
                 record.key,
