@@ -10,6 +10,7 @@ the rules keep no count, and the history would be a query per room per refresh.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
 from chat_server_app.store import StoredMessage
@@ -44,8 +45,17 @@ class RoomDesk:
     :class:`~chat_server_app.core.room_orders.RoomOrderError` for an order the rules refuse."""
 
     def __init__(self, server: ChatServer) -> None:
-        self._server = server
+        # Weak: a cycle with the server would leave it to the garbage collector, which
+        # frees the Python halves of its Qt objects while their sockets still signal.
+        self._server_ref = weakref.ref(server)
         self._messages: dict[str, int] = {}
+
+    @property
+    def _server(self) -> ChatServer:
+        server = self._server_ref()
+        if server is None:
+            raise RuntimeError("the server of this room desk is gone")
+        return server
 
     def counted(self, messages: list[StoredMessage]) -> None:
         """A pass's stored messages: each public one counts for its room."""
