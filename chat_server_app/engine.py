@@ -27,6 +27,7 @@ from chat_server_app.core import (
     MessagesPosted,
     NoticeSent,
     ReadOnlyChanged,
+    RoomsChanged,
     Send,
     ServerCore,
     SessionState,
@@ -40,6 +41,7 @@ from chat_server_app.core.identity import address_of
 from chat_server_app.core.repeats import RepeatFilter, Repeats
 from chat_server_app.heap import release_free_heap
 from chat_server_app.listener import Listener
+from chat_server_app.room_desk import RoomDesk
 from chat_server_app.settings import Settings
 from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
 from chat_server_app.tls import TlsIdentity
@@ -99,6 +101,7 @@ class ChatServer(QObject):
     warnings_summarised = Signal(str, str, int)
     reservations_changed = Signal()
     bans_changed = Signal()
+    rooms_changed = Signal()  # a room made, closed or changed, or its members
 
     def __init__(
         self,
@@ -114,6 +117,8 @@ class ChatServer(QObject):
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._core = ServerCore(settings, store if store is not None else MemoryStore())
+        self.rooms = RoomDesk(self)
+        """The operator's orders over rooms, and their counts."""
         # Weakly: the listener is the server's child, a strong reference back would
         # keep a server that was let go alive until the cycle collector runs.
         me = weakref.ref(self)
@@ -385,6 +390,10 @@ class ChatServer(QObject):
 
     # --- carrying out what the rules decided ---------------------------------------
 
+    def apply_outputs(self) -> None:
+        """Carry out what an order given to :attr:`core` left (:attr:`rooms` does so)."""
+        self._apply()
+
     def _apply(self) -> None:
         """Write, close and tell what the rules' last calls left, in order."""
         for output in self._core.take_outputs():
@@ -397,6 +406,7 @@ class ChatServer(QObject):
                 else:
                     conn.close()
             elif type(output) is MessagesPosted:
+                self.rooms.counted(output.messages)
                 self.messages_posted.emit(output.messages)
             elif type(output) is UserJoined:
                 self.user_joined.emit(output.session)
@@ -411,6 +421,8 @@ class ChatServer(QObject):
                 self.notice_sent.emit(output.text)
             elif type(output) is ReadOnlyChanged:
                 self.read_only_changed.emit(output.on)
+            elif type(output) is RoomsChanged:
+                self.rooms_changed.emit()
             elif type(output) is StoreFailed:
                 self.store_failed.emit(output.reason)
         core = self._core

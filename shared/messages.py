@@ -83,6 +83,7 @@ class LeftReason(enum.StrEnum):
     KICKED = "kicked"
     SEND_QUEUE = "send_queue"
     PART = "part"  # out of one room (§8.3), not out of the server
+    CLOSED = "closed"  # out of one room: the operator closed it
 
 
 # --- client -> server ---------------------------------------------------------------
@@ -345,18 +346,19 @@ class Left:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A message from the server operator."""
+    """A message from the server operator, to everyone or to ``room``'s members."""
 
     text: str
     ts: str
+    room: str = GENERAL
     TYPE: ClassVar[str] = "notice"
 
     def to_dict(self) -> Json:
-        return {"type": self.TYPE, "text": self.text, "ts": self.ts}
+        return room_field({"type": self.TYPE, "text": self.text, "ts": self.ts}, self.room)
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Notice:
-        return cls(text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "")
+        return cls(text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "", room=opt_room(obj))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ The rules are a state machine the Qt driver (:mod:`chat_server_app.engine`) feed
 for the dashboard) that the driver takes with ``take_outputs``. A connection is
 only asked how much it still has queued (:class:`~chat_server_app.core.session.Link`).
 
-Today's chat is the one room ``general`` (:mod:`~chat_server_app.core.rooms`).
+Rooms are :mod:`~chat_server_app.core.rooms`; the operator's orders over them,
+:mod:`~chat_server_app.core.room_orders`.
 """
 
 from chat_server_app.core.outbox import Delivery
@@ -18,12 +19,14 @@ from chat_server_app.core.outputs import (
     NoticeSent,
     Output,
     ReadOnlyChanged,
+    RoomsChanged,
     Send,
     StoreFailed,
     UserJoined,
     UserKicked,
     UserLeft,
 )
+from chat_server_app.core.room_orders import RoomOrderError
 from chat_server_app.core.server import ServerCore
 from chat_server_app.core.session import Link, Session, SessionState
 
@@ -43,5 +46,7 @@ __all__ = [
     "NoticeSent",
     "ErrorSent",
     "ReadOnlyChanged",
+    "RoomsChanged",
+    "RoomOrderError",
     "StoreFailed",
 ]

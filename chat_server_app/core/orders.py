@@ -41,6 +41,7 @@ class OperatorOrders(CoreState):
         if on == room.read_only:
             return
         room.read_only = on
+        self._rooms_dirty = True
         self.send_notice(
             "The chat is now read-only: only the operator can write."
             if on

@@ -24,6 +24,7 @@ __all__ = [
     "NoticeSent",
     "ErrorSent",
     "ReadOnlyChanged",
+    "RoomsChanged",
     "StoreFailed",
     "Output",
 ]
@@ -87,11 +88,17 @@ class ReadOnlyChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomsChanged:
+    """A room was made, closed or changed, or someone entered or left one: at most one
+    per :meth:`~chat_server_app.core.server.ServerCore.take_outputs`."""
+
+
+@dataclass(frozen=True, slots=True)
 class StoreFailed:
     reason: str
 
 
 Output: TypeAlias = (
     Send | Close | UserJoined | UserLeft | UserKicked | MessagesPosted | NoticeSent | ErrorSent
-    | ReadOnlyChanged | StoreFailed
+    | ReadOnlyChanged | RoomsChanged | StoreFailed
 )  # fmt: skip

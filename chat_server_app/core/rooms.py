@@ -32,6 +32,8 @@ class Room:
     """Members online, by their driver's sink, in join order."""
     reserved: set[str] = field(default_factory=set)
     """Owners (token hashes) of the reserved names in the room, online or not."""
+    kept: bool = False
+    """Made by the operator: it stays with no one in it, until the operator closes it."""
 
     @property
     def is_general(self) -> bool:
@@ -50,12 +52,18 @@ class Room:
 
     @property
     def abandoned(self) -> bool:
-        """No one online and no reserved name in it: the room is gone."""
-        return not self.fanout and not self.reserved
+        """No one online and no reserved name in it, and not kept: the room is gone."""
+        return not self.fanout and not self.reserved and not self.kept
 
     def record(self) -> RoomRecord:
         return RoomRecord(
-            self.key, self.name, self.topic, self.read_only, self.since_epoch, frozenset(self.reserved)
+            self.key,
+            self.name,
+            self.topic,
+            self.read_only,
+            self.since_epoch,
+            frozenset(self.reserved),
+            self.kept,
         )
 
 
@@ -67,7 +75,10 @@ class Rooms:
         self._rooms: dict[str, Room] = {}
         for record in records:
             if record.key == self.general.key:
-                continue  # general is not kept as a room; a file edited by hand may say so
+                # Kept for its topic only: everyone is in it, and its read-only is the
+                # server-wide switch, which each start sets.
+                self.general.topic = record.topic
+                continue
             self._rooms[record.key] = Room(
                 record.name,
                 record.key,
@@ -75,6 +86,7 @@ class Rooms:
                 record.read_only,
                 record.since_epoch,
                 reserved=set(record.members),
+                kept=record.kept,
             )
 
     def __len__(self) -> int:

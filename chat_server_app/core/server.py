@@ -14,10 +14,10 @@ from collections.abc import Hashable
 from chat_server_app.core.delivering import Delivering
 from chat_server_app.core.frames import cid_of
 from chat_server_app.core.identity import address_of
-from chat_server_app.core.orders import OperatorOrders
 from chat_server_app.core.posting import Posting
 from chat_server_app.core.ratelimit import TokenBucket
 from chat_server_app.core.registration import Registration
+from chat_server_app.core.room_orders import RoomOrders
 from chat_server_app.core.searching import Searching
 from chat_server_app.core.session import Link, Session, SessionState
 from shared.errors import ErrorCode, ProtocolError
@@ -44,7 +44,7 @@ TRIM_AFTER_BYTES = 32 * 1024 * 1024
 a burst of that size leaves enough freed buffers behind to be worth returning."""
 
 
-class ServerCore(Registration, Posting, Delivering, OperatorOrders, Searching):
+class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
     """Every rule of the protocol, for every session, with no I/O of its own."""
 
     # --- what the driver reads ------------------------------------------------------

@@ -18,7 +18,7 @@ from chat_server_app.core.gate import Gate
 from chat_server_app.core.identity import Identities, address_of
 from chat_server_app.core.liveness import Liveness
 from chat_server_app.core.outbox import Entry, Move
-from chat_server_app.core.outputs import Close, ErrorSent, Output, Send, StoreFailed, UserLeft
+from chat_server_app.core.outputs import Close, ErrorSent, Output, RoomsChanged, Send, StoreFailed, UserLeft
 from chat_server_app.core.presence import Presence
 from chat_server_app.core.ratelimit import AddressBuckets
 from chat_server_app.core.replay import Replays
@@ -79,6 +79,9 @@ class CoreState:
         self._outbox: list[Entry] = []
         # Who entered or left a room in this pass, in order (see _moved).
         self._moves: dict[Session[Link], list[Move]] = {}
+        # Whether a room changed since the outputs were last taken: one RoomsChanged
+        # for a storm of joins, not one each.
+        self._rooms_dirty = False
         # Ordered (dicts): the pass writes to them in the order they came.
         self._fresh: dict[Session[Link], None] = {}
         # Every registered session by its driver's sink, for the broadcast's tight loop.
@@ -92,10 +95,11 @@ class CoreState:
 
     def take_outputs(self) -> list[Output]:
         """What the calls so far left for the driver, in order; taken once."""
+        if self._rooms_dirty:
+            self._rooms_dirty = False
+            self._outputs.append(RoomsChanged())
         outputs, self._outputs = self._outputs, []
         return outputs
-
-    # --- replies, refusals and leaving ----------------------------------------------------
 
     # --- errors and leaving ---------------------------------------------------------------
 
@@ -184,6 +188,7 @@ class CoreState:
         """Note that ``session`` entered or left ``room`` now: the pass's frames for the
         room from before go by the membership it had then (:func:`outbox.stream_of`)."""
         self._moves.setdefault(session, []).append(Move(room, next(self._seqs), entered))
+        self._rooms_dirty = True
 
     def _save_room(self, room: Room) -> None:
         """Keep a room's record; a store that fails is told, the chat goes on."""

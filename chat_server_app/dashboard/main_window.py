@@ -33,10 +33,14 @@ from chat_server_app.dashboard.header import HeaderPanel
 from chat_server_app.dashboard.log_feed import LogFeed
 from chat_server_app.dashboard.log_model import LogKind, LogModel
 from chat_server_app.dashboard.log_view import LogView
+from chat_server_app.dashboard.rooms_actions import RoomsActions
+from chat_server_app.dashboard.rooms_model import RoomsModel
+from chat_server_app.dashboard.rooms_panel import RoomsPanel
 from chat_server_app.dashboard.users_actions import UsersActions
 from chat_server_app.dashboard.users_model import UsersModel
 from chat_server_app.dashboard.users_panel import UsersPanel
 from chat_server_app.engine import ChatServer, ListenError, Session
+from chat_server_app.room_desk import RoomView
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
 
@@ -64,6 +68,12 @@ class MainWindow(QMainWindow):
         self._engine = engine
         self._ask_before_close = True
         self._users_model = UsersModel(self)
+        self._rooms_model = RoomsModel(self)
+        # Rooms change in storms (a class joining): one listing per pass, not per join.
+        self._rooms_timer = QTimer(self)
+        self._rooms_timer.setSingleShot(True)
+        self._rooms_timer.setInterval(0)
+        self._rooms_timer.timeout.connect(self._refresh_rooms)
         self._log_model = LogModel(parent=self)
         self._log_feed = LogFeed(engine, self._log_model, self)
 
@@ -115,6 +125,8 @@ class MainWindow(QMainWindow):
 
         self._users_actions = UsersActions(self._engine, self.selected_session, self)
         self._users_actions.reported.connect(self._on_users_actions_reported)
+        self._rooms_actions = RoomsActions(self._engine, self.selected_room, self.selected_session, self)
+        self._rooms_actions.reported.connect(self._on_users_actions_reported)
 
         self._quit_action = self._action(self.tr("&Quit"), "quit_action", self._on_quit_action_triggered)
         # Explicit, not QKeySequence.Quit: that one is empty on Windows.
@@ -135,8 +147,16 @@ class MainWindow(QMainWindow):
         users_menu.setAccessibleName(self.tr("Users menu"))
         users_menu.addAction(self._users_actions.kick)
         users_menu.addAction(self._users_actions.ban)
+        users_menu.addAction(self._rooms_actions.move_user)
         users_menu.addSeparator()
         users_menu.addAction(self._users_actions.names)
+        rooms_menu = menu_bar.addMenu(self.tr("Roo&ms"))
+        rooms_menu.setAccessibleName(self.tr("Rooms menu"))
+        for action in (self._rooms_actions.new_room, self._rooms_actions.close_room):
+            rooms_menu.addAction(action)
+        rooms_menu.addSeparator()
+        rooms_menu.addAction(self._rooms_actions.set_topic)
+        rooms_menu.addAction(self._rooms_actions.read_only)
         self.addAction(self._quit_action)  # Ctrl+Q works even with the menu bar hidden
 
     def _create_widgets(self) -> None:
@@ -170,7 +190,8 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self._read_only_button, self._users_panel.view)
         QWidget.setTabOrder(self._users_panel.view, self._users_panel.kick_button)
         QWidget.setTabOrder(self._users_panel.kick_button, self._users_panel.ban_button)
-        QWidget.setTabOrder(self._users_panel.ban_button, self._log_view)
+        QWidget.setTabOrder(self._users_panel.ban_button, self._rooms_panel.view)
+        QWidget.setTabOrder(self._rooms_panel.view, self._log_view)
         QWidget.setTabOrder(self._log_view, self._notice_edit)
         QWidget.setTabOrder(self._notice_edit, self._notice_button)
 
@@ -205,14 +226,27 @@ class MainWindow(QMainWindow):
         splitter.setObjectName("splitter")
         splitter.setAccessibleName(self.tr("Users and log"))
         splitter.setChildrenCollapsible(False)
+        # Users above, rooms below: both in sight beside the log.
+        people = QSplitter(Qt.Orientation.Vertical, splitter)
+        people.setObjectName("people_splitter")
+        people.setAccessibleName(self.tr("Users and rooms"))
+        people.setChildrenCollapsible(False)
         self._users_panel = UsersPanel(
-            self._users_model, self._users_actions.kick, self._users_actions.ban, splitter
+            self._users_model, self._users_actions.kick, self._users_actions.ban, people
         )
+        self._users_panel.add_menu_action(self._rooms_actions.move_user)
         self._users_panel.selection_changed.connect(self._on_users_panel_selection_changed)
+        self._rooms_panel = RoomsPanel(self._rooms_model, people)
+        self._rooms_panel.set_actions(self._rooms_actions)
+        self._rooms_panel.selection_changed.connect(self._rooms_actions.sync)
+        self._rooms_model.read_only_requested.connect(self._rooms_actions.request_read_only)
         self._users_panel.kick_button.setIcon(
             self.style().standardIcon(QStyle.StandardPixmap.SP_DialogCancelButton)
         )
-        splitter.addWidget(self._users_panel)
+        people.addWidget(self._users_panel)
+        people.addWidget(self._rooms_panel)
+        people.setSizes([420, 240])
+        splitter.addWidget(people)
         splitter.addWidget(self._create_log_panel(splitter))
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
@@ -262,6 +296,7 @@ class MainWindow(QMainWindow):
         engine.user_left.connect(self._on_engine_user_left)
         engine.read_only_changed.connect(self._on_engine_read_only_changed)
         engine.store_failed.connect(self._on_engine_store_failed)
+        engine.rooms_changed.connect(self._rooms_timer.start)
 
     # --- what runner.run_dashboard and tests use ----------------------------------------------
 
@@ -273,8 +308,15 @@ class MainWindow(QMainWindow):
     def log_model(self) -> LogModel:
         return self._log_model
 
+    @property
+    def rooms_model(self) -> RoomsModel:
+        return self._rooms_model
+
     def selected_session(self) -> Session | None:
         return self._users_panel.selected_session()
+
+    def selected_room(self) -> RoomView | None:
+        return self._rooms_panel.selected_room()
 
     def show_listen_error(self, text: str) -> None:
         """Why the server is not listening: in the status bar until the next start, and in the log."""
@@ -302,6 +344,7 @@ class MainWindow(QMainWindow):
         self._notice_edit.setEnabled(listening)
         self._sync_notice_button()
         self._users_actions.sync()
+        self._rooms_actions.sync()
 
     def _sync_notice_button(self) -> None:
         self._notice_button.setEnabled(self._engine.is_listening and bool(self._notice_edit.text().strip()))
@@ -325,6 +368,10 @@ class MainWindow(QMainWindow):
             # Interfaces come and go (Wi-Fi, DHCP): the addresses shown must follow.
             self._header.set_listening(True, self._addresses())
         self._users_model.refresh_live()
+        self._refresh_rooms()  # members of general and messages move without a signal
+
+    def _refresh_rooms(self) -> None:
+        self._rooms_model.set_rooms(self._engine.rooms.listing())
 
     # --- engine slots -----------------------------------------------------------------
 
@@ -348,6 +395,7 @@ class MainWindow(QMainWindow):
     def _on_engine_read_only_changed(self, on: bool) -> None:
         self._read_only_action.setChecked(on)
         self._header.set_read_only(on)
+        self._rooms_timer.start()
 
     def _on_engine_store_failed(self, error: str) -> None:
         message = self.tr("History error: {error}").format(error=error)
@@ -377,6 +425,7 @@ class MainWindow(QMainWindow):
 
     def _on_users_panel_selection_changed(self) -> None:
         self._users_actions.sync()
+        self._rooms_actions.sync()
 
     def _on_users_actions_reported(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)

@@ -49,6 +49,7 @@ class UsersPanel(QWidget):
         self._model = model
         self._kick_action = kick_action
         self._ban_action = ban_action
+        self._more_actions: list[QAction] = []
 
         view = QTableView(self)
         self._view = view
@@ -125,7 +126,13 @@ class UsersPanel(QWidget):
         menu.setAccessibleName(self.tr("User actions"))
         menu.addAction(self._kick_action)
         menu.addAction(self._ban_action)
+        for action in self._more_actions:
+            menu.addAction(action)
         return menu
+
+    def add_menu_action(self, action: QAction) -> None:
+        """One more action in the context menu (another part of the window's)."""
+        self._more_actions.append(action)
 
     # --- slots ----------------------------------------------------------------------
 

@@ -64,6 +64,8 @@ class RoomRecord(NamedTuple):
     since_epoch: float = 0.0
     members: frozenset[str] = frozenset()
     """The owners (token hashes) of the reserved names in it."""
+    kept: bool = False
+    """Made by the operator: kept with no one in it, until the operator closes it."""
 
 
 class Reservation(NamedTuple):

@@ -124,6 +124,7 @@ ROOMS = Table(
         ("topic", _TEXT),
         ("read_only", ("integer",)),
         ("since_epoch", _NUMBER),
+        ("kept", ("integer",)),
     ),
 )
 ROOM_MEMBERS = Table("room_members", "room_key", (("room_key", _TEXT), ("owner", _TEXT)))

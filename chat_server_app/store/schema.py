@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS rooms (
     name TEXT NOT NULL,
     topic TEXT NOT NULL,
     read_only INTEGER NOT NULL,
-    since_epoch REAL NOT NULL
+    since_epoch REAL NOT NULL,
+    kept INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS room_members (
@@ -189,6 +190,9 @@ def migrate(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
     if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").fetchone() is None:
         db.executescript(_SEARCH_INDEX)
+    if "kept" not in {row[1] for row in db.execute("PRAGMA table_info(rooms)")}:
+        # Rooms kept before the operator could make one were all made by joining.
+        db.execute("ALTER TABLE rooms ADD COLUMN kept INTEGER NOT NULL DEFAULT 0")
 
 
 def server_id(db: sqlite3.Connection) -> str:

@@ -334,13 +334,13 @@ class SqliteStore:
             if not row_ok(ROOM_MEMBERS, row):
                 raise self._damaged(ROOM_MEMBERS)
             members.setdefault(row[0], set()).add(row[1])
-        rows = self._read("SELECT key, name, topic, read_only, since_epoch FROM rooms ORDER BY key", {})
+        rows = self._read("SELECT key, name, topic, read_only, since_epoch, kept FROM rooms ORDER BY key", {})
         for row in rows:
             if not row_ok(ROOMS, row):
                 raise self._damaged(ROOMS)
         return [
-            RoomRecord(key, name, topic, bool(read_only), since, frozenset(members.get(key, ())))
-            for key, name, topic, read_only, since in rows
+            RoomRecord(key, name, topic, bool(read_only), since, frozenset(members.get(key, ())), bool(kept))
+            for key, name, topic, read_only, since, kept in rows
         ]
 
     def save_room(self, room: RoomRecord) -> None:
@@ -348,9 +348,9 @@ class SqliteStore:
             with self._db:  # one transaction: the room and its members go together
                 self._db.execute("BEGIN")
                 self._db.execute(
-                    "INSERT OR REPLACE INTO rooms (key, name, topic, read_only, since_epoch)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (room.key, room.name, room.topic, int(room.read_only), room.since_epoch),
+                    "INSERT OR REPLACE INTO rooms (key, name, topic, read_only, since_epoch, kept)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (room.key, room.name, room.topic, int(room.read_only), room.since_epoch, int(room.kept)),
                 )
                 self._db.execute("DELETE FROM room_members WHERE room_key = ?", (room.key,))
                 self._db.executemany(

@@ -1129,6 +1129,18 @@
         <source>History error: {error}</source>
         <translation>Errore della cronologia: {error}</translation>
     </message>
+    <message>
+        <source>Roo&amp;ms</source>
+        <translation>Stan&amp;ze</translation>
+    </message>
+    <message>
+        <source>Rooms menu</source>
+        <translation>Menu Stanze</translation>
+    </message>
+    <message>
+        <source>Users and rooms</source>
+        <translation>Utenti e stanze</translation>
+    </message>
 </context>
 <context>
     <name>MentionsDock</name>
@@ -1364,6 +1376,191 @@
     <message>
         <source>List the server&apos;s &amp;rooms</source>
         <translation>Elenca le &amp;stanze del server</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsActions</name>
+    <message>
+        <source>&amp;New room…</source>
+        <translation>&amp;Nuova stanza…</translation>
+    </message>
+    <message>
+        <source>Open a room that stays even with no one in it</source>
+        <translation>Apri una stanza che resta anche vuota</translation>
+    </message>
+    <message>
+        <source>&amp;Close room…</source>
+        <translation>&amp;Chiudi la stanza…</translation>
+    </message>
+    <message>
+        <source>Send everyone out of the selected room and remove it</source>
+        <translation>Fai uscire tutti dalla stanza selezionata ed eliminala</translation>
+    </message>
+    <message>
+        <source>Set &amp;topic…</source>
+        <translation>Imposta l&apos;&amp;argomento…</translation>
+    </message>
+    <message>
+        <source>Change the selected room&apos;s topic; its members see a notice</source>
+        <translation>Cambia l&apos;argomento della stanza selezionata; i suoi membri ricevono un avviso</translation>
+    </message>
+    <message>
+        <source>Room &amp;read-only</source>
+        <translation>Stanza in sola &amp;lettura</translation>
+    </message>
+    <message>
+        <source>While on, only the operator can write in the selected room</source>
+        <translation>Se attiva, solo l&apos;operatore può scrivere nella stanza selezionata</translation>
+    </message>
+    <message>
+        <source>&amp;Move to room…</source>
+        <translation>&amp;Sposta in una stanza…</translation>
+    </message>
+    <message>
+        <source>Put the selected user in a room, as if they had joined it</source>
+        <translation>Metti l&apos;utente selezionato in una stanza, come se vi fosse entrato</translation>
+    </message>
+    <message>
+        <source>#{room} is now read-only</source>
+        <translation>#{room} ora è in sola lettura</translation>
+    </message>
+    <message>
+        <source>#{room} is open again</source>
+        <translation>#{room} è di nuovo aperta</translation>
+    </message>
+    <message>
+        <source>“{name}” cannot be a room&apos;s name: at most {count} characters, without spaces, commas, colons or #.</source>
+        <translation>«{name}» non può essere il nome di una stanza: al massimo {count} caratteri, senza spazi, virgole, due punti o #.</translation>
+    </message>
+    <message>
+        <source>Not done: {reason}</source>
+        <translation>Non eseguito: {reason}</translation>
+    </message>
+    <message>
+        <source>New room</source>
+        <translation>Nuova stanza</translation>
+    </message>
+    <message>
+        <source>&amp;Name of the new room:</source>
+        <translation>&amp;Nome della nuova stanza:</translation>
+    </message>
+    <message>
+        <source>The room #{room} is open</source>
+        <translation>La stanza #{room} è aperta</translation>
+    </message>
+    <message>
+        <source>Close room</source>
+        <translation>Chiudi la stanza</translation>
+    </message>
+    <message>
+        <source>Close #{room}? Its {count} members online are sent out of it.</source>
+        <translation>Chiudere #{room}? I suoi {count} membri connessi ne verranno fatti uscire.</translation>
+    </message>
+    <message>
+        <source>The room #{room} is closed</source>
+        <translation>La stanza #{room} è chiusa</translation>
+    </message>
+    <message>
+        <source>Topic of #{room}</source>
+        <translation>Argomento di #{room}</translation>
+    </message>
+    <message>
+        <source>&amp;Topic (empty: none):</source>
+        <translation>&amp;Argomento (vuoto: nessuno):</translation>
+    </message>
+    <message>
+        <source>A topic is one line of at most {count} characters</source>
+        <translation>Un argomento è una riga di al massimo {count} caratteri</translation>
+    </message>
+    <message>
+        <source>The topic of #{room} is set</source>
+        <translation>L&apos;argomento di #{room} è impostato</translation>
+    </message>
+    <message>
+        <source>Move {name}</source>
+        <translation>Sposta {name}</translation>
+    </message>
+    <message>
+        <source>Move user to room</source>
+        <translation>Sposta l&apos;utente in una stanza</translation>
+    </message>
+    <message>
+        <source>&amp;Room for {name} (a new name makes it):</source>
+        <translation>&amp;Stanza per {name} (un nome nuovo la crea):</translation>
+    </message>
+    <message>
+        <source>{name} is now in #{room}</source>
+        <translation>{name} ora è in #{room}</translation>
+    </message>
+    <message>
+        <source>{name} is no longer connected</source>
+        <translation>{name} non è più connesso</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsModel</name>
+    <message>
+        <source>Room</source>
+        <translation>Stanza</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membri</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messaggi</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>Sola lettura</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Argomento</translation>
+    </message>
+    <message>
+        <source>The room&apos;s name; #general is everyone&apos;s</source>
+        <translation>Il nome della stanza; #general è di tutti</translation>
+    </message>
+    <message>
+        <source>Members connected now</source>
+        <translation>Membri connessi ora</translation>
+    </message>
+    <message>
+        <source>Messages posted in the room since the server started</source>
+        <translation>Messaggi scritti nella stanza dall&apos;avvio del server</translation>
+    </message>
+    <message>
+        <source>While ticked, only the operator can write in the room</source>
+        <translation>Se spuntata, solo l&apos;operatore può scrivere nella stanza</translation>
+    </message>
+    <message>
+        <source>The room&apos;s topic, shown to its members</source>
+        <translation>L&apos;argomento della stanza, mostrato ai suoi membri</translation>
+    </message>
+    <message>
+        <source>read-only</source>
+        <translation>sola lettura</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>aperta</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsPanel</name>
+    <message>
+        <source>Rooms</source>
+        <translation>Stanze</translation>
+    </message>
+    <message>
+        <source>Room l&amp;ist</source>
+        <translation>&amp;Elenco delle stanze</translation>
+    </message>
+    <message>
+        <source>Room actions</source>
+        <translation>Azioni sulle stanze</translation>
     </message>
 </context>
 <context>

@@ -231,8 +231,9 @@ def test_ban_is_in_the_users_menu_and_context_menu_beside_kick(window: MainWindo
     names = child(window, QAction, "names_action")
     users_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Users")
     assert isinstance(users_menu, QMenu)
-    assert [a for a in users_menu.actions() if not a.isSeparator()] == [kick, ban, names]
-    assert window.users_context_menu().actions() == [kick, ban]
+    move = child(window, QAction, "move_user_action")
+    assert [a for a in users_menu.actions() if not a.isSeparator()] == [kick, ban, move, names]
+    assert window.users_context_menu().actions() == [kick, ban, move]
     assert ban.isEnabled()  # a name can be banned before anyone is selected, or online
     assert names.isEnabled()
     assert child(window, QAbstractButton, "ban_button").defaultAction() is ban

@@ -70,7 +70,7 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
 
     menu_bar = window.findChild(QMenuBar)
     assert menu_bar is not None
-    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti"]
+    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti", "Stan&ze"]
     model = window.users_model
     headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in (Column.NAME, Column.QUEUED)]
     assert headers == ["Nome", "In coda"]
@@ -95,7 +95,7 @@ def test_names_and_bans_speak_italian(qtbot: QtBot, italian: list[QTranslator], 
     users_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Utenti")
     assert isinstance(users_menu, QMenu)
     texts = [a.text() for a in users_menu.actions() if not a.isSeparator()]
-    assert texts == ["&Espelli…", "&Blocca…", "&Nomi e blocchi…"]
+    assert texts == ["&Espelli…", "&Blocca…", "&Sposta in una stanza…", "&Nomi e blocchi…"]
     dialog = BanDialog("anna", "")
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Blocca"

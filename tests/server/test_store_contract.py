@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -327,6 +328,29 @@ def test_rooms_are_kept_with_their_reserved_members(store: HistoryStore) -> None
     store.save_room(giochi._replace(members=frozenset({BOB}), topic=""))
     store.drop_room("lab-3")
     assert store.rooms() == [giochi._replace(members=frozenset({BOB}), topic="")]
+
+
+def test_a_room_the_operator_made_is_kept_with_its_mark(store: HistoryStore) -> None:
+    aula = RoomRecord("aula", "Aula", "", False, 12.0, kept=True)
+    store.save_room(aula)
+    assert store.rooms() == [aula]
+
+
+def test_a_rooms_table_without_the_kept_mark_is_brought_up_to_it(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / SqliteStore.FILENAME) as old:
+        old.execute(
+            "CREATE TABLE rooms (key TEXT PRIMARY KEY, name TEXT NOT NULL, topic TEXT NOT NULL,"
+            " read_only INTEGER NOT NULL, since_epoch REAL NOT NULL)"
+        )
+        old.execute("INSERT INTO rooms VALUES ('giochi', 'Giochi', 't', 0, 1.0)")
+    old.close()
+    store = SqliteStore.in_dir(tmp_path)
+    try:
+        assert store.rooms() == [RoomRecord("giochi", "Giochi", "t", False, 1.0)]
+        store.save_room(RoomRecord("aula", "Aula", kept=True))
+        assert [r.kept for r in store.rooms()] == [True, False]
+    finally:
+        store.close()
 
 
 def test_rooms_and_room_messages_survive_a_reopen(tmp_path: Path) -> None:
