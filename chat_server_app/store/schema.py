@@ -7,6 +7,8 @@ import secrets
 import sqlite3
 from collections.abc import Collection
 
+from chat_server_app.store import search_index
+
 __all__ = [
     "SCHEMA",
     "COLUMNS",
@@ -15,8 +17,6 @@ __all__ = [
     "VISIBLE",
     "visible_sql",
     "migrate",
-    "SEARCH",
-    "match_expression",
     "server_id",
     "high_water",
 ]
@@ -133,51 +133,6 @@ def visible_sql(rooms: Collection[str]) -> tuple[str, dict[str, object]]:
     return sql, {f"r{i}": name for i, name in enumerate(names)}
 
 
-_SEARCH_INDEX = """
-BEGIN;
--- External content: the words of messages.text, not a second copy of it. unicode61
--- folds case and, with remove_diacritics 2, accents: "perche" finds "perché".
--- prefix='2 3' keeps the beginnings of 2 and 3 letters apart: a short last word
--- ("th", "dep") is one list to read, not the merge of every word it begins.
-CREATE VIRTUAL TABLE messages_fts USING fts5(
-    text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3'
-);
-INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
--- Triggers rather than a second INSERT in append(): a row deleted or edited by hand
--- (a retention job, the sqlite3 shell) leaves the index in step too.
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);
-END;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text);
-END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', OLD.id, OLD.text);
-    INSERT INTO messages_fts (rowid, text) VALUES (NEW.id, NEW.text);
-END;
-COMMIT;
-"""
-"""The full-text index of the messages, made and filled in one transaction: a crash
-half-way leaves no index, and the next open makes it again."""
-
-SEARCH = (
-    f"SELECT {', '.join('m.' + c.strip() for c in COLUMNS.split(','))}"  # noqa: S608 (constants only)
-    " FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid"
-    " WHERE messages_fts MATCH :match AND messages_fts.rowid < :before AND {visible}"
-    " ORDER BY messages_fts.rowid DESC LIMIT :limit"
-)
-"""A page of matches, newest first, with ``{visible}`` to fill in (:func:`visible_sql`)."""
-
-
-def match_expression(words: list[str]) -> str:
-    """An FTS5 query finding every one of ``words``, the last as a prefix too.
-
-    Each word is a quoted string (quotes inside doubled), so what a user types is
-    never FTS5 syntax: ``NEAR``, ``*``, ``-`` or a column filter are words."""
-    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
-    return " ".join(quoted) + " *" if quoted else ""
-
-
 def migrate(db: sqlite3.Connection) -> None:
     """Bring a history made by any earlier version up to :data:`SCHEMA`.
 
@@ -188,8 +143,7 @@ def migrate(db: sqlite3.Connection) -> None:
         if name not in present:
             # Old rows get NULL owners: their private messages are replayed to no one.
             db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'").fetchone() is None:
-        db.executescript(_SEARCH_INDEX)
+    search_index.ensure(db)
     if "kept" not in {row[1] for row in db.execute("PRAGMA table_info(rooms)")}:
         # Rooms kept before the operator could make one were all made by joining.
         db.execute("ALTER TABLE rooms ADD COLUMN kept INTEGER NOT NULL DEFAULT 0")

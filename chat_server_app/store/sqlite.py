@@ -9,7 +9,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from chat_server_app.store import integrity, schema
+from chat_server_app.store import integrity, schema, search_index
 from chat_server_app.store.base import (
     Ban,
     BanKind,
@@ -27,12 +27,12 @@ from chat_server_app.store.schema import (
     COLUMNS,
     INSERTS,
     ROWS_PER_INSERT,
-    SEARCH,
-    match_expression,
     visible_sql,
 )
 
 __all__ = ["SqliteStore"]
+
+_SEARCH_COLUMNS = ", ".join("m." + c.strip() for c in COLUMNS.split(","))
 
 _SQLITE_MAX_ID = 2**63 - 1
 """SQLite's integers are 64-bit: no id lies beyond."""
@@ -90,6 +90,7 @@ class SqliteStore:
             schema.migrate(self._db)
             self._server_id = schema.server_id(self._db)
             self._last_id = schema.high_water(self._db)
+            self._fts_upto = search_index.indexed_upto(self._db)
             integrity.check(self._last_id)
             # The checkpointer's job; the commits' only past WAL_FRAMES_LIMIT.
             self._db.execute(f"PRAGMA wal_autocheckpoint={WAL_FRAMES_LIMIT}")
@@ -146,6 +147,11 @@ class SqliteStore:
                 self._db.execute("ROLLBACK")
             raise StoreError(f"cannot write the history: {exc}") from None
         self._last_id = max(self._last_id, messages[-1].id)
+        if self._last_id - self._fts_upto >= search_index.INDEX_BATCH:
+            # The messages are stored and acknowledged whatever happens here: an index
+            # that fails now is caught up before the next search.
+            with contextlib.suppress(sqlite3.Error):
+                self._fts_upto = search_index.index_pending(self._db, self._fts_upto, self._last_id)
         if (checkpointer := self._checkpointer) is not None:
             checkpointer.commits += 1
             if checkpointer.failed is not None:
@@ -258,12 +264,17 @@ class SqliteStore:
         words = search_words(query)
         if not words or limit <= 0:
             return []
+        # Whatever is stored is found: what waits to be indexed is indexed first.
+        try:
+            self._fts_upto = search_index.index_pending(self._db, self._fts_upto, self._last_id)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot index the history for a search: {exc}") from None
         visible, params = visible_sql(rooms)
         # The visibility columns are the messages table's, named without a prefix.
         return self._query(
-            SEARCH.format(visible=visible),
+            search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible),
             {
-                "match": match_expression(words),
+                "match": search_index.match_expression(words),
                 "before": _SQLITE_MAX_ID if before_id is None else min(before_id, _SQLITE_MAX_ID),
                 "owner": viewer_owner,
                 "limit": _bound(limit),

@@ -18,6 +18,7 @@ from chat_server_app.store import (
     StoredMessage,
     StoreError,
     checkpoint,
+    search_index,
 )
 
 V1_SCHEMA = """
@@ -273,8 +274,8 @@ def test_a_history_from_before_search_is_indexed_at_open(tmp_path: Path) -> None
     with contextlib.closing(sqlite3.connect(tmp_path / SqliteStore.FILENAME)) as db:
         # What a file made before the index looks like.
         db.executescript(
-            "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;"
-            " DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
+            "DROP TRIGGER messages_fts_delete; DROP TRIGGER messages_fts_update;"
+            " DROP TABLE messages_fts; DELETE FROM meta WHERE key = 'fts_upto';"
         )
     store = SqliteStore.in_dir(tmp_path)
     assert [m.id for m in store.search("older", "h-anna")] == [2, 1]
@@ -284,6 +285,7 @@ def test_a_history_from_before_search_is_indexed_at_open(tmp_path: Path) -> None
 def test_the_index_follows_rows_deleted_or_edited_by_hand(tmp_path: Path) -> None:
     store = SqliteStore.in_dir(tmp_path)
     store.append([message(i)._replace(text=f"word{i} common") for i in (1, 2, 3)])
+    assert len(store.search("common", "h-anna")) == 3  # indexed now
     store.close()
     path = tmp_path / SqliteStore.FILENAME
     with contextlib.closing(sqlite3.connect(path)) as db, db:
@@ -293,4 +295,19 @@ def test_the_index_follows_rows_deleted_or_edited_by_hand(tmp_path: Path) -> Non
     assert _indexed(path, "replaced") == [3]
     store = SqliteStore.in_dir(tmp_path)
     assert [m.id for m in store.search("common", "h-anna")] == [1]
+    store.close()
+
+
+def test_messages_are_indexed_in_batches_and_found_before_that(tmp_path: Path) -> None:
+    """A commit does not index its message (that doubled what storing costs); a
+    search indexes what waits first, and a full batch is indexed after its commit."""
+    store = SqliteStore.in_dir(tmp_path)
+    path = tmp_path / SqliteStore.FILENAME
+    store.append([message(1)._replace(text="fresh words")])
+    assert _indexed(path, "fresh") == []
+    assert [m.id for m in store.search("fresh", "h-anna")] == [1]
+    assert _indexed(path, "fresh") == [1]
+    batch = [message(i)._replace(text=f"batch {i}") for i in range(2, 2 + search_index.INDEX_BATCH)]
+    store.append(batch)
+    assert len(_indexed(path, "batch")) == search_index.INDEX_BATCH
     store.close()
