@@ -35,11 +35,17 @@ PARLA_JOIN_LIMITS = ("--join-burst", "1000000", "--join-per-sec", "1000000")
 """The per-address limit on hellos, raised: every load client comes from 127.0.0.1."""
 
 
+PARLA_GATE_LIMITS = ("--max-unregistered", "1000000", "--max-unregistered-per-address", "1000000")
+"""The caps on connections waiting for their hello, raised: C10K's clients all connect
+at once from 127.0.0.1."""
+
+
 def _load_limits(tree: Path) -> tuple[str, ...]:
-    """The limits to raise for the server in ``tree``: a reference tree older than the
-    join limit would refuse its options."""
+    """The limits to raise for the server in ``tree``: a reference tree older than a
+    limit would refuse its options."""
     settings = (tree / "chat_server_app" / "settings.py").read_text(encoding="utf-8")
-    return PARLA_LOAD_LIMITS + (PARLA_JOIN_LIMITS if '"join-burst"' in settings else ())
+    limits = PARLA_LOAD_LIMITS + (PARLA_JOIN_LIMITS if '"join-burst"' in settings else ())
+    return limits + (PARLA_GATE_LIMITS if '"max-unregistered-per-address"' in settings else ())
 
 
 START_TIMEOUT_S = 30.0

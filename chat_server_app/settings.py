@@ -176,7 +176,7 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     ),
     "max-unregistered-per-address": (
         _positive_int,
-        "connections waiting to say hello from one address (default 64)",
+        "connections waiting to say hello from one address (default 256)",
     ),
     "ping-after": (_seconds, "seconds of client silence before a ping (default 30)"),
     "ping-timeout": (_seconds, "seconds after that ping before the client is dropped (default 60)"),

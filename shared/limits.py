@@ -88,9 +88,10 @@ DEFAULT_MAX_UNREGISTERED = 1024
 """Connections that have not said hello yet, TLS handshakes included (~91 KB each):
 beyond, a new one is refused at once."""
 
-DEFAULT_MAX_UNREGISTERED_PER_ADDRESS = 64
-"""The same from one address: a lab of 40 behind one NAT all reconnecting at once after
-a restart stays well under it."""
+DEFAULT_MAX_UNREGISTERED_PER_ADDRESS = 256
+"""The same from one address: a lab of a hundred behind one NAT, all reconnecting at
+once after a restart while the server is busy, stays under it (23 MB of handshakes at
+most)."""
 MAX_MESSAGE_ID = 2**53 - 1
 """Largest message id (``message.id``, ``welcome.last_id``) a client accepts: the largest
 integer a JSON number carries exactly in every implementation (a double's 53-bit

@@ -227,6 +227,11 @@ _WORD = re.compile(r"[^\W_]+")
 """A word as SQLite's unicode61 tokenizer reads one: letters and digits."""
 
 
+PREFIX_MIN_CHARS = 3
+"""A search's last word this long or longer also matches the words it begins ("quak"
+finds "quake"); a shorter one would merge the lists of thousands of words."""
+
+
 def search_words(text: str) -> list[str]:
     """The words of ``text`` as a search compares them: casefolded and without accents,
     as SQLite's ``unicode61 remove_diacritics 2`` reads them; punctuation only parts them."""

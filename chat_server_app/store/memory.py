@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from itertools import islice
 
 from chat_server_app.store.base import (
+    PREFIX_MIN_CHARS,
     Ban,
     BanKind,
     Reservation,
@@ -108,6 +109,7 @@ class MemoryStore:
         if not words or limit <= 0:
             return []
         *whole, last = words
+        prefix = len(last) >= PREFIX_MIN_CHARS
         end = (
             len(self._messages)
             if before_id is None
@@ -120,7 +122,9 @@ class MemoryStore:
             if not visible(message, viewer_owner, rooms):
                 continue
             text_words = search_words(message.text)
-            if all(w in text_words for w in whole) and any(t.startswith(last) for t in text_words):
+            if all(w in text_words for w in whole) and (
+                last in text_words or (prefix and any(t.startswith(last) for t in text_words))
+            ):
                 found.append(message)
                 if len(found) == limit:
                     break
