@@ -95,7 +95,7 @@ class ClientController(QObject):
     user_joined = Signal(object)  # name
     user_left = Signal(object, object)  # name, reason
     users_reset = Signal(object)  # list[str]: welcome's names
-    notice_received = Signal(object)  # text
+    notice_received = Signal(object, object)  # text, room (general: to everyone)
     error_received = Signal(object, object)  # code, message: errors not about one say
     kicked = Signal(object)  # reason
     shutdown_received = Signal(object)  # reason
@@ -404,7 +404,7 @@ class ClientController(QObject):
             ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
             ev.Connected: self._tell_connected,
             ev.HistoryReset: lambda e: self.history_reset.emit(),
-            ev.NoticeReceived: lambda e: self.notice_received.emit(e.text),
+            ev.NoticeReceived: lambda e: self.notice_received.emit(e.text, e.room),
             ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
             ev.KickReceived: lambda e: self.kicked.emit(e.reason),
             ev.ShutdownReceived: lambda e: self.shutdown_received.emit(e.reason),

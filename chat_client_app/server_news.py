@@ -15,7 +15,7 @@ from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.message_view import MessageView
 from chat_client_app.reasons import left_reason
 from chat_client_app.user_model import UserListModel
-from shared.messages import LeftReason, Welcome
+from shared.messages import GENERAL, LeftReason, Welcome
 
 __all__ = ["ServerNews"]
 
@@ -101,7 +101,9 @@ class ServerNews(QObject):
         said = why[known] if known is not None else self.tr("left ({reason})").format(reason=reason)
         self._model.add_event(EntryKind.LEFT, f"← {name} {said}", name)
 
-    def _on_controller_notice_received(self, text: str) -> None:
+    def _on_controller_notice_received(self, text: str, room: str) -> None:
+        if room != GENERAL:
+            return  # a room's own: its timeline shows it (window_rooms)
         self._model.add_event(EntryKind.NOTICE, self.tr("Notice: {text}").format(text=text))
         self._notify(self.tr("Notice from the server"), text)
 

@@ -64,6 +64,7 @@ class WindowRooms(QObject):
         rc.status_changed.connect(self._on_rooms_status_changed)
         rc.typing_changed.connect(self._on_rooms_typing_changed)
         rc.room_list_received.connect(self._on_rooms_room_list_received)
+        controller.notice_received.connect(self._on_controller_notice_received)
         controller.replay_started.connect(self.timelines.replay_started)
         controller.replay_finished.connect(self._on_controller_replay_finished)
 
@@ -164,6 +165,11 @@ class WindowRooms(QObject):
         present = {name_key(n) for n in self._rc.members(GENERAL)}
         self.members.set_own_name(self._controller.name)
         self.members.set_members(self._rc.members(self.current.name), lambda n: name_key(n) in present)
+
+    def _on_controller_notice_received(self, text: str, room: str) -> None:
+        chat = Chat.room(room)
+        if not chat.is_general:
+            self.timelines.add_event(chat, EntryKind.NOTICE, self.tr("Notice: {text}").format(text=text))
 
     def _on_rooms_member_joined(self, room: str, name: str) -> None:
         chat = Chat.room(room)

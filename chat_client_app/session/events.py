@@ -125,6 +125,7 @@ class UserLeft:
 @dataclass(frozen=True, slots=True)
 class NoticeReceived:
     text: str
+    room: str = "general"  # a room's own notice (its topic, its read-only switch)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2077,6 +2077,10 @@
 <context>
     <name>WindowRooms</name>
     <message>
+        <source>Notice: {text}</source>
+        <translation>Avviso: {text}</translation>
+    </message>
+    <message>
         <source>→ {name} joined #{room}</source>
         <translation>→ {name} è entrato in #{room}</translation>
     </message>

@@ -163,7 +163,7 @@ class Recorder:
         controller.send_state_changed.connect(lambda cid, s, r: self.send_states.append((cid, s, r)))
         controller.user_joined.connect(lambda n: self.events.append(("joined", n)))
         controller.user_left.connect(lambda n, r: self.events.append(("left", n, r)))
-        controller.notice_received.connect(lambda t: self.events.append(("notice", t)))
+        controller.notice_received.connect(lambda t, room: self.events.append(("notice", t)))
         controller.error_received.connect(lambda c, m: self.events.append(("error", c, m)))
         controller.kicked.connect(lambda r: self.events.append(("kicked", r)))
         controller.shutdown_received.connect(lambda r: self.events.append(("shutdown", r)))

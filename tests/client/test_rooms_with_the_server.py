@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
 from chat_client_app.controller import ClientController, ConnectRequest
+from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.session.state import Chat
 from chat_server_app.engine import ChatServer
 from tests.client.conftest import FAST, WAIT_MS
@@ -75,3 +76,20 @@ def test_part_leaves_the_room_on_the_server_too(
     type_line(qtbot, window, "/part")
     qtbot.waitUntil(lambda: room_labels(window) == ["#general"], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: bruno.rooms.members("giochi") == ("bruno",), timeout=WAIT_MS)
+
+
+def test_a_room_s_notice_lands_in_that_room_s_timeline_only(
+    qtbot: QtBot, window: ChatWindow, server: ChatServer
+) -> None:
+    type_line(qtbot, window, "/join #giochi")
+    qtbot.waitUntil(lambda: window.rooms.current == GAMES, timeout=WAIT_MS)
+    server.rooms.set_topic("giochi", "Quake alle 18")
+    room = window.rooms.timelines.model(GAMES)
+
+    def notices(model: MessageModel) -> list[str]:
+        return [
+            model.entry(r).text for r in range(model.rowCount()) if model.entry(r).kind is EntryKind.NOTICE
+        ]
+
+    qtbot.waitUntil(lambda: any("Quake alle 18" in n for n in notices(room)), timeout=WAIT_MS)
+    assert not any("Quake alle 18" in n for n in notices(window.model))
