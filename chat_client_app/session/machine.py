@@ -403,7 +403,7 @@ class ClientSession:
         cid = message.cid
         # name_key only when needed: a burst is thousands of messages.
         acked = cid is not None and self._outbox.is_pending(cid) and name_key(message.sender) == self._own_key
-        if self._history.is_new(message.id):
+        if self._history.is_new(message.id) or self._places.past(message):
             if self._replay.active:
                 self._replay.saw(message.id, from_others=name_key(message.sender) != self._own_key)
             self._run.append(message)

@@ -67,6 +67,7 @@ class Places:
         "_restoring",
         "_wanted",
         "_unwanted",
+        "_fresh",
         "typists",
     )
 
@@ -81,6 +82,9 @@ class Places:
         self._restoring: set[str] = set()
         self._wanted: dict[str, str] = {}  # rooms to join once connected (asked while offline)
         self._unwanted: dict[str, str] = {}  # rooms to part once connected
+        # Rooms just joined whose past the server sends next (older ids than we have
+        # seen: taken, not dropped as duplicates), until the room's first live message.
+        self._fresh: set[str] = set()
         self.typists = Typists()
 
     # --- what the views read -----------------------------------------------------------
@@ -122,6 +126,7 @@ class Places:
         presence, forgotten by the server, is told again."""
         self._own_key = name_key(welcome.name)
         self._own_name = welcome.name
+        self._fresh.clear()  # a past still to come is the replay's now
         outputs: list[Output] = []
         general = self._rooms[GENERAL_CHAT.key]
         general.members = {name_key(n): n for n in welcome.users}
@@ -222,8 +227,14 @@ class Places:
             return [RoomListReceived(message.rooms)]
         return []
 
+    def past(self, message: ChatMessage) -> bool:
+        """Whether ``message`` is of the past of a room just joined (shown once, there)."""
+        return message.history and name_key(message.room) in self._fresh
+
     def spoke(self, message: ChatMessage) -> list[Output]:
         """A message arrived: its author is no longer typing there (§8.4)."""
+        if not message.history:
+            self._fresh.discard(name_key(message.room))
         if not self.typists:
             return []
         return list(self.typists.stopped(self.chat_of(message), message.sender))
@@ -238,6 +249,8 @@ class Places:
             if key == GENERAL_CHAT.key:
                 return []
             fresh = key not in self._rooms
+            if fresh:
+                self._fresh.add(key)
             room = self._rooms.setdefault(key, Room(joined.room))
             outputs: list[Output] = [RoomsChanged(self.rooms)] if fresh else []
             if joined.users is not None:
@@ -312,6 +325,7 @@ class Places:
         return list(self.typists.saw(Chat.room(room.name), typing.name, now))
 
     def _drop_room(self, key: str) -> list[Output]:
+        self._fresh.discard(key)
         room = self._rooms.pop(key, None)
         if room is None:
             return []

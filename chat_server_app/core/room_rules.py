@@ -10,10 +10,13 @@ to one user, at most one a second per sender and target.
 
 from __future__ import annotations
 
+from chat_server_app.core.frames import history_frame
 from chat_server_app.core.outbox import Entry
+from chat_server_app.core.outputs import StoreFailed
 from chat_server_app.core.rooms import Room
 from chat_server_app.core.session import Link, Session
 from chat_server_app.core.state import CoreState
+from chat_server_app.store import StoreError
 from shared.codec import encode
 from shared.errors import ErrorCode
 from shared.limits import NAME_MAX_CHARS
@@ -50,6 +53,7 @@ class RoomRules(CoreState):
             message = f"you are in {self.settings.max_rooms_per_user} rooms already: leave one first"
             self._reject(session, ErrorCode.TOO_MANY_ROOMS, message)
             return
+        made = room is None
         if room is None:
             if len(self.rooms) >= self.settings.max_rooms:
                 self._reject(session, ErrorCode.TOO_MANY_ROOMS, "this server has no room for more rooms")
@@ -57,6 +61,20 @@ class RoomRules(CoreState):
             room = self.rooms.make(join.room, self._wall())
         self._enter(session, room)
         self._save_room(room)
+        if not made:
+            self._show_past(session, room)
+
+    def _show_past(self, session: Session[Link], room: Room) -> None:
+        """The room's newest messages (``history_on_join``), to the user who just came
+        in, after the room's ``joined``: a room is not a blank page to a newcomer."""
+        try:
+            tail = self.store.room_tail(room.name, self.settings.history_on_join)
+        except StoreError as exc:
+            self._outputs.append(StoreFailed(str(exc)))
+            return
+        if tail:
+            past = b"".join(history_frame(record, session.owner) for record in tail)
+            self._outbox.append(Entry(None, next(self._seqs), {session: past}))
 
     def _enter(self, session: Session[Link], room: Room) -> None:
         """``session`` joins ``room``: the others hear of it, the joiner gets the room."""

@@ -197,6 +197,10 @@ class HistoryStore(Protocol):
     def remove_ban(self, kind: BanKind, value: str) -> bool:
         """Lift a ban; whether there was one."""
 
+    def room_tail(self, room: str, count: int) -> list[StoredMessage]:
+        """The newest ``count`` messages of ``room`` (its name), in id order: what a user
+        who joins it is shown of its past."""
+
     def rooms(self) -> list[RoomRecord]:
         """Every room kept, by key, with its reserved members."""
 

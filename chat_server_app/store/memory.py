@@ -160,6 +160,15 @@ class MemoryStore:
     def remove_ban(self, kind: BanKind, value: str) -> bool:
         return self._bans.pop((kind, value), None) is not None
 
+    def room_tail(self, room: str, count: int) -> list[StoredMessage]:
+        if count <= 0:
+            return []
+        tail = list(
+            islice((m for m in reversed(self._messages) if m.room == room and m.to_key is None), count)
+        )
+        tail.reverse()
+        return tail
+
     def rooms(self) -> list[RoomRecord]:
         return sorted(self._rooms.values())
 

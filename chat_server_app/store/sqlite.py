@@ -339,6 +339,17 @@ class SqliteStore:
         )
         return removed > 0
 
+    def room_tail(self, room: str, count: int) -> list[StoredMessage]:
+        if count <= 0:
+            return []
+        tail = self._query(
+            f"SELECT {COLUMNS} FROM messages WHERE room = :room AND recipient_key IS NULL"  # noqa: S608
+            " ORDER BY id DESC LIMIT :count",
+            {"room": room, "count": _bound(count)},
+        )
+        tail.reverse()
+        return tail
+
     def rooms(self) -> list[RoomRecord]:
         members: dict[str, set[str]] = {}
         for row in self._read("SELECT room_key, owner FROM room_members", {}):

@@ -93,3 +93,28 @@ def test_a_room_s_notice_lands_in_that_room_s_timeline_only(
 
     qtbot.waitUntil(lambda: any("Quake alle 18" in n for n in notices(room)), timeout=WAIT_MS)
     assert not any("Quake alle 18" in n for n in notices(window.model))
+
+
+def test_who_joins_a_room_sees_what_was_said_there_before(
+    qtbot: QtBot, window: ChatWindow, server: ChatServer, join: Callable[..., ClientController]
+) -> None:
+    bruno = join(server, "bruno")
+    joined_room(qtbot, bruno, "giochi")
+    seen: list[str] = []
+    bruno.messages_received.connect(lambda ms: seen.extend(m.text for m in ms))
+    for text in ("prima", "seconda"):
+        bruno.say(text, room="giochi")
+    window.controller.say("in general")  # anna has seen newer ids than the room's past
+    qtbot.waitUntil(lambda: "in general" in seen, timeout=WAIT_MS)
+    type_line(qtbot, window, "/join #giochi")
+    timeline = window.rooms.timelines.model(GAMES)
+    qtbot.waitUntil(lambda: texts(timeline) == ["prima", "seconda"], timeout=WAIT_MS)
+    bruno.say("adesso", room="giochi")
+    qtbot.waitUntil(lambda: texts(timeline) == ["prima", "seconda", "adesso"], timeout=WAIT_MS)
+    # leave and come back: the past again, once
+    type_line(qtbot, window, "/part")
+    qtbot.waitUntil(lambda: room_labels(window) == ["#general"], timeout=WAIT_MS)
+    type_line(qtbot, window, "/join #giochi")
+    qtbot.waitUntil(
+        lambda: texts(window.rooms.timelines.model(GAMES)) == ["prima", "seconda", "adesso"], timeout=WAIT_MS
+    )

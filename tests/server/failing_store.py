@@ -117,6 +117,10 @@ class FailingStore:
     def close(self) -> None:
         self.inner.close()
 
+    def room_tail(self, room: str, count: int) -> list[StoredMessage]:
+        self._reading()
+        return self.inner.room_tail(room, count)
+
     def rooms(self) -> list[RoomRecord]:
         self._reading()
         return self.inner.rooms()

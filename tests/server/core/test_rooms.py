@@ -264,7 +264,8 @@ passes = st.lists(st.lists(st.tuples(st.integers(0, 2), op), min_size=1, max_siz
 def test_each_member_sees_a_room_s_messages_in_one_order_and_non_members_none(
     plan: list[list[tuple[int, tuple[str, str]]]],
 ) -> None:
-    pair = MemoryPair(rate_burst=10_000)
+    # Live delivery only: no room's past shown at a join (tested above).
+    pair = MemoryPair(rate_burst=10_000, history_on_join=0)
     clients = [pair.join(name) for name in ("anna", "bruno", "carla")]
     members: dict[str, set[int]] = {room: set() for room in ROOMS}
     expected: dict[int, list[str]] = {0: [], 1: [], 2: []}
@@ -298,3 +299,22 @@ def test_each_member_sees_a_room_s_messages_in_one_order_and_non_members_none(
         assert got == expected[who]
         ids = [int(str(m["id"])) for m in client.of_type("message")]
         assert ids == sorted(ids)
+
+
+def test_who_joins_a_room_is_shown_its_newest_messages_after_its_joined() -> None:
+    pair = MemoryPair(history_on_join=2)
+    anna, bruno = pair.join("anna"), pair.join("bruno")
+    anna.send({"type": "join", "room": "giochi"})
+    for text in ("one", "two", "three"):
+        anna.send({"type": "say", "text": text, "room": "giochi"})
+    anna.send({"type": "say", "text": "psst", "to": "bruno"})
+    bruno.send({"type": "join", "room": "giochi"})
+    after = bruno.frames[bruno.frames.index(bruno.of_type("joined")[-1]) :]
+    assert [(f["type"], f.get("text"), f.get("history")) for f in after] == [
+        ("joined", None, None),
+        ("message", "two", True),
+        ("message", "three", True),
+    ]
+    # a room made by the join has no past to read
+    bruno.send({"type": "join", "room": "nuova"})
+    assert bruno.frames[-1]["type"] == "joined"
