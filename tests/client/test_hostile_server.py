@@ -71,8 +71,13 @@ def test_a_server_that_drops_every_session_at_once_is_retried_ever_more_slowly(q
 def test_a_join_and_leave_storm_does_not_push_messages_out_of_the_scrollback(qtbot: QtBot) -> None:
     storm = 3000
 
+    fired: list[bool] = []
+
     def script(socket: QTcpSocket, frame: Frame) -> None:
-        if frame["type"] == "ping":  # the replay is over
+        # Once: on a loaded machine the client's idle ping comes too, and a second
+        # storm's presence rows would follow "said 6" (duplicates of it are dropped).
+        if frame["type"] == "ping" and not fired:  # the replay is over
+            fired.append(True)
             frames = [_message(i, f"said {i}") for i in range(1, 6)]
             for i in range(storm):
                 frames.append(encode({"type": "joined", "name": f"bot{i}", "ts": TS}))
