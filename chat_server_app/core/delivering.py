@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from chat_server_app.core.outbox import Delivery, Entry, common_bytes, pass_room, spliced, stream_of
+from chat_server_app.core.outbox import Delivery, Entry, Moves, common_bytes, pass_room, spliced, stream_of
 from chat_server_app.core.outputs import MessagesPosted, Send, StoreFailed
+from chat_server_app.core.rooms import Room
 from chat_server_app.core.session import Link, Session
 from chat_server_app.core.state import CoreState
 from chat_server_app.store import StoredMessage, StoreError
@@ -49,17 +50,9 @@ class Delivering(CoreState):
             if not self._replays.hold(session, stream_of(session, entries, moves)):
                 self._drop(session, LeftReason.SEND_QUEUE, abort=True)
         if not one_audience:
-            # Rooms and general mixed in one pass: each session entry by entry, in
-            # id order, what it may see (a member of two rooms must not get one
-            # room's block before the other's smaller ids).
-            for session in list(registered.values()):
-                if session.sink in skip or not self.keeps_up(session):
-                    continue
-                if data := stream_of(session, entries, moves):
-                    self._burst_bytes += len(data)
-                    writes.append((session, data))
+            delivery = self._deliver_mixed(entries, fresh, moves, skip, writes)
             self._pump_replays()
-            return Delivery(writes, b"", [], skip)
+            return delivery
         for session in {**fresh, **own, **dict.fromkeys(moves)}:
             if registered.get(session.sink) is not session or session.sink in skip:
                 continue  # gone during the pass, or replaying
@@ -76,6 +69,53 @@ class Delivering(CoreState):
                 writes.append((session, data))
         self._pump_replays()
         return Delivery(writes, common, list(fanout), skip)
+
+    def _deliver_mixed(
+        self,
+        entries: list[Entry],
+        fresh: dict[Session[Link], None],
+        moves: Moves,
+        skip: set[Hashable],
+        writes: list[tuple[Session[Link], bytes]],
+    ) -> Delivery:
+        """A pass whose frames go to several audiences (general and rooms): each session
+        gets, in id order, the frames of the rooms it is in (a member of two rooms must
+        not get one room's block before the other's smaller ids).
+
+        Sessions in the same rooms (of those the pass speaks in) get the same bytes:
+        they are made once per such group, and the largest group goes through the
+        driver's tight loop as the common bytes. Only sessions with bytes of their own
+        in the pass, new in it, or moving between rooms during it go entry by entry.
+        """
+        rooms = {e.room for e in entries if e.room is not None and e.public is not None}
+        special = {session for entry in entries for session in entry.special}
+        groups: dict[frozenset[Room], list[Session[Link]]] = {}
+        for session in list(self.fanout.values()):
+            if session.sink in skip:
+                continue
+            if session in special or session in fresh or session in moves:
+                skip.add(session.sink)
+                if self.keeps_up(session) and (data := stream_of(session, entries, moves)):
+                    self._burst_bytes += len(data)
+                    writes.append((session, data))
+                continue
+            groups.setdefault(frozenset(r for r in rooms if r.has(session)), []).append(session)
+        common: bytes = b""
+        sinks: list[Hashable] = []
+        largest = max(groups, key=lambda g: len(groups[g]), default=None)
+        for audience, members in groups.items():
+            data = b"".join(
+                e.public for e in entries if e.public is not None and (e.room is None or e.room in audience)
+            )
+            self._burst_bytes += len(data) * len(members)
+            if audience is largest:
+                common, sinks = data, [s.sink for s in members]
+                continue
+            for session in members:
+                skip.add(session.sink)
+                if data and self.keeps_up(session):
+                    writes.append((session, data))
+        return Delivery(writes, common, sinks, skip)
 
     def _pump_replays(self) -> None:
         def send(session: Session[Link], data: bytes) -> None:
