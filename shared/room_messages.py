@@ -10,6 +10,7 @@ room of every frame that names none, and is never written on the wire by a serve
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, TypeAlias
@@ -47,11 +48,26 @@ def opt_room(obj: Mapping[str, object], key: str = "room") -> str:
     raw = obj.get(key)
     if raw is None:
         return GENERAL
-    problem = room_problem(raw)
+    if isinstance(raw, str) and len(raw) <= _CHECKED_CHARS:
+        problem, name = _checked_room(raw)
+    else:
+        problem, name = room_problem(raw), ""
     if problem is not None:
         raise ProtocolError(ErrorCode.ROOM_INVALID, problem)
-    assert isinstance(raw, str)
-    return normalize_name(raw)
+    return name
+
+
+_CHECKED_CHARS = 64
+"""Longest room name whose check is remembered: a name as typed, with room to spare.
+Longer is never a room, and would make what the cache holds unbounded."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked_room(raw: str) -> tuple[str | None, str]:
+    """A room name's problem and normal form, remembered: every say to a room names
+    it, and checking a name is a table look-up per character."""
+    problem = room_problem(raw)
+    return problem, (normalize_name(raw) if problem is None else "")
 
 
 def room_field(out: Json, room: str) -> Json:

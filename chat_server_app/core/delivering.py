@@ -99,7 +99,9 @@ class Delivering(CoreState):
                     self._burst_bytes += len(data)
                     writes.append((session, data))
                 continue
-            groups.setdefault(frozenset(r for r in rooms if r.has(session)), []).append(session)
+            # From the session's own rooms (one or two), not every room of the pass.
+            audience = frozenset(r for r in session.rooms.values() if r in rooms)
+            groups.setdefault(audience, []).append(session)
         common: bytes = b""
         sinks: list[Hashable] = []
         largest = max(groups, key=lambda g: len(groups[g]), default=None)
