@@ -108,7 +108,7 @@ class RoomRules(CoreState):
         left = encode(Left(session.name, ts, LeftReason.PART.value, room.name).to_dict())
         # Made while the user is a member: the members and the user get it.
         self._outbox.append(Entry(left, next(self._seqs), room=room))
-        self._leave_room(session, room, keep_reserved=False)
+        self._leave_room(session, room, parted=True)
 
     def _restore_rooms(self, session: Session[Link]) -> bytes:
         """At registration: a reserved name is back in its rooms. The others in each

@@ -152,7 +152,7 @@ class CoreState:
         self._liveness.forget(session)
         for room in list(session.rooms.values()):
             # The general left below says it for every room: no left per room.
-            self._leave_room(session, room, keep_reserved=True)
+            self._leave_room(session, room, parted=False)
         self._replays.cancel(session)
         self._fresh.pop(session, None)
         if was_registered and self._users.get(session.key) is session:
@@ -168,13 +168,17 @@ class CoreState:
                 self._outputs.append(UserLeft(session, reason))
         self._outputs.append(Close(session, abort))
 
-    def _leave_room(self, session: Session[Link], room: Room, *, keep_reserved: bool) -> None:
-        """``session`` is out of ``room``; its reserved name too unless ``keep_reserved``
-        (a user going offline stays a member). A room left with no one is gone."""
+    def _leave_room(self, session: Session[Link], room: Room, *, parted: bool) -> None:
+        """``session`` is out of ``room``: it ``parted`` (its reserved name goes too, and
+        the room if no one is left in it), or went offline (its reserved name stays a
+        member, and the room stays whoever is left: a disconnection or a restart does
+        not end a room)."""
         del session.rooms[room.key]
         room.fanout.pop(session.sink, None)
         self._moved(session, room, entered=False)
-        if not keep_reserved and session.owner is not None and session.owner in room.reserved:
+        if not parted:
+            return
+        if session.owner is not None and session.owner in room.reserved:
             room.reserved.discard(session.owner)
             self._save_room(room)
         if room.abandoned:

@@ -318,3 +318,29 @@ def test_who_joins_a_room_is_shown_its_newest_messages_after_its_joined() -> Non
     # a room made by the join has no past to read
     bruno.send({"type": "join", "room": "nuova"})
     assert bruno.frames[-1]["type"] == "joined"
+
+
+def listed(client: Client) -> list[dict[str, object]]:
+    rooms = client.of_type("rooms")[-1]["rooms"]
+    assert isinstance(rooms, list)
+    return rooms
+
+
+def test_a_room_outlives_its_members_going_offline_and_a_restart() -> None:
+    store = MemoryStore()
+    pair = MemoryPair(store)
+    anna = pair.join("anna")  # no token: nothing of hers is kept
+    anna.send({"type": "join", "room": "giochi"})
+    anna.bye()
+    bruno = pair.join("bruno")
+    bruno.send({"type": "list_rooms"})
+    assert {"name": "giochi", "users": 0, "topic": ""} in listed(bruno)
+    again = MemoryPair(store)
+    carla = again.join("carla")
+    carla.send({"type": "list_rooms"})
+    assert {"name": "giochi", "users": 0, "topic": ""} in listed(carla)
+    # the last one to part ends it
+    carla.send({"type": "join", "room": "giochi"})
+    carla.send({"type": "part", "room": "giochi"})
+    carla.send({"type": "list_rooms"})
+    assert [r["name"] for r in listed(carla)] == ["general"]
