@@ -13,9 +13,12 @@ __all__ = ["operator_view"]
 
 
 def operator_view(message: StoredMessage, reads_private: bool) -> tuple[str, str | None]:
-    """Who wrote to whom (``Bruno`` or ``Bruno → Anna``), and the text the operator
-    may read, ``None`` for a private message's text kept from them."""
+    """Who wrote to whom (``Bruno``, ``Bruno → #giochi`` in a room, ``Bruno → Anna``
+    in private), and the text the operator may read, ``None`` for a private
+    message's text kept from them."""
     if message.to is None:
+        if message.room is not None:
+            return f"{message.sender} → #{message.room}", message.text
         return message.sender, message.text
     header = f"{message.sender} → {message.to}"
     return header, message.text if reads_private else None

@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chat_server_app.store import MemoryStore
+from chat_server_app.core.privacy import operator_view
+from chat_server_app.store import MemoryStore, StoredMessage
 from tests.server.core.pair import Client, MemoryPair
 
 ANNA_TOKEN = "anna-token-0123456789abcdef"
@@ -344,3 +345,9 @@ def test_a_room_outlives_its_members_going_offline_and_a_restart() -> None:
     carla.send({"type": "part", "room": "giochi"})
     carla.send({"type": "list_rooms"})
     assert [r["name"] for r in listed(carla)] == ["general"]
+
+
+def test_the_operator_sees_which_room_a_message_was_said_in() -> None:
+    said = StoredMessage(1, "t", "bruno", "bruno", "quake?", room="giochi")
+    assert operator_view(said, reads_private=False) == ("bruno → #giochi", "quake?")
+    assert operator_view(said._replace(room=None), reads_private=False) == ("bruno", "quake?")
