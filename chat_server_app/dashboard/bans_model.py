@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from chat_server_app.dashboard.formatting import local_since, one_line, plain_tooltip
+from chat_server_app.dashboard.table_header import header_text
 from chat_server_app.store import Ban, BanKind, Reservation
 
 __all__ = ["BanColumn", "BansModel", "BAN_ROLE", "SORT_ROLE", "REASON_MAX_CHARS"]
@@ -157,14 +158,7 @@ class BansModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(BanColumn):
-            return None
-        column = BanColumn(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._titles[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips[column]
-        return None
+        return header_text(self._titles, self._header_tips, section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

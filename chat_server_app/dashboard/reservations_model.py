@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from chat_server_app.dashboard.formatting import local_since, plain_tooltip
+from chat_server_app.dashboard.table_header import header_text
 from chat_server_app.store import Reservation
 
 __all__ = ["ReservationColumn", "ReservationsModel", "RESERVATION_ROLE", "SORT_ROLE"]
@@ -84,14 +85,7 @@ class ReservationsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(ReservationColumn):
-            return None
-        column = ReservationColumn(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._titles[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips[column]
-        return None
+        return header_text(self._titles, self._header_tips, section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

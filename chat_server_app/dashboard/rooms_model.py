@@ -14,6 +14,7 @@ import enum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from chat_server_app.dashboard.formatting import plain_tooltip
+from chat_server_app.dashboard.table_header import header_text
 from chat_server_app.room_desk import RoomView
 
 __all__ = ["RoomColumn", "RoomsModel"]
@@ -134,10 +135,4 @@ class RoomsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(RoomColumn):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._titles[RoomColumn(section)]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips[RoomColumn(section)]
-        return None
+        return header_text(self._titles, self._header_tips, section, orientation, role)

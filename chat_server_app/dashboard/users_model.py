@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from chat_server_app.dashboard.formatting import format_bytes, format_rtt, local_since, plain_tooltip
+from chat_server_app.dashboard.table_header import header_text
 from chat_server_app.engine import Session
 
 __all__ = ["Column", "UsersModel", "SESSION_ROLE"]
@@ -128,16 +129,9 @@ class UsersModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._titles[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column >= Column.MESSAGES else _LEFT
-        return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and orientation == Qt.Orientation.Horizontal:
+            return _RIGHT if section >= Column.MESSAGES else _LEFT
+        return header_text(self._titles, self._header_tips, section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
