@@ -18,6 +18,7 @@ from PySide6.QtNetwork import QHostAddress, QUdpSocket
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from chat_client_app.chat_window import ChatWindow
 from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
 from chat_server_app.engine import ChatServer
@@ -111,6 +112,29 @@ def make_server(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., ChatServ
 @pytest.fixture
 def server(make_server: Callable[..., ChatServer]) -> ChatServer:
     return make_server()
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[Callable[..., ChatWindow]]:
+    """``open_window(port, height=500)``: a shown chat window, Anna's, connected to the
+    server on ``port`` (the real engine or a stand-in); closed without asking at teardown."""
+    made: list[ChatWindow] = []
+
+    def factory(port: int, height: int = 500) -> ChatWindow:
+        controller = ClientController(**FAST)
+        shown = ChatWindow(controller)
+        qtbot.addWidget(shown)
+        shown.resize(900, height)
+        shown.show()
+        made.append(shown)
+        with qtbot.waitSignal(controller.connected, timeout=WAIT_MS):
+            controller.connect_to(ConnectRequest("anna", "127.0.0.1", port))
+        return shown
+
+    yield factory
+    for shown in made:
+        shown.ask_before_closing = False
+        shown.close()
 
 
 @pytest.fixture

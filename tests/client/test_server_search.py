@@ -4,16 +4,16 @@ shows it in its room's timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
-from chat_client_app.controller import ClientController, ConnectRequest
+from chat_client_app.controller import ClientController
 from chat_client_app.session.state import Chat
 from chat_server_app.engine import ChatServer
-from tests.client.conftest import FAST, WAIT_MS
+from tests.client.conftest import WAIT_MS
 from tests.client.test_chat_window import type_line
 from tests.client.test_window_rooms import joined_room, texts
 
@@ -23,22 +23,9 @@ GAMES = Chat.room("giochi")
 
 
 @pytest.fixture
-def server(make_server: Callable[..., ChatServer]) -> ChatServer:
-    return make_server()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, server: ChatServer) -> Iterator[ChatWindow]:
-    controller = ClientController(**FAST)
-    shown = ChatWindow(controller)
-    qtbot.addWidget(shown)
-    shown.resize(900, 600)
-    shown.show()
-    with qtbot.waitSignal(controller.connected, timeout=WAIT_MS):
-        controller.connect_to(ConnectRequest("anna", "127.0.0.1", server.port))
-    yield shown
-    shown.ask_before_closing = False
-    shown.close()
+def window(server: ChatServer, open_window: Callable[..., ChatWindow]) -> ChatWindow:
+    # The server first: torn down after the window, which leaves it cleanly.
+    return open_window(server.port, height=600)
 
 
 def rows(window: ChatWindow) -> list[tuple[str, str, str]]:

@@ -12,12 +12,12 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
-from chat_client_app.controller import ClientController, ConnectRequest
+from chat_client_app.controller import ClientController
 from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.room_list_model import RoomRole
 from chat_client_app.session.state import GENERAL_CHAT, Chat
 from shared.messages import PresenceState, Status, Typing
-from tests.client.conftest import FAST, WAIT_MS
+from tests.client.conftest import WAIT_MS
 from tests.client.fake_rooms import RoomsServer
 from tests.client.test_chat_window import type_line
 
@@ -34,17 +34,9 @@ def rooms_server() -> Iterator[RoomsServer]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, rooms_server: RoomsServer) -> Iterator[ChatWindow]:
-    controller = ClientController(**FAST)
-    shown = ChatWindow(controller)
-    qtbot.addWidget(shown)
-    shown.resize(900, 500)
-    shown.show()
-    with qtbot.waitSignal(controller.connected, timeout=WAIT_MS):
-        controller.connect_to(ConnectRequest("anna", "127.0.0.1", rooms_server.port))
-    yield shown
-    shown.ask_before_closing = False
-    shown.close()
+def window(rooms_server: RoomsServer, open_window: Callable[..., ChatWindow]) -> ChatWindow:
+    # The server first: torn down after the window, which leaves it cleanly.
+    return open_window(rooms_server.port)
 
 
 def texts(model: MessageModel) -> list[str]:
