@@ -103,13 +103,22 @@ class RecentCids:
     An entry lives between one and two windows: it goes into the current
     generation, which becomes the previous one at the next rotation and is
     dropped at the one after.
+
+    Every say is looked up and, almost always, added right after: the pair's hash
+    and slot from the look-up are kept for the add (the same ``cid`` object), and
+    neither is a generator nor a call per step; it is the path of every message.
     """
+
+    __slots__ = ("_window", "_rotated_at", "_current", "_previous", "_last_cid", "_last_key", "_last_hash")
 
     def __init__(self, window: float, now: float) -> None:
         self._window = window
         self._rotated_at = now
         self._current = _Generation()
         self._previous = _Generation()
+        self._last_cid: str | None = None
+        self._last_key: str | None = None
+        self._last_hash = 0
 
     def _rotate(self, now: float) -> None:
         if now - self._rotated_at < self._window:
@@ -120,11 +129,19 @@ class RecentCids:
         self._current = _Generation()
         self._rotated_at = now
 
+    def _hash_of(self, key: str, cid: str) -> int:
+        if cid is self._last_cid and key is self._last_key:
+            return self._last_hash
+        h = self._last_hash = _hash(key, cid)
+        self._last_cid = cid
+        self._last_key = key
+        return h
+
     def add(self, key: str, cid: str, message_id: int, now: float) -> None:
         """Remember that message ``message_id`` was accepted from ``key`` with ``cid``."""
         if now - self._rotated_at >= self._window:
             self._rotate(now)
-        h = _hash(key, cid)
+        h = self._hash_of(key, cid)
         index, mask = _slot(h)
         current = self._current
         current.bloom[index] |= mask
@@ -137,10 +154,10 @@ class RecentCids:
     def may_contain(self, key: str, cid: str, now: float) -> bool:
         if now - self._rotated_at >= self._window:
             self._rotate(now)
-        index, mask = _slot(_hash(key, cid))
+        index, mask = _slot(self._hash_of(key, cid))
         return self._current.bloom[index] & mask == mask or self._previous.bloom[index] & mask == mask
 
-    def candidates(self, key: str, cid: str, now: float) -> Iterator[int]:
+    def candidates(self, key: str, cid: str, now: float) -> list[int]:
         """Ids of messages that may have been accepted with this pair, newest first.
 
         Empty for almost every new pair (one filter read); otherwise every id whose
@@ -148,10 +165,12 @@ class RecentCids:
         """
         if now - self._rotated_at >= self._window:
             self._rotate(now)
-        h = _hash(key, cid)
+        h = self._hash_of(key, cid)
         index, mask = _slot(h)
+        ids: list[int] = []
         for generation in (self._current, self._previous):
             if generation.bloom[index] & mask != mask:
                 continue
             if (prints := generation.by_sender.get(key)) is not None:
-                yield from prints.ids_of(_fingerprint(h))
+                ids.extend(prints.ids_of(_fingerprint(h)))
+        return ids

@@ -18,7 +18,6 @@ from chat_server_app.store.base import (
     StoredMessage,
     StoreError,
     recent_with_cids,
-    search_words,
 )
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
 from chat_server_app.store.files import FILE_MODE, private_dir, private_file, tighten
@@ -113,6 +112,7 @@ class SqliteStore:
             self._db.close()
             raise StoreError(f"{exc}; repair it or move it away") from None
         self._checkpointer: Checkpointer | None = Checkpointer(path)
+        self._query_words: search_index.QueryWords | None = None
 
     @classmethod
     def in_dir(cls, data_dir: Path) -> SqliteStore:
@@ -261,8 +261,15 @@ class SqliteStore:
         limit: int = 50,
         before_id: int | None = None,
     ) -> list[StoredMessage]:
-        words = search_words(query)
-        if not words or limit <= 0:
+        if limit <= 0:
+            return []
+        try:
+            if self._query_words is None:
+                self._query_words = search_index.QueryWords()
+            words = self._query_words(query)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the search's words: {exc}") from None
+        if not words:
             return []
         # Whatever is stored is found: what waits to be indexed is indexed first.
         try:
@@ -392,6 +399,9 @@ class SqliteStore:
             raise StoreError(f"cannot write the history: {exc}") from None
 
     def close(self) -> None:
+        if self._query_words is not None:
+            self._query_words.close()
+            self._query_words = None
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chat_server_app.store import (
     Ban,
@@ -311,3 +313,54 @@ def test_messages_are_indexed_in_batches_and_found_before_that(tmp_path: Path) -
     store.append(batch)
     assert len(_indexed(path, "batch")) == search_index.INDEX_BATCH
     store.close()
+
+
+def test_an_index_with_word_positions_is_made_again_without_them(tmp_path: Path) -> None:
+    """Version 2's first index kept every word's position; this one keeps only which
+    rows hold a word (half the cost a row), and an older file's index is remade."""
+    store = SqliteStore.in_dir(tmp_path)
+    store.append([message(1)._replace(text="kept words"), message(2)._replace(text="kept too")])
+    assert len(store.search("kept", "h-anna")) == 2
+    store.close()
+    path = tmp_path / SqliteStore.FILENAME
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.executescript(
+            "DROP TABLE messages_fts;"
+            " CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id',"
+            " tokenize='unicode61 remove_diacritics 2');"
+            " INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+        )
+    store = SqliteStore.in_dir(tmp_path)
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        (made,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
+    assert "detail=none" in made
+    assert [m.id for m in store.search("kept", "h-anna")] == [2, 1]
+    store.close()
+
+
+def test_a_word_that_sqlite_reads_as_two_is_searched_as_two(tmp_path: Path) -> None:
+    """U+19B1 is a letter for Python but parts words for SQLite's older Unicode tables:
+    quoted whole, "ab\u19b1cd" would be a phrase, which an index without positions
+    refuses. SQLite's own tokenizer cuts the query, so it finds what it indexed."""
+    store = SqliteStore.in_dir(tmp_path)
+    store.append([message(1)._replace(text="ab\u19b1cd here"), message(2)._replace(text="ab only")])
+    assert [m.id for m in store.search("ab\u19b1cd", "h-anna")] == [1]
+    assert [m.id for m in store.search("\u19b1\u19b1", "h-anna")] == []
+    store.close()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=40))
+def test_any_query_is_answered_never_refused(tmp_path: Path, query: str) -> None:
+    """What a user types is words, never FTS5 syntax nor a phrase the index refuses."""
+    store = SqliteStore.in_dir(tmp_path)
+    words = search_index.QueryWords()
+    try:
+        said = message(store.last_id() + 1)._replace(text=query)
+        store.append([said])
+        found = [m.id for m in store.search(query, "h-anna")]
+        if words(query):
+            assert found[0] == said.id  # the newest message holding every word
+    finally:
+        words.close()
+        store.close()
