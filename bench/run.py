@@ -1,6 +1,6 @@
 """Parla's benchmark suite: the driver.
 
-    python bench/run.py [--quick] [--only relay,f100,f1000,c10k,durability,client]
+    python bench/run.py [--quick] [--only relay,f100,f100room,f100rooms,f1000,c10k,durability,client]
                         [--servers parla,threaded,asyncio] [--no-save] [--profile]
 
 Builds nothing itself (``make bench`` builds bench/build/loadgen and bench/build/relay
@@ -81,6 +81,7 @@ class Plan:
     f100_rates: tuple[int, ...]
     f100_seconds: float
     f100_drain_s: float
+    f100_rooms_rates: tuple[int, ...]
     ceiling_rates: tuple[int, ...]
     ceiling_seconds: float
     f1000_seconds: float
@@ -99,6 +100,7 @@ FULL = Plan(
     f100_rates=(1000, 2000, 5000, 10000, 15000, 20000, 25000, 30000, 35000, 40000, 50000),
     f100_seconds=5.0,
     f100_drain_s=5.0,
+    f100_rooms_rates=(5000, 10000, 15000, 20000, 25000, 30000, 40000, 50000, 60000),
     ceiling_rates=(30000, 40000, 50000, 60000),
     ceiling_seconds=3.0,
     f1000_seconds=5.0,
@@ -115,6 +117,7 @@ QUICK = Plan(
     f100_rates=(1000, 5000, 10000, 20000, 50000),
     f100_seconds=2.0,
     f100_drain_s=3.0,
+    f100_rooms_rates=(5000, 20000, 40000),
     ceiling_rates=(40000,),
     ceiling_seconds=2.0,
     f1000_seconds=3.0,
@@ -127,7 +130,7 @@ QUICK = Plan(
     store_seconds=0.2,
 )
 
-SCENARIOS = ("relay", "f100", "f1000", "c10k", "durability", "client")
+SCENARIOS = ("relay", "f100", "f100room", "f100rooms", "f1000", "c10k", "durability", "client")
 
 
 # --- running the generator --------------------------------------------------------
@@ -150,6 +153,7 @@ def loadgen(
     settle_ms: int = 200,
     text_size: int = 64,
     skip_send_on_timeout: bool = False,
+    rooms: int = 0,
 ) -> Json:
     argv = [
         str(LOADGEN),
@@ -182,6 +186,8 @@ def loadgen(
     ]
     if skip_send_on_timeout:
         argv.append("--skip-send-on-timeout")
+    if rooms:
+        argv += ["--rooms", str(rooms)]
     if server.kind.irc:
         argv += ["--proto", "irc"]
     if count is not None:
@@ -231,6 +237,8 @@ def compact(r: Json) -> Json:
     out["rate"] = r["config"]["rate"]
     out["clients"] = r["config"]["clients"]
     out["senders"] = r["config"]["senders"]
+    if r["config"].get("rooms"):
+        out["rooms"] = r["config"]["rooms"]
     for name in ("latency_ms", "broadcast_ms", "send_lag_ms"):
         h = r.get(name, {})
         out[name] = {k: h[k] for k in ("n", "p50", "p90", "p99", "max") if k in h}
@@ -332,8 +340,11 @@ def step(
 class _Sweep:
     """One server's rising sweep, a rate at a time; :func:`sweep_in_turn` drives several."""
 
-    def __init__(self, kind: ServerKind, seconds: float, drain_s: float, clients: int, senders: int) -> None:
+    def __init__(
+        self, kind: ServerKind, seconds: float, drain_s: float, clients: int, senders: int, rooms: int = 0
+    ) -> None:
         self.kind = kind
+        self._rooms = rooms
         self.steps: list[Json] = []
         self.misses = 0
         self._seconds = seconds
@@ -355,6 +366,7 @@ class _Sweep:
             drain_s=self._drain_s,
             quiet_s=self._drain_s,  # an overloaded server may go silent for seconds: the deadline decides
             presence=self.kind is not RELAY_KIND,
+            rooms=self._rooms,
         )
         say(f"  {self.kind.key:<9} {rate:>6}/s  {describe(r)}{note}")
         self.steps.append(compact(r))
@@ -392,6 +404,7 @@ def sweep_in_turn(
     clients: int = 100,
     senders: int = 10,
     probe_max: bool = True,
+    rooms: int = 0,
 ) -> dict[str, Json]:
     """Each server's rising sweep (fresh server per rate), the servers taking each rate in turn.
 
@@ -404,7 +417,7 @@ def sweep_in_turn(
     from inside), so servers compared at one rate are measured a minute apart, not
     five: the drift then falls on all of them alike, as in F1000's rounds.
     """
-    sweeps = [_Sweep(kind, seconds, drain_s, clients, senders) for kind in kinds]
+    sweeps = [_Sweep(kind, seconds, drain_s, clients, senders, rooms) for kind in kinds]
     for rate in rates:
         for one in sweeps:
             if not one.stopped:
@@ -435,6 +448,29 @@ def scenario_f100(plan: Plan, kinds: list[ServerKind]) -> Json:
         " the servers taking each rate in turn"
     )
     return sweep_in_turn(kinds, plan.f100_rates, plan.f100_seconds, plan.f100_drain_s)
+
+
+F100_ROOMS = 10
+"""F100 spread over rooms: the 100 clients in 10 rooms of 10 (client i in room r<i mod 10>,
+channel #r<i mod 10> on IRC), one sender in each: every message reaches its room's 10."""
+
+
+def scenario_f100room(plan: Plan, kinds: list[ServerKind]) -> Json:
+    """F100 with every client in one room besides general, and every message said there:
+    a message to a room of 100 should cost what a broadcast to 100 users costs (F100)."""
+    say(
+        f"F100 in one room: 100 clients in room r0 (channel #r0), 10 senders there,"
+        f" {plan.f100_seconds:g} s per rate, the servers taking each rate in turn"
+    )
+    return sweep_in_turn(kinds, plan.f100_rates, plan.f100_seconds, plan.f100_drain_s, rooms=1)
+
+
+def scenario_f100rooms(plan: Plan, kinds: list[ServerKind]) -> Json:
+    say(
+        f"F100 over rooms: 100 clients in {F100_ROOMS} rooms of 10, a sender in each,"
+        f" {plan.f100_seconds:g} s per rate, the servers taking each rate in turn"
+    )
+    return sweep_in_turn(kinds, plan.f100_rooms_rates, plan.f100_seconds, plan.f100_drain_s, rooms=F100_ROOMS)
 
 
 def scenario_f1000(plan: Plan, kinds: list[ServerKind]) -> Json:
@@ -796,6 +832,45 @@ def build_rows(res: Json) -> list[Row]:
             return None
 
         rows.append(Row("F100 p99 ms at 1000 msgs/s", {k: at(k, 1000, "p99") for k in f100}, False))
+    room = res.get("f100room", {})
+    if room:
+        rows.append(
+            Row(
+                "F100 in one room sustained msgs/s",
+                {k: v["sustained_msgs_per_s"] for k, v in room.items()},
+                True,
+            )
+        )
+        rows.append(
+            Row(
+                "F100 in one room capacity deliveries/s",
+                {k: v["capacity_deliveries_per_s"] for k, v in room.items()},
+                True,
+                target="as F100 (general)",
+            )
+        )
+    rooms = res.get("f100rooms", {})
+    if rooms:
+        lowest = min((st["rate"] for v in rooms.values() for st in v["steps"]), default=0)
+        best_irc = max((rooms[k.key]["sustained_msgs_per_s"] for k in IRC_KINDS if k.key in rooms), default=0)
+        sus = rooms.get("parla", {}).get("sustained_msgs_per_s")
+        rows.append(
+            Row(
+                "F100 over 10 rooms sustained msgs/s",
+                {k: v["sustained_msgs_per_s"] for k, v in rooms.items()},
+                True,
+                target=">= the IRC servers" if best_irc else "",
+                verdict="" if sus is None or not best_irc else "MEETS" if sus >= best_irc else "MISSES",
+                censored={k: float(lowest) for k, v in rooms.items() if not v["sustained_msgs_per_s"]},
+            )
+        )
+        rows.append(
+            Row(
+                "F100 over 10 rooms capacity deliveries/s",
+                {k: v["capacity_deliveries_per_s"] for k, v in rooms.items()},
+                True,
+            )
+        )
     f1000 = res.get("f1000", {})
     if f1000:
         rows.append(
@@ -897,9 +972,10 @@ def disturbed(res: Json) -> list[str]:
         if (r.get("other_cpu_pct") or 0) > OTHERS_WARN_PCT:
             out.append(f"{where} ({r['other_cpu_pct']:.0f}%)")
 
-    for kind, sw in res.get("f100", {}).items():
-        for st in sw["steps"]:
-            check(f"F100 {kind} {st['rate']:g}/s", st)
+    for scenario, label in (("f100", "F100"), ("f100room", "F100 room"), ("f100rooms", "F100 rooms")):
+        for kind, sw in res.get(scenario, {}).items():
+            for st in sw["steps"]:
+                check(f"{label} {kind} {st['rate']:g}/s", st)
     for name in ("f1000", "c10k", "durability"):
         for kind, r in res.get(name, {}).items():
             if isinstance(r, dict) and "other_cpu_pct" in r:
@@ -1125,6 +1201,8 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], Json]] = {
         "relay": lambda: scenario_relay(plan),
         "f100": lambda: scenario_f100(plan, kinds),
+        "f100room": lambda: scenario_f100room(plan, kinds),
+        "f100rooms": lambda: scenario_f100rooms(plan, kinds),
         "f1000": lambda: scenario_f1000(plan, kinds),
         "c10k": lambda: scenario_c10k(plan, kinds),
         "durability": lambda: scenario_durability(plan),

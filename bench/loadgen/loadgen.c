@@ -20,6 +20,10 @@
  * it (a `message`, or the raw `say` a relay passes on); frames with "history" are
  * replays and counted apart. Output: one JSON object on stdout.
  *
+ * --rooms K spreads the clients over K rooms: client i joins room "r<i mod K>" after its
+ * welcome (registered when the server answers its own join), says there, and a message's
+ * receivers are its room's members (registration and presence count the room's joins).
+ *
  * --proto irc speaks IRC instead, to compare with C IRC servers: NICK and USER, then JOIN
  * #bench after the welcome (001), register (done at the channel's end of NAMES, 366), a later client's JOIN is
  * presence, PRIVMSG #bench carries the same marker, PING gets its PONG. An IRC server
@@ -135,6 +139,7 @@ static struct {
     int server_pid;
     const char *prefix;
     bool irc; /* speak IRC instead (the C IRC servers of bench/baselines/irc_server.py) */
+    int rooms; /* 0: everyone in one room (general, #bench); K: client i in room r<i mod K> */
 } opt = {
     .port = 0,
     .clients = 100,
@@ -153,6 +158,7 @@ static struct {
     .settle = 0.2,
     .server_pid = 0,
     .prefix = "lg",
+    .rooms = 0,
 };
 
 /* ---------------------------------------------------------------- connections */
@@ -177,7 +183,7 @@ static struct {
     uint64_t deliveries, history, echoes, joined, left, welcomes, errors, other, frames, pings;
     uint64_t err_rate_limited, err_other_say, err_fatal, left_send_queue;
     uint64_t closed_by_server, connect_failures, register_failures;
-    uint64_t bytes_in, bytes_out, sent;
+    uint64_t bytes_in, bytes_out, sent, sent_receivers;
     uint64_t first_delivery_ns, last_delivery_ns, last_byte_ns;
 } st;
 
@@ -189,6 +195,14 @@ static uint32_t *recv_count; /* per message g */
 static uint64_t total_msgs;
 static uint32_t receivers;
 static int registered, inflight, started, alive;
+static uint32_t *room_receivers; /* --rooms: per room, the receivers of a message said there */
+
+static unsigned room_of(uint32_t idx) { return opt.rooms > 0 ? idx % (unsigned)opt.rooms : 0; }
+
+/* Receivers of a message from client idx: everyone, or its room's members. */
+static uint32_t receivers_of(uint64_t idx) {
+    return opt.rooms > 0 && idx < (uint64_t)opt.clients ? room_receivers[room_of((uint32_t)idx)] : receivers;
+}
 
 static void set_events(conn_t *c) {
     struct epoll_event ev = {.events = EPOLLIN | (c->out.len ? EPOLLOUT : 0), .data.u32 = c->idx};
@@ -302,7 +316,7 @@ static bool handle_delivery(conn_t *c, const char *p, size_t n, uint64_t t) {
     st.last_delivery_ns = t;
     h_add(&lat, t > sched ? t - sched : 0);
     if (sender == c->idx) st.echoes++;
-    if (g < total_msgs && ++recv_count[g] == receivers) h_add(&complete, t > sched ? t - sched : 0);
+    if (g < total_msgs && ++recv_count[g] == receivers_of(sender)) h_add(&complete, t > sched ? t - sched : 0);
     return true;
 }
 
@@ -324,9 +338,20 @@ static void handle_frame(conn_t *c, const char *p, size_t n, uint64_t t) {
     if (type == NULL) {
         st.other++;
     } else if (field_is(type, tl, "joined")) {
-        st.joined++;
+        /* the answer to our own join carries the room's users: registered now */
+        if (opt.rooms > 0 && c->state == C_HELLO && memmem(p, n, "\"users\"", 7) != NULL)
+            registered_now(c);
+        else
+            st.joined++;
     } else if (field_is(type, tl, "welcome")) {
-        registered_now(c);
+        if (opt.rooms > 0) {
+            char join[96];
+            int jl = snprintf(join, sizeof join, "{\"type\":\"join\",\"room\":\"r%u\"}", room_of(c->idx));
+            buf_frame(&c->out, join, (size_t)jl);
+            conn_flush(c);
+        } else {
+            registered_now(c);
+        }
     } else if (field_is(type, tl, "ping")) {
         /* a server pings a client silent for a while (30 s by default): answer, as a client must */
         st.pings++;
@@ -407,8 +432,10 @@ static void handle_line(conn_t *c, const char *p, size_t n, uint64_t t) {
     if (field_is(cmd, cl, "JOIN")) {
         if (bang == NULL || !prefix_is_self(c, p + 1, (size_t)(bang - p - 1))) st.joined++;
     } else if (field_is(cmd, cl, "001")) {
-        static const char join[] = "JOIN #bench\r\n";
-        buf_append(&c->out, join, sizeof join - 1);
+        char join[64];
+        int jl = opt.rooms > 0 ? snprintf(join, sizeof join, "JOIN #r%u\r\n", room_of(c->idx))
+                               : snprintf(join, sizeof join, "JOIN #bench\r\n");
+        buf_append(&c->out, join, (size_t)jl);
         conn_flush(c);
     } else if (field_is(cmd, cl, "366")) {
         registered_now(c);
@@ -621,18 +648,25 @@ static void send_due(void) {
                               (unsigned long long)sched, c->idx);
             int padn = opt.text_size > hl ? opt.text_size - hl : 0;
             int n;
+            char room[48] = "";
             if (opt.irc) {
-                n = snprintf(payload, sizeof payload, "PRIVMSG #bench :%s%.*s\r\n", head, padn, pad);
+                if (opt.rooms > 0)
+                    n = snprintf(payload, sizeof payload, "PRIVMSG #r%u :%s%.*s\r\n", room_of(c->idx), head, padn, pad);
+                else
+                    n = snprintf(payload, sizeof payload, "PRIVMSG #bench :%s%.*s\r\n", head, padn, pad);
                 buf_append(&c->out, payload, (size_t)n);
             } else {
-                    if (opt.cid)
+                if (opt.rooms > 0) snprintf(room, sizeof room, ",\"room\":\"r%u\"", room_of(c->idx));
+                if (opt.cid)
                     n = snprintf(payload, sizeof payload,
-                                 "{\"type\":\"say\",\"text\":\"%s%.*s\",\"cid\":\"c%llu\"}", head, padn, pad,
-                                 (unsigned long long)g);
+                                 "{\"type\":\"say\",\"text\":\"%s%.*s\",\"cid\":\"c%llu\"%s}", head, padn, pad,
+                                 (unsigned long long)g, room);
                 else
-                    n = snprintf(payload, sizeof payload, "{\"type\":\"say\",\"text\":\"%s%.*s\"}", head, padn, pad);
+                    n = snprintf(payload, sizeof payload, "{\"type\":\"say\",\"text\":\"%s%.*s\"%s}", head, padn,
+                                 pad, room);
                 buf_frame(&c->out, payload, (size_t)n);
             }
+            st.sent_receivers += receivers_of(c->idx);
             if (!c->queued_flush) {
                 c->queued_flush = true;
                 dirty[ndirty++] = c;
@@ -687,7 +721,7 @@ static void usage(void) {
             "usage: loadgen --port P [--clients C] [--senders S] [--rate R] [--duration D | --count N]\n"
             "  [--inflight N] [--text-size B] [--presence expect|none] [--no-cid] [--register-timeout-s T]\n"
             "  [--presence-timeout-s T] [--drain-timeout-s T] [--quiet-s T] [--settle-ms MS]\n"
-            "  [--server-pid PID] [--prefix NAME] [--skip-send-on-timeout] [--proto parla|irc]\n");
+            "  [--server-pid PID] [--prefix NAME] [--skip-send-on-timeout] [--proto parla|irc] [--rooms K]\n");
     exit(2);
 }
 
@@ -714,6 +748,7 @@ int main(int argc, char **argv) {
         {"server-pid", required_argument, 0, 'k'},
         {"prefix", required_argument, 0, 'x'},
         {"proto", required_argument, 0, 'I'},
+        {"rooms", required_argument, 0, 'M'},
         {0, 0, 0, 0},
     };
     int ch;
@@ -737,6 +772,7 @@ int main(int argc, char **argv) {
         case 'S': opt.settle = atof(optarg) / 1000.0; break;
         case 'k': opt.server_pid = atoi(optarg); break;
         case 'x': opt.prefix = optarg; break;
+        case 'M': opt.rooms = atoi(optarg); break;
         case 'I':
             if (strcmp(optarg, "irc") != 0 && strcmp(optarg, "parla") != 0) usage();
             opt.irc = strcmp(optarg, "irc") == 0;
@@ -745,7 +781,8 @@ int main(int argc, char **argv) {
         }
     }
     if (opt.port <= 0 || opt.port > 65535 || opt.clients < 1 || opt.senders < 0 || opt.senders > opt.clients ||
-        opt.rate <= 0 || opt.inflight < 1 || opt.text_size < 40 || opt.text_size > 4000)
+        opt.rate <= 0 || opt.inflight < 1 || opt.text_size < 40 || opt.text_size > 4000 || opt.rooms < 0 ||
+        opt.rooms > opt.clients)
         usage();
     signal(SIGPIPE, SIG_IGN);
 
@@ -795,6 +832,22 @@ int main(int argc, char **argv) {
 
     /* 2. presence */
     uint64_t joined_expected = opt.presence ? (uint64_t)registered * (uint64_t)(registered - 1) / 2 : 0;
+    room_receivers = calloc((size_t)(opt.rooms > 0 ? opt.rooms : 1), sizeof *room_receivers);
+    if (room_receivers == NULL) die("calloc");
+    if (opt.rooms > 0) {
+        for (int i = 0; i < opt.clients; i++)
+            if (conns[i].state == C_READY) room_receivers[room_of(conns[i].idx)]++;
+        /* each member sees the later members' joins of its room; a Parla client also sees
+         * everyone's arrival in general, an IRC client (in its channel only) does not */
+        if (opt.presence) {
+            joined_expected = opt.irc ? 0 : joined_expected;
+            for (int r = 0; r < opt.rooms; r++)
+                joined_expected += (uint64_t)room_receivers[r] * (room_receivers[r] ? room_receivers[r] - 1 : 0) / 2;
+        }
+        if (opt.irc)
+            for (int r = 0; r < opt.rooms; r++)
+                if (room_receivers[r] > 0) room_receivers[r]--;
+    }
     uint64_t pres_deadline = t_registered + (uint64_t)(opt.presence_timeout * 1e9);
     while (st.joined < joined_expected) {
         if (now_ns() > pres_deadline) {
@@ -844,7 +897,8 @@ int main(int argc, char **argv) {
     for (;;) {
         uint64_t rejected = st.err_rate_limited + st.err_other_say;
         uint64_t accepted = st.sent > rejected ? st.sent - rejected : 0;
-        uint64_t expected = accepted * (uint64_t)receivers;
+        uint64_t expected = opt.rooms > 0 ? (st.sent ? st.sent_receivers * accepted / st.sent : 0)
+                                          : accepted * (uint64_t)receivers;
         bool out_pending = false;
         for (int i = 0; i < nsenders; i++) out_pending |= senders[i]->state == C_READY && senders[i]->out.len > 0;
         if (st.deliveries - deliveries_before >= expected && !out_pending) break;
@@ -867,7 +921,7 @@ int main(int argc, char **argv) {
 
     /* report */
     uint64_t rejected = st.err_rate_limited + st.err_other_say;
-    uint64_t expected = st.sent * (uint64_t)receivers;
+    uint64_t expected = opt.rooms > 0 ? st.sent_receivers : st.sent * (uint64_t)receivers;
     uint64_t delivered = st.deliveries - deliveries_before;
     double active_s = st.last_delivery_ns > t0 ? (double)(st.last_delivery_ns - t0) / 1e9 : 0.0;
     double send_s = (double)(t_send_end - t0) / 1e9;
@@ -877,9 +931,9 @@ int main(int argc, char **argv) {
 
     printf("{\"status\":\"%s\",", status);
     printf("\"config\":{\"port\":%d,\"clients\":%d,\"senders\":%d,\"rate\":%.1f,\"duration_s\":%.3f,\"count\":%llu,"
-           "\"inflight\":%d,\"text_size\":%d,\"presence\":%s,\"cid\":%s},",
+           "\"inflight\":%d,\"text_size\":%d,\"presence\":%s,\"cid\":%s,\"rooms\":%d},",
            opt.port, opt.clients, nsenders, opt.rate, opt.duration, (unsigned long long)total_msgs, opt.inflight,
-           opt.text_size, opt.presence ? "true" : "false", opt.cid ? "true" : "false");
+           opt.text_size, opt.presence ? "true" : "false", opt.cid ? "true" : "false", opt.rooms);
     printf("\"registered\":%d,\"connect_failures\":%llu,\"register_failures\":%llu,\"closed_by_server\":%llu,",
            registered, (unsigned long long)st.connect_failures, (unsigned long long)st.register_failures,
            (unsigned long long)st.closed_by_server);

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from bench.servers import LOADGEN, RELAY_KIND, THREADED, running
+from bench.servers import LOADGEN, PARLA, RELAY_KIND, THREADED, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,3 +127,35 @@ def test_speaks_irc_to_an_irc_server(built: None) -> None:
     assert r["errors"] == 0  # the 422 (no MOTD) is no error
     assert r["lost_deliveries"] == 0
     assert r["broadcast_ms"]["n"] == 40
+
+
+def test_spreads_clients_over_the_rooms_of_the_real_server(built: None, tmp_path: Path) -> None:
+    """--rooms 3: client i joins room r<i mod 3> after its welcome and says there; only
+    the room's members receive it (the sender's echo included), and every member hears of
+    the later members' joins of its room as well as of everyone's arrival in general."""
+    with running(PARLA, data_dir=tmp_path) as server:
+        r = _loadgen(
+            server.port,
+            "--clients",
+            "12",
+            "--senders",
+            "3",
+            "--rooms",
+            "3",
+            "--rate",
+            "500",
+            "--count",
+            "30",
+            "--inflight",
+            "4",
+            "--server-pid",
+            str(server.pid),
+        )
+    assert r["status"] == "ok"
+    assert r["config"]["rooms"] == 3
+    assert r["registered"] == 12
+    assert r["joined"] == r["joined_expected"] == 12 * 11 // 2 + 3 * (4 * 3 // 2)
+    assert r["deliveries"] == r["expected_deliveries"] == 30 * 4  # a room of 4, not the 12
+    assert r["echoes"] == 30
+    assert r["errors"] == 0
+    assert r["broadcast_ms"]["n"] == 30
