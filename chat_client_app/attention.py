@@ -93,7 +93,8 @@ class Attention(QObject):
             title = self.tr("{name} in #{room}").format(name=name, room=room)
         text = notice.text[:_SAID_MAX_CHARS]
         if notice.count > 1:
-            text = f"{text}\n{self.tr('and %n more', '', notice.count - 1)}"
+            more = self.tr("and %n more", "", notice.count - 1)
+            text = f"{text}\n{more}"
         self.notify(title, text, urgent=notice.urgent)
 
     def _on_notifier_shown(self, request: NoticeRequest, played: bool) -> None:
