@@ -1,16 +1,24 @@
-"""Getting the user's attention: tray notices and screen-reader announcements.
+"""Getting the user's attention: desktop notifications, the tray, a sound, the
+taskbar, and screen-reader announcements.
 
 :class:`Attention` decides nothing about what is news; the window tells it what to
-say and it says it where the user will hear it.
+say and it says it where the user will hear it, as the user's settings
+(:mod:`chat_client_app.attention_settings`) allow: a desktop notification through the
+freedesktop service on D-Bus, or a tray balloon where there is none; the taskbar entry
+flashing (``QApplication.alert``); a sound, the notification server's own when it has
+one, else the system bell (Qt's multimedia module is not part of PySide6-Essentials).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
+from chat_client_app.attention_settings import AttentionChoice, AttentionSettings
+from chat_client_app.desktop_notifier import DesktopNotifier, NoticeRequest
 from chat_client_app.icons import app_icon
+from chat_client_app.notices import Notice
 from chat_client_app.plain_text import notification_body
 
 __all__ = ["Attention", "ANNOUNCE_MS"]
@@ -26,10 +34,20 @@ about (the rest is in the window), and a megabyte from a hostile server stays th
 class Attention(QObject):
     """Tray notices for ``window`` and announcements spoken over ``spoken``."""
 
-    def __init__(self, window: QWidget, spoken: QWidget) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        spoken: QWidget,
+        settings: AttentionSettings | None = None,
+        notifier: DesktopNotifier | None = None,
+    ) -> None:
         super().__init__(window)
         self._window = window
         self._spoken = spoken
+        self.settings = settings or AttentionSettings()
+        self._notifier = notifier or DesktopNotifier(parent=self)
+        self._notifier.shown.connect(self._on_notifier_shown)
+        self._notifier.failed.connect(self._on_notifier_failed)
         self._tray: QSystemTrayIcon | None = None
         self._pending = ""
         self._timer = QTimer(self)
@@ -41,8 +59,55 @@ class Attention(QObject):
         if self._tray is not None:
             self._tray.setIcon(app_icon(badge=unread > 0))
 
-    def notify(self, title: str, text: str) -> None:
-        """A notice from the tray, for a user who is looking elsewhere."""
+    @property
+    def notifier(self) -> DesktopNotifier:
+        return self._notifier
+
+    def notify(self, title: str, text: str, *, urgent: bool = False) -> None:
+        """Tell a user who is looking elsewhere: ``urgent`` for what is meant for them
+        (a private message, a mention, being removed)."""
+        settings = self.settings
+        if settings.get(AttentionChoice.ONLY_URGENT) and not urgent:
+            return
+        if settings.get(AttentionChoice.FLASH):
+            QApplication.alert(self._window)
+        sound = settings.get(AttentionChoice.SOUND)
+        if not settings.get(AttentionChoice.NOTIFICATIONS):
+            if sound:
+                QApplication.beep()
+            return
+        request = NoticeRequest(title, text[:_SAID_MAX_CHARS], urgent=urgent, sound=sound)
+        if not self._notifier.notify(request):
+            self._on_notifier_failed(request)
+
+    def tell(self, notice: Notice) -> None:
+        """A notice about arriving messages, in words."""
+        name, room = notice.sender, notice.chat.name
+        if notice.private:
+            title = self.tr("Private message from {name}").format(name=name)
+        elif notice.mention and notice.chat.is_general:
+            title = self.tr("{name} mentioned you").format(name=name)
+        elif notice.mention:
+            title = self.tr("{name} mentioned you in #{room}").format(name=name, room=room)
+        else:
+            title = self.tr("{name} in #{room}").format(name=name, room=room)
+        text = notice.text[:_SAID_MAX_CHARS]
+        if notice.count > 1:
+            more = self.tr("and %n more", "", notice.count - 1)
+            text = f"{text}\n{more}"
+        self.notify(title, text, urgent=notice.urgent)
+
+    def _on_notifier_shown(self, request: NoticeRequest, played: bool) -> None:
+        if request.sound and not played:
+            QApplication.beep()
+
+    def _on_notifier_failed(self, request: NoticeRequest) -> None:
+        # No notification service: the tray's balloon, where there is a tray.
+        if request.sound:
+            QApplication.beep()
+        self._show_in_tray(request.summary, request.body)
+
+    def _show_in_tray(self, title: str, text: str) -> None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         if self._tray is None:
@@ -62,6 +127,7 @@ class Attention(QObject):
     def stop(self) -> None:
         """The window is closing: nothing more to say, no icon left in the tray."""
         self._timer.stop()
+        self._notifier.close()
         if self._tray is not None:
             self._tray.hide()
 

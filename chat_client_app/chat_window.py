@@ -14,6 +14,7 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from chat_client_app.attention import Attention
+from chat_client_app.attention_settings import AttentionChoice, AttentionMenu
 from chat_client_app.colours import palette_is_dark
 from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.connection_status import ConnectionStatus
@@ -32,6 +33,7 @@ from chat_client_app.input_line import InputLine
 from chat_client_app.mentions_dock import MentionsDock
 from chat_client_app.message_model import DEFAULT_MAX_ROWS, EntryKind, MentionsFilter, MessageModel
 from chat_client_app.message_view import MessageView
+from chat_client_app.notices import notice_for
 from chat_client_app.room_list_panel import RoomListPanel
 from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.server_news import ServerNews
@@ -95,6 +97,7 @@ class ChatWindow(QMainWindow):
             help=self._show_help,
             status=self._set_status,
         )
+        self._attention_menu = AttentionMenu(self._menus.view_menu, self._attention.settings)
         self._connect_controller()
         self._connect_widgets()
         self._on_palette_changed()
@@ -354,28 +357,23 @@ class ChatWindow(QMainWindow):
         own = name_key(self._controller.name)
         attentive = self._is_attentive()
         live = [m for m in messages if not m.history and name_key(m.sender) != own]
-        others = self._rooms.timelines.add_messages(messages, attentive=attentive)
+        self._rooms.timelines.add_messages(messages, attentive=attentive)
         # Private messages stay in general's timeline too (and so in the mentions dock).
         general = [m for m in messages if m.to is not None or Chat.room(m.room).is_general]
         if live and not attentive and self._marker_due and any(m in general for m in live):
             self._marker_due = False
             self._model.place_unread_marker(self.tr("New"))
-        entries = self._model.add_messages(general) + others
+        self._model.add_messages(general)
         if not live:
             return
         if not attentive:
             self._unread += len(live)
             self._update_title()
-            mentions = [e for e in entries if e.mention and not e.history]
-            if mentions:
-                first = mentions[0]
-                title = (
-                    self.tr("Private message from {name}").format(name=first.sender)
-                    if first.private
-                    else self.tr("{name} mentioned you").format(name=first.sender)
-                )
-                several = self.tr("%n mention(s)", "", len(mentions))
-                self._notify(title, first.text if len(mentions) == 1 else several)
+        only_urgent = self._attention.settings.get(AttentionChoice.ONLY_URGENT)
+        looking = self._rooms.current if attentive else None
+        notice = notice_for(live, self._controller.name, looking, only_urgent=only_urgent)
+        if notice is not None:
+            self._attention.tell(notice)
         if len(live) == 1:
             self._attention.announce(f"{live[0].sender}: {live[0].text}")
         else:

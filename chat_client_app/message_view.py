@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QGuiApplication,
@@ -17,6 +17,7 @@ from chat_client_app.controller import SendState
 from chat_client_app.links import find_links
 from chat_client_app.message_delegate import MessageDelegate
 from chat_client_app.message_model import Entry, EntryKind, Role
+from chat_client_app.new_below import NewBelowButton
 
 __all__ = ["MessageView", "BATCH_SIZE"]
 
@@ -57,6 +58,8 @@ class MessageView(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)
         self._stick = True
+        self._new_below = NewBelowButton(self)
+        self._new_below.clicked.connect(self._on_new_below_clicked)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scroll_bar_value_changed)
         bar.rangeChanged.connect(self._on_scroll_bar_range_changed)
@@ -72,13 +75,39 @@ class MessageView(QListView):
         """Whether new rows keep the view scrolled to the end (the user did not scroll up)."""
         return self._stick
 
+    @property
+    def new_below(self) -> NewBelowButton:
+        return self._new_below
+
     def scroll_to_end(self) -> None:
         self._stick = True
+        self._new_below.hide()
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
 
+    def _on_new_below_clicked(self) -> None:
+        self.scroll_to_end()
+        self.setFocus()
+
     def _on_scroll_bar_value_changed(self, value: int) -> None:
         self._stick = value >= self.verticalScrollBar().maximum() - _BOTTOM_SLACK
+        if self._stick:
+            self._new_below.hide()
+
+    def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
+        super().rowsInserted(parent, start, end)
+        if self._stick or self._new_below.isVisible():
+            return
+        model = self.model()
+        for row in range(start, end + 1):
+            entry = model.index(row, 0, parent).data(Role.ENTRY)
+            if isinstance(entry, Entry) and entry.kind is EntryKind.MESSAGE:
+                self._new_below.appear()
+                return
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        self._new_below.hide()  # another chat: its own bottom
 
     def _on_scroll_bar_range_changed(self, minimum: int, maximum: int) -> None:
         # Rows arrived (or the batched layout got further): follow them, unless the
@@ -91,6 +120,7 @@ class MessageView(QListView):
         super().resizeEvent(event)
         if stick:
             self.scroll_to_end()
+        self._new_below.place()
 
     # --- links and the mouse ------------------------------------------------------------
 

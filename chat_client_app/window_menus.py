@@ -99,5 +99,6 @@ class WindowMenus(QObject):
         chat.addAction(self.quit_action)
         view = bar.addMenu(self.tr("&View"))
         view.addActions([self.mentions_action, self.go_to_input_action, self.go_to_users_action])
+        self.view_menu = view
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.help_action)

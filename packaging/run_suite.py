@@ -1,5 +1,10 @@
 """``make run``: start the server dashboard, then one client window connected to it.
 
+The two are independent programs, as on a user's desk: closing the dashboard stops the
+server, and the client stays to say so ("The server is shutting down") and to count
+down to its next reconnect; closing the client leaves the server running. ``make run``
+returns when both windows are closed (Ctrl+C stops both).
+
 Without a display the server runs headless (it says so) and no client starts.
 Extra server options: ``make run SERVER_ARGS="--no-announce --port 6000"``.
 """
@@ -82,15 +87,24 @@ def main() -> int:
             )
         else:
             print("make run: no display, so no client window; the server runs headless (Ctrl+C stops it)")
-        return server.wait()
+        status = server.wait()
+        if client is not None:
+            client.wait()  # the client outlives its server, as it would anywhere else
+        return status
     except KeyboardInterrupt:
+        _stop(client, server)
         return 0
-    finally:
-        for process in (client, server):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(timeout=5)
+    except BaseException:
+        _stop(client, server)
+        raise
+
+
+def _stop(*processes: subprocess.Popen[bytes] | None) -> None:
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ packages=(
     libxcb-shape0 libxkbcommon-x11-0 xvfb xauth
     # typing into the real client on that screen, as a user would (tests/security/test_client_as_a_user.py)
     xdotool
+    # a private session bus for the desktop-notification tests (tests/client/test_notifications.py)
+    dbus
     # the benchmark's C load generator (make bench, and its smoke test in make test);
     # gcc brings binutils, which PyInstaller needs too (make package)
     gcc libc6-dev

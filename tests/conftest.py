@@ -36,6 +36,13 @@ def _keep_unsent_on_close(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(UnsentDialog, "ask", classmethod(lambda cls, parent, count: UnsentChoice.KEEP))
 
 
+@pytest.fixture(autouse=True)
+def _no_session_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sends a notification to the desktop of whoever runs it: the notifier sees
+    no session bus (tests that want one start their own)."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "")
+
+
 WATCHDOG_S = 300
 """pytest-timeout's alarm (120 s) raises only when Python runs; a test stuck inside a
 C++ event loop (a modal dialog's ``exec()``) never sees it. Past this, the whole run

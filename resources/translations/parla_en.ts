@@ -2,14 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
-    <name>ChatWindow</name>
+    <name>Attention</name>
     <message numerus="yes">
-        <source>%n mention(s)</source>
+        <source>and %n more</source>
         <translation>
-            <numerusform>%n mention</numerusform>
-            <numerusform>%n mentions</numerusform>
+            <numerusform>and %n more</numerusform>
+            <numerusform>and %n more</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>ChatWindow</name>
     <message numerus="yes">
         <source>%n new message(s)</source>
         <translation>

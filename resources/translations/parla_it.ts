@@ -4,8 +4,54 @@
 <context>
     <name>Attention</name>
     <message>
+        <source>Private message from {name}</source>
+        <translation>Messaggio privato da {name}</translation>
+    </message>
+    <message>
+        <source>{name} mentioned you</source>
+        <translation>{name} ha scritto il tuo nome</translation>
+    </message>
+    <message>
+        <source>{name} mentioned you in #{room}</source>
+        <translation>{name} ha scritto il tuo nome in #{room}</translation>
+    </message>
+    <message>
+        <source>{name} in #{room}</source>
+        <translation>{name} in #{room}</translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more</source>
+        <translation>
+            <numerusform>e un altro messaggio</numerusform>
+            <numerusform>e altri %n messaggi</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>New messages</source>
         <translation>Nuovi messaggi</translation>
+    </message>
+</context>
+<context>
+    <name>AttentionMenu</name>
+    <message>
+        <source>Show &amp;notifications</source>
+        <translation>Mostra le &amp;notifiche</translation>
+    </message>
+    <message>
+        <source>Play a &amp;sound</source>
+        <translation>Emetti un &amp;suono</translation>
+    </message>
+    <message>
+        <source>&amp;Flash the taskbar</source>
+        <translation>&amp;Lampeggia nella barra delle applicazioni</translation>
+    </message>
+    <message>
+        <source>Only &amp;private messages and mentions</source>
+        <translation>Solo messaggi &amp;privati e menzioni</translation>
+    </message>
+    <message>
+        <source>N&amp;otifications</source>
+        <translation>N&amp;otifiche</translation>
     </message>
 </context>
 <context>
@@ -263,21 +309,6 @@
     <message>
         <source>New</source>
         <translation>Nuovi</translation>
-    </message>
-    <message>
-        <source>Private message from {name}</source>
-        <translation>Messaggio privato da {name}</translation>
-    </message>
-    <message>
-        <source>{name} mentioned you</source>
-        <translation>{name} ti ha menzionato</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n mention(s)</source>
-        <translation>
-            <numerusform>%n menzione</numerusform>
-            <numerusform>%n menzioni</numerusform>
-        </translation>
     </message>
     <message numerus="yes">
         <source>%n new message(s)</source>
@@ -1288,6 +1319,21 @@
     <message>
         <source>{what} was no longer banned</source>
         <translation>{what} non era più bloccato</translation>
+    </message>
+</context>
+<context>
+    <name>NewBelowButton</name>
+    <message>
+        <source>New messages below ↓</source>
+        <translation>Nuovi messaggi più in basso ↓</translation>
+    </message>
+    <message>
+        <source>New messages below</source>
+        <translation>Nuovi messaggi più in basso</translation>
+    </message>
+    <message>
+        <source>Go down to the newest messages</source>
+        <translation>Vai ai messaggi più recenti</translation>
     </message>
 </context>
 <context>
