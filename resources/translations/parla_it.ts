@@ -22,7 +22,7 @@
     <message numerus="yes">
         <source>and %n more</source>
         <translation>
-            <numerusform>e un altro messaggio</numerusform>
+            <numerusform>e %n altro messaggio</numerusform>
             <numerusform>e altri %n messaggi</numerusform>
         </translation>
     </message>
