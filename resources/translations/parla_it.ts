@@ -305,12 +305,20 @@
         <translation>/join #stanza</translation>
     </message>
     <message>
+        <source>/msg NAME text</source>
+        <translation>/msg NOME testo</translation>
+    </message>
+    <message>
         <source>send a private message to NAME</source>
         <translation>invia un messaggio privato a NOME</translation>
     </message>
     <message>
         <source>enter a room (made if it does not exist)</source>
         <translation>entra in una stanza (creata se non esiste)</translation>
+    </message>
+    <message>
+        <source>/part [#room]</source>
+        <translation>/part [#stanza]</translation>
     </message>
     <message>
         <source>leave this room (or the one named)</source>
@@ -321,8 +329,12 @@
         <translation>mostra agli altri che sei assente</translation>
     </message>
     <message>
+        <source>/away [text]</source>
+        <translation>/away [testo]</translation>
+    </message>
+    <message>
         <source>show the others you are back</source>
-        <translation>mostra agli altri che sei tornato</translation>
+        <translation>mostra agli altri che ci sei di nuovo</translation>
     </message>
     <message>
         <source>list the commands</source>
@@ -330,15 +342,23 @@
     </message>
     <message>
         <source>clear the message view</source>
-        <translation>pulisce la vista dei messaggi</translation>
+        <translation>pulisci la vista dei messaggi</translation>
+    </message>
+    <message>
+        <source>/quit or {quit}</source>
+        <translation>/quit o {quit}</translation>
     </message>
     <message>
         <source>leave the chat and close the window</source>
-        <translation>lascia la chat e chiude la finestra</translation>
+        <translation>lascia la chat e chiudi la finestra</translation>
     </message>
     <message>
         <source>send a message that starts with /</source>
         <translation>invia un messaggio che comincia con /</translation>
+    </message>
+    <message>
+        <source>//text</source>
+        <translation>//testo</translation>
     </message>
 </context>
 <context>
@@ -1628,12 +1648,12 @@
         <translation>Messaggio</translation>
     </message>
     <message>
-        <source>Type a message and press Enter. Type /help for the commands.</source>
-        <translation>Scrivi un messaggio e premi Invio. Scrivi /help per i comandi.</translation>
+        <source>Type a message and press Enter to send it; Shift+Enter starts a new line. Type /help for the commands.</source>
+        <translation>Scrivi un messaggio e premi Invio per inviarlo; Maiusc+Invio va a capo. Scrivi /help per i comandi.</translation>
     </message>
     <message>
-        <source>Type a message, Enter to send — /help for commands</source>
-        <translation>Scrivi un messaggio, Invio per inviare — /help per i comandi</translation>
+        <source>Type a message: Enter sends, Shift+Enter starts a new line, /help lists commands</source>
+        <translation>Scrivi un messaggio: Invio invia, Maiusc+Invio va a capo, /help elenca i comandi</translation>
     </message>
     <message>
         <source>Characters typed</source>
@@ -1652,8 +1672,8 @@
         <translation>Comandi:</translation>
     </message>
     <message>
-        <source>Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
-        <translation>Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
+        <source>Enter sends; Shift+Enter starts a new line; Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
+        <translation>Invio invia; Maiusc+Invio va a capo; Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
     </message>
     <message>
         <source>Too long: a message can have at most {max} characters.</source>
