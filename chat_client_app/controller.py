@@ -31,6 +31,7 @@ from chat_client_app.failures import describe_attempt, socket_failure
 from chat_client_app.recent_servers import memory_folder, open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
 from chat_client_app.rooms_controller import RoomsController
+from chat_client_app.server_errors import refusal
 from chat_client_app.server_memory import ServerMemory
 from chat_client_app.session import (
     ClientSession,
@@ -396,7 +397,7 @@ class ClientController(QObject):
         """For each kind of event of the session, how it is told."""
         return {
             ev.MessagesReceived: self._tell_messages,
-            ev.SendStateChanged: lambda e: self.send_state_changed.emit(e.cid, e.state, e.reason),
+            ev.SendStateChanged: self._tell_send_state,
             ev.StateChanged: self._tell_state,
             ev.MessageQueued: lambda e: self.message_queued.emit(e.out),
             ev.UserJoined: lambda e: self.user_joined.emit(e.name),
@@ -418,6 +419,11 @@ class ClientController(QObject):
             ev.SendPaused: lambda e: self._clocks.send_later(e.delay),
             **self.rooms.tellers(),
         }
+
+    def _tell_send_state(self, event: ev.SendStateChanged) -> None:
+        # The server's refusal in the user's language, by its code: never its English.
+        reason = refusal(event.code, event.reason) if event.code else event.reason
+        self.send_state_changed.emit(event.cid, event.state, reason)
 
     def _tell_messages(self, event: ev.MessagesReceived) -> None:
         run = list(event.messages)

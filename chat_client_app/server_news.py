@@ -14,8 +14,9 @@ from chat_client_app.controller import ClientController, DisconnectReason
 from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.message_view import MessageView
 from chat_client_app.reasons import left_reason
+from chat_client_app.server_errors import server_error
 from chat_client_app.user_model import UserListModel
-from shared.messages import GENERAL, LeftReason, Welcome
+from shared.messages import GENERAL, SHUTDOWN_REASON, LeftReason, Welcome
 
 __all__ = ["ServerNews"]
 
@@ -108,8 +109,7 @@ class ServerNews(QObject):
         self._notify(self.tr("Notice from the server"), text)
 
     def _on_controller_error_received(self, code: str, message: str) -> None:
-        text = self.tr("Error from the server: {message}").format(message=message)
-        self._model.add_event(EntryKind.ERROR, text)
+        self._model.add_event(EntryKind.ERROR, server_error(code, message))
 
     def _on_controller_kicked(self, reason: str) -> None:
         text = (
@@ -122,9 +122,15 @@ class ServerNews(QObject):
         self._notify(self.tr("Removed from the chat"), text)
 
     def _on_controller_shutdown_received(self, reason: str) -> None:
-        text = self.tr("The server is shutting down ({reason}). Reconnecting when it is back.").format(
-            reason=reason.rstrip(".") or "—"
-        )
+        # The server's stock reason only says again that it shuts down, in English: the
+        # notice says it once, in the user's language; an operator's own words follow it.
+        said = " ".join(reason.split())
+        if not said or said.casefold().rstrip(".") == SHUTDOWN_REASON.casefold().rstrip("."):
+            text = self.tr("The server is shutting down. Reconnecting when it is back.")
+        else:
+            text = self.tr("The server is shutting down: {reason}. Reconnecting when it is back.").format(
+                reason=said.rstrip(".")
+            )
         self._model.add_event(EntryKind.NOTICE, text)
 
     def _on_controller_replay_finished(self, count: int, first_id: int) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "Error",
     "Kicked",
     "Shutdown",
+    "SHUTDOWN_REASON",
     "Join",
     "Part",
     "ListRooms",
@@ -425,6 +426,11 @@ class Kicked:
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Kicked:
         return cls(reason=opt_str(obj, "reason") or "")
+
+
+SHUTDOWN_REASON = "The server is shutting down."
+"""The ``shutdown`` reason when the operator gives none: a client that knows it says
+so in its own words, instead of repeating this English."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,7 +101,8 @@ class MessageQueued:
 class SendStateChanged:
     cid: str
     state: SendState
-    reason: str = ""  # failed only
+    reason: str = ""  # failed only: the server's words, or the client's own
+    code: str = ""  # failed by the server: its error code, which the window puts in words
 
 
 @dataclass(frozen=True, slots=True)

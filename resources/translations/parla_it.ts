@@ -155,7 +155,7 @@
     <name>BansModel</name>
     <message>
         <source>Banned</source>
-        <translation>Bloccato</translation>
+        <translation>Blocco</translation>
     </message>
     <message>
         <source>Who</source>
@@ -250,7 +250,7 @@
     </message>
     <message>
         <source>Connected to {server} ({address}) as {name}.</source>
-        <translation>Connesso a {server} ({address}) come {name}.</translation>
+        <translation>Sei nella chat di {server} ({address}) con il nome {name}.</translation>
     </message>
     <message>
         <source>Message of the day: {motd}</source>
@@ -258,7 +258,7 @@
     </message>
     <message>
         <source>Reconnected.</source>
-        <translation>Riconnesso.</translation>
+        <translation>Di nuovo in linea.</translation>
     </message>
     <message>
         <source>New</source>
@@ -270,7 +270,7 @@
     </message>
     <message>
         <source>{name} mentioned you</source>
-        <translation>{name} ti ha menzionato</translation>
+        <translation>{name} ti menziona</translation>
     </message>
     <message numerus="yes">
         <source>%n mention(s)</source>
@@ -373,7 +373,7 @@
     </message>
     <message>
         <source>Users connected now: {count}</source>
-        <translation>Utenti connessi adesso: {count}</translation>
+        <translation>Utenti in linea adesso: {count}</translation>
     </message>
     <message>
         <source>&amp;Stop server</source>
@@ -597,7 +597,7 @@
     </message>
     <message>
         <source>Disconnected</source>
-        <translation>Disconnesso</translation>
+        <translation>Non in linea</translation>
     </message>
     <message>
         <source>Connecting…</source>
@@ -609,7 +609,7 @@
     </message>
     <message>
         <source>Connected</source>
-        <translation>Connesso</translation>
+        <translation>In linea</translation>
     </message>
     <message>
         <source>Reconnecting</source>
@@ -663,7 +663,7 @@
     </message>
     <message>
         <source>The certificate of {address} is not the one you trusted before: the connection was refused.</source>
-        <translation>Il certificato di {address} non è quello di cui ti eri fidato: la connessione è stata rifiutata.</translation>
+        <translation>Il certificato di {address} non è quello a cui avevi dato fiducia: la connessione è stata rifiutata.</translation>
     </message>
     <message>
         <source>No secure connection could be made with {address} ({detail}): does the server use TLS?</source>
@@ -965,15 +965,15 @@
     </message>
     <message>
         <source>{name} joined from {address}</source>
-        <translation>{name} è entrato da {address}</translation>
+        <translation>{name} entra nella chat da {address}</translation>
     </message>
     <message>
         <source>{name} left</source>
-        <translation>{name} è uscito</translation>
+        <translation>{name} ha lasciato la chat</translation>
     </message>
     <message>
         <source>{name} disconnected</source>
-        <translation>{name} si è disconnesso</translation>
+        <translation>{name} ha perso la connessione</translation>
     </message>
     <message>
         <source>{name} timed out (no answer to ping)</source>
@@ -981,19 +981,19 @@
     </message>
     <message>
         <source>{name} was dropped: too slow to receive</source>
-        <translation>{name} è stato disconnesso: troppo lento a ricevere</translation>
+        <translation>Connessione di {name} chiusa: riceveva troppo lentamente</translation>
     </message>
     <message>
         <source>{name} left ({reason})</source>
-        <translation>{name} è uscito ({reason})</translation>
+        <translation>{name} ha lasciato la chat ({reason})</translation>
     </message>
     <message>
         <source>{name} was kicked: {reason}</source>
-        <translation>{name} è stato espulso: {reason}</translation>
+        <translation>L&apos;operatore ha fatto uscire {name}: {reason}</translation>
     </message>
     <message>
         <source>{name} was kicked</source>
-        <translation>{name} è stato espulso</translation>
+        <translation>L&apos;operatore ha fatto uscire {name}</translation>
     </message>
     <message>
         <source>Error to {who}: {code}: {message}</source>
@@ -1307,7 +1307,7 @@
     </message>
     <message>
         <source>{what} was no longer banned</source>
-        <translation>{what} non era più bloccato</translation>
+        <translation>Il blocco di {what} era già finito</translation>
     </message>
 </context>
 <context>
@@ -1348,7 +1348,7 @@
     </message>
     <message>
         <source>you are mentioned</source>
-        <translation>sei menzionato</translation>
+        <translation>c&apos;è una menzione per te</translation>
     </message>
 </context>
 <context>
@@ -1438,7 +1438,7 @@
     </message>
     <message>
         <source>Put the selected user in a room, as if they had joined it</source>
-        <translation>Metti l&apos;utente selezionato in una stanza, come se vi fosse entrato</translation>
+        <translation>Metti l&apos;utente selezionato in una stanza, come se avesse usato /join</translation>
     </message>
     <message>
         <source>#{room} is now read-only</source>
@@ -1474,7 +1474,7 @@
     </message>
     <message>
         <source>Close #{room}? Its {count} members online are sent out of it.</source>
-        <translation>Chiudere #{room}? I suoi {count} membri connessi ne verranno fatti uscire.</translation>
+        <translation>Chiudere #{room}? I suoi {count} membri in linea dovranno uscirne.</translation>
     </message>
     <message>
         <source>The room #{room} is closed</source>
@@ -1514,7 +1514,7 @@
     </message>
     <message>
         <source>{name} is no longer connected</source>
-        <translation>{name} non è più connesso</translation>
+        <translation>{name} non è più in linea</translation>
     </message>
 </context>
 <context>
@@ -1545,7 +1545,7 @@
     </message>
     <message>
         <source>Members connected now</source>
-        <translation>Membri connessi ora</translation>
+        <translation>Membri in linea ora</translation>
     </message>
     <message>
         <source>Messages posted in the room since the server started</source>
@@ -1693,6 +1693,109 @@
     </message>
 </context>
 <context>
+    <name>ServerErrors</name>
+    <message>
+        <source>the server takes a message of 1 to {max} characters, not only spaces</source>
+        <translation>il server accetta messaggi da 1 a {max} caratteri, non solo spazi</translation>
+    </message>
+    <message>
+        <source>too many messages at once: wait a moment</source>
+        <translation>troppi messaggi tutti insieme: aspetta un momento</translation>
+    </message>
+    <message>
+        <source>the teacher has paused the chat</source>
+        <translation>l&apos;insegnante ha messo in pausa la chat</translation>
+    </message>
+    <message>
+        <source>nobody by that name is on this server now</source>
+        <translation>su questo server ora non c&apos;è nessuno con quel nome</translation>
+    </message>
+    <message>
+        <source>you are not in that room</source>
+        <translation>non sei in quella stanza</translation>
+    </message>
+    <message>
+        <source>that room cannot take messages</source>
+        <translation>quella stanza non accetta messaggi</translation>
+    </message>
+    <message>
+        <source>the server could not keep it: try again</source>
+        <translation>il server non è riuscito a salvarlo: riprova</translation>
+    </message>
+    <message>
+        <source>it is too large for the server</source>
+        <translation>è troppo grande per il server</translation>
+    </message>
+    <message>
+        <source>the server refused it ({detail})</source>
+        <translation>il server l&apos;ha rifiutato ({detail})</translation>
+    </message>
+    <message>
+        <source>The server did not understand this client: update the client or the server.</source>
+        <translation>Il server non ha capito questo client: aggiorna il client o il server.</translation>
+    </message>
+    <message>
+        <source>Something this client sent was too large for the server.</source>
+        <translation>Qualcosa che questo client ha inviato era troppo grande per il server.</translation>
+    </message>
+    <message>
+        <source>The server does not know one of this client&apos;s requests: it may be an older server.</source>
+        <translation>Il server non conosce una delle richieste di questo client: forse è un server più vecchio.</translation>
+    </message>
+    <message>
+        <source>Too many messages at once: the server dropped some.</source>
+        <translation>Troppi messaggi tutti insieme: il server ne ha scartati alcuni.</translation>
+    </message>
+    <message>
+        <source>The teacher has paused the chat: only they can write now.</source>
+        <translation>L&apos;insegnante ha messo in pausa la chat: ora può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>The server had a problem with its history.</source>
+        <translation>Il server ha avuto un problema con la sua cronologia.</translation>
+    </message>
+    <message>
+        <source>The server takes a message of 1 to {max} characters, not only spaces.</source>
+        <translation>Il server accetta messaggi da 1 a {max} caratteri, non solo spazi.</translation>
+    </message>
+    <message>
+        <source>Nobody by that name is on this server now.</source>
+        <translation>Su questo server ora non c&apos;è nessuno con quel nome.</translation>
+    </message>
+    <message>
+        <source>You are not in that room.</source>
+        <translation>Non sei in quella stanza.</translation>
+    </message>
+    <message>
+        <source>That is not a room you can use: a room&apos;s name has no spaces, commas, colons or #.</source>
+        <translation>Non è una stanza che puoi usare: il nome di una stanza non ha spazi, virgole, due punti o #.</translation>
+    </message>
+    <message>
+        <source>No more rooms: you are in as many as this server allows, or it has no room for more.</source>
+        <translation>Niente più stanze: sei già nel numero massimo che questo server permette, oppure il server non ne può aprire altre.</translation>
+    </message>
+    <message>
+        <source>The server does not accept this name.</source>
+        <translation>Il server non accetta questo nome.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the password.</source>
+        <translation>Il server non ha accettato la password.</translation>
+    </message>
+    <message>
+        <source>The server speaks another version of the chat protocol: update the client or the server.</source>
+        <translation>Il server parla un&apos;altra versione del protocollo di chat: aggiorna il client o il server.</translation>
+    </message>
+    <message>
+        <source>This server does not let you in.</source>
+        <translation>Questo server non ti lascia entrare.</translation>
+    </message>
+    <message>
+        <source>The server reported a problem: {detail}</source>
+        <translation>Il server segnala un problema: {detail}</translation>
+    </message>
+</context>
+<context>
     <name>ServerNews</name>
     <message>
         <source>Older messages are not shown.</source>
@@ -1720,7 +1823,7 @@
     </message>
     <message>
         <source>→ {name} joined the chat</source>
-        <translation>→ {name} è entrato nella chat</translation>
+        <translation>→ {name} è nella chat</translation>
     </message>
     <message>
         <source>left the chat</source>
@@ -1736,15 +1839,15 @@
     </message>
     <message>
         <source>was removed by the operator</source>
-        <translation>è stato allontanato dall&apos;operatore</translation>
+        <translation>non c&apos;è più: l&apos;operatore l&apos;ha fatto uscire</translation>
     </message>
     <message>
         <source>could not keep up and was disconnected</source>
-        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
+        <translation>non riusciva a stare al passo e ha perso la connessione</translation>
     </message>
     <message>
         <source>left ({reason})</source>
-        <translation>è uscito ({reason})</translation>
+        <translation>ha lasciato la chat ({reason})</translation>
     </message>
     <message>
         <source>Notice: {text}</source>
@@ -1755,24 +1858,24 @@
         <translation>Avviso dal server</translation>
     </message>
     <message>
-        <source>Error from the server: {message}</source>
-        <translation>Errore dal server: {message}</translation>
+        <source>The server is shutting down. Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo. La connessione riprenderà quando tornerà attivo.</translation>
+    </message>
+    <message>
+        <source>The server is shutting down: {reason}. Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo: {reason}. La connessione riprenderà quando tornerà attivo.</translation>
     </message>
     <message>
         <source>The operator removed you from the chat: {reason}</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
+        <translation>L&apos;operatore ti ha fatto uscire dalla chat: {reason}</translation>
     </message>
     <message>
         <source>The operator removed you from the chat.</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
+        <translation>L&apos;operatore ti ha fatto uscire dalla chat.</translation>
     </message>
     <message>
         <source>Removed from the chat</source>
-        <translation>Allontanato dalla chat</translation>
-    </message>
-    <message>
-        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
-        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
+        <translation>Fuori dalla chat</translation>
     </message>
     <message numerus="yes">
         <source>%n missed while you were away</source>
@@ -1786,7 +1889,7 @@
     <name>ServerSearch</name>
     <message>
         <source>Not connected: the server cannot be searched now</source>
-        <translation>Non connesso: ora non si può cercare sul server</translation>
+        <translation>Nessuna connessione: ora non si può cercare sul server</translation>
     </message>
     <message>
         <source>You are no longer in #{room}</source>
@@ -1839,7 +1942,7 @@
     </message>
     <message>
         <source>WARNING: the server at {address} shows a different certificate from the one you trusted before. Someone may be pretending to be it. The connection was refused.</source>
-        <translation>ATTENZIONE: il server a {address} mostra un certificato diverso da quello di cui ti eri fidato. Qualcuno potrebbe spacciarsi per quel server. La connessione è stata rifiutata.</translation>
+        <translation>ATTENZIONE: il server a {address} mostra un certificato diverso da quello a cui avevi dato fiducia. Qualcuno potrebbe spacciarsi per quel server. La connessione è stata rifiutata.</translation>
     </message>
     <message>
         <source>Trusted before:</source>
@@ -1938,7 +2041,7 @@
     </message>
     <message>
         <source>{name} is no longer connected</source>
-        <translation>{name} non è più connesso</translation>
+        <translation>{name} non è più in linea</translation>
     </message>
     <message>
         <source>The name {name} is banned {span}</source>
@@ -1981,7 +2084,7 @@
     </message>
     <message>
         <source>The name the user registered with</source>
-        <translation>Il nome con cui l&apos;utente è entrato</translation>
+        <translation>Il nome registrato dall&apos;utente</translation>
     </message>
     <message>
         <source>The user&apos;s IP address and port</source>
@@ -2012,11 +2115,11 @@
     <name>UsersPanel</name>
     <message>
         <source>Connected users</source>
-        <translation>Utenti connessi</translation>
+        <translation>Utenti in linea</translation>
     </message>
     <message>
         <source>&amp;Connected users</source>
-        <translation>Utenti &amp;connessi</translation>
+        <translation>Utenti i&amp;n linea</translation>
     </message>
     <message>
         <source>User actions</source>
@@ -2075,7 +2178,7 @@
     </message>
     <message>
         <source>&amp;Busy</source>
-        <translation>&amp;Occupato</translation>
+        <translation>&amp;Non disponibile</translation>
     </message>
     <message>
         <source>&amp;Chat</source>
@@ -2102,11 +2205,11 @@
     </message>
     <message>
         <source>→ {name} joined #{room}</source>
-        <translation>→ {name} è entrato in #{room}</translation>
+        <translation>→ {name} è in #{room}</translation>
     </message>
     <message>
         <source>← {name} left #{room}</source>
-        <translation>← {name} è uscito da #{room}</translation>
+        <translation>← {name} ha lasciato #{room}</translation>
     </message>
     <message>
         <source>{name} is typing…</source>
@@ -2147,7 +2250,7 @@
     </message>
     <message>
         <source>busy</source>
-        <translation>occupato</translation>
+        <translation>non disponibile</translation>
     </message>
     <message>
         <source>{name} (you)</source>
@@ -2155,7 +2258,7 @@
     </message>
     <message>
         <source>{who}, not connected</source>
-        <translation>{who}, non connesso</translation>
+        <translation>{who}, non in linea</translation>
     </message>
     <message>
         <source>{who}, {state}</source>
