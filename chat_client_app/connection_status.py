@@ -7,7 +7,7 @@ controller's state means to the user; the window only hands it the news.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStatusBar
 
 from chat_client_app.controller import ClientState, ConnectRequest
 from chat_client_app.plain_text import tooltip
@@ -38,6 +38,10 @@ class ConnectionStatus(QObject):
         # other status widgets, the "Retry now" button among them.
         self._flash_label = QLabel(status)
         self._flash_label.setAccessibleName(self.tr("Last problem"))
+        # A long sentence wraps in the width there is, never widening the window or
+        # running past its edge.
+        self._flash_label.setWordWrap(True)
+        self._flash_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._flash_label.clear)
@@ -79,6 +83,13 @@ class ConnectionStatus(QObject):
             self._countdown_label.clear()
         if state is not ClientState.CONNECTED:
             self._rtt_label.clear()
+        else:
+            self.clear_flash()  # the problem before this connection is over
+
+    def clear_flash(self) -> None:
+        self._flash_timer.stop()
+        self._flash_label.clear()
+        self._flash_label.setToolTip("")
 
     def flash(self, text: str, ms: int = FLASH_MS) -> None:
         """Show a problem for ``ms``, beside the state rather than over it."""

@@ -54,18 +54,9 @@ from shared.search_messages import SEARCH_QUERY_MAX_CHARS, Search
 from shared.validation import GENERAL
 
 __all__ = [
-    "Chat",
-    "ClientController",
-    "ClientState",
-    "SendState",
-    "ConnectRequest",
-    "Outgoing",
-    "DisconnectReason",
-    "DEFAULT_IDLE_PING",
-    "DEFAULT_PING_TIMEOUT",
-    "CLIENT_READ_PER_PASS",
-    "DEFAULT_CONNECT_TIMEOUT",
-]
+    "Chat", "ClientController", "ClientState", "SendState", "ConnectRequest", "Outgoing", "DisconnectReason",
+    "DEFAULT_IDLE_PING", "DEFAULT_PING_TIMEOUT", "CLIENT_READ_PER_PASS", "DEFAULT_CONNECT_TIMEOUT"
+]  # fmt: skip
 
 CLIENT_READ_PER_PASS = 32 * 1024
 """Bytes the client takes from its socket per pass. A read is decoded in the slot that
@@ -97,6 +88,9 @@ class ClientController(QObject):
     user_left = Signal(object, object)  # name, reason
     users_reset = Signal(object)  # list[str]: welcome's names
     notice_received = Signal(object, object)  # text, room (general: to everyone)
+    read_only_changed = Signal(
+        object, bool
+    )  # room (general: the whole chat), whether only the operator writes
     error_received = Signal(object, object)  # code, message: errors not about one say
     kicked = Signal(object)  # reason
     shutdown_received = Signal(object)  # reason
@@ -405,7 +399,7 @@ class ClientController(QObject):
             ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
             ev.Connected: self._tell_connected,
             ev.HistoryReset: lambda e: self.history_reset.emit(),
-            ev.NoticeReceived: lambda e: self.notice_received.emit(e.text, e.room),
+            ev.NoticeReceived: self._tell_notice,
             ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
             ev.KickReceived: lambda e: self.kicked.emit(e.reason),
             ev.ShutdownReceived: lambda e: self.shutdown_received.emit(e.reason),
@@ -442,6 +436,14 @@ class ClientController(QObject):
         assert request is not None
         self._memory.remember_server_id(request.host, request.port, event.welcome.server_id)
         self.connected.emit(event.welcome)
+        self.read_only_changed.emit(GENERAL, event.welcome.read_only)
+
+    def _tell_notice(self, event: ev.NoticeReceived) -> None:
+        # The whole chat's switch is told in the user's language (server_news), not in the server's.
+        if event.read_only is None or event.room != GENERAL:
+            self.notice_received.emit(event.text, event.room)
+        if event.read_only is not None:
+            self.read_only_changed.emit(event.room, event.read_only)
 
     def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
         self._clocks.replay_ended()

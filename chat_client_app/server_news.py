@@ -41,6 +41,7 @@ class ServerNews(QObject):
         # The replay of every room comes as one; the divider here counts this timeline's.
         self._missed_here = missed_here
         self._operator_reads: bool | None = None  # as the last welcome said
+        self._read_only = False  # the whole chat's switch, as last told
         c = controller
         c.history_reset.connect(self._on_controller_history_reset)
         c.disconnected.connect(self._on_controller_disconnected)
@@ -51,6 +52,7 @@ class ServerNews(QObject):
         c.kicked.connect(self._on_controller_kicked)
         c.shutdown_received.connect(self._on_controller_shutdown_received)
         c.replay_finished.connect(self._on_controller_replay_finished)
+        c.read_only_changed.connect(self._on_controller_read_only_changed)
 
     def _info(self, text: str) -> None:
         self._model.add_event(EntryKind.INFO, text)
@@ -68,6 +70,19 @@ class ServerNews(QObject):
                 EntryKind.NOTICE, self.tr("The operator of this server can read private messages.")
             )
         self._operator_reads = reads
+        self._read_only = welcome.read_only  # the banner shows it; the timeline tells changes
+
+    def _on_controller_read_only_changed(self, room: str, on: bool) -> None:
+        if room != GENERAL or on == self._read_only:
+            return
+        self._read_only = on
+        text = (
+            self.tr("The teacher has paused the chat: only they can write for now.")
+            if on
+            else self.tr("The chat is open again: everyone can write.")
+        )
+        self._model.add_event(EntryKind.NOTICE, text)
+        self._view.scroll_to_end()
 
     def _on_controller_history_reset(self) -> None:
         # Older rows stay: they are what the user saw, from the history that ended.

@@ -127,6 +127,7 @@ class UserLeft:
 class NoticeReceived:
     text: str
     room: str = "general"  # a room's own notice (its topic, its read-only switch)
+    read_only: bool | None = None  # set when it tells of the read-only switch
 
 
 @dataclass(frozen=True, slots=True)

@@ -1311,6 +1311,21 @@
     </message>
 </context>
 <context>
+    <name>ReadOnlyBanner</name>
+    <message>
+        <source>Chat paused</source>
+        <translation>Chat in pausa</translation>
+    </message>
+    <message>
+        <source>The teacher has paused the chat: only they can write for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa la chat: per ora può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>The teacher has paused #{room}: only they can write there for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa #{room}: per ora lì può scrivere solo chi la gestisce.</translation>
+    </message>
+</context>
+<context>
     <name>ReservationsModel</name>
     <message>
         <source>Name</source>
@@ -1806,6 +1821,14 @@
         <translation>Chi gestisce questo server può leggere i messaggi privati.</translation>
     </message>
     <message>
+        <source>The teacher has paused the chat: only they can write for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa la chat: per ora può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>The chat is open again: everyone can write.</source>
+        <translation>La chat è di nuovo aperta: tutti possono scrivere.</translation>
+    </message>
+    <message>
         <source>This server&apos;s history was reset.</source>
         <translation>La cronologia di questo server è ricominciata da capo.</translation>
     </message>
@@ -2236,6 +2259,21 @@
             <numerusform>#{room}: %n utente</numerusform>
             <numerusform>#{room}: %n utenti</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>WindowTitle</name>
+    <message>
+        <source>{title} (disconnected)</source>
+        <translation>{title} (non in linea)</translation>
+    </message>
+    <message>
+        <source>{title} (reconnecting…)</source>
+        <translation>{title} (riconnessione…)</translation>
+    </message>
+    <message>
+        <source>{title} (connecting…)</source>
+        <translation>{title} (connessione…)</translation>
     </message>
 </context>
 <context>
