@@ -12,10 +12,13 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStatusBar
 from chat_client_app.controller import ClientState, ConnectRequest
 from chat_client_app.plain_text import tooltip
 
-__all__ = ["ConnectionStatus", "FLASH_MS"]
+__all__ = ["ConnectionStatus", "FLASH_MS", "FLASH_LINES"]
 
 FLASH_MS = 10_000
 """How long a problem stays in the status bar: long enough to read a sentence twice."""
+
+FLASH_LINES = 3
+"""Lines a problem may take in the status bar: a long sentence in a narrow window."""
 
 
 class ConnectionStatus(QObject):
@@ -39,9 +42,11 @@ class ConnectionStatus(QObject):
         self._flash_label = QLabel(status)
         self._flash_label.setAccessibleName(self.tr("Last problem"))
         # A long sentence wraps in the width there is, never widening the window or
-        # running past its edge.
+        # running past its edge; the status bar does not lay labels out by height for
+        # width, so a few lines at most (the tooltip holds the whole sentence).
         self._flash_label.setWordWrap(True)
         self._flash_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._flash_label.setMaximumHeight(FLASH_LINES * self._flash_label.fontMetrics().lineSpacing() + 4)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._flash_label.clear)

@@ -144,7 +144,16 @@ class InputLine(QPlainTextEdit):
     def _height_for(self, lines: int) -> int:
         margins = self.contentsMargins()
         document_margin = 2 * int(self.document().documentMargin())
-        return lines * self.fontMetrics().lineSpacing() + document_margin + margins.top() + margins.bottom()
+        # A few pixels of slack: the last line's descent, so that no scroll bar shows
+        # while every line fits.
+        slack = self.fontMetrics().descent()
+        return (
+            lines * self.fontMetrics().lineSpacing()
+            + document_margin
+            + margins.top()
+            + margins.bottom()
+            + slack
+        )
 
     def _fit_height(self) -> None:
         height = self._height_for(self.visible_lines())
