@@ -34,6 +34,7 @@ from chat_client_app.mentions_dock import MentionsDock
 from chat_client_app.message_model import DEFAULT_MAX_ROWS, EntryKind, MentionsFilter, MessageModel
 from chat_client_app.message_view import MessageView
 from chat_client_app.notices import notice_for
+from chat_client_app.read_only_banner import ReadOnlyBanner
 from chat_client_app.room_list_panel import RoomListPanel
 from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.server_news import ServerNews
@@ -44,6 +45,7 @@ from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
 from chat_client_app.window_menus import WindowMenus
 from chat_client_app.window_rooms import WindowRooms
+from chat_client_app.window_title import window_title
 from shared.messages import ChatMessage, PresenceState, Welcome
 from shared.validation import GENERAL, name_key
 
@@ -137,6 +139,9 @@ class ChatWindow(QMainWindow):
         self._search_results = SearchResultsPanel(self)
         self._search_results.hide()
         self._send_box = SendBox(self._users, self)
+        self._paused_banner = ReadOnlyBanner(self._controller, self)
+        self._paused_banner.paused_changed.connect(lambda paused: self._send_box.setEnabled(not paused))
+        self._rooms.chat_changed.connect(self._paused_banner.show_chat)
 
         central = QWidget(self)
         central.setAccessibleName(self.tr("Chat"))
@@ -146,6 +151,7 @@ class ChatWindow(QMainWindow):
         layout.addWidget(self._typing_line)
         layout.addWidget(self._search_results)
         layout.addWidget(self._find_bar)
+        layout.addWidget(self._paused_banner)
         layout.addWidget(self._send_box)
         self.setCentralWidget(central)
 
@@ -410,16 +416,10 @@ class ChatWindow(QMainWindow):
             self._attention.notify(title, text)
 
     def _update_title(self) -> None:
-        request = self._controller.request
-        parts = ["Parla"]
-        if self._server_name:
-            parts.append(self._server_name)
-        if request is not None and self._controller.name:
-            parts.append(self._controller.name)
-        title = " — ".join(parts)
-        if self._unread:
-            title = f"({self._unread}) {title}"
-        self.setWindowTitle(title)
+        c, request = self._controller, self._controller.request
+        here = request is not None and self._session is not None and self._session[:2] == request.place
+        server = self._server_name if here else (request.host if request is not None else "")
+        self.setWindowTitle(window_title(c.name if request else "", server, c.state, self._unread))
         self._attention.show_unread(self._unread)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -126,18 +126,28 @@ MSG_USAGE = _translatable(
 JOIN_USAGE = _translatable("Commands", "/join #room")
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("/msg NAME text", _translatable("Commands", "send a private message to NAME")),
-    ("/join #room", _translatable("Commands", "enter a room (made if it does not exist)")),
-    ("/part [#room]", _translatable("Commands", "leave this room (or the one named)")),
-    ("/away [text]", _translatable("Commands", "show the others you are away")),
+    (
+        _translatable("Commands", "/msg NAME text"),
+        _translatable("Commands", "send a private message to NAME"),
+    ),
+    (JOIN_USAGE, _translatable("Commands", "enter a room (made if it does not exist)")),
+    (
+        _translatable("Commands", "/part [#room]"),
+        _translatable("Commands", "leave this room (or the one named)"),
+    ),
+    (_translatable("Commands", "/away [text]"), _translatable("Commands", "show the others you are away")),
     ("/back", _translatable("Commands", "show the others you are back")),
     ("/help", _translatable("Commands", "list the commands")),
     ("/clear", _translatable("Commands", "clear the message view")),
-    ("/quit or {quit}", _translatable("Commands", "leave the chat and close the window")),
-    ("//text", _translatable("Commands", "send a message that starts with /")),
+    (
+        _translatable("Commands", "/quit or {quit}"),
+        _translatable("Commands", "leave the chat and close the window"),
+    ),
+    (_translatable("Commands", "//text"), _translatable("Commands", "send a message that starts with /")),
 )
 """The commands and what they do, in the order ``/help`` lists them (English source
-strings: the window translates them in :data:`TRANSLATION_CONTEXT`)."""
+strings: the window translates both columns in :data:`TRANSLATION_CONTEXT`; a usage
+without words to translate stays as it is)."""
 
 
 def msg_prefix(name: str) -> str:
@@ -160,8 +170,16 @@ def _split_private(rest: str, known: Iterable[str]) -> tuple[str, str] | None:
         key = name_key(name)
         if folded.startswith(key) and (len(folded) == len(key) or folded[len(key)].isspace()):
             return rest[: len(name)], rest[len(name) :].strip()
-    word, _, text = rest.partition(" ")
+    word, text = _first_word(rest)
     return (word, text.strip()) if word else None
+
+
+def _first_word(text: str) -> tuple[str, str]:
+    """``text`` split at its first white space (a space or a line break): the word, the rest."""
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            return text[:i], text[i + 1 :]
+    return text, ""
 
 
 def parse_command(line: str, known_names: Iterable[str] = ()) -> Command | None:
@@ -175,7 +193,8 @@ def parse_command(line: str, known_names: Iterable[str] = ()) -> Command | None:
         return SayCommand(line.lstrip()[1:])
     if not stripped.startswith("/") or len(stripped) == 1 or stripped[1].isspace():
         return SayCommand(line)
-    word, _, rest = stripped[1:].partition(" ")
+    # The command's word ends at any white space: "/help" then a new line is /help.
+    word, rest = _first_word(stripped[1:])
     word = word.lower()
     if word == "quit":
         return QuitCommand()

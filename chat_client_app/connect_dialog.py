@@ -300,6 +300,7 @@ class ConnectDialog(QDialog):
             return True
         self._name_problem.setText(self._name_sentence(problem))
         self._name_problem.show()
+        self._fit_height()
         return False
 
     def _name_sentence(self, problem: str) -> str:
@@ -318,11 +319,24 @@ class ConnectDialog(QDialog):
             else self.tr("An address has no spaces.")
         )
         self._host_problem.show()
+        self._fit_height()
         return False
 
     def _show_error(self, text: str) -> None:
         self._error.setText(text)
         self._error.setVisible(bool(text))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show every line of the problems shown: a top-level window does not
+        follow its wrapped labels' height for its width by itself, and cuts them."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # --- connecting -------------------------------------------------------------------
 

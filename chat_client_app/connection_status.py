@@ -7,15 +7,18 @@ controller's state means to the user; the window only hands it the news.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QStatusBar
 
 from chat_client_app.controller import ClientState, ConnectRequest
 from chat_client_app.plain_text import tooltip
 
-__all__ = ["ConnectionStatus", "FLASH_MS"]
+__all__ = ["ConnectionStatus", "FLASH_MS", "FLASH_LINES"]
 
 FLASH_MS = 10_000
 """How long a problem stays in the status bar: long enough to read a sentence twice."""
+
+FLASH_LINES = 3
+"""Lines a problem may take in the status bar: a long sentence in a narrow window."""
 
 
 class ConnectionStatus(QObject):
@@ -38,6 +41,12 @@ class ConnectionStatus(QObject):
         # other status widgets, the "Retry now" button among them.
         self._flash_label = QLabel(status)
         self._flash_label.setAccessibleName(self.tr("Last problem"))
+        # A long sentence wraps in the width there is, never widening the window or
+        # running past its edge; the status bar does not lay labels out by height for
+        # width, so a few lines at most (the tooltip holds the whole sentence).
+        self._flash_label.setWordWrap(True)
+        self._flash_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._flash_label.setMaximumHeight(FLASH_LINES * self._flash_label.fontMetrics().lineSpacing() + 4)
         self._flash_timer = QTimer(self)
         self._flash_timer.setSingleShot(True)
         self._flash_timer.timeout.connect(self._flash_label.clear)
@@ -79,6 +88,13 @@ class ConnectionStatus(QObject):
             self._countdown_label.clear()
         if state is not ClientState.CONNECTED:
             self._rtt_label.clear()
+        else:
+            self.clear_flash()  # the problem before this connection is over
+
+    def clear_flash(self) -> None:
+        self._flash_timer.stop()
+        self._flash_label.clear()
+        self._flash_label.setToolTip("")
 
     def flash(self, text: str, ms: int = FLASH_MS) -> None:
         """Show a problem for ``ms``, beside the state rather than over it."""

@@ -31,6 +31,7 @@ from chat_client_app.failures import describe_attempt, socket_failure
 from chat_client_app.recent_servers import memory_folder, open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
 from chat_client_app.rooms_controller import RoomsController
+from chat_client_app.server_errors import refusal
 from chat_client_app.server_memory import ServerMemory
 from chat_client_app.session import (
     ClientSession,
@@ -53,18 +54,9 @@ from shared.search_messages import SEARCH_QUERY_MAX_CHARS, Search
 from shared.validation import GENERAL
 
 __all__ = [
-    "Chat",
-    "ClientController",
-    "ClientState",
-    "SendState",
-    "ConnectRequest",
-    "Outgoing",
-    "DisconnectReason",
-    "DEFAULT_IDLE_PING",
-    "DEFAULT_PING_TIMEOUT",
-    "CLIENT_READ_PER_PASS",
-    "DEFAULT_CONNECT_TIMEOUT",
-]
+    "Chat", "ClientController", "ClientState", "SendState", "ConnectRequest", "Outgoing", "DisconnectReason",
+    "DEFAULT_IDLE_PING", "DEFAULT_PING_TIMEOUT", "CLIENT_READ_PER_PASS", "DEFAULT_CONNECT_TIMEOUT"
+]  # fmt: skip
 
 CLIENT_READ_PER_PASS = 32 * 1024
 """Bytes the client takes from its socket per pass. A read is decoded in the slot that
@@ -96,6 +88,9 @@ class ClientController(QObject):
     user_left = Signal(object, object)  # name, reason
     users_reset = Signal(object)  # list[str]: welcome's names
     notice_received = Signal(object, object)  # text, room (general: to everyone)
+    read_only_changed = Signal(
+        object, bool
+    )  # room (general: the whole chat), whether only the operator writes
     error_received = Signal(object, object)  # code, message: errors not about one say
     kicked = Signal(object)  # reason
     shutdown_received = Signal(object)  # reason
@@ -396,7 +391,7 @@ class ClientController(QObject):
         """For each kind of event of the session, how it is told."""
         return {
             ev.MessagesReceived: self._tell_messages,
-            ev.SendStateChanged: lambda e: self.send_state_changed.emit(e.cid, e.state, e.reason),
+            ev.SendStateChanged: self._tell_send_state,
             ev.StateChanged: self._tell_state,
             ev.MessageQueued: lambda e: self.message_queued.emit(e.out),
             ev.UserJoined: lambda e: self.user_joined.emit(e.name),
@@ -404,7 +399,7 @@ class ClientController(QObject):
             ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
             ev.Connected: self._tell_connected,
             ev.HistoryReset: lambda e: self.history_reset.emit(),
-            ev.NoticeReceived: lambda e: self.notice_received.emit(e.text, e.room),
+            ev.NoticeReceived: self._tell_notice,
             ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
             ev.KickReceived: lambda e: self.kicked.emit(e.reason),
             ev.ShutdownReceived: lambda e: self.shutdown_received.emit(e.reason),
@@ -418,6 +413,11 @@ class ClientController(QObject):
             ev.SendPaused: lambda e: self._clocks.send_later(e.delay),
             **self.rooms.tellers(),
         }
+
+    def _tell_send_state(self, event: ev.SendStateChanged) -> None:
+        # The server's refusal in the user's language, by its code: never its English.
+        reason = refusal(event.code, event.reason) if event.code else event.reason
+        self.send_state_changed.emit(event.cid, event.state, reason)
 
     def _tell_messages(self, event: ev.MessagesReceived) -> None:
         run = list(event.messages)
@@ -436,6 +436,14 @@ class ClientController(QObject):
         assert request is not None
         self._memory.remember_server_id(request.host, request.port, event.welcome.server_id)
         self.connected.emit(event.welcome)
+        self.read_only_changed.emit(GENERAL, event.welcome.read_only)
+
+    def _tell_notice(self, event: ev.NoticeReceived) -> None:
+        # The whole chat's switch is told in the user's language (server_news), not in the server's.
+        if event.read_only is None or event.room != GENERAL:
+            self.notice_received.emit(event.text, event.room)
+        if event.read_only is not None:
+            self.read_only_changed.emit(event.room, event.read_only)
 
     def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
         self._clocks.replay_ended()

@@ -65,9 +65,14 @@ class SendBox(QWidget):
         self._input = InputLine(self)
         self._input.setAccessibleName(self.tr("Message"))
         self._input.setAccessibleDescription(
-            self.tr("Type a message and press Enter. Type /help for the commands.")
+            self.tr(
+                "Type a message and press Enter to send it; Shift+Enter starts a new line. "
+                "Type /help for the commands."
+            )
         )
-        self._input.setPlaceholderText(self.tr("Type a message, Enter to send — /help for commands"))
+        self._input.setPlaceholderText(
+            self.tr("Type a message: Enter sends, Shift+Enter starts a new line, /help lists commands")
+        )
         self._counter = QLabel(self)
         self._counter.setAccessibleName(self.tr("Characters typed"))
         self._counter.hide()
@@ -76,13 +81,15 @@ class SendBox(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._input, 1)
-        layout.addWidget(self._counter)
-        layout.addWidget(self._send)
+        # The counter and the button stay beside the last line as the box grows.
+        bottom = Qt.AlignmentFlag.AlignBottom
+        layout.addWidget(self._counter, 0, bottom)
+        layout.addWidget(self._send, 0, bottom)
         QWidget.setTabOrder(self._input, self._send)
         self.setFocusProxy(self._input)
 
-        self._input.returnPressed.connect(self._on_input_return_pressed)
-        self._input.textChanged.connect(self._on_input_text_changed)
+        self._input.enter_pressed.connect(self._on_input_return_pressed)
+        self._input.edited.connect(self._on_input_text_changed)
         self._send.clicked.connect(self._on_input_return_pressed)
 
     @property
@@ -105,8 +112,17 @@ class SendBox(QWidget):
     def help_lines(self) -> list[str]:
         """The commands and keys, one line each, in the user's language."""
         lines = [self.tr("Commands:")]
-        lines += [f"{usage} — {QCoreApplication.translate(TRANSLATION_CONTEXT, m)}" for usage, m in COMMANDS]
-        lines.append(self.tr("Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions."))
+        translate = QCoreApplication.translate
+        lines += [
+            f"{translate(TRANSLATION_CONTEXT, usage)} — {translate(TRANSLATION_CONTEXT, m)}"
+            for usage, m in COMMANDS
+        ]
+        lines.append(
+            self.tr(
+                "Enter sends; Shift+Enter starts a new line; Up and Down recall what you sent; "
+                "Ctrl+F finds; Ctrl+M shows mentions."
+            )
+        )
         return lines
 
     def _on_input_text_changed(self, text: str) -> None:

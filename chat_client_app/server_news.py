@@ -14,8 +14,9 @@ from chat_client_app.controller import ClientController, DisconnectReason
 from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.message_view import MessageView
 from chat_client_app.reasons import left_reason
+from chat_client_app.server_errors import server_error
 from chat_client_app.user_model import UserListModel
-from shared.messages import GENERAL, LeftReason, Welcome
+from shared.messages import GENERAL, SHUTDOWN_REASON, LeftReason, Welcome
 
 __all__ = ["ServerNews"]
 
@@ -40,6 +41,7 @@ class ServerNews(QObject):
         # The replay of every room comes as one; the divider here counts this timeline's.
         self._missed_here = missed_here
         self._operator_reads: bool | None = None  # as the last welcome said
+        self._read_only = False  # the whole chat's switch, as last told
         c = controller
         c.history_reset.connect(self._on_controller_history_reset)
         c.disconnected.connect(self._on_controller_disconnected)
@@ -50,6 +52,7 @@ class ServerNews(QObject):
         c.kicked.connect(self._on_controller_kicked)
         c.shutdown_received.connect(self._on_controller_shutdown_received)
         c.replay_finished.connect(self._on_controller_replay_finished)
+        c.read_only_changed.connect(self._on_controller_read_only_changed)
 
     def _info(self, text: str) -> None:
         self._model.add_event(EntryKind.INFO, text)
@@ -67,6 +70,19 @@ class ServerNews(QObject):
                 EntryKind.NOTICE, self.tr("The operator of this server can read private messages.")
             )
         self._operator_reads = reads
+        self._read_only = welcome.read_only  # the banner shows it; the timeline tells changes
+
+    def _on_controller_read_only_changed(self, room: str, on: bool) -> None:
+        if room != GENERAL or on == self._read_only:
+            return
+        self._read_only = on
+        text = (
+            self.tr("The teacher has paused the chat: only they can write for now.")
+            if on
+            else self.tr("The chat is open again: everyone can write.")
+        )
+        self._model.add_event(EntryKind.NOTICE, text)
+        self._view.scroll_to_end()
 
     def _on_controller_history_reset(self) -> None:
         # Older rows stay: they are what the user saw, from the history that ended.
@@ -108,8 +124,7 @@ class ServerNews(QObject):
         self._notify(self.tr("Notice from the server"), text)
 
     def _on_controller_error_received(self, code: str, message: str) -> None:
-        text = self.tr("Error from the server: {message}").format(message=message)
-        self._model.add_event(EntryKind.ERROR, text)
+        self._model.add_event(EntryKind.ERROR, server_error(code, message))
 
     def _on_controller_kicked(self, reason: str) -> None:
         text = (
@@ -122,9 +137,15 @@ class ServerNews(QObject):
         self._notify(self.tr("Removed from the chat"), text)
 
     def _on_controller_shutdown_received(self, reason: str) -> None:
-        text = self.tr("The server is shutting down ({reason}). Reconnecting when it is back.").format(
-            reason=reason.rstrip(".") or "—"
-        )
+        # The server's stock reason only says again that it shuts down, in English: the
+        # notice says it once, in the user's language; an operator's own words follow it.
+        said = " ".join(reason.split())
+        if not said or said.casefold().rstrip(".") == SHUTDOWN_REASON.casefold().rstrip("."):
+            text = self.tr("The server is shutting down. Reconnecting when it is back.")
+        else:
+            text = self.tr("The server is shutting down: {reason}. Reconnecting when it is back.").format(
+                reason=said.rstrip(".")
+            )
         self._model.add_event(EntryKind.NOTICE, text)
 
     def _on_controller_replay_finished(self, count: int, first_id: int) -> None:

@@ -47,6 +47,7 @@ from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reser
 from chat_server_app.tls import TlsIdentity
 from shared.discovery import Announce
 from shared.errors import ProtocolError
+from shared.messages import SHUTDOWN_REASON
 from shared.qt.connection import Connection, Outgoing
 
 __all__ = ["ChatServer", "Session", "SessionState", "ListenError"]
@@ -251,7 +252,7 @@ class ChatServer(QObject):
             self._announcer.start()
         self.listening_changed.emit(True)
 
-    def stop(self, reason: str = "The server is shutting down.") -> None:
+    def stop(self, reason: str = SHUTDOWN_REASON) -> None:
         """Stop listening and disconnect everyone with a ``shutdown`` frame."""
         self.flush()
         self._core.shut_down(reason)

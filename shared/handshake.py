@@ -101,7 +101,8 @@ class Welcome:
     ``server_id`` names the history (new when it starts over); ``replay_truncated``
     says that the replay after ``since`` left older messages out (``--replay-max``);
     ``operator_reads_private`` that the operator sees private texts; ``rate_burst``
-    and ``rate_per_sec`` the server's token bucket for says (0: not said, a v1 server).
+    and ``rate_per_sec`` the server's token bucket for says (0: not said, a v1 server);
+    ``read_only`` that only the operator can write now (general's switch, §5).
     """
 
     name: str
@@ -115,6 +116,7 @@ class Welcome:
     operator_reads_private: bool = False
     rate_burst: int = 0
     rate_per_sec: float = 0.0
+    read_only: bool = False
     TYPE: ClassVar[str] = "welcome"
 
     def to_dict(self) -> Json:
@@ -129,6 +131,7 @@ class Welcome:
             "server_id": self.server_id,
             "replay_truncated": self.replay_truncated,
             "operator_reads_private": self.operator_reads_private,
+            **({"read_only": True} if self.read_only else {}),
             **({"rate": {"burst": self.rate_burst, "per_sec": self.rate_per_sec}} if self.rate_burst else {}),
         }
 
@@ -161,6 +164,7 @@ class Welcome:
             operator_reads_private=flag(obj, "operator_reads_private"),
             rate_burst=rate_burst,
             rate_per_sec=rate_per_sec,
+            read_only=flag(obj, "read_only"),
         )
 
 

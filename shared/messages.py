@@ -50,6 +50,7 @@ __all__ = [
     "Error",
     "Kicked",
     "Shutdown",
+    "SHUTDOWN_REASON",
     "Join",
     "Part",
     "ListRooms",
@@ -346,19 +347,29 @@ class Left:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A message from the server operator, to everyone or to ``room``'s members."""
+    """A message from the server operator, to everyone or to ``room``'s members.
+
+    ``read_only`` is set on the notice that tells of the read-only switch (``room``'s;
+    general's is the whole chat's): a client shows the state, in its own words."""
 
     text: str
     ts: str
     room: str = GENERAL
+    read_only: bool | None = None
     TYPE: ClassVar[str] = "notice"
 
     def to_dict(self) -> Json:
-        return room_field({"type": self.TYPE, "text": self.text, "ts": self.ts}, self.room)
+        out = room_field({"type": self.TYPE, "text": self.text, "ts": self.ts}, self.room)
+        if self.read_only is not None:
+            out["read_only"] = self.read_only
+        return out
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Notice:
-        return cls(text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "", room=opt_room(obj))
+        read_only = None if obj.get("read_only") is None else flag(obj, "read_only")
+        return cls(
+            text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "", room=opt_room(obj), read_only=read_only
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +436,11 @@ class Kicked:
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Kicked:
         return cls(reason=opt_str(obj, "reason") or "")
+
+
+SHUTDOWN_REASON = "The server is shutting down."
+"""The ``shutdown`` reason when the operator gives none: a client that knows it says
+so in its own words, instead of repeating this English."""
 
 
 @dataclass(frozen=True, slots=True)

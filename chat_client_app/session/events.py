@@ -101,7 +101,8 @@ class MessageQueued:
 class SendStateChanged:
     cid: str
     state: SendState
-    reason: str = ""  # failed only
+    reason: str = ""  # failed only: the server's words, or the client's own
+    code: str = ""  # failed by the server: its error code, which the window puts in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,7 @@ class UserLeft:
 class NoticeReceived:
     text: str
     room: str = "general"  # a room's own notice (its topic, its read-only switch)
+    read_only: bool | None = None  # set when it tells of the read-only switch
 
 
 @dataclass(frozen=True, slots=True)

@@ -427,7 +427,7 @@ class ClientSession:
         elif isinstance(message, Results):
             outputs.append(SearchResults(message.sid, message.messages, message.more))
         elif isinstance(message, Notice):
-            outputs.append(NoticeReceived(message.text, message.room))
+            outputs.append(NoticeReceived(message.text, message.room, message.read_only))
         elif isinstance(message, Ping):
             outputs.append(Pong(message.token))
         elif isinstance(message, Pong):

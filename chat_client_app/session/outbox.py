@@ -84,12 +84,12 @@ class Outbox:
         out.state = SendState.SENT
         return SendStateChanged(cid, SendState.SENT)
 
-    def fail(self, out: Outgoing, reason: str) -> SendStateChanged:
+    def fail(self, out: Outgoing, reason: str, code: str = "") -> SendStateChanged:
         self._pending.pop(out.cid, None)
         out.state = SendState.FAILED
         out.reason = reason
         self._failed[out.cid] = out
-        return SendStateChanged(out.cid, SendState.FAILED, reason)
+        return SendStateChanged(out.cid, SendState.FAILED, reason, code)
 
     def fail_all(self, reason: str) -> list[SendStateChanged]:
         """Fail every pending say, and forget the failed ones: they were for another place."""
@@ -116,7 +116,7 @@ class Outbox:
             return [ServerError(error.code, error.message)]
         if error.error_code is ErrorCode.RATE_LIMITED and not error.fatal:
             return [self.too_fast(out, now)]
-        return [self.fail(out, error.message or error.code)]
+        return [self.fail(out, error.message, error.code)]
 
     def answered_by(self, error: Error, generation: int) -> Outgoing | None:
         """The pending say ``error`` refuses, if any."""

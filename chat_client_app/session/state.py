@@ -98,6 +98,11 @@ class ConnectRequest:
         host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
         return f"{host}:{self.port}"
 
+    @property
+    def place(self) -> tuple[str, int]:
+        """The server, as compared: ``(host in lower case, port)``."""
+        return self.host.lower(), self.port
+
 
 def same_place(a: ConnectRequest, b: ConnectRequest) -> bool:
     """Whether two requests continue one conversation: the same server, the same name."""

@@ -27,12 +27,13 @@ class OperatorOrders(CoreState):
         self._outputs.append(UserKicked(session, reason))
         self._drop(session, LeftReason.KICKED)
 
-    def send_notice(self, text: str) -> None:
-        """A message from the operator to everyone."""
+    def send_notice(self, text: str, read_only: bool | None = None) -> None:
+        """A message from the operator to everyone (``read_only``: it tells of that switch)."""
         if not text.strip():
             return
         ts, _ = self._clock()
-        self._outbox.append(Entry(encode(Notice(text, ts).to_dict()), next(self._seqs), presence=True))
+        notice = Notice(text, ts, read_only=read_only)
+        self._outbox.append(Entry(encode(notice.to_dict()), next(self._seqs), presence=True))
         self._outputs.append(NoticeSent(text))
 
     def set_read_only(self, on: bool) -> None:
@@ -45,7 +46,8 @@ class OperatorOrders(CoreState):
         self.send_notice(
             "The chat is now read-only: only the operator can write."
             if on
-            else "The chat is open again: everyone can write."
+            else "The chat is open again: everyone can write.",
+            read_only=on,
         )
         self._outputs.append(ReadOnlyChanged(on))
 

@@ -113,6 +113,7 @@ class Registration(RoomRules):
             operator_reads_private=self.settings.operator_reads_private,
             rate_burst=self.settings.rate_burst,
             rate_per_sec=float(self.settings.rate_per_sec),
+            read_only=self.rooms.general.read_only,
         )
         # The sorted list comes ready-made, encoded: at 10 000 users it is most of it.
         welcome = head.frame_with_users(self._roster.json())

@@ -54,10 +54,11 @@ class RoomOrders(RoomRules, OperatorOrders):
             raise RoomOrderError(f"there is no room #{name}")
         return room
 
-    def _room_notice(self, room: Room, text: str) -> None:
-        """A notice to ``room``'s members (to everyone, for ``general``)."""
+    def _room_notice(self, room: Room, text: str, read_only: bool | None = None) -> None:
+        """A notice to ``room``'s members (to everyone, for ``general``); ``read_only``:
+        it tells of the room's read-only switch."""
         ts, _ = self._clock()
-        frame = encode(Notice(text, ts, room.name).to_dict())
+        frame = encode(Notice(text, ts, room.name, read_only).to_dict())
         if room.is_general:
             self._outbox.append(Entry(frame, next(self._seqs), presence=True))
         else:
@@ -94,6 +95,7 @@ class RoomOrders(RoomRules, OperatorOrders):
             f"#{room.name} is now read-only: only the operator can write."
             if on
             else f"#{room.name} is open again: everyone can write.",
+            read_only=on,
         )
         self._rooms_dirty = True
 

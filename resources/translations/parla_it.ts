@@ -201,7 +201,7 @@
     <name>BansModel</name>
     <message>
         <source>Banned</source>
-        <translation>Bloccato</translation>
+        <translation>Blocco</translation>
     </message>
     <message>
         <source>Who</source>
@@ -296,7 +296,7 @@
     </message>
     <message>
         <source>Connected to {server} ({address}) as {name}.</source>
-        <translation>Connesso a {server} ({address}) come {name}.</translation>
+        <translation>Sei nella chat di {server} ({address}) con il nome {name}.</translation>
     </message>
     <message>
         <source>Message of the day: {motd}</source>
@@ -304,7 +304,7 @@
     </message>
     <message>
         <source>Reconnected.</source>
-        <translation>Riconnesso.</translation>
+        <translation>Di nuovo in linea.</translation>
     </message>
     <message>
         <source>New</source>
@@ -336,12 +336,20 @@
         <translation>/join #stanza</translation>
     </message>
     <message>
+        <source>/msg NAME text</source>
+        <translation>/msg NOME testo</translation>
+    </message>
+    <message>
         <source>send a private message to NAME</source>
         <translation>invia un messaggio privato a NOME</translation>
     </message>
     <message>
         <source>enter a room (made if it does not exist)</source>
         <translation>entra in una stanza (creata se non esiste)</translation>
+    </message>
+    <message>
+        <source>/part [#room]</source>
+        <translation>/part [#stanza]</translation>
     </message>
     <message>
         <source>leave this room (or the one named)</source>
@@ -352,8 +360,12 @@
         <translation>mostra agli altri che sei assente</translation>
     </message>
     <message>
+        <source>/away [text]</source>
+        <translation>/away [testo]</translation>
+    </message>
+    <message>
         <source>show the others you are back</source>
-        <translation>mostra agli altri che sei tornato</translation>
+        <translation>mostra agli altri che ci sei di nuovo</translation>
     </message>
     <message>
         <source>list the commands</source>
@@ -361,15 +373,23 @@
     </message>
     <message>
         <source>clear the message view</source>
-        <translation>pulisce la vista dei messaggi</translation>
+        <translation>pulisci la vista dei messaggi</translation>
+    </message>
+    <message>
+        <source>/quit or {quit}</source>
+        <translation>/quit o {quit}</translation>
     </message>
     <message>
         <source>leave the chat and close the window</source>
-        <translation>lascia la chat e chiude la finestra</translation>
+        <translation>lascia la chat e chiudi la finestra</translation>
     </message>
     <message>
         <source>send a message that starts with /</source>
         <translation>invia un messaggio che comincia con /</translation>
+    </message>
+    <message>
+        <source>//text</source>
+        <translation>//testo</translation>
     </message>
 </context>
 <context>
@@ -384,7 +404,7 @@
     </message>
     <message>
         <source>Users connected now: {count}</source>
-        <translation>Utenti connessi adesso: {count}</translation>
+        <translation>Utenti in linea adesso: {count}</translation>
     </message>
     <message>
         <source>&amp;Stop server</source>
@@ -608,7 +628,7 @@
     </message>
     <message>
         <source>Disconnected</source>
-        <translation>Disconnesso</translation>
+        <translation>Non in linea</translation>
     </message>
     <message>
         <source>Connecting…</source>
@@ -620,7 +640,7 @@
     </message>
     <message>
         <source>Connected</source>
-        <translation>Connesso</translation>
+        <translation>In linea</translation>
     </message>
     <message>
         <source>Reconnecting</source>
@@ -674,7 +694,7 @@
     </message>
     <message>
         <source>The certificate of {address} is not the one you trusted before: the connection was refused.</source>
-        <translation>Il certificato di {address} non è quello di cui ti eri fidato: la connessione è stata rifiutata.</translation>
+        <translation>Il certificato di {address} non è quello a cui avevi dato fiducia: la connessione è stata rifiutata.</translation>
     </message>
     <message>
         <source>No secure connection could be made with {address} ({detail}): does the server use TLS?</source>
@@ -976,15 +996,15 @@
     </message>
     <message>
         <source>{name} joined from {address}</source>
-        <translation>{name} è entrato da {address}</translation>
+        <translation>{name} entra nella chat da {address}</translation>
     </message>
     <message>
         <source>{name} left</source>
-        <translation>{name} è uscito</translation>
+        <translation>{name} ha lasciato la chat</translation>
     </message>
     <message>
         <source>{name} disconnected</source>
-        <translation>{name} si è disconnesso</translation>
+        <translation>{name} ha perso la connessione</translation>
     </message>
     <message>
         <source>{name} timed out (no answer to ping)</source>
@@ -992,19 +1012,19 @@
     </message>
     <message>
         <source>{name} was dropped: too slow to receive</source>
-        <translation>{name} è stato disconnesso: troppo lento a ricevere</translation>
+        <translation>Connessione di {name} chiusa: riceveva troppo lentamente</translation>
     </message>
     <message>
         <source>{name} left ({reason})</source>
-        <translation>{name} è uscito ({reason})</translation>
+        <translation>{name} ha lasciato la chat ({reason})</translation>
     </message>
     <message>
         <source>{name} was kicked: {reason}</source>
-        <translation>{name} è stato espulso: {reason}</translation>
+        <translation>L&apos;operatore ha fatto uscire {name}: {reason}</translation>
     </message>
     <message>
         <source>{name} was kicked</source>
-        <translation>{name} è stato espulso</translation>
+        <translation>L&apos;operatore ha fatto uscire {name}</translation>
     </message>
     <message>
         <source>Error to {who}: {code}: {message}</source>
@@ -1318,7 +1338,7 @@
     </message>
     <message>
         <source>{what} was no longer banned</source>
-        <translation>{what} non era più bloccato</translation>
+        <translation>Il blocco di {what} era già finito</translation>
     </message>
 </context>
 <context>
@@ -1334,6 +1354,21 @@
     <message>
         <source>Go down to the newest messages</source>
         <translation>Vai ai messaggi più recenti</translation>
+    </message>
+</context>
+<context>
+    <name>ReadOnlyBanner</name>
+    <message>
+        <source>Chat paused</source>
+        <translation>Chat in pausa</translation>
+    </message>
+    <message>
+        <source>The teacher has paused the chat: only they can write for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa la chat: per ora può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>The teacher has paused #{room}: only they can write there for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa #{room}: per ora lì può scrivere solo chi la gestisce.</translation>
     </message>
 </context>
 <context>
@@ -1374,7 +1409,7 @@
     </message>
     <message>
         <source>you are mentioned</source>
-        <translation>sei menzionato</translation>
+        <translation>c&apos;è una menzione per te</translation>
     </message>
 </context>
 <context>
@@ -1464,7 +1499,7 @@
     </message>
     <message>
         <source>Put the selected user in a room, as if they had joined it</source>
-        <translation>Metti l&apos;utente selezionato in una stanza, come se vi fosse entrato</translation>
+        <translation>Metti l&apos;utente selezionato in una stanza, come se avesse usato /join</translation>
     </message>
     <message>
         <source>#{room} is now read-only</source>
@@ -1500,7 +1535,7 @@
     </message>
     <message>
         <source>Close #{room}? Its {count} members online are sent out of it.</source>
-        <translation>Chiudere #{room}? I suoi {count} membri connessi ne verranno fatti uscire.</translation>
+        <translation>Chiudere #{room}? I suoi {count} membri in linea dovranno uscirne.</translation>
     </message>
     <message>
         <source>The room #{room} is closed</source>
@@ -1540,7 +1575,7 @@
     </message>
     <message>
         <source>{name} is no longer connected</source>
-        <translation>{name} non è più connesso</translation>
+        <translation>{name} non è più in linea</translation>
     </message>
 </context>
 <context>
@@ -1571,7 +1606,7 @@
     </message>
     <message>
         <source>Members connected now</source>
-        <translation>Membri connessi ora</translation>
+        <translation>Membri in linea ora</translation>
     </message>
     <message>
         <source>Messages posted in the room since the server started</source>
@@ -1674,12 +1709,12 @@
         <translation>Messaggio</translation>
     </message>
     <message>
-        <source>Type a message and press Enter. Type /help for the commands.</source>
-        <translation>Scrivi un messaggio e premi Invio. Scrivi /help per i comandi.</translation>
+        <source>Type a message and press Enter to send it; Shift+Enter starts a new line. Type /help for the commands.</source>
+        <translation>Scrivi un messaggio e premi Invio per inviarlo; Maiusc+Invio va a capo. Scrivi /help per i comandi.</translation>
     </message>
     <message>
-        <source>Type a message, Enter to send — /help for commands</source>
-        <translation>Scrivi un messaggio, Invio per inviare — /help per i comandi</translation>
+        <source>Type a message: Enter sends, Shift+Enter starts a new line, /help lists commands</source>
+        <translation>Scrivi un messaggio: Invio invia, Maiusc+Invio va a capo, /help elenca i comandi</translation>
     </message>
     <message>
         <source>Characters typed</source>
@@ -1698,8 +1733,8 @@
         <translation>Comandi:</translation>
     </message>
     <message>
-        <source>Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
-        <translation>Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
+        <source>Enter sends; Shift+Enter starts a new line; Up and Down recall what you sent; Ctrl+F finds; Ctrl+M shows mentions.</source>
+        <translation>Invio invia; Maiusc+Invio va a capo; Su e Giù richiamano ciò che hai inviato; Ctrl+F cerca; Ctrl+M mostra le menzioni.</translation>
     </message>
     <message>
         <source>Too long: a message can have at most {max} characters.</source>
@@ -1719,6 +1754,109 @@
     </message>
 </context>
 <context>
+    <name>ServerErrors</name>
+    <message>
+        <source>the server takes a message of 1 to {max} characters, not only spaces</source>
+        <translation>il server accetta messaggi da 1 a {max} caratteri, non solo spazi</translation>
+    </message>
+    <message>
+        <source>too many messages at once: wait a moment</source>
+        <translation>troppi messaggi tutti insieme: aspetta un momento</translation>
+    </message>
+    <message>
+        <source>the teacher has paused the chat</source>
+        <translation>l&apos;insegnante ha messo in pausa la chat</translation>
+    </message>
+    <message>
+        <source>nobody by that name is on this server now</source>
+        <translation>su questo server ora non c&apos;è nessuno con quel nome</translation>
+    </message>
+    <message>
+        <source>you are not in that room</source>
+        <translation>non sei in quella stanza</translation>
+    </message>
+    <message>
+        <source>that room cannot take messages</source>
+        <translation>quella stanza non accetta messaggi</translation>
+    </message>
+    <message>
+        <source>the server could not keep it: try again</source>
+        <translation>il server non è riuscito a salvarlo: riprova</translation>
+    </message>
+    <message>
+        <source>it is too large for the server</source>
+        <translation>è troppo grande per il server</translation>
+    </message>
+    <message>
+        <source>the server refused it ({detail})</source>
+        <translation>il server l&apos;ha rifiutato ({detail})</translation>
+    </message>
+    <message>
+        <source>The server did not understand this client: update the client or the server.</source>
+        <translation>Il server non ha capito questo client: aggiorna il client o il server.</translation>
+    </message>
+    <message>
+        <source>Something this client sent was too large for the server.</source>
+        <translation>Qualcosa che questo client ha inviato era troppo grande per il server.</translation>
+    </message>
+    <message>
+        <source>The server does not know one of this client&apos;s requests: it may be an older server.</source>
+        <translation>Il server non conosce una delle richieste di questo client: forse è un server più vecchio.</translation>
+    </message>
+    <message>
+        <source>Too many messages at once: the server dropped some.</source>
+        <translation>Troppi messaggi tutti insieme: il server ne ha scartati alcuni.</translation>
+    </message>
+    <message>
+        <source>The teacher has paused the chat: only they can write now.</source>
+        <translation>L&apos;insegnante ha messo in pausa la chat: ora può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>The server had a problem with its history.</source>
+        <translation>Il server ha avuto un problema con la sua cronologia.</translation>
+    </message>
+    <message>
+        <source>The server takes a message of 1 to {max} characters, not only spaces.</source>
+        <translation>Il server accetta messaggi da 1 a {max} caratteri, non solo spazi.</translation>
+    </message>
+    <message>
+        <source>Nobody by that name is on this server now.</source>
+        <translation>Su questo server ora non c&apos;è nessuno con quel nome.</translation>
+    </message>
+    <message>
+        <source>You are not in that room.</source>
+        <translation>Non sei in quella stanza.</translation>
+    </message>
+    <message>
+        <source>That is not a room you can use: a room&apos;s name has no spaces, commas, colons or #.</source>
+        <translation>Non è una stanza che puoi usare: il nome di una stanza non ha spazi, virgole, due punti o #.</translation>
+    </message>
+    <message>
+        <source>No more rooms: you are in as many as this server allows, or it has no room for more.</source>
+        <translation>Niente più stanze: sei già nel numero massimo che questo server permette, oppure il server non ne può aprire altre.</translation>
+    </message>
+    <message>
+        <source>The server does not accept this name.</source>
+        <translation>Il server non accetta questo nome.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the password.</source>
+        <translation>Il server non ha accettato la password.</translation>
+    </message>
+    <message>
+        <source>The server speaks another version of the chat protocol: update the client or the server.</source>
+        <translation>Il server parla un&apos;altra versione del protocollo di chat: aggiorna il client o il server.</translation>
+    </message>
+    <message>
+        <source>This server does not let you in.</source>
+        <translation>Questo server non ti lascia entrare.</translation>
+    </message>
+    <message>
+        <source>The server reported a problem: {detail}</source>
+        <translation>Il server segnala un problema: {detail}</translation>
+    </message>
+</context>
+<context>
     <name>ServerNews</name>
     <message>
         <source>Older messages are not shown.</source>
@@ -1727,6 +1865,14 @@
     <message>
         <source>The operator of this server can read private messages.</source>
         <translation>Chi gestisce questo server può leggere i messaggi privati.</translation>
+    </message>
+    <message>
+        <source>The teacher has paused the chat: only they can write for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa la chat: per ora può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>The chat is open again: everyone can write.</source>
+        <translation>La chat è di nuovo aperta: tutti possono scrivere.</translation>
     </message>
     <message>
         <source>This server&apos;s history was reset.</source>
@@ -1746,7 +1892,7 @@
     </message>
     <message>
         <source>→ {name} joined the chat</source>
-        <translation>→ {name} è entrato nella chat</translation>
+        <translation>→ {name} è nella chat</translation>
     </message>
     <message>
         <source>left the chat</source>
@@ -1762,15 +1908,15 @@
     </message>
     <message>
         <source>was removed by the operator</source>
-        <translation>è stato allontanato dall&apos;operatore</translation>
+        <translation>non c&apos;è più: l&apos;operatore l&apos;ha fatto uscire</translation>
     </message>
     <message>
         <source>could not keep up and was disconnected</source>
-        <translation>non riusciva a stare al passo ed è stato disconnesso</translation>
+        <translation>non riusciva a stare al passo e ha perso la connessione</translation>
     </message>
     <message>
         <source>left ({reason})</source>
-        <translation>è uscito ({reason})</translation>
+        <translation>ha lasciato la chat ({reason})</translation>
     </message>
     <message>
         <source>Notice: {text}</source>
@@ -1781,24 +1927,24 @@
         <translation>Avviso dal server</translation>
     </message>
     <message>
-        <source>Error from the server: {message}</source>
-        <translation>Errore dal server: {message}</translation>
+        <source>The server is shutting down. Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo. La connessione riprenderà quando tornerà attivo.</translation>
+    </message>
+    <message>
+        <source>The server is shutting down: {reason}. Reconnecting when it is back.</source>
+        <translation>Il server si sta spegnendo: {reason}. La connessione riprenderà quando tornerà attivo.</translation>
     </message>
     <message>
         <source>The operator removed you from the chat: {reason}</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat: {reason}</translation>
+        <translation>L&apos;operatore ti ha fatto uscire dalla chat: {reason}</translation>
     </message>
     <message>
         <source>The operator removed you from the chat.</source>
-        <translation>L&apos;operatore ti ha allontanato dalla chat.</translation>
+        <translation>L&apos;operatore ti ha fatto uscire dalla chat.</translation>
     </message>
     <message>
         <source>Removed from the chat</source>
-        <translation>Allontanato dalla chat</translation>
-    </message>
-    <message>
-        <source>The server is shutting down ({reason}). Reconnecting when it is back.</source>
-        <translation>Il server si sta spegnendo ({reason}). Mi riconnetterò quando tornerà.</translation>
+        <translation>Fuori dalla chat</translation>
     </message>
     <message numerus="yes">
         <source>%n missed while you were away</source>
@@ -1812,7 +1958,7 @@
     <name>ServerSearch</name>
     <message>
         <source>Not connected: the server cannot be searched now</source>
-        <translation>Non connesso: ora non si può cercare sul server</translation>
+        <translation>Nessuna connessione: ora non si può cercare sul server</translation>
     </message>
     <message>
         <source>You are no longer in #{room}</source>
@@ -1865,7 +2011,7 @@
     </message>
     <message>
         <source>WARNING: the server at {address} shows a different certificate from the one you trusted before. Someone may be pretending to be it. The connection was refused.</source>
-        <translation>ATTENZIONE: il server a {address} mostra un certificato diverso da quello di cui ti eri fidato. Qualcuno potrebbe spacciarsi per quel server. La connessione è stata rifiutata.</translation>
+        <translation>ATTENZIONE: il server a {address} mostra un certificato diverso da quello a cui avevi dato fiducia. Qualcuno potrebbe spacciarsi per quel server. La connessione è stata rifiutata.</translation>
     </message>
     <message>
         <source>Trusted before:</source>
@@ -1964,7 +2110,7 @@
     </message>
     <message>
         <source>{name} is no longer connected</source>
-        <translation>{name} non è più connesso</translation>
+        <translation>{name} non è più in linea</translation>
     </message>
     <message>
         <source>The name {name} is banned {span}</source>
@@ -2007,7 +2153,7 @@
     </message>
     <message>
         <source>The name the user registered with</source>
-        <translation>Il nome con cui l&apos;utente è entrato</translation>
+        <translation>Il nome registrato dall&apos;utente</translation>
     </message>
     <message>
         <source>The user&apos;s IP address and port</source>
@@ -2038,11 +2184,11 @@
     <name>UsersPanel</name>
     <message>
         <source>Connected users</source>
-        <translation>Utenti connessi</translation>
+        <translation>Utenti in linea</translation>
     </message>
     <message>
         <source>&amp;Connected users</source>
-        <translation>Utenti &amp;connessi</translation>
+        <translation>Utenti i&amp;n linea</translation>
     </message>
     <message>
         <source>User actions</source>
@@ -2101,7 +2247,7 @@
     </message>
     <message>
         <source>&amp;Busy</source>
-        <translation>&amp;Occupato</translation>
+        <translation>&amp;Non disponibile</translation>
     </message>
     <message>
         <source>&amp;Chat</source>
@@ -2128,11 +2274,11 @@
     </message>
     <message>
         <source>→ {name} joined #{room}</source>
-        <translation>→ {name} è entrato in #{room}</translation>
+        <translation>→ {name} è in #{room}</translation>
     </message>
     <message>
         <source>← {name} left #{room}</source>
-        <translation>← {name} è uscito da #{room}</translation>
+        <translation>← {name} ha lasciato #{room}</translation>
     </message>
     <message>
         <source>{name} is typing…</source>
@@ -2162,6 +2308,21 @@
     </message>
 </context>
 <context>
+    <name>WindowTitle</name>
+    <message>
+        <source>{title} (disconnected)</source>
+        <translation>{title} (non in linea)</translation>
+    </message>
+    <message>
+        <source>{title} (reconnecting…)</source>
+        <translation>{title} (riconnessione…)</translation>
+    </message>
+    <message>
+        <source>{title} (connecting…)</source>
+        <translation>{title} (connessione…)</translation>
+    </message>
+</context>
+<context>
     <name>presence</name>
     <message>
         <source>available</source>
@@ -2173,7 +2334,7 @@
     </message>
     <message>
         <source>busy</source>
-        <translation>occupato</translation>
+        <translation>non disponibile</translation>
     </message>
     <message>
         <source>{name} (you)</source>
@@ -2181,7 +2342,7 @@
     </message>
     <message>
         <source>{who}, not connected</source>
-        <translation>{who}, non connesso</translation>
+        <translation>{who}, non in linea</translation>
     </message>
     <message>
         <source>{who}, {state}</source>

@@ -209,7 +209,7 @@ def test_an_error_with_our_cid_marks_the_say_failed_and_it_can_be_retried() -> N
     pair = connected_pair()
     out, _ = pair.session.say("x" * 9, to="nobody", now=1.0)
     events = pair.server(Error("no_such_user", "no user nobody", cid=out.cid))
-    assert events == [SendStateChanged(out.cid, SendState.FAILED, "no user nobody")]
+    assert events == [SendStateChanged(out.cid, SendState.FAILED, "no user nobody", "no_such_user")]
     assert pair.session.state is ClientState.CONNECTED
     again = pair.session.retry(out.cid, now=pair.now)
     assert again == [
@@ -225,7 +225,7 @@ def test_an_error_without_cid_fails_the_oldest_say_of_this_connection() -> None:
     first, _ = pair.session.say("one", now=1.0)
     second, _ = pair.session.say("two", now=2.0)
     events = pair.server(Error("text_invalid", "empty"))
-    assert events == [SendStateChanged(first.cid, SendState.FAILED, "empty")]
+    assert events == [SendStateChanged(first.cid, SendState.FAILED, "empty", "text_invalid")]
     assert [o.cid for o in pair.session.pending] == [second.cid]
     assert pair.server(Error("unknown_type", "what?")) == [ServerError("unknown_type", "what?")]
 

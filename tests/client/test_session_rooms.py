@@ -210,7 +210,7 @@ def test_not_in_room_marks_that_say_failed() -> None:
     pair = connected_pair()
     out, _ = pair.session.say("hello?", room="zoo", now=pair.now)
     events = pair.server(Error("not_in_room", "you are not in #zoo", cid=out.cid))
-    assert events == [SendStateChanged(out.cid, SendState.FAILED, "you are not in #zoo")]
+    assert events == [SendStateChanged(out.cid, SendState.FAILED, "you are not in #zoo", "not_in_room")]
 
 
 def test_with_a_token_the_server_puts_us_back_and_rooms_it_does_not_are_gone() -> None:

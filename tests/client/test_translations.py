@@ -77,7 +77,7 @@ def test_the_chat_window_speaks_italian_with_italian_plurals(
     with qtbot.waitSignal(controller.connected, timeout=WAIT_MS):
         window.start(ConnectRequest("anna", "127.0.0.1", server.port))
     labels = {w.accessibleName(): w.text() for w in window.findChildren(QLabel)}
-    assert labels["Stato della connessione"] == "Connesso"
+    assert labels["Stato della connessione"] == "In linea"
     assert labels["Numero di utenti"] == "2 utenti in linea"
     window.close()
     qtbot.waitUntil(lambda: controller.state.value == "disconnected", timeout=WAIT_MS)

@@ -66,7 +66,7 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
     assert labels["state_label"] == "In ascolto"
     assert labels["mode_label"] == "Aperta"
     texts = {label.text() for label in window.findChildren(QLabel)}
-    assert {"Per connettersi:", "Attivo da", "Utenti &connessi", "A&vviso a tutti:"} <= texts
+    assert {"Per connettersi:", "Attivo da", "Utenti i&n linea", "A&vviso a tutti:"} <= texts
 
     menu_bar = window.findChild(QMenuBar)
     assert menu_bar is not None
@@ -82,7 +82,7 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
 
     def joined_in_italian() -> None:
         rows = [str(window.log_model.index(r, 0).data()) for r in range(window.log_model.rowCount())]
-        assert any("anna è entrato da 127.0.0.1:" in row for row in rows), rows
+        assert any("anna entra nella chat da 127.0.0.1:" in row for row in rows), rows
 
     qtbot.waitUntil(joined_in_italian, timeout=WAIT_MS)
     anna.abort()

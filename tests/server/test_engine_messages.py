@@ -602,7 +602,7 @@ def test_read_only_refuses_say_and_announces_itself(
     alice, bob, carla = trio
     server.set_read_only(True)
     for client in (alice, bob, carla):
-        assert client.expect("notice") == {"type": "notice", "text": TEXT, "ts": TS}
+        assert client.expect("notice") == {"type": "notice", "text": TEXT, "ts": TS, "read_only": True}
     alice.say("can I talk?", cid="ro")
     assert strip_extensions(alice.expect("error"), "cid") == error_frame("read_only", fatal=False)
     assert alice.conn.is_open
