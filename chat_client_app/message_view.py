@@ -56,6 +56,8 @@ class MessageView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)
+        # Narrower, every line wraps after a word or two: the splitter stops there.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 14)
         self._stick = True
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scroll_bar_value_changed)
