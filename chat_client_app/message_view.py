@@ -56,8 +56,10 @@ class MessageView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)
-        # Narrower, every line wraps after a word or two: the splitter stops there.
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 14)
+        # Smaller, every line wraps after a word or two and a message or two is in
+        # sight: the splitter and the mentions dock stop there.
+        metrics = self.fontMetrics()
+        self.setMinimumSize(metrics.horizontalAdvance("M") * 14, metrics.height() * 6)
         self._stick = True
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scroll_bar_value_changed)
