@@ -84,6 +84,7 @@ class ChatWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAccessibleName(self.tr("Parla chat"))
         self.resize(900, 600)
+        self.setMinimumSize(480, 360)  # a half-screen tile of a small laptop: still a usable chat
         self._create_widgets()
         self._menus = WindowMenus(
             self,
@@ -129,9 +130,9 @@ class ChatWindow(QMainWindow):
         splitter.addWidget(self._room_panel)
         splitter.addWidget(self._view)
         splitter.addWidget(self._users_panel)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 4)
-        splitter.setStretchFactor(2, 1)
+        splitter.setChildrenCollapsible(False)  # dragged to nothing, a panel looks gone
+        for column, stretch in enumerate((1, 4, 1)):
+            splitter.setStretchFactor(column, stretch)
         splitter.setSizes([160, 560, 180])
 
         self._find_bar = FindBar(self)

@@ -8,22 +8,36 @@ from PySide6.QtGui import QColor, QPalette
 
 from shared.validation import name_key
 
-__all__ = ["name_colour", "palette_is_dark", "contrast"]
+__all__ = [
+    "name_colour",
+    "palette_colour",
+    "NameColours",
+    "PALETTE_SIZE",
+    "MIN_CONTRAST",
+    "palette_is_dark",
+    "contrast",
+    "readable",
+    "blend",
+]
 
 # Twelve hues far apart (blue, red, green, purple, orange, teal, pink, indigo, olive
-# green, vermilion, sky, magenta): a hash over the whole circle gives neighbours that
-# look alike (two browns); a small per-name offset still tells same-bucket names apart.
+# green, vermilion, sky, magenta): neighbours on the colour circle look alike (two
+# browns), so a room hands these out one by one (NameColours) instead of hashing
+# names onto the whole circle.
 _HUES = (212, 0, 130, 282, 28, 178, 330, 248, 95, 14, 196, 302)
+PALETTE_SIZE = len(_HUES)
+"""People in one room that get a colour of their own; past it, colours repeat."""
 _SATURATION = 0.68
 _LIGHTNESS_ON_LIGHT = 0.42
 _LIGHTNESS_ON_DARK = 0.68
-_MIN_CONTRAST = 4.5
+MIN_CONTRAST = 4.5
 """WCAG AA for normal text: every name stays readable, against white and against a
 typical dark theme's base (#1e1e1e to #2d2d2d)."""
 _LIGHT_BACKGROUND = QColor("#ffffff")
 _DARK_BACKGROUND = QColor("#2d2d2d")
 
-_cache: dict[tuple[str, bool], QColor] = {}
+_cache: dict[tuple[int, bool], QColor] = {}
+_readable_cache: dict[tuple[int, int], QColor] = {}
 
 
 def _luminance(colour: QColor) -> float:
@@ -40,24 +54,90 @@ def contrast(a: QColor, b: QColor) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def name_colour(name: str, dark: bool) -> QColor:
-    """The colour of ``name``: the same in every client and every run (BLAKE2, not ``hash``)."""
-    key = (name_key(name), dark)
+def blend(under: QColor, over: QColor) -> QColor:
+    """``over`` (with its alpha) painted on the opaque ``under``: what the eye sees."""
+    alpha = over.alphaF()
+    return QColor.fromRgbF(
+        under.redF() * (1 - alpha) + over.redF() * alpha,
+        under.greenF() * (1 - alpha) + over.greenF() * alpha,
+        under.blueF() * (1 - alpha) + over.blueF() * alpha,
+    )
+
+
+def readable(colour: QColor, background: QColor) -> QColor:
+    """``colour`` with its hue kept, made lighter (on a dark background) or darker (on a
+    light one) until it reads on ``background`` at :data:`MIN_CONTRAST` or more."""
+    key = (colour.rgb(), background.rgb())
+    found = _readable_cache.get(key)
+    if found is not None:
+        return found
+    out = QColor(colour.rgb())  # opaque, and in the 8 bits a channel is painted with
+    towards_white = _luminance(background) < 0.18  # past it, black text reads better
+    hue, saturation, lightness = max(0.0, out.hslHueF()), out.hslSaturationF(), out.lightnessF()
+    while contrast(out, background) < MIN_CONTRAST and 0.0 < lightness < 1.0:
+        lightness = min(1.0, lightness + 0.02) if towards_white else max(0.0, lightness - 0.02)
+        out = QColor(QColor.fromHslF(hue, saturation, lightness).rgb())
+    if len(_readable_cache) > 4096:
+        _readable_cache.clear()
+    _readable_cache[key] = out
+    return out
+
+
+def palette_colour(index: int, dark: bool) -> QColor:
+    """Colour number ``index`` (modulo :data:`PALETTE_SIZE`) of the names' palette."""
+    key = (index % PALETTE_SIZE, dark)
     colour = _cache.get(key)
     if colour is None:
-        digest = int.from_bytes(hashlib.blake2b(key[0].encode("utf-8"), digest_size=4).digest(), "big")
-        hue = ((_HUES[digest % len(_HUES)] + (digest >> 8) % 17 - 8) % 360) / 360
+        hue = _HUES[key[0]] / 360
         background = _DARK_BACKGROUND if dark else _LIGHT_BACKGROUND
         lightness = _LIGHTNESS_ON_DARK if dark else _LIGHTNESS_ON_LIGHT
-        colour = QColor.fromHslF(hue, _SATURATION, lightness)
-        # Greens and yellows are bright at any lightness: step towards readable.
-        while contrast(colour, background) < _MIN_CONTRAST and 0.05 < lightness < 0.95:
-            lightness += 0.02 if dark else -0.02
-            colour = QColor.fromHslF(hue, _SATURATION, lightness)
-        if len(_cache) > 4096:
-            _cache.clear()  # bounded: a server with a thousand users churning names
+        # Greens and yellows are bright at any lightness: readable() steps them down.
+        colour = readable(QColor.fromHslF(hue, _SATURATION, lightness), background)
         _cache[key] = colour
     return colour
+
+
+def preferred_index(name: str) -> int:
+    """The colour a name gets when it is free: the same in every client and every run
+    (BLAKE2, not ``hash``)."""
+    digest = hashlib.blake2b(name_key(name).encode("utf-8"), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % PALETTE_SIZE
+
+
+def name_colour(name: str, dark: bool) -> QColor:
+    """The colour of ``name`` where nobody hands colours out: its preferred one."""
+    return palette_colour(preferred_index(name), dark)
+
+
+class NameColours:
+    """Who has which colour in one room: nobody shares one while the palette lasts.
+
+    A name gets its preferred colour if it is free, else the next free one, the first
+    time it is seen (a message, a member listed); and keeps it for as long as the
+    room's timeline lives. Past :data:`PALETTE_SIZE` names, each new one takes its
+    preferred colour, shared.
+    """
+
+    __slots__ = ("_index", "_taken")
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+        self._taken: set[int] = set()
+
+    def index_of(self, name: str) -> int:
+        key = name_key(name)
+        index = self._index.get(key)
+        if index is None:
+            index = preferred_index(name)
+            if len(self._taken) < PALETTE_SIZE:
+                while index in self._taken:
+                    index = (index + 1) % PALETTE_SIZE
+                self._taken.add(index)
+            self._index[key] = index
+        return index
+
+    def colour(self, name: str, dark: bool) -> QColor:
+        return palette_colour(self.index_of(name), dark)
 
 
 def palette_is_dark(palette: QPalette) -> bool:

@@ -54,6 +54,8 @@ _FIELD_OF_FAILURE: dict[str, str] = {
     FailureKind.NOT_FOUND: "host",
     FailureKind.UNREACHABLE: "host",
     FailureKind.TIMEOUT: "host",
+    FailureKind.TLS_EXPECTED: "tls",
+    FailureKind.TLS_UNEXPECTED: "tls",
 }
 """Which field gets the focus after a failure: the one the user most likely has to change."""
 
@@ -71,7 +73,7 @@ class ConnectDialog(QDialog):
         host: str = "",
         port: int | None = None,
         password: str | None = None,
-        tls: bool = False,
+        tls: bool | None = None,
         error: str = "",
     ) -> None:
         super().__init__(parent)
@@ -98,7 +100,7 @@ class ConnectDialog(QDialog):
         self._password = QLineEdit(self)
         self._password.setEchoMode(QLineEdit.EchoMode.Password)
         self._password.setAccessibleName(self.tr("Server password"))
-        self._password.setPlaceholderText(self.tr("Only if the server has one"))
+        self._show_password_hint(False)
         self._lan = QListWidget(self)
         self._lan.setAccessibleName(self.tr("Servers on this network"))
         self._lan.setMaximumHeight(110)
@@ -128,7 +130,6 @@ class ConnectDialog(QDialog):
         form.addRow(self.tr("Pass&word:"), self._password)
         self._tls = QCheckBox(self.tr("S&ecure connection (TLS)"), self)
         self._tls.setAccessibleName(self.tr("Secure connection (TLS)"))
-        self._tls.setChecked(tls)
         form.addRow("", self._tls)
         lan_label = QLabel(self.tr("Servers on this &network (click one to use it):"), self)
         lan_label.setBuddy(self._lan)
@@ -153,8 +154,15 @@ class ConnectDialog(QDialog):
             self._host.setText(host)
         if port is not None and 1 <= port <= 65535:
             self._port.setValue(port)
+        if host or port is not None:
+            # Another server than the last one: how to reach it is what its own entry says.
+            known = self._recent_entry(self._host.text().strip(), self._port.value())
+            self._tls.setChecked(known is not None and known.tls)
+            self._show_password_hint(known is not None and known.password)
         if password:
             self._password.setText(password)
+        if tls is not None:
+            self._tls.setChecked(tls)
         self._show_error(error)
 
         self._discovery = LanDiscovery(announce_port, parent=self)
@@ -243,18 +251,36 @@ class ConnectDialog(QDialog):
         self._recent_box.setEnabled(True)
         for entry in self._recent:
             label = f"{entry.host}:{entry.port}" + (f" — {entry.name}" if entry.name else "")
-            self._recent_box.addItem(label)
+            how = [self.tr("secure")] if entry.tls else []
+            if entry.password:
+                how.append(self.tr("password"))
+            self._recent_box.addItem(f"{label} ({', '.join(how)})" if how else label)
 
     def _apply_recent(self, entry: RecentServer) -> None:
+        """Every field as it was when ``entry`` last let the user in (the password is
+        never kept: the field is emptied, and says whether one is needed)."""
         self._host.setText(entry.host)
         self._port.setValue(entry.port)
-        if entry.name:
-            self._name.setText(entry.name)
+        self._name.setText(entry.name)
+        self._tls.setChecked(entry.tls)
+        self._password.clear()
+        self._show_password_hint(entry.password)
+        for problem in (self._name_problem, self._host_problem):
+            problem.hide()
+
+    def _recent_entry(self, host: str, port: int) -> RecentServer | None:
+        return next((r for r in self._recent if (r.host.lower(), r.port) == (host.lower(), port)), None)
+
+    def _show_password_hint(self, needed: bool) -> None:
+        self._password.setPlaceholderText(
+            self.tr("This server needs a password") if needed else self.tr("Only if the server has one")
+        )
 
     def _on_recent_box_activated(self, row: int) -> None:
         if 0 <= row < len(self._recent):
-            self._apply_recent(self._recent[row])
-            self._password.setFocus()
+            entry = self._recent[row]
+            self._apply_recent(entry)
+            (self._password if entry.password else self._connect_button).setFocus()
 
     def _on_discovery_servers_changed(self) -> None:
         current = self._lan.currentItem()
@@ -409,13 +435,14 @@ class ConnectDialog(QDialog):
             "password": self._password,
             "port": self._port,
             "host": self._host,
+            "tls": self._tls,
         }.get(_FIELD_OF_FAILURE.get(kind, "host"), self._host)
         field.setFocus()
         if isinstance(field, QLineEdit):
             field.selectAll()
 
     def _remember(self, request: ConnectRequest) -> None:
-        remember(RecentServer(request.host, request.port, request.name))
+        remember(RecentServer(request.host, request.port, request.name, request.tls, bool(request.password)))
 
     def reject(self) -> None:
         # Cancelling while connecting abandons that attempt.

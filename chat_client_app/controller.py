@@ -45,6 +45,7 @@ from chat_client_app.session import (
 )
 from chat_client_app.session import events as ev
 from chat_client_app.session.state import Chat
+from chat_client_app.transport_probe import TransportCheck
 from chat_client_app.trust import TlsProblem, TrustStore
 from shared.errors import ProtocolError
 from shared.limits import CLIENT_MAX_FRAME
@@ -120,6 +121,8 @@ class ClientController(QObject):
         self._trust = trust if trust is not None else TrustStore(open_settings())
         self._tls_problem: TlsProblem | None = None
         self._conn: Connection | None = None
+        self._check = TransportCheck(self)  # TLS where plain was tried, or the reverse?
+        self._check.settled.connect(self._on_check_settled)
         self.rooms = RoomsController(self._session, self._act, self)
         """Rooms, members, presence and typing: their signals, and what the user asks of them."""
         self._tellers = self._make_tellers()
@@ -309,8 +312,7 @@ class ClientController(QObject):
     def _on_connection_error_occurred(self, text: str) -> None:
         if self._conn is None or self._session.socket_failure is not None:
             return
-        request = self._session.request
-        tls_pending = request is not None and request.tls and not self._conn.handshake_done
+        tls_pending = self._conn.is_tls and not self._conn.handshake_done
         self._session.socket_failed(socket_failure(self._conn.socket_error, tls_pending=tls_pending), text)
 
     def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
@@ -472,6 +474,12 @@ class ClientController(QObject):
         if conn is not None:
             conn.deleteLater()
         self._forget_connection()
+        if conn is None or not self._check.start(self._session, conn.bytes_received):  # TLS mismatch?
+            self._act(self._session.connection_lost(time.monotonic()))
+
+    def _on_check_settled(self, kind: FailureKind | None) -> None:
+        if kind is not None:
+            self._session.socket_failed(kind)
         self._act(self._session.connection_lost(time.monotonic()))
 
     def _forget_connection(self) -> None:
@@ -491,6 +499,7 @@ class ClientController(QObject):
 
     def _stop_reconnect(self) -> None:
         self._reconnect_clock.stop()
+        self._check.cancel()  # the last attempt's probe: nobody waits for its verdict now
 
 
 # From the class: QMetaMethod.fromSignal(self.message_received) keeps its instance alive.

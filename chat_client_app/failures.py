@@ -95,6 +95,14 @@ def describe_failure(
             "Failures",
             "No secure connection could be made with {address} ({detail}): does the server use TLS?",
         ).format(address=address, detail=detail or "?")
+    if kind == FailureKind.TLS_EXPECTED:
+        return QCoreApplication.translate(
+            "Failures", "This server uses a secure connection: tick Secure connection."
+        )
+    if kind == FailureKind.TLS_UNEXPECTED:
+        return QCoreApplication.translate(
+            "Failures", "This server does not use a secure connection: untick Secure connection."
+        )
     if kind == ErrorCode.NAME_TAKEN:
         return QCoreApplication.translate(
             "Failures", "Someone on this server already uses the name “{name}”: choose another one."

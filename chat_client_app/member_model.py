@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
-from chat_client_app.colours import name_colour
+from chat_client_app.colours import NameColours
 from chat_client_app.plain_text import tooltip
 from chat_client_app.presence_look import presence_icon, presence_words
 from chat_client_app.user_model import PresenceOf, shown_name
@@ -41,6 +41,7 @@ class MemberListModel(QAbstractListModel):
         self._absent: set[str] = set()  # name keys of members who are not online
         self._own_key = ""
         self._dark = False
+        self._colours = NameColours()  # the timeline's, once the window shares it
         self._presence_of: PresenceOf = _nobody
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -65,7 +66,7 @@ class MemberListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return presence_icon(state, absent)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(name_colour(name, self._dark))
+            return QBrush(self._colours.colour(name, self._dark))
         if role == Qt.ItemDataRole.FontRole and key == self._own_key:
             font = QFont()
             font.setBold(True)
@@ -81,6 +82,12 @@ class MemberListModel(QAbstractListModel):
 
     def set_own_name(self, name: str) -> None:
         self._own_key = name_key(name)
+
+    def set_name_colours(self, colours: NameColours) -> None:
+        """Use the colours of the timeline listed beside: one name, one colour."""
+        self._colours = colours
+        if self._names:
+            self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
 
     def set_dark(self, dark: bool) -> None:
         self._dark = dark

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from chat_client_app.message_model import MentionsFilter
 from chat_client_app.message_view import MessageView
 
 __all__ = ["MentionsDock"]
+
+
+class _MentionsView(MessageView):
+    """A view that asks for a few lines only: in a small window the dock opens beside
+    the timeline, and does not take most of its height."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.fontMetrics().height() * 5)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.fontMetrics().height() * 3)
 
 
 class MentionsDock(QDockWidget):
@@ -21,7 +32,8 @@ class MentionsDock(QDockWidget):
         self._mentions = mentions
         self.setObjectName("mentions")
         self.setAccessibleName(self.tr("Mentions"))
-        self._view = MessageView(self)
+        self._view = _MentionsView(self)
+        self._view.setMinimumHeight(0)  # the timeline's minimum is not the dock's
         self._view.setModel(mentions)
         self._view.setAccessibleName(self.tr("Mentions and private messages"))
         self.setWidget(self._view)

@@ -41,9 +41,20 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from chat_client_app.colours import readable
 from chat_client_app.controller import SendState
+from chat_client_app.day_rule import day_label, day_of, starts_day, starts_day_at
 from chat_client_app.links import find_links
 from chat_client_app.message_model import Entry, EntryKind, MessageModel, Role
+from chat_client_app.row_colours import (
+    FAILED_COLOUR,
+    FAILED_COLOUR_DARK,
+    PRIVATE_COLOUR,
+    dim_colour,
+    link_colour,
+    name_colour_on,
+    row_tint,
+)
 from chat_client_app.row_text import (
     DISPLAY_MAX_CHARS,
     NAME_SHOWN_CHARS,
@@ -65,10 +76,7 @@ GAP = 8
 MARKS = {SendState.PENDING: "…", SendState.SENT: "✓", SendState.FAILED: "✗"}
 """The send-state marks of the user's own messages (all in DejaVu Sans, the fallback font)."""
 
-_FAILED_COLOUR = QColor(200, 40, 40)
-_FAILED_COLOUR_DARK = QColor(255, 120, 110)
 _MATCH_BACKGROUND = QColor(255, 214, 0)
-_PRIVATE_COLOUR = QColor(150, 80, 220)
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -236,14 +244,27 @@ class MessageDelegate(QStyledItemDelegate):
         return one_line if needed <= width - 8 else None
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        entry = self._entry(index)
         width = self._row_width()
+        model = index.model()
+        if isinstance(model, MessageModel):  # the main view: every row, every layout pass
+            rows, row = model.entries(), index.row()
+            entry: Entry | None = rows[row]
+            new_day = starts_day_at(rows, row)
+        else:
+            entry = self._entry(index)
+            new_day = entry is not None and starts_day(index, entry)
         if entry is None:
             return QSize(width, 0)
+        # The cache holds the row without its date band: the row above decides that.
+        band = self._band_height(option.font) if new_day else 0
         cached_width, cached_height = entry.size_cache
         if cached_width == width:
-            return QSize(width, cached_height)  # the common case: no font, no layout
-        return QSize(width, self._height(entry, option.font, width))
+            return QSize(width, cached_height + band)  # the common case: no font, no layout
+        return QSize(width, self._height(entry, option.font, width) + band)
+
+    def _band_height(self, font: QFont) -> int:
+        metrics, _, _ = self._font_info(font)
+        return metrics.height() + 2 * PAD_Y + 4
 
     # --- painting --------------------------------------------------------------------
 
@@ -259,43 +280,52 @@ class MessageDelegate(QStyledItemDelegate):
         painter.save()
         try:
             selected = bool(state & QStyle.StateFlag.State_Selected)
+            if starts_day(index, entry):
+                band = self._band_height(font)
+                rule = QRect(rect.left(), rect.top(), rect.width(), band)
+                self._paint_rule(painter, rule, font, day_label(day_of(entry)), dim_colour(palette), True)
+                rect = rect.adjusted(0, band, 0, 0)
+                option = QStyleOptionViewItem(option)
+                option.rect = rect
             if entry.kind is EntryKind.DIVIDER:
-                link = palette.color(QPalette.ColorRole.Link)
+                link = readable(
+                    palette.color(QPalette.ColorRole.Link), palette.color(QPalette.ColorRole.Base)
+                )
                 self._paint_rule(painter, rect, font, entry.text, link, True)
                 return
             if entry.kind is EntryKind.UNREAD:
                 dark = palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
-                red = _FAILED_COLOUR_DARK if dark else _FAILED_COLOUR
+                red = FAILED_COLOUR_DARK if dark else FAILED_COLOUR
                 self._paint_rule(painter, rect, font, entry.text, red, False)
                 return
             self._paint_background(painter, rect, entry, palette)
             panel = QStyle.PrimitiveElement.PE_PanelItemViewItem
             widget.style().drawPrimitive(panel, option, painter, widget)
             self._paint_entry(painter, rect, font, palette, entry, index, selected)
+            if state & QStyle.StateFlag.State_HasFocus and widget.hasFocus():
+                self._paint_focus(painter, rect, palette)
         finally:
             painter.restore()
 
+    @staticmethod
+    def _paint_focus(painter: QPainter, rect: QRect, palette: QPalette) -> None:
+        # The styles' dotted focus frame is faint or absent on item views (Fusion draws
+        # none): a keyboard user must see which row Enter, Copy and the menu act on.
+        base = palette.color(QPalette.ColorRole.Base)
+        pen = QPen(readable(palette.color(QPalette.ColorRole.Highlight), base), 2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(rect.adjusted(1, 1, -2, -2))
+
     def _paint_background(self, painter: QPainter, rect: QRect, entry: Entry, palette: QPalette) -> None:
-        tint: QColor | None = None
-        if entry.kind is EntryKind.MESSAGE and entry.private:
-            tint = QColor(_PRIVATE_COLOUR)
-            tint.setAlpha(38)
-        elif entry.kind is EntryKind.MESSAGE and entry.own:
-            tint = QColor(palette.color(QPalette.ColorRole.Highlight))
-            tint.setAlpha(28)
-        elif entry.kind is EntryKind.NOTICE:
-            tint = QColor(palette.color(QPalette.ColorRole.Link))
-            tint.setAlpha(30)
-        elif entry.kind is EntryKind.ERROR:
-            tint = QColor(_FAILED_COLOUR)
-            tint.setAlpha(30)
+        tint = row_tint(entry, palette)
         if tint is not None:
             painter.fillRect(rect, tint)
         stripe = QRect(rect.left(), rect.top(), 3, rect.height())
         if entry.kind is EntryKind.MESSAGE and entry.private:
-            painter.fillRect(stripe, _PRIVATE_COLOUR)
+            painter.fillRect(stripe, PRIVATE_COLOUR)
         elif entry.mention:
-            painter.fillRect(stripe, palette.color(QPalette.ColorRole.Link))
+            painter.fillRect(stripe, link_colour(entry, palette))
 
     def _paint_entry(
         self,
@@ -329,7 +359,7 @@ class MessageDelegate(QStyledItemDelegate):
         if entry.kind in (EntryKind.JOINED, EntryKind.LEFT, EntryKind.INFO):
             colour = dim
         elif entry.kind is EntryKind.ERROR and not selected:
-            colour = _FAILED_COLOUR_DARK if dark else _FAILED_COLOUR
+            colour = FAILED_COLOUR_DARK if dark else FAILED_COLOUR
         elif entry.state is SendState.PENDING:
             colour = dim
         painter.setPen(colour)
@@ -339,7 +369,7 @@ class MessageDelegate(QStyledItemDelegate):
         # Send state of the user's own messages, and why one failed.
         if entry.own and entry.state is not None:
             failed = entry.state is SendState.FAILED
-            mark_colour = (_FAILED_COLOUR_DARK if dark else _FAILED_COLOUR) if failed else dim
+            mark_colour = (FAILED_COLOUR_DARK if dark else FAILED_COLOUR) if failed else dim
             painter.setPen(mark_colour)
             mark_left = rect.right() - PAD_X - mark_width + GAP
             mark_rect = QRect(mark_left, rect.top() + PAD_Y, mark_width, metrics.height())
@@ -373,17 +403,17 @@ class MessageDelegate(QStyledItemDelegate):
             if isinstance(colour, QColor):
                 header = QTextCharFormat()
                 header.setFontWeight(QFont.Weight.Bold)
-                header.setForeground(colour)
+                header.setForeground(name_colour_on(entry, palette, colour))
                 ranges = [self._range(0, composed.header_len, header)]
         if entry.kind is EntryKind.NOTICE and not selected:
             notice = QTextCharFormat(self._demibold)
-            notice.setForeground(palette.color(QPalette.ColorRole.Link))
+            notice.setForeground(link_colour(entry, palette))
             ranges = [self._range(0, len(composed.text), notice)]
         body = composed.body
         link_format = QTextCharFormat()
         link_format.setFontUnderline(True)
         if not selected:
-            link_format.setForeground(palette.color(QPalette.ColorRole.Link))
+            link_format.setForeground(link_colour(entry, palette))
         for start, end, _ in find_links(body):
             ranges.append(self._range(composed.body_start + start, end - start, link_format))
         if self._highlight:
@@ -427,6 +457,8 @@ class MessageDelegate(QStyledItemDelegate):
         if not links:
             return None
         _, time_width, _ = self._font_info(font)
+        if starts_day(index, entry):
+            rect = rect.adjusted(0, self._band_height(font), 0, 0)
         layout, _ = self._layout(entry, font, self._text_width(rect.width(), font))
         x = pos.x() - (rect.left() + PAD_X + time_width)
         y = pos.y() - (rect.top() + PAD_Y)

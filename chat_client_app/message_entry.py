@@ -75,6 +75,9 @@ class Entry:
     # out 10 000 rows lays out each text once per width, not once per pass.
     size_cache: tuple[int, int] = (-1, 0)
     time_text: str = ""
+    # The local calendar day of ``epoch`` (day_rule.day_of), and the epoch it is of.
+    day: int = 0
+    day_epoch: float = 0.0
 
     @property
     def private(self) -> bool:

@@ -33,7 +33,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from chat_client_app.colours import name_colour
+from chat_client_app.colours import NameColours
 from chat_client_app.controller import Outgoing, SendState
 from chat_client_app.message_entry import PRESENCE_KINDS, ROLE_NAMES, Entry, EntryKind, Role, epoch_of
 from chat_client_app.plain_text import tooltip
@@ -85,6 +85,7 @@ class MessageModel(QAbstractListModel):
         self._own_key = ""
         self._mention_re: re.Pattern[str] | None = None
         self._dark = False
+        self._colours = NameColours()
 
     # --- settings ---------------------------------------------------------------------
 
@@ -106,6 +107,11 @@ class MessageModel(QAbstractListModel):
         self._own_key = name_key(name)
         # A mention is the name as a word of its own, in any case ("@Anna," "anna?").
         self._mention_re = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE) if name else None
+
+    @property
+    def name_colours(self) -> NameColours:
+        """Who has which colour here (the members list shows the same)."""
+        return self._colours
 
     def set_dark(self, dark: bool) -> None:
         """Name colours for a dark (or light) palette."""
@@ -163,7 +169,7 @@ class MessageModel(QAbstractListModel):
         if role == Role.PRIVATE:
             return entry.private
         if role == Role.COLOUR:
-            return name_colour(entry.sender, self._dark) if entry.sender else None
+            return self._colours.colour(entry.sender, self._dark) if entry.sender else None
         if role == Role.MENTION:
             return entry.mention
         if role == Role.MESSAGE_ID:
@@ -460,7 +466,8 @@ class MessageModel(QAbstractListModel):
 
 
 class MentionsFilter(QSortFilterProxyModel):
-    """Only the rows that mention the user or are private to or from them."""
+    """Only others' rows that mention the user or are private to them: what the user
+    wrote is never news to them, not even a private message of their own."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -471,4 +478,4 @@ class MentionsFilter(QSortFilterProxyModel):
         if not isinstance(model, MessageModel) or source_parent.isValid():
             return False
         entry = model.entry(source_row)
-        return entry.mention or (entry.own and entry.private)
+        return entry.mention and not entry.own

@@ -57,6 +57,10 @@ class MessageView(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)
+        # Smaller, every line wraps after a word or two and a message or two is in
+        # sight: the splitter and the mentions dock stop there.
+        metrics = self.fontMetrics()
+        self.setMinimumSize(metrics.horizontalAdvance("M") * 14, metrics.height() * 6)
         self._stick = True
         self._new_below = NewBelowButton(self)
         self._new_below.clicked.connect(self._on_new_below_clicked)

@@ -38,6 +38,8 @@ class RecentServer:
     host: str
     port: int
     name: str  # the user name used there last time
+    tls: bool = False  # the secure connection worked there
+    password: bool = False  # it let the user in with a password (the password is never stored)
 
 
 def open_settings() -> QSettings:
@@ -54,14 +56,22 @@ def load_recent(settings: QSettings | None = None) -> list[RecentServer]:
         host = settings.value("host", "")
         port = settings.value("port", DEFAULT_PORT)
         name = settings.value("name", "")
+        # Entries written before these two existed have neither: plain, no password.
+        tls = _flag(settings.value("tls", False))
+        password = _flag(settings.value("password_needed", False))
         try:
             port_number = int(str(port))
         except ValueError:
             continue
         if isinstance(host, str) and host and 1 <= port_number <= 65535:
-            out.append(RecentServer(host, port_number, name if isinstance(name, str) else ""))
+            out.append(RecentServer(host, port_number, name if isinstance(name, str) else "", tls, password))
     settings.endArray()
     return out
+
+
+def _flag(value: object) -> bool:
+    """A boolean as an INI file gives it back: ``"true"`` as text, or a bool."""
+    return value is True or (isinstance(value, str) and value.strip().lower() in ("true", "1"))
 
 
 def remember(server: RecentServer, settings: QSettings | None = None) -> None:
@@ -77,6 +87,8 @@ def remember(server: RecentServer, settings: QSettings | None = None) -> None:
         settings.setValue("host", entry.host)
         settings.setValue("port", entry.port)
         settings.setValue("name", entry.name)
+        settings.setValue("tls", entry.tls)
+        settings.setValue("password_needed", entry.password)
     settings.endArray()
     settings.sync()
 

@@ -8,7 +8,10 @@ from PySide6.QtWidgets import QLabel, QListView, QVBoxLayout, QWidget
 from chat_client_app.member_model import MemberListModel
 from chat_client_app.user_model import UserListModel
 
-__all__ = ["UserListPanel", "LAYOUT_BATCH"]
+__all__ = ["UserListPanel", "LAYOUT_BATCH", "USERS_MAX_EMS"]
+
+USERS_MAX_EMS = 20
+"""The users column's widest, in widths of "M": a long name and its status text."""
 
 LAYOUT_BATCH = 2000
 """Names the list places per event-loop pass: a few milliseconds each."""
@@ -37,6 +40,9 @@ class UserListPanel(QWidget):
         self._list.setUniformItemSizes(True)
         self._list.setLayoutMode(QListView.LayoutMode.Batched)
         self._list.setBatchSize(LAYOUT_BATCH)
+        # Names are short: a wide window gives its width to the messages, not to them.
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * USERS_MAX_EMS)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 5)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._count)

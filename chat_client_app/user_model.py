@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QFont
 
-from chat_client_app.colours import name_colour
+from chat_client_app.colours import NameColours
 from chat_client_app.plain_text import tooltip
 from chat_client_app.presence_look import presence_icon, presence_words
 from shared.messages import PresenceState
@@ -72,6 +72,7 @@ class UserListModel(QAbstractListModel):
         self._own_key = ""
         self._own_listed = ""  # the user's own name as listed ("" if not listed)
         self._dark = False
+        self._colours = NameColours()  # the timeline's, once the window shares it
         self._presence_of: PresenceOf = _available
         # A reset being filled: the welcome's names not read yet, and what is read.
         self._unread: Iterator[str] | None = None
@@ -102,7 +103,7 @@ class UserListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return presence_icon(self._presence_of(name)[0])
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(name_colour(name, self._dark))
+            return QBrush(self._colours.colour(name, self._dark))
         if role == Qt.ItemDataRole.FontRole and own:
             font = QFont()
             font.setBold(True)
@@ -139,6 +140,12 @@ class UserListModel(QAbstractListModel):
     def set_own_name(self, name: str) -> None:
         self._own_key = name_key(name)
         self._own_listed = self._listed.get(self._own_key, "")
+        if self._names:
+            self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
+
+    def set_name_colours(self, colours: NameColours) -> None:
+        """Use the colours of the timeline listed beside: one name, one colour."""
+        self._colours = colours
         if self._names:
             self.dataChanged.emit(self.index(0), self.index(len(self._names) - 1))
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
+from chat_client_app.about_dialog import show_about
 from shared.messages import PresenceState
 
 __all__ = ["WindowMenus"]
@@ -56,6 +57,8 @@ class WindowMenus(QObject):
             self.tr("Go to the &users"), go_to_users, QKeySequence("Ctrl+U")
         )
         self.help_action = self._action(self.tr("&Commands"), help)
+        self.about_action = self._action(self.tr("&About Parla"), lambda: show_about(window))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.status_actions: dict[PresenceState, QAction] = {}
         if status is not None:
             texts = {
@@ -102,3 +105,4 @@ class WindowMenus(QObject):
         self.view_menu = view
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)

@@ -54,6 +54,7 @@ class WindowRooms(QObject):
         self.timelines = Timelines(general, self.rooms_model, self)
         self.members = MemberListModel(self)
         users.set_presence_source(self._rc.presence)
+        users.set_name_colours(general.name_colours)
         self.members.set_presence_source(self._rc.presence)
         self.panel: RoomListPanel | None = None
         rc = self._rc
@@ -164,6 +165,7 @@ class WindowRooms(QObject):
     def _refresh_members(self) -> None:
         present = {name_key(n) for n in self._rc.members(GENERAL)}
         self.members.set_own_name(self._controller.name)
+        self.members.set_name_colours(self.timelines.model(self.current).name_colours)
         self.members.set_members(self._rc.members(self.current.name), lambda n: name_key(n) in present)
 
     def _on_controller_notice_received(self, text: str, room: str) -> None:

@@ -64,6 +64,8 @@ class FailureKind(enum.StrEnum):
     TLS_UNTRUSTED = "tls_untrusted"  # a certificate no CA vouches for, not pinned yet
     TLS_CHANGED = "tls_changed"  # not the certificate pinned for this server
     TLS_FAILED = "tls_failed"  # no TLS handshake at all (a plain server?)
+    TLS_EXPECTED = "tls_expected"  # plain to a server that answers only TLS
+    TLS_UNEXPECTED = "tls_unexpected"  # TLS to a server that answers only plain frames
 
 
 FATAL_FOR_RETRY = frozenset(
@@ -75,10 +77,13 @@ FATAL_FOR_RETRY = frozenset(
         "banned",
         FailureKind.TLS_UNTRUSTED.value,
         FailureKind.TLS_CHANGED.value,
+        FailureKind.TLS_EXPECTED.value,
+        FailureKind.TLS_UNEXPECTED.value,
     }
 )
 """Registration errors that trying again cannot fix: only the user can (another password,
-another name, another program, or the end of a ban). ``name_taken`` is one too, except on a reconnect (see
+another name, another program, the other kind of connection, or the end of a ban).
+``name_taken`` is one too, except on a reconnect (see
 :meth:`~chat_client_app.session.ClientSession.connection_lost`)."""
 
 

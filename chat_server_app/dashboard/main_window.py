@@ -259,6 +259,10 @@ class MainWindow(QMainWindow):
         self._log_view = LogView(self._log_model, panel)
         self._log_view.setObjectName("log_view")
         self._log_view.setAccessibleName(self.tr("Message log"))
+        # The log is what the operator watches: however the window or the splitter is
+        # dragged, a few lines of it stay, wide enough to read.
+        metrics = self._log_view.fontMetrics()
+        self._log_view.setMinimumSize(metrics.horizontalAdvance("M") * 24, metrics.height() * 8)
         label = QLabel(self.tr("Message &log"), panel)
         label.setBuddy(self._log_view)
         label.setAccessibleName(self.tr("Message log"))

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="it" sourcelanguage="en">
 <context>
+    <name>About</name>
+    <message>
+        <source>Parla {version}
+
+A chat for a classroom or an office network: a server and its clients.</source>
+        <translation>Parla {version}
+
+Una chat per la rete di un'aula o di un ufficio: un server e i suoi client.</translation>
+    </message>
+    <message>
+        <source>About Parla</source>
+        <translation>Informazioni su Parla</translation>
+    </message>
+</context>
+<context>
     <name>Attention</name>
     <message>
         <source>Private message from {name}</source>
@@ -545,6 +560,18 @@
         <source>(none yet)</source>
         <translation>(ancora nessuno)</translation>
     </message>
+    <message>
+        <source>secure</source>
+        <translation>sicura</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <source>This server needs a password</source>
+        <translation>Questo server chiede una password</translation>
+    </message>
     <message numerus="yes">
         <source>%n user(s)</source>
         <translation>
@@ -663,6 +690,17 @@
     </message>
 </context>
 <context>
+    <name>DayRule</name>
+    <message>
+        <source>Today</source>
+        <translation>Oggi</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Ieri</translation>
+    </message>
+</context>
+<context>
     <name>Failures</name>
     <message>
         <source>Nobody accepted the connection at {address}: is the server running, and is the port right?</source>
@@ -699,6 +737,14 @@
     <message>
         <source>No secure connection could be made with {address} ({detail}): does the server use TLS?</source>
         <translation>Impossibile stabilire una connessione sicura con {address} ({detail}): il server usa TLS?</translation>
+    </message>
+    <message>
+        <source>This server uses a secure connection: tick Secure connection.</source>
+        <translation>Questo server usa una connessione sicura: spunta Connessione sicura.</translation>
+    </message>
+    <message>
+        <source>This server does not use a secure connection: untick Secure connection.</source>
+        <translation>Questo server non usa una connessione sicura: togli la spunta a Connessione sicura.</translation>
     </message>
     <message>
         <source>Someone on this server already uses the name “{name}”: choose another one.</source>
@@ -2236,6 +2282,10 @@
     <message>
         <source>&amp;Commands</source>
         <translation>&amp;Comandi</translation>
+    </message>
+    <message>
+        <source>&amp;About Parla</source>
+        <translation>&amp;Informazioni su Parla</translation>
     </message>
     <message>
         <source>&amp;Available</source>

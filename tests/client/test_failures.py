@@ -60,6 +60,8 @@ def test_only_what_the_user_must_change_stops_the_retries() -> None:
         ErrorCode.BANNED,
         FailureKind.TLS_UNTRUSTED,
         FailureKind.TLS_CHANGED,
+        FailureKind.TLS_EXPECTED,  # only the user can tick or untick the box
+        FailureKind.TLS_UNEXPECTED,
     } == FATAL_FOR_RETRY
     assert "auth_failed" in FATAL_FOR_RETRY  # the wire's string finds its member
     assert FailureKind.REFUSED not in FATAL_FOR_RETRY

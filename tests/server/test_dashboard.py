@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -546,3 +547,16 @@ def test_tab_order_walks_the_window_top_to_bottom(window: MainWindow) -> None:
     assert order == expected
     for name in expected[1:4]:
         assert child(window, QAbstractButton, name).focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_the_log_never_shrinks_to_a_sliver(qtbot: QtBot, window: MainWindow) -> None:
+    log = window.findChild(QWidget, "log_view")
+    splitter = window.findChild(QSplitter, "splitter")
+    assert log is not None
+    assert splitter is not None
+    metrics = log.fontMetrics()
+    window.resize(200, 150)  # as small as the window manager lets it be
+    splitter.setSizes([10_000, 1])  # and the users' side dragged over the log
+    QApplication.processEvents()
+    assert log.width() >= 24 * metrics.horizontalAdvance("M")
+    assert log.height() >= 8 * metrics.height()
