@@ -9,7 +9,7 @@
 A chat for a classroom or an office network: a server and its clients.</source>
         <translation>Parla {version}
 
-Una chat per la rete di un'aula o di un ufficio: un server e i suoi client.</translation>
+Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.</translation>
     </message>
     <message>
         <source>About Parla</source>

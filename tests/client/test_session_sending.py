@@ -102,7 +102,9 @@ def test_a_fatal_rate_limited_is_not_requeued() -> None:
     pair = connected_pair()
     out, _ = pair.session.say("flood", now=pair.now)
     events = pair.server(Error("rate_limited", "too many messages, too fast", fatal=True, cid=out.cid))
-    assert SendStateChanged(out.cid, SendState.FAILED, "too many messages, too fast", "rate_limited") in events
+    assert (
+        SendStateChanged(out.cid, SendState.FAILED, "too many messages, too fast", "rate_limited") in events
+    )
 
 
 def test_pacer_pauses_double_after_each_refusal_and_reset_on_success() -> None:
