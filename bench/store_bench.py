@@ -39,11 +39,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 
 from chat_server_app.store import MemoryStore, SqliteStore, StoredMessage
-from chat_server_app.store.schema import INSERTS
+from chat_server_app.store.inserts import batches
 
 BATCHES = (1, 10, 100, 1000)
 COMMIT_BATCHES = (1, 10, 100)
@@ -161,7 +160,8 @@ class _MarkPerCommit(_Appender):
             self.next_id += batch
             t = time.perf_counter()
             db.execute("BEGIN")
-            db.execute(INSERTS[batch], tuple(chain.from_iterable(messages)))
+            for sql, values in batches(messages):
+                db.execute(sql, values)
             db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('high_water', ?)", (messages[-1].id,)
             )

@@ -12,8 +12,6 @@ from chat_server_app.store import search_index
 __all__ = [
     "SCHEMA",
     "COLUMNS",
-    "ROWS_PER_INSERT",
-    "INSERTS",
     "VISIBLE",
     "visible_sql",
     "migrate",
@@ -96,19 +94,6 @@ COLUMNS = (
     " room"
 )
 """The columns in the order of :class:`StoredMessage`'s fields: a row is one as it stands."""
-
-_PARAMETERS = "(" + ", ".join(["?"] * len(COLUMNS.split(","))) + ")"
-
-ROWS_PER_INSERT = 32
-"""Rows one INSERT statement takes. A statement of many rows is bound and stepped
-once, cheaper a message than ``executemany``'s statement per row (bench/README.md);
-32 x 12 parameters stay under the 999 of older SQLites."""
-
-INSERTS = [""] + [
-    f"INSERT INTO messages ({COLUMNS}) VALUES " + ", ".join([_PARAMETERS] * rows)  # noqa: S608
-    for rows in range(1, ROWS_PER_INSERT + 1)
-]
-"""The INSERT of n rows at index n (a busy pass's last few rows take their own size)."""
 
 VISIBLE = (
     "((recipient_key IS NULL AND room IS NULL)"

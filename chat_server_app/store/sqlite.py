@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from chat_server_app.store import integrity, schema, search_index
+from chat_server_app.store import inserts, integrity, schema, search_index
 from chat_server_app.store.base import (
     Ban,
     BanKind,
@@ -24,8 +23,6 @@ from chat_server_app.store.files import FILE_MODE, private_dir, private_file, ti
 from chat_server_app.store.integrity import BANS, MESSAGES, NAMES, ROOM_MEMBERS, ROOMS, message_ok, row_ok
 from chat_server_app.store.schema import (
     COLUMNS,
-    INSERTS,
-    ROWS_PER_INSERT,
     visible_sql,
 )
 
@@ -80,7 +77,9 @@ class SqliteStore:
             private_file(path)
             for companion in ("-wal", "-shm"):
                 tighten(path.with_name(path.name + companion), FILE_MODE)
-            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+            self._db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=True, cached_statements=inserts.STATEMENTS
+            )
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the history at {path}: {exc}") from None
         try:
@@ -134,12 +133,12 @@ class SqliteStore:
             # One statement is a transaction of its own (the connection autocommits): a
             # pass of up to 32 messages, as every pass at a trickle is, needs no BEGIN and
             # COMMIT around it, two round trips into SQLite fewer.
-            several = len(messages) > ROWS_PER_INSERT
+            statements = list(inserts.batches(messages))
+            several = len(statements) > 1
             if several:
                 self._db.execute("BEGIN")
-            for start in range(0, len(messages), ROWS_PER_INSERT):
-                rows = messages[start : start + ROWS_PER_INSERT]
-                self._db.execute(INSERTS[len(rows)], tuple(chain.from_iterable(rows)))
+            for sql, values in statements:
+                self._db.execute(sql, values)
             if several:
                 self._db.execute("COMMIT")
         except sqlite3.Error as exc:
