@@ -18,7 +18,7 @@ storing a message five times dearer.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 __all__ = ["RecentCids", "FILTER_BITS", "HASHES"]
 
@@ -105,11 +105,11 @@ class RecentCids:
     dropped at the one after.
 
     Every say is looked up and, almost always, added right after: the pair's hash
-    and slot from the look-up are kept for the add (the same ``cid`` object), and
-    neither is a generator nor a call per step; it is the path of every message.
+    and slot from the look-up are kept for the add (the same ``cid`` object), and a
+    miss is a few operations in one call; it is the path of every message.
     """
 
-    __slots__ = ("_window", "_rotated_at", "_current", "_previous", "_last_cid", "_last_key", "_last_hash")
+    __slots__ = ("_window", "_rotated_at", "_current", "_previous", "_last_cid", "_last_key", "_last_slot")
 
     def __init__(self, window: float, now: float) -> None:
         self._window = window
@@ -118,7 +118,7 @@ class RecentCids:
         self._previous = _Generation()
         self._last_cid: str | None = None
         self._last_key: str | None = None
-        self._last_hash = 0
+        self._last_slot = (0, 0, 0)
 
     def _rotate(self, now: float) -> None:
         if now - self._rotated_at < self._window:
@@ -129,20 +129,21 @@ class RecentCids:
         self._current = _Generation()
         self._rotated_at = now
 
-    def _hash_of(self, key: str, cid: str) -> int:
+    def _slot_of(self, key: str, cid: str) -> tuple[int, int, int]:
+        """The pair's hash, word and bits (:func:`_slot`), kept for the next call."""
         if cid is self._last_cid and key is self._last_key:
-            return self._last_hash
-        h = self._last_hash = _hash(key, cid)
+            return self._last_slot
+        h = _hash(key, cid)
         self._last_cid = cid
         self._last_key = key
-        return h
+        slot = self._last_slot = (h, *_slot(h))
+        return slot
 
     def add(self, key: str, cid: str, message_id: int, now: float) -> None:
         """Remember that message ``message_id`` was accepted from ``key`` with ``cid``."""
         if now - self._rotated_at >= self._window:
             self._rotate(now)
-        h = self._hash_of(key, cid)
-        index, mask = _slot(h)
+        h, index, mask = self._slot_of(key, cid)
         current = self._current
         current.bloom[index] |= mask
         prints = current.by_sender.get(key)
@@ -154,10 +155,10 @@ class RecentCids:
     def may_contain(self, key: str, cid: str, now: float) -> bool:
         if now - self._rotated_at >= self._window:
             self._rotate(now)
-        index, mask = _slot(self._hash_of(key, cid))
+        _, index, mask = self._slot_of(key, cid)
         return self._current.bloom[index] & mask == mask or self._previous.bloom[index] & mask == mask
 
-    def candidates(self, key: str, cid: str, now: float) -> list[int]:
+    def candidates(self, key: str, cid: str, now: float) -> Sequence[int]:
         """Ids of messages that may have been accepted with this pair, newest first.
 
         Empty for almost every new pair (one filter read); otherwise every id whose
@@ -165,8 +166,10 @@ class RecentCids:
         """
         if now - self._rotated_at >= self._window:
             self._rotate(now)
-        h = self._hash_of(key, cid)
-        index, mask = _slot(h)
+        h, index, mask = self._slot_of(key, cid)
+        in_current = self._current.bloom[index] & mask == mask
+        if not in_current and self._previous.bloom[index] & mask != mask:
+            return ()
         ids: list[int] = []
         for generation in (self._current, self._previous):
             if generation.bloom[index] & mask != mask:
