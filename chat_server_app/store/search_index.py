@@ -19,6 +19,7 @@ __all__ = [
     "PREFIX_MIN_CHARS",
     "QueryWords",
     "SEARCH",
+    "EXAMINED",
     "ensure",
     "indexed_upto",
     "index_pending",
@@ -71,13 +72,24 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN OLD.id 
 END;
 """.replace("UPTO", _UPTO)
 
-SEARCH = (
-    "SELECT {columns}"
-    " FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid"
-    " WHERE messages_fts MATCH :match AND messages_fts.rowid < :before AND {visible}"
-    " ORDER BY messages_fts.rowid DESC LIMIT :limit"
+_HITS = (
+    "SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match AND rowid < :before"
+    " ORDER BY rowid DESC LIMIT :scan"
 )
-"""A page of matches, newest first, with ``{columns}`` and ``{visible}`` to fill in."""
+"""The newest ``:scan`` matches older than ``:before``, whoever may see them: the
+index walks its lists newest first and stops there."""
+
+SEARCH = (
+    "SELECT {columns} FROM (" + _HITS + ") AS hit JOIN messages AS m ON m.id = hit.id"  # noqa: S608
+    " WHERE {visible} ORDER BY m.id DESC LIMIT :limit"
+)
+"""A page of matches, newest first, with ``{columns}`` and ``{visible}`` to fill in:
+among the examined matches only (a subquery with a LIMIT is not flattened into the
+join), so that matches the viewer may not see cost at most ``:scan`` row look-ups."""
+
+EXAMINED = "SELECT COUNT(*), MIN(id) FROM (" + _HITS + ")"  # noqa: S608
+"""How many matches a search examined, and the oldest: where the next page starts
+when the page was not filled (the index's part again, without the rows)."""
 
 
 def ensure(db: sqlite3.Connection) -> None:

@@ -366,7 +366,7 @@ def test_rooms_and_room_messages_survive_a_reopen(tmp_path: Path) -> None:
         again.close()
 
 
-# --- search (docs/PROTOCOL.md §8.5) ---------------------------------------------------------
+# --- search (docs/PROTOCOL.md §8.7) ---------------------------------------------------------
 
 
 def said(
@@ -380,23 +380,23 @@ def test_search_finds_every_word_newest_first(store: HistoryStore) -> None:
         said(1, "the build is broken"), said(2, "who broke the BUILD?"), said(3, "lunch at noon"),
         said(4, "Build fixed, the tests pass"), said(5, "is it broken again"),
     ])  # fmt: skip
-    assert ids(store.search("build", ANNA)) == [4, 2, 1]
-    assert ids(store.search("broken build", ANNA)) == [1]
-    assert ids(store.search("  the,  BUILD!! ", ANNA)) == [4, 2, 1]
-    assert store.search("dinner", ANNA) == []
+    assert ids(store.search("build", ANNA).messages) == [4, 2, 1]
+    assert ids(store.search("broken build", ANNA).messages) == [1]
+    assert ids(store.search("  the,  BUILD!! ", ANNA).messages) == [4, 2, 1]
+    assert store.search("dinner", ANNA).messages == []
 
 
 def test_the_last_word_is_also_a_beginning(store: HistoryStore) -> None:
     store.append([said(1, "deploying tonight"), said(2, "deploy done"), said(3, "a redeploy")])
-    assert ids(store.search("deploy", ANNA)) == [2, 1]
-    assert ids(store.search("deploying ton", ANNA)) == [1]
-    assert store.search("ploy", ANNA) == []  # a beginning, not any part
+    assert ids(store.search("deploy", ANNA).messages) == [2, 1]
+    assert ids(store.search("deploying ton", ANNA).messages) == [1]
+    assert store.search("ploy", ANNA).messages == []  # a beginning, not any part
 
 
 def test_accents_and_case_do_not_matter(store: HistoryStore) -> None:
     store.append([said(1, "Perché no? Città chiusa"), said(2, "perche si")])
-    assert ids(store.search("perche", ANNA)) == [2, 1]
-    assert ids(store.search("CITTÀ", ANNA)) == [1]
+    assert ids(store.search("perche", ANNA).messages) == [2, 1]
+    assert ids(store.search("CITTÀ", ANNA).messages) == [1]
 
 
 @pytest.mark.parametrize(
@@ -405,20 +405,20 @@ def test_accents_and_case_do_not_matter(store: HistoryStore) -> None:
 def test_search_syntax_is_only_words(store: HistoryStore, query: str) -> None:
     store.append([said(1, "build text near lunch"), said(2, "a b")])
     found = store.search(query, ANNA)  # never an error, whatever is typed
-    assert all(isinstance(m, StoredMessage) for m in found)
+    assert all(isinstance(m, StoredMessage) for m in found.messages)
 
 
 def test_a_query_of_punctuation_finds_nothing(store: HistoryStore) -> None:
     store.append([said(1, "!!! ???")])
-    assert store.search("!!! ???", ANNA) == []
+    assert store.search("!!! ???", ANNA).messages == []
 
 
 def test_search_pages_with_before_and_limit(store: HistoryStore) -> None:
     store.append([said(i, f"ping {i}") for i in range(1, 11)])
-    assert ids(store.search("ping", ANNA, limit=3)) == [10, 9, 8]
-    assert ids(store.search("ping", ANNA, limit=3, before_id=8)) == [7, 6, 5]
-    assert ids(store.search("ping", ANNA, limit=30, before_id=3)) == [2, 1]
-    assert store.search("ping", ANNA, limit=0) == []
+    assert ids(store.search("ping", ANNA, limit=3).messages) == [10, 9, 8]
+    assert ids(store.search("ping", ANNA, limit=3, before_id=8).messages) == [7, 6, 5]
+    assert ids(store.search("ping", ANNA, limit=30, before_id=3).messages) == [2, 1]
+    assert store.search("ping", ANNA, limit=0).messages == []
 
 
 def test_search_shows_only_what_the_viewer_may_see(store: HistoryStore) -> None:
@@ -430,12 +430,12 @@ def test_search_shows_only_what_the_viewer_may_see(store: HistoryStore) -> None:
         private(5, sender_owner=BOB, to_owner=CARL, to="carl")._replace(text="secret plan"),
         private(6, sender_owner=None, to_owner=None)._replace(text="secret plan"),
     ])  # fmt: skip
-    assert ids(store.search("secret", ANNA, rooms=["dev"])) == [4, 2, 1]
-    assert ids(store.search("secret", BOB)) == [5, 4, 1]
-    assert ids(store.search("secret", CARL, rooms=["ops", "dev"])) == [5, 3, 2, 1]
-    assert ids(store.search("secret", None, rooms=["dev"])) == [2, 1]
+    assert ids(store.search("secret", ANNA, rooms=["dev"]).messages) == [4, 2, 1]
+    assert ids(store.search("secret", BOB).messages) == [5, 4, 1]
+    assert ids(store.search("secret", CARL, rooms=["ops", "dev"]).messages) == [5, 3, 2, 1]
+    assert ids(store.search("secret", None, rooms=["dev"]).messages) == [2, 1]
     # The limit counts only what the viewer may see.
-    assert ids(store.search("secret", None, limit=1, before_id=4)) == [1]
+    assert ids(store.search("secret", None, limit=1, before_id=4).messages) == [1]
 
 
 def test_search_finds_what_was_stored_before_a_reopen(tmp_path: Path) -> None:
@@ -444,5 +444,79 @@ def test_search_finds_what_was_stored_before_a_reopen(tmp_path: Path) -> None:
     store.close()
     store = SqliteStore.in_dir(tmp_path)
     store.append([said(2, "after the restart")])
-    assert ids(store.search("restart", ANNA)) == [2, 1]
+    assert ids(store.search("restart", ANNA).messages) == [2, 1]
     store.close()
+
+
+def test_a_search_examines_at_most_scan_matches_and_says_where_to_go_on(store: HistoryStore) -> None:
+    # 2..9 match in a room anna is not in; 1 and 10 in general.
+    store.append([said(1, "common word"), *(said(i, "common word", room="ops") for i in range(2, 10))])
+    store.append([said(10, "common word"), said(11, "other")])
+    first = store.search("common", ANNA, limit=5, scan=4)
+    assert (ids(first.messages), first.resume) == ([10], 7)  # 10, 9, 8, 7 examined
+    second = store.search("common", ANNA, limit=5, before_id=first.resume, scan=4)
+    assert (ids(second.messages), second.resume) == ([], 3)  # a page may be empty, and go on
+    last = store.search("common", ANNA, limit=5, before_id=second.resume, scan=4)
+    assert (ids(last.messages), last.resume) == ([1], None)  # 2, 1: nothing older is left
+    # A full page goes on from its oldest; enough scan reaches every match.
+    assert store.search("common", ANNA, limit=1).resume == 10
+    assert store.search("common", ANNA, limit=5, scan=100) == (
+        [said(10, "common word"), said(1, "common word")],
+        None,
+    )
+    assert ids(store.search("common", ANNA, rooms=["ops"], limit=50, scan=100).messages) == list(
+        range(10, 0, -1)
+    )
+
+
+# --- a page of history around a message (docs/PROTOCOL.md §8.8) ------------------------------
+
+
+def _mixed() -> list[StoredMessage]:
+    """1..30: general on odd ids, #ops on ids divisible by 4, private anna<->bob on the rest."""
+    out = []
+    for i in range(1, 31):
+        if i % 2:
+            out.append(said(i, f"general {i}"))
+        elif i % 4 == 0:
+            out.append(said(i, f"ops {i}", room="ops"))
+        else:
+            out.append(
+                private(i, ANNA, BOB)
+                if i % 3
+                else private(i, BOB, ANNA, to="anna")._replace(sender="bob", sender_key="bob")
+            )
+    return out
+
+
+def test_around_gives_the_chat_on_both_sides_in_id_order(store: HistoryStore) -> None:
+    store.append(_mixed())
+    page = store.around(15, ANNA, count=3)
+    assert (ids(page.messages), page.older, page.newer) == ([9, 11, 13, 15, 17, 19], True, True)
+    page = store.around(16, ANNA, room="ops", count=2)
+    assert (ids(page.messages), page.older, page.newer) == ([8, 12, 16, 20], True, True)
+    page = store.around(1, ANNA, room="ops", count=50)
+    assert (ids(page.messages), page.older, page.newer) == ([4, 8, 12, 16, 20, 24, 28], False, False)
+    # The conversation with bob, whichever of the two sent each message, for either of them.
+    with_bob = [2, 6, 10, 14, 18, 22, 26, 30]
+    assert ids(store.around(14, ANNA, with_key="bob", count=50).messages) == with_bob
+    assert ids(store.around(14, BOB, with_key="anna", count=50).messages) == with_bob
+    assert store.around(14, CARL, with_key="bob").messages == []  # not carl's
+    assert store.around(14, None, with_key="bob").messages == []  # no token, no private
+    assert store.around(14, ANNA, with_key="carl").messages == []
+    # An id that is not the chat's (or not stored) still has neighbours.
+    assert ids(store.around(14, ANNA, count=2).messages) == [11, 13, 15, 17]
+    assert ids(store.around(1000, ANNA, count=2).messages) == [27, 29]
+    assert store.around(15, ANNA, count=0).messages == []
+
+
+def test_around_general_and_private_walk_at_most_scan_messages_each_side(store: HistoryStore) -> None:
+    store.append(_mixed())
+    page = store.around(15, ANNA, count=50, scan=4)  # 11..14 and 15..18
+    assert (ids(page.messages), page.older, page.newer) == ([11, 13, 15, 17], True, True)
+    page = store.around(3, ANNA, count=50, scan=4)  # 1..2 and 3..6: the start is reached
+    assert (ids(page.messages), page.older, page.newer) == ([1, 3, 5], False, True)
+    page = store.around(14, ANNA, with_key="bob", count=50, scan=4)
+    assert (ids(page.messages), page.older, page.newer) == ([10, 14], True, True)
+    # A room's messages are found however far apart.
+    assert ids(store.around(16, ANNA, room="ops", count=50, scan=1).messages) == [4, 8, 12, 16, 20, 24, 28]
