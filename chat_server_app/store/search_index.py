@@ -19,7 +19,6 @@ __all__ = [
     "PREFIX_MIN_CHARS",
     "QueryWords",
     "SEARCH",
-    "EXAMINED",
     "ensure",
     "indexed_upto",
     "index_pending",
@@ -72,24 +71,21 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages WHEN OLD.id 
 END;
 """.replace("UPTO", _UPTO)
 
-_HITS = (
-    "SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match AND rowid < :before"
-    " ORDER BY rowid DESC LIMIT :scan"
-)
-"""The newest ``:scan`` matches older than ``:before``, whoever may see them: the
-index walks its lists newest first and stops there."""
-
 SEARCH = (
-    "SELECT {columns} FROM (" + _HITS + ") AS hit JOIN messages AS m ON m.id = hit.id"  # noqa: S608
-    " WHERE {visible} ORDER BY m.id DESC LIMIT :limit"
+    "WITH hit AS MATERIALIZED ("
+    " SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match AND rowid < :before"
+    " ORDER BY rowid DESC LIMIT :scan)"
+    " SELECT * FROM (SELECT {columns} FROM hit JOIN messages AS m ON m.id = hit.id"
+    " WHERE {visible} ORDER BY m.id DESC LIMIT :limit)"
+    " UNION ALL SELECT NULL, COUNT(*), MIN(id), {nulls} FROM hit"
 )
-"""A page of matches, newest first, with ``{columns}`` and ``{visible}`` to fill in:
-among the examined matches only (a subquery with a LIMIT is not flattened into the
-join), so that matches the viewer may not see cost at most ``:scan`` row look-ups."""
-
-EXAMINED = "SELECT COUNT(*), MIN(id) FROM (" + _HITS + ")"  # noqa: S608
-"""How many matches a search examined, and the oldest: where the next page starts
-when the page was not filled (the index's part again, without the rows)."""
+"""A page of matches, newest first, with ``{columns}``, ``{visible}`` and ``{nulls}``
+to fill in, among the newest ``:scan`` matches older than ``:before`` only: the
+index walks its lists newest first and stops there, and matches the viewer may not
+see cost at most ``:scan`` row look-ups. One more row, its id NULL, says how many
+matches were examined and the oldest of them, where the next page starts when this
+one was not filled. The matches are read once for both (MATERIALIZED): a prefix
+(``"word" *``) makes the index merge the lists of every word it begins."""
 
 
 def ensure(db: sqlite3.Connection) -> None:

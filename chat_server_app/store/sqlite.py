@@ -36,6 +36,7 @@ from chat_server_app.store.schema import (
 __all__ = ["SqliteStore"]
 
 _SEARCH_COLUMNS = ", ".join("m." + c.strip() for c in COLUMNS.split(","))
+_SEARCH_NULLS = ", ".join(["NULL"] * (len(COLUMNS.split(",")) - 3))
 
 _SQLITE_MAX_ID = 2**63 - 1
 """SQLite's integers are 64-bit: no id lies beyond."""
@@ -294,19 +295,23 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot index the history for a search: {exc}") from None
         visible, params = visible_sql(rooms)
-        hits = {
-            "match": search_index.match_expression(words),
-            "before": _SQLITE_MAX_ID if before_id is None else min(before_id, _SQLITE_MAX_ID),
-            "scan": _bound(scan),
-        }
         # The visibility columns are the messages table's, named without a prefix.
-        found = self._query(
-            search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible),
-            {**hits, "owner": viewer_owner, "limit": _bound(limit), **params},
+        rows = self._read(
+            search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible, nulls=_SEARCH_NULLS),
+            {
+                "match": search_index.match_expression(words),
+                "before": _SQLITE_MAX_ID if before_id is None else min(before_id, _SQLITE_MAX_ID),
+                "scan": _bound(scan),
+                "owner": viewer_owner,
+                "limit": _bound(limit),
+                **params,
+            },
         )
+        # The summary is the row without an id (a message's is its primary key: never NULL).
+        ((_, examined, oldest, *_),) = [row for row in rows if row[0] is None]
+        found = list(self._checked(row for row in rows if row[0] is not None))
         if len(found) == limit:
             return SearchPage(found, found[-1].id)
-        ((examined, oldest),) = self._read(search_index.EXAMINED, hits)
         return SearchPage(found, int(oldest) if examined == scan else None)
 
     def around(
