@@ -234,7 +234,7 @@ class ClientController(QObject):
         return out.cid
 
     def search_server(self, query: str, before: int | None = None) -> str | None:
-        """Search the history the server lets the user see (§8.5); the sid its pages
+        """Search the history the server lets the user see (§8.7); the sid its pages
         come back with (:attr:`search_results_received`), None when not connected."""
         if self._session.state is not ClientState.CONNECTED:
             return None

@@ -1,4 +1,4 @@
-"""Search the server's history (docs/PROTOCOL.md §8.5) from the find bar.
+"""Search the server's history (docs/PROTOCOL.md §8.7) from the find bar.
 
 :class:`SearchResultsPanel` lists the matches (room, author, date, text, all plain
 text), newest first, with a button for older ones. :class:`ServerSearch` wires it to

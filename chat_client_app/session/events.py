@@ -216,7 +216,7 @@ class MemberLeft:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """A page of the server's answer to a search (docs/PROTOCOL.md §8.5), newest first."""
+    """A page of the server's answer to a search (docs/PROTOCOL.md §8.7), newest first."""
 
     sid: str
     messages: tuple[ChatMessage, ...]

@@ -1,5 +1,5 @@
 """Search the server's history from the find bar, against the real server engine
-(docs/PROTOCOL.md §8.5): the results are what the user may see, and choosing one
+(docs/PROTOCOL.md §8.7): the results are what the user may see, and choosing one
 shows it in its room's timeline."""
 
 from __future__ import annotations
