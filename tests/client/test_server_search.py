@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -15,6 +16,8 @@ from chat_client_app.controller import ClientController
 from chat_client_app.server_memory import ServerMemory
 from chat_client_app.session.state import Chat
 from chat_server_app.engine import ChatServer
+from chat_server_app.store import MemoryStore
+from chat_server_app.store.base import SearchPage
 from tests.client.conftest import WAIT_MS
 from tests.client.test_chat_window import type_line
 from tests.client.test_window_rooms import joined_room, texts
@@ -160,3 +163,33 @@ def test_a_result_older_than_the_timeline_is_loaded_around_it_shown_and_highligh
     open_result(window, 1)
     assert window.rooms.current == GAMES
     assert games.entries()[window.view.currentIndex().row()].text == "pizza in giochi"
+
+
+class NarrowStore(MemoryStore):
+    """A search examines two matches at a time (the server's examine thousands)."""
+
+    def search(self, *args: Any, **kwargs: Any) -> SearchPage:
+        return super().search(*args, **{**kwargs, "scan": 2})
+
+
+def test_a_page_with_nothing_of_anna_s_still_leads_to_older_ones(
+    qtbot: QtBot, make_server: Callable[..., ChatServer], open_window: Callable[..., ChatWindow],
+    join: Callable[..., ClientController], tmp_path: Path,
+) -> None:  # fmt: skip
+    server = make_server(store=NarrowStore())
+    bruno = join(server, "bruno", memory=ServerMemory(tmp_path / "bruno"))
+    bruno.say("pizza per tutti")
+    joined_room(qtbot, bruno, "segreto")
+    for i in range(3):
+        bruno.say(f"pizza segreta {i}", room="segreto")
+    window = open_window(server.port, height=600)
+    qtbot.waitUntil(lambda: "pizza per tutti" in texts(window.rooms.timelines.model(Chat.room("general"))))
+    window.open_find()
+    window.find_bar.field.setText("pizza")
+    window.find_bar.server_button.click()
+    panel = window.server_search.panel
+    qtbot.waitUntil(lambda: panel.more_button.isEnabled(), timeout=WAIT_MS)
+    assert (rows(window), panel.status_text) == ([], "Nothing found yet: look among older messages")
+    panel.more_button.click()
+    qtbot.waitUntil(results_ready(window, 1), timeout=WAIT_MS)
+    assert rows(window) == [("#general", "bruno", "pizza per tutti")]
