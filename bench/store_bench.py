@@ -26,6 +26,14 @@ every commit).
 prints {dir: {query: microseconds}}: the replay queries on a history of N
 messages (default 200 000), a share P of them private between random pairs
 (default 0.1), for one of 20 owners.
+
+    python bench/store_bench.py --search [--messages N] [--dir DIR ...]
+
+prints {dir: {query: milliseconds}}: the worst search for a user in ``general`` alone,
+a word in every one of N messages (default 1 000 000), all in a room they are not in,
+with the statement before the search was bounded (every match examined) and as it is
+(at most ``SEARCH_SCAN``); then the page around a message of ``general`` in that
+history (a walk of ``AROUND_SCAN`` ids on each side).
 """
 
 from __future__ import annotations
@@ -264,6 +272,91 @@ def _replay_figures(store: SqliteStore | MemoryStore, viewer: str, count: int) -
     }
 
 
+_UNBOUNDED_SEARCH = (
+    "SELECT {columns} FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid"
+    " WHERE messages_fts MATCH :match AND messages_fts.rowid < :before AND {visible}"
+    " ORDER BY messages_fts.rowid DESC LIMIT :limit"
+)
+"""The search's statement before it was bounded: it examines every match to fill a page."""
+
+
+def _hidden_history(store: SqliteStore, count: int) -> None:
+    """``count`` messages holding "common", all in ``#secret`` but the first ten (general)."""
+    store._db.execute("PRAGMA synchronous=OFF")  # the bench's own: building it, not timing it
+    owner = "s" * 43
+    for start in range(1, count + 1, 1000):
+        store.append(
+            [
+                StoredMessage(
+                    id=i,
+                    ts="2026-11-24T19:05:00.123Z",
+                    sender="bruno",
+                    sender_key="bruno",
+                    text=f"message {i}: a common word in a typical chat line",
+                    epoch=1_764_000_000.0 + i,
+                    sender_owner=owner,
+                    room=None if i <= 10 else "secret",
+                )
+                for i in range(start, min(start + 1000, count + 1))
+            ]
+        )
+    store._db.execute("PRAGMA synchronous=FULL")
+
+
+def _median_ms(call: Callable[[], object], repeat: int) -> float:
+    return round(_median_us(call, repeat) / 1000, 2)
+
+
+def search_bound(dirs: list[Path], count: int) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for directory in dirs:
+        with _sqlite_in(directory) as store:
+            _hidden_history(store, count)
+            out[str(directory)] = _search_figures(store, count, "a" * 43)
+    return out
+
+
+def _search_figures(store: SqliteStore, count: int, viewer: str) -> dict[str, float]:
+    from chat_server_app.store import search_index
+    from chat_server_app.store.base import SEARCH_SCAN
+    from chat_server_app.store.schema import visible_sql
+    from chat_server_app.store.sqlite import _SEARCH_COLUMNS, _SEARCH_NULLS
+
+    store.search("common", viewer)  # indexes what waits, warms the cache
+    visible, params = visible_sql(())
+    unbounded = _UNBOUNDED_SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible)
+    values = {"match": '"common" *', "before": 2**63 - 1, "owner": viewer, "limit": 51, **params}
+    bounded = search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible, nulls=_SEARCH_NULLS)
+    whole = {**values, "match": '"common"', "scan": SEARCH_SCAN}
+
+    def before() -> object:
+        rows = store._db.execute(unbounded, values).fetchall()
+        assert len(rows) == 10
+        return rows
+
+    def after() -> object:
+        page = store.search("common", viewer, limit=51)
+        assert not page.messages
+        assert page.resume is not None
+        return page
+
+    return {
+        "before: unbounded, 10 found at the very end": _median_ms(before, 3),
+        "after: bounded, empty page with a cursor": _median_ms(after, 30),
+        "after, its page statement alone, the word whole": _median_ms(
+            lambda: store._db.execute(bounded, whole).fetchall(), 30
+        ),
+        "after, its page statement alone, the word as a prefix too": _median_ms(
+            lambda: store._db.execute(bounded, {**whole, "match": '"common" *'}).fetchall(), 30
+        ),
+        "after: the last page, 10 found": _median_ms(
+            lambda: store.search("common", viewer, limit=51, before_id=5000), 30
+        ),
+        "around(middle) in general": _median_ms(lambda: store.around(count // 2, viewer), 30),
+        "around(middle) in #secret": _median_ms(lambda: store.around(count // 2, viewer, room="secret"), 30),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -274,7 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--commits", action="store_true", help="µs per commit, synchronous FULL vs NORMAL")
     mode.add_argument("--high-water", action="store_true", help="µs per commit of each way to keep last_id")
     mode.add_argument("--replay", action="store_true", help="µs per replay query on a long history")
-    parser.add_argument("--messages", type=int, default=200_000, help="history length for --replay")
+    mode.add_argument(
+        "--search", action="store_true", help="ms of the worst search, before and after its bound"
+    )
+    parser.add_argument("--messages", type=int, default=0, help="history length (200 000 / 1 000 000)")
     parser.add_argument("--private", type=float, default=0.1, help="share of private messages for --replay")
     args = parser.parse_args(argv)
     result: object
@@ -283,7 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.high_water:
         result = high_water(args.dir, args.seconds)
     elif args.replay:
-        result = replay(args.dir, args.messages, args.private)
+        result = replay(args.dir, args.messages or 200_000, args.private)
+    elif args.search:
+        result = search_bound(args.dir, args.messages or 1_000_000)
     else:
         result = per_message(args.dir, args.seconds)
     print(json.dumps(result))

@@ -100,7 +100,8 @@ class ClientController(QObject):
     rtt_measured = Signal(float)  # seconds
     replay_started = Signal()
     replay_finished = Signal(int, object)  # messages from others replayed, id of the first (0: none)
-    search_results_received = Signal(object, object, object)  # sid, tuple[ChatMessage, ...], more
+    search_results_received = Signal(object)  # ev.SearchResults: sid, messages, more, before
+    history_page_received = Signal(object)  # ev.HistoryPageReceived: sid, Chat, around, messages
 
     def __init__(
         self,
@@ -232,12 +233,19 @@ class ClientController(QObject):
         return out.cid
 
     def search_server(self, query: str, before: int | None = None) -> str | None:
-        """Search the history the server lets the user see (§8.5); the sid its pages
+        """Search the history the server lets the user see (§8.7); the sid its pages
         come back with (:attr:`search_results_received`), None when not connected."""
         if self._session.state is not ClientState.CONNECTED:
             return None
         sid = uuid.uuid4().hex[:12]
         self._act([Search(query.strip()[:SEARCH_QUERY_MAX_CHARS], sid, before)])
+        return sid
+
+    def history_around(self, chat: Chat, message_id: int) -> str | None:
+        """Ask for ``chat``'s messages around ``message_id`` (§8.8); the sid of the page
+        (:attr:`history_page_received`), None when not connected."""
+        sid, outputs = self._session.lookups.around(chat, message_id, connected=self._session.connected)
+        self._act(outputs)
         return sid
 
     def retry(self, cid: str) -> bool:
@@ -408,7 +416,8 @@ class ClientController(QObject):
             ev.RttMeasured: lambda e: self.rtt_measured.emit(e.seconds),
             ev.ReplayStarted: lambda e: self.replay_started.emit(),
             ev.ReplayFinished: self._tell_replay_finished,
-            ev.SearchResults: lambda e: self.search_results_received.emit(e.sid, e.messages, e.more),
+            ev.SearchResults: self.search_results_received.emit,
+            ev.HistoryPageReceived: self.history_page_received.emit,
             ev.Disconnected: lambda e: self.disconnected.emit(e.reason),
             ev.AttemptFailed: self._tell_attempt_failed,
             ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),

@@ -36,6 +36,7 @@ from PySide6.QtCore import (
 from chat_client_app.colours import NameColours
 from chat_client_app.controller import Outgoing, SendState
 from chat_client_app.message_entry import PRESENCE_KINDS, ROLE_NAMES, Entry, EntryKind, Role, epoch_of
+from chat_client_app.past_rows import rows_for_past
 from chat_client_app.plain_text import tooltip
 from shared.messages import ChatMessage
 from shared.validation import name_key
@@ -270,6 +271,19 @@ class MessageModel(QAbstractListModel):
                 added.append(entry)
         self._insert(batch)
         self._trim()
+        return added
+
+    def insert_past(self, messages: Iterable[ChatMessage]) -> list[Entry]:
+        """Messages from the past the user asked to see, each at its place by id above the
+        pending rows (:func:`~chat_client_app.past_rows.rows_for_past`), none twice; not
+        trimmed away at once when the scrollback is full. Returns the rows added."""
+        added: list[Entry] = []
+        for row, message in rows_for_past(self._rows[: self._boundary], messages):
+            entry = self._entry_for(message)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, entry)
+            self.endInsertRows()
+            added.append(entry)
         return added
 
     def add_outgoing(self, out: Outgoing) -> None:

@@ -1,16 +1,15 @@
-"""Search the server's history (docs/PROTOCOL.md §8.5) from the find bar.
+"""Search the server's history (docs/PROTOCOL.md §8.7) from the find bar.
 
 :class:`SearchResultsPanel` lists the matches (room, author, date, text, all plain
 text), newest first, with a button for older ones. :class:`ServerSearch` wires it to
 the find bar, the controller and the timelines: choosing a result shows its room or
-private conversation and, when the message is loaded there, scrolls to it.
-Loading the messages around a result that is not loaded is not done yet: the
-panel says so.
+private conversation, asks the server for the messages around it when that timeline
+does not hold it (§8.8), scrolls to it and highlights it for a moment.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -26,7 +25,8 @@ from PySide6.QtWidgets import (
 from chat_client_app.controller import ClientController
 from chat_client_app.find_bar import FindBar
 from chat_client_app.message_view import MessageView
-from chat_client_app.session.state import chat_of
+from chat_client_app.session.events import HistoryPageReceived, SearchResults
+from chat_client_app.session.state import Chat, chat_of
 from chat_client_app.window_rooms import WindowRooms
 from shared.fields import parse_ts
 from shared.messages import ChatMessage
@@ -35,6 +35,9 @@ from shared.validation import name_key
 __all__ = ["SearchResultsPanel", "ServerSearch"]
 
 _MESSAGE = Qt.ItemDataRole.UserRole
+
+HIGHLIGHT_MS = 2500
+"""How long an opened result stays highlighted (selected) in its timeline."""
 
 
 class SearchResultsPanel(QWidget):
@@ -102,8 +105,15 @@ class SearchResultsPanel(QWidget):
             item.setToolTip(3, message.text)
             self._list.addTopLevelItem(item)
         self._more.setEnabled(more)
+        self.recount()
+
+    def recount(self) -> None:
+        """Say how many results are listed (after another message was shown)."""
         count = self._list.topLevelItemCount()
-        if count == 0:
+        if count == 0 and self._more.isEnabled():
+            # A search examines a bounded number of matches: none of them was the user's.
+            self._status.setText(self.tr("Nothing found yet: look among older messages"))
+        elif count == 0:
             self._status.setText(self.tr("Nothing found on the server"))
         else:
             self._status.setText(self.tr("%n message(s) found on the server", "", count))
@@ -162,8 +172,16 @@ class ServerSearch(QObject):
         self._view = view
         self._query = ""
         self._sid: str | None = None
+        self._resume: int | None = None  # the ``before`` of the next page
+        self._page: str | None = None  # the sid of the page of history awaited
+        self._shown = QPersistentModelIndex()  # the result highlighted last
+        self._unhighlight = QTimer(self)
+        self._unhighlight.setSingleShot(True)
+        self._unhighlight.setInterval(HIGHLIGHT_MS)
+        self._unhighlight.timeout.connect(self._on_unhighlight_timeout)
         find_bar.server_search_requested.connect(self.search)
         controller.search_results_received.connect(self._on_controller_search_results_received)
+        controller.history_page_received.connect(self._on_controller_history_page_received)
         panel.more_requested.connect(self._on_panel_more_requested)
         panel.result_activated.connect(self.show_message)
 
@@ -171,38 +189,72 @@ class ServerSearch(QObject):
     def panel(self) -> SearchResultsPanel:
         return self._panel
 
+    @property
+    def highlighted(self) -> bool:
+        """Whether an opened result is highlighted in the timeline now."""
+        return self._unhighlight.isActive()
+
     def search(self, query: str) -> None:
         self._query = query
+        self._resume = None
         self._panel.begin(query)
         self._sid = self._controller.search_server(query)
         if self._sid is None:
             self._panel.say(self.tr("Not connected: the server cannot be searched now"))
 
     def _on_panel_more_requested(self) -> None:
-        oldest = self._panel.oldest_id()
-        if oldest is not None:
+        before = self._resume if self._resume is not None else self._panel.oldest_id()
+        if before is not None:
             self._panel.more_button.setEnabled(False)
-            self._sid = self._controller.search_server(self._query, before=oldest)
+            self._sid = self._controller.search_server(self._query, before=before)
 
-    def _on_controller_search_results_received(
-        self, sid: str, messages: tuple[ChatMessage, ...], more: bool
-    ) -> None:
-        if sid != self._sid:
+    def _on_controller_search_results_received(self, results: SearchResults) -> None:
+        if results.sid != self._sid:
             return  # an older search's page
-        self._panel.add(messages, more, name_key(self._controller.name))
+        self._resume = results.before if results.more else None
+        self._panel.add(results.messages, results.more, name_key(self._controller.name))
 
     def show_message(self, message: ChatMessage) -> None:
-        """Show the result's room or conversation, and the message if it is loaded there."""
+        """Show the result's room or conversation and the message in it, asking the
+        server for the messages around it when that timeline does not hold it."""
         chat = chat_of(message, name_key(self._controller.name))
         if chat.is_room and not chat.is_general and not self._rooms.timelines.has(chat):
             self._panel.say(self.tr("You are no longer in #{room}").format(room=message.room))
             return
         self._rooms.select(chat)
+        if self._reveal(chat, message.id):
+            self._page = None
+            return
+        self._page = self._controller.history_around(chat, message.id)
+        if self._page is None:
+            self._panel.say(self.tr("Not connected: the messages around it cannot be loaded now"))
+        else:
+            self._panel.say(self.tr("Loading the messages around it…"))
+
+    def _on_controller_history_page_received(self, page: HistoryPageReceived) -> None:
+        if page.sid != self._page:
+            return  # the user opened another result since
+        self._page = None
+        self._rooms.timelines.insert_past(page.chat, page.messages)
+        if self._rooms.current != page.chat:
+            return  # the user went elsewhere meanwhile: the page waits in its timeline
+        if not self._reveal(page.chat, page.around):
+            self._panel.say(self.tr("That message is no longer on the server"))
+
+    def _reveal(self, chat: Chat, message_id: int) -> bool:
+        """Scroll ``chat``'s timeline (shown) to the message, and highlight it a moment."""
         model = self._rooms.timelines.model(chat)
         for row, entry in enumerate(model.entries()):
-            if entry.msg_id == message.id:
+            if entry.msg_id == message_id:
                 index = model.index(row, 0)
+                self._shown = QPersistentModelIndex(index)
                 self._view.setCurrentIndex(index)
                 self._view.scrollTo(index, QListView.ScrollHint.PositionAtCenter)
-                return
-        self._panel.say(self.tr("That message is older than what is loaded here"))
+                self._unhighlight.start()
+                self._panel.recount()
+                return True
+        return False
+
+    def _on_unhighlight_timeout(self) -> None:
+        if self._shown.isValid() and self._view.currentIndex().row() == self._shown.row():
+            self._view.selectionModel().clearSelection()

@@ -109,6 +109,12 @@ class Timelines(QObject):
             name_key(w) for w in message.text.split()
         }
 
+    def insert_past(self, chat: Chat, messages: Iterable[ChatMessage]) -> list[Entry]:
+        """A page of ``chat``'s past the user asked for, into its timeline in id order:
+        counted neither unread nor missed, and no marker moves."""
+        self._rooms.add(chat)
+        return self.model(chat).insert_past(messages)
+
     def add_outgoing(self, out: Outgoing) -> None:
         """A say the user typed (``general``'s is the window's to add)."""
         self._rooms.add(out.chat)

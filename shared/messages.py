@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, TypeAlias, get_args
 
+from shared.around_messages import HistoryAround, HistoryPage
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_id, req_str, violation
 from shared.handshake import Hello, Welcome
@@ -459,7 +460,7 @@ class Shutdown:
 
 
 ClientMessage: TypeAlias = (
-    Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search
+    Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search | HistoryAround
 )
 ServerMessage: TypeAlias = (
     Welcome
@@ -476,6 +477,7 @@ ServerMessage: TypeAlias = (
     | Status
     | Typing
     | Results
+    | HistoryPage
 )
 
 _CLIENT_TYPES: dict[str, type[ClientMessage]] = {c.TYPE: c for c in get_args(ClientMessage)}

@@ -1,4 +1,4 @@
-"""The frames of history search (docs/PROTOCOL.md §8.5).
+"""The frames of history search (docs/PROTOCOL.md §8.7).
 
 ``search`` goes from a client to the server; ``results`` back, one page of message
 frames (``history: true``, each naming its room), newest first. ``sid`` is the client's
@@ -18,7 +18,16 @@ from shared.limits import CID_MAX_CHARS, MAX_MESSAGE_ID
 if TYPE_CHECKING:
     from shared.messages import ChatMessage
 
-__all__ = ["Search", "Results", "SEARCH_QUERY_MAX_CHARS", "SEARCH_PAGE", "query_problem"]
+__all__ = [
+    "Search",
+    "Results",
+    "SEARCH_QUERY_MAX_CHARS",
+    "SEARCH_PAGE",
+    "query_problem",
+    "sid_of",
+    "messages_of",
+    "opt_message_id",
+]
 
 Json: TypeAlias = dict[str, object]
 
@@ -38,11 +47,36 @@ def query_problem(query: object) -> str | None:
     return None
 
 
-def _sid(obj: Mapping[str, object]) -> str:
+def sid_of(obj: Mapping[str, object]) -> str:
+    """A frame's ``sid``: the client's id for what it asked, 1 to 64 characters."""
     sid = req_str(obj, "sid")
     if not 1 <= len(sid) <= CID_MAX_CHARS:
         raise violation(f"'sid' must be 1 to {CID_MAX_CHARS} characters")
     return sid
+
+
+def opt_message_id(obj: Mapping[str, object], key: str) -> int | None:
+    """An optional field that is a message id (1..:data:`MAX_MESSAGE_ID`)."""
+    value = opt_int(obj, key)
+    if value is not None and not 1 <= value <= MAX_MESSAGE_ID:
+        raise violation(f"'{key}' must be a message id (1..{MAX_MESSAGE_ID})")
+    return value
+
+
+def messages_of(obj: Mapping[str, object]) -> tuple[ChatMessage, ...]:
+    """A frame's ``messages``: a list of ``message`` frames."""
+    # Here, not at the top: shared.messages imports this module to parse its frames.
+    from shared.messages import ChatMessage
+
+    messages = obj.get("messages")
+    if not isinstance(messages, list):
+        raise violation("'messages' must be a list")
+    parsed = []
+    for item in messages:
+        if not isinstance(item, Mapping) or item.get("type") != ChatMessage.TYPE:
+            raise violation("each of 'messages' must be a message")
+        parsed.append(ChatMessage.from_dict(item))
+    return tuple(parsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +97,8 @@ class Search:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Search:
-        sid = _sid(obj)
-        before = opt_int(obj, "before")
-        if before is not None and not 1 <= before <= MAX_MESSAGE_ID:
-            raise violation(f"'before' must be a message id (1..{MAX_MESSAGE_ID})")
+        sid = sid_of(obj)
+        before = opt_message_id(obj, "before")
         query = obj.get("query")
         problem = query_problem(query)
         if problem is not None:
@@ -77,33 +109,28 @@ class Search:
 
 @dataclass(frozen=True, slots=True)
 class Results:
-    """One page of a search's matches (server to client), newest first; ``more``: older
-    matches follow, asked for with ``before`` the oldest id of this page."""
+    """One page of a search's matches (server to client), newest first. ``more``: older
+    matches may follow, asked for with ``before``: where this search stopped (the
+    oldest match it examined, which may be older than the page's oldest message, or
+    the page may be empty: a search examines a bounded number of matches)."""
 
     sid: str
     messages: tuple[ChatMessage, ...]
     more: bool = False
+    before: int | None = None
     TYPE: ClassVar[str] = "results"
 
     def to_dict(self) -> Json:
-        return {
+        out: Json = {
             "type": self.TYPE,
             "sid": self.sid,
             "messages": [m.to_dict() for m in self.messages],
             "more": self.more,
         }
+        if self.before is not None:
+            out["before"] = self.before
+        return out
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Results:
-        # Here, not at the top: shared.messages imports this module to parse its frames.
-        from shared.messages import ChatMessage
-
-        messages = obj.get("messages")
-        if not isinstance(messages, list):
-            raise violation("'messages' must be a list")
-        parsed = []
-        for item in messages:
-            if not isinstance(item, Mapping) or item.get("type") != ChatMessage.TYPE:
-                raise violation("each of 'messages' must be a message")
-            parsed.append(ChatMessage.from_dict(item))
-        return cls(_sid(obj), tuple(parsed), flag(obj, "more"))
+        return cls(sid_of(obj), messages_of(obj), flag(obj, "more"), opt_message_id(obj, "before"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from chat_client_app.session.state import Chat, ClientState, DisconnectReason, Outgoing, SendState
+from shared.around_messages import HistoryAround
 from shared.messages import (
     Bye,
     ChatMessage,
@@ -33,6 +34,7 @@ __all__ = [
     "Outbound",
     "OUTBOUND_TYPES",
     "SearchResults",
+    "HistoryPageReceived",
     "StateChanged",
     "Connected",
     "HistoryReset",
@@ -218,11 +220,24 @@ class MemberLeft:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """A page of the server's answer to a search (docs/PROTOCOL.md §8.5), newest first."""
+    """A page of the server's answer to a search (docs/PROTOCOL.md §8.7), newest first."""
 
     sid: str
     messages: tuple[ChatMessage, ...]
     more: bool
+    before: int | None = None
+    """Where the next page starts (the oldest match the server examined)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPageReceived:
+    """The messages of ``chat`` around message ``around`` that the user asked for
+    (docs/PROTOCOL.md §8.8), in id order, each once and none of another chat."""
+
+    sid: str
+    chat: Chat
+    around: int
+    messages: tuple[ChatMessage, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,15 +289,18 @@ Event: TypeAlias = (
     | MemberLeft
     | RoomListReceived
     | SearchResults
+    | HistoryPageReceived
     | PresenceChanged
     | TypingChanged
 )
 
-Outbound: TypeAlias = Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search
+Outbound: TypeAlias = (
+    Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search | HistoryAround
+)
 """What the session asks the driver to write, as the message objects of the protocol."""
 
 Output: TypeAlias = Outbound | Event
 """The session's answers come as one list in the order they must be acted on."""
 
-OUTBOUND_TYPES = (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing, Search)
+OUTBOUND_TYPES = (Hello, Say, Ping, Pong, Bye, Join, Part, ListRooms, Status, Typing, Search, HistoryAround)
 """The classes of :data:`Outbound`, for ``isinstance``."""

@@ -18,7 +18,6 @@ from chat_client_app.session.events import (
     ReconnectScheduled,
     RoomsChanged,
     RttMeasured,
-    SearchResults,
     SendStateChanged,
     ShutdownReceived,
     StateChanged,
@@ -26,6 +25,7 @@ from chat_client_app.session.events import (
 )
 from chat_client_app.session.history import History
 from chat_client_app.session.ids import new_cid, new_ping_token
+from chat_client_app.session.lookups import LOOKUP_FRAMES, Lookups
 from chat_client_app.session.outbox import Outbox
 from chat_client_app.session.places import ROOM_FRAMES, Places
 from chat_client_app.session.replay import Replay
@@ -51,7 +51,6 @@ from shared.messages import (
     Shutdown,
     Welcome,
 )
-from shared.search_messages import Results
 from shared.validation import GENERAL, name_key
 
 __all__ = ["ClientSession"]
@@ -100,6 +99,7 @@ class ClientSession:
         self._places = Places()
         self._run: list[ChatMessage] = []
         self._just_welcomed = False
+        self.lookups = Lookups(new_cid)  # searches and pages of history: ask through it
 
     # --- what the driver reads -------------------------------------------------------
 
@@ -424,8 +424,8 @@ class ClientSession:
             outputs += self._end_replay(now)
         if isinstance(message, ROOM_FRAMES):
             outputs += self._places.receive(message, now)
-        elif isinstance(message, Results):
-            outputs.append(SearchResults(message.sid, message.messages, message.more))
+        elif isinstance(message, LOOKUP_FRAMES):
+            outputs += self.lookups.receive(message, self._own_key)
         elif isinstance(message, Notice):
             outputs.append(NoticeReceived(message.text, message.room, message.read_only))
         elif isinstance(message, Ping):

@@ -20,6 +20,7 @@ from chat_server_app.core.registration import Registration
 from chat_server_app.core.room_orders import RoomOrders
 from chat_server_app.core.searching import Searching
 from chat_server_app.core.session import Link, Session, SessionState
+from shared.around_messages import HistoryAround
 from shared.errors import ErrorCode, ProtocolError
 from shared.messages import (
     Bye,
@@ -157,6 +158,8 @@ class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
                 self._on_typing(session, message, now)
             elif isinstance(message, Search):
                 self._on_search(session, message)
+            elif isinstance(message, HistoryAround):
+                self._on_history(session, message)
 
     def protocol_error(self, session: Session[Link], code: ErrorCode, message: str) -> None:
         """The peer broke the framing: one ``error``, then the connection closes."""

@@ -16,6 +16,10 @@ __all__ = [
     "Ban",
     "RoomRecord",
     "HistoryStore",
+    "SearchPage",
+    "Around",
+    "SEARCH_SCAN",
+    "AROUND_SCAN",
     "search_words",
 ]
 
@@ -51,6 +55,37 @@ class StoredMessage(NamedTuple):
     to_owner: str | None = None
     room: str | None = None
     """The room's name, ``None`` for ``general`` (and for private messages)."""
+
+
+SEARCH_SCAN = 5000
+"""The most matches of a search's words one search examines, whoever may see them: a
+common word in rooms the searcher is not in would otherwise have the event loop read
+all of them to fill a page (bench/README.md, "Bounded search")."""
+
+AROUND_SCAN = 5000
+"""The most messages of the history, on each side of a message, that a page of
+``general`` or of a private conversation around it is looked for in (those have no
+index of their own: the walk follows the ids)."""
+
+
+class SearchPage(NamedTuple):
+    """What one bounded search found (:meth:`HistoryStore.search`)."""
+
+    messages: list[StoredMessage]
+    """The matches the viewer may see, newest first."""
+    resume: int | None
+    """The ``before_id`` the next page starts from; None when no older match is left."""
+
+
+class Around(NamedTuple):
+    """A page of one chat's history around a message (:meth:`HistoryStore.around`)."""
+
+    messages: list[StoredMessage]
+    """In id order."""
+    older: bool
+    """Older messages of the chat may come before the first (the page or the walk ended)."""
+    newer: bool
+    """Newer ones may come after the last."""
 
 
 class RoomRecord(NamedTuple):
@@ -152,14 +187,35 @@ class HistoryStore(Protocol):
         rooms: Collection[str] = (),
         limit: int = 50,
         before_id: int | None = None,
-    ) -> list[StoredMessage]:
-        """The newest ``limit`` messages older than ``before_id`` (None: the newest
-        of all) that ``viewer_owner`` may see, as :func:`visible` says, and whose text
-        holds every word of ``query`` (:func:`search_words`), the last one as a
-        word's beginning too; newest first. A query without words finds nothing.
+        scan: int = SEARCH_SCAN,
+    ) -> SearchPage:
+        """Messages whose text holds every word of ``query`` (:func:`search_words`), the
+        last one as a word's beginning too, newest first, older than ``before_id`` (None:
+        from the newest).
 
-        Its cost is bounded by the index, not by the length of the history: it runs
-        on the event loop."""
+        At most ``scan`` such matches are examined, whoever may see them; of those, the
+        first ``limit`` that ``viewer_owner`` may see (:func:`visible`) are returned.
+        ``resume`` is where the next page starts: the oldest id returned when ``limit``
+        were found, else the oldest match examined when ``scan`` were, else None. A
+        query without words finds nothing. Its cost is bounded by the index and
+        ``scan``, not by the length of the history: it runs on the event loop."""
+
+    def around(
+        self,
+        message_id: int,
+        viewer_owner: str | None,
+        *,
+        room: str | None = None,
+        with_key: str | None = None,
+        count: int = 25,
+        scan: int = AROUND_SCAN,
+    ) -> Around:
+        """Up to ``count`` messages of one chat older than ``message_id`` and up to
+        ``count`` from it on, in id order: of ``room`` (its name), or of the private
+        conversation of ``viewer_owner`` with the name whose key is ``with_key``, or of
+        ``general`` with neither. A room's are found however far apart (its index); the
+        others only among the ``scan`` messages of the history nearest ``message_id`` on
+        each side. A viewer without an owner has no private conversation."""
 
     def last_id(self) -> int:
         """The highest id ever stored, 0 if none: it never goes back, not even when
@@ -225,6 +281,22 @@ def visible(message: StoredMessage, viewer_owner: str | None, rooms: Collection[
     if message.to_key is None:
         return message.room is None or message.room in rooms
     return viewer_owner is not None and viewer_owner in (message.sender_owner, message.to_owner)
+
+
+def in_chat(message: StoredMessage, viewer_owner: str | None, room: str | None, with_key: str | None) -> bool:
+    """Whether ``message`` is of the chat :meth:`HistoryStore.around` reads: ``room``
+    (None: ``general``), or with ``with_key`` the private conversation of
+    ``viewer_owner`` with that name, by owner on the viewer's side as a replay is."""
+    if with_key is None:
+        return message.to_key is None and message.room == room
+    return (
+        viewer_owner is not None
+        and message.to_key is not None
+        and (
+            (message.sender_owner == viewer_owner and message.to_key == with_key)
+            or (message.to_owner == viewer_owner and message.sender_key == with_key)
+        )
+    )
 
 
 _WORD = re.compile(r"[^\W_]+")

@@ -8,13 +8,18 @@ from collections.abc import Collection, Sequence
 from itertools import islice
 
 from chat_server_app.store.base import (
+    AROUND_SCAN,
     PREFIX_MIN_CHARS,
+    SEARCH_SCAN,
+    Around,
     Ban,
     BanKind,
     Reservation,
     RoomRecord,
+    SearchPage,
     StoredMessage,
     ban_order,
+    in_chat,
     recent_with_cids,
     search_words,
     visible,
@@ -104,10 +109,11 @@ class MemoryStore:
         rooms: Collection[str] = (),
         limit: int = 50,
         before_id: int | None = None,
-    ) -> list[StoredMessage]:
+        scan: int = SEARCH_SCAN,
+    ) -> SearchPage:
         words = search_words(query)
         if not words or limit <= 0:
-            return []
+            return SearchPage([], None)
         *whole, last = words
         prefix = len(last) >= PREFIX_MIN_CHARS
         end = (
@@ -116,19 +122,58 @@ class MemoryStore:
             else bisect.bisect_left(self._messages, before_id, key=_id_of)
         )
         found: list[StoredMessage] = []
-        # Newest first, every message read: a history kept in memory is a small one.
+        examined = 0
+        # Newest first, as SQLite's index gives them: every match counts against
+        # ``scan``, seen or not, so that both stores page alike.
         for at in range(end - 1, -1, -1):
             message = self._messages[at]
-            if not visible(message, viewer_owner, rooms):
-                continue
             text_words = search_words(message.text)
-            if all(w in text_words for w in whole) and (
-                last in text_words or (prefix and any(t.startswith(last) for t in text_words))
+            if not (
+                all(w in text_words for w in whole)
+                and (last in text_words or (prefix and any(t.startswith(last) for t in text_words)))
             ):
+                continue
+            examined += 1
+            if visible(message, viewer_owner, rooms):
                 found.append(message)
                 if len(found) == limit:
+                    return SearchPage(found, message.id)
+            if examined == scan:
+                return SearchPage(found, message.id)
+        return SearchPage(found, None)
+
+    def around(
+        self,
+        message_id: int,
+        viewer_owner: str | None,
+        *,
+        room: str | None = None,
+        with_key: str | None = None,
+        count: int = 25,
+        scan: int = AROUND_SCAN,
+    ) -> Around:
+        if count <= 0 or (with_key is not None and viewer_owner is None):
+            return Around([], False, False)
+        # A room's messages are found however far apart, as SQLite's room index finds them.
+        reach = len(self._messages) if room is not None else max(scan, 0)
+        start = bisect.bisect_left(self._messages, message_id, key=_id_of)
+        older: list[StoredMessage] = []
+        for at in range(start - 1, max(start - reach, 0) - 1, -1):
+            if in_chat(self._messages[at], viewer_owner, room, with_key):
+                older.append(self._messages[at])
+                if len(older) > count:
                     break
-        return found
+        newer: list[StoredMessage] = []
+        for at in range(start, min(start + reach, len(self._messages))):
+            if in_chat(self._messages[at], viewer_owner, room, with_key):
+                newer.append(self._messages[at])
+                if len(newer) > count:
+                    break
+        more_older = len(older) > count or start - reach > 0
+        more_newer = len(newer) > count or start + reach < len(self._messages)
+        older = older[:count]
+        older.reverse()
+        return Around(older + newer[:count], more_older, more_newer)
 
     def last_id(self) -> int:
         return self._messages[-1].id if self._messages else 0

@@ -72,12 +72,20 @@ END;
 """.replace("UPTO", _UPTO)
 
 SEARCH = (
-    "SELECT {columns}"
-    " FROM messages_fts JOIN messages AS m ON m.id = messages_fts.rowid"
-    " WHERE messages_fts MATCH :match AND messages_fts.rowid < :before AND {visible}"
-    " ORDER BY messages_fts.rowid DESC LIMIT :limit"
+    "WITH hit AS MATERIALIZED ("
+    " SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH :match AND rowid < :before"
+    " ORDER BY rowid DESC LIMIT :scan)"
+    " SELECT * FROM (SELECT {columns} FROM hit JOIN messages AS m ON m.id = hit.id"
+    " WHERE {visible} ORDER BY m.id DESC LIMIT :limit)"
+    " UNION ALL SELECT NULL, COUNT(*), MIN(id), {nulls} FROM hit"
 )
-"""A page of matches, newest first, with ``{columns}`` and ``{visible}`` to fill in."""
+"""A page of matches, newest first, with ``{columns}``, ``{visible}`` and ``{nulls}``
+to fill in, among the newest ``:scan`` matches older than ``:before`` only: the
+index walks its lists newest first and stops there, and matches the viewer may not
+see cost at most ``:scan`` row look-ups. One more row, its id NULL, says how many
+matches were examined and the oldest of them, where the next page starts when this
+one was not filled. The matches are read once for both (MATERIALIZED): a prefix
+(``"word" *``) makes the index merge the lists of every word it begins."""
 
 
 def ensure(db: sqlite3.Connection) -> None:

@@ -10,10 +10,14 @@ from typing import Any
 
 from chat_server_app.store import inserts, integrity, schema, search_index
 from chat_server_app.store.base import (
+    AROUND_SCAN,
+    SEARCH_SCAN,
+    Around,
     Ban,
     BanKind,
     Reservation,
     RoomRecord,
+    SearchPage,
     StoredMessage,
     StoreError,
     recent_with_cids,
@@ -29,9 +33,22 @@ from chat_server_app.store.schema import (
 __all__ = ["SqliteStore"]
 
 _SEARCH_COLUMNS = ", ".join("m." + c.strip() for c in COLUMNS.split(","))
+_SEARCH_NULLS = ", ".join(["NULL"] * (len(COLUMNS.split(",")) - 3))
 
 _SQLITE_MAX_ID = 2**63 - 1
 """SQLite's integers are 64-bit: no id lies beyond."""
+
+
+_PRIVATE_WITH = (
+    "recipient_key IS NOT NULL AND ((sender_owner = :owner AND recipient_key = :with)"
+    " OR (recipient_owner = :owner AND sender_key = :with))"
+)
+"""The viewer's private conversation with one name, as :func:`~chat_server_app.store.base.in_chat` says."""
+
+_BELOW = "SELECT id FROM messages WHERE id < :at ORDER BY id DESC LIMIT 1 OFFSET :skip"
+_ABOVE = "SELECT id FROM messages WHERE id >= :at ORDER BY id LIMIT 1 OFFSET :skip"
+"""The first message beyond the ``:skip`` nearest ones below ``:at``, and from it on:
+where a walk of ``general`` or a private conversation stops (rowids only, no columns)."""
 
 
 def _bound(count: int | None) -> int:
@@ -259,9 +276,10 @@ class SqliteStore:
         rooms: Collection[str] = (),
         limit: int = 50,
         before_id: int | None = None,
-    ) -> list[StoredMessage]:
-        if limit <= 0:
-            return []
+        scan: int = SEARCH_SCAN,
+    ) -> SearchPage:
+        if limit <= 0 or scan <= 0:
+            return SearchPage([], None)
         try:
             if self._query_words is None:
                 self._query_words = search_index.QueryWords()
@@ -269,7 +287,7 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the search's words: {exc}") from None
         if not words:
-            return []
+            return SearchPage([], None)
         # Whatever is stored is found: what waits to be indexed is indexed first.
         try:
             self._fts_upto = search_index.index_pending(self._db, self._fts_upto, self._last_id)
@@ -277,16 +295,69 @@ class SqliteStore:
             raise StoreError(f"cannot index the history for a search: {exc}") from None
         visible, params = visible_sql(rooms)
         # The visibility columns are the messages table's, named without a prefix.
-        return self._query(
-            search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible),
+        rows = self._read(
+            search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible, nulls=_SEARCH_NULLS),
             {
                 "match": search_index.match_expression(words),
                 "before": _SQLITE_MAX_ID if before_id is None else min(before_id, _SQLITE_MAX_ID),
+                "scan": _bound(scan),
                 "owner": viewer_owner,
                 "limit": _bound(limit),
                 **params,
             },
         )
+        # The summary is the row without an id (a message's is its primary key: never NULL).
+        ((_, examined, oldest, *_),) = [row for row in rows if row[0] is None]
+        found = list(self._checked(row for row in rows if row[0] is not None))
+        if len(found) == limit:
+            return SearchPage(found, found[-1].id)
+        return SearchPage(found, int(oldest) if examined == scan else None)
+
+    def around(
+        self,
+        message_id: int,
+        viewer_owner: str | None,
+        *,
+        room: str | None = None,
+        with_key: str | None = None,
+        count: int = 25,
+        scan: int = AROUND_SCAN,
+    ) -> Around:
+        if count <= 0 or (with_key is not None and viewer_owner is None):
+            return Around([], False, False)
+        anchor = max(min(message_id, _SQLITE_MAX_ID), -(2**63))
+        params: dict[str, object] = {"at": anchor, "n": count + 1, "room": room, "owner": viewer_owner}
+        if room is not None:
+            # Along the room index (room, id): only the room's rows are read.
+            chat = "room = :room AND recipient_key IS NULL"
+            low, high = "", ""
+        else:
+            # Along the primary key, within the ``scan`` rows on each side: the
+            # (scan + 1)th row's id, if there is one, bounds the walk.
+            chat = "room IS NULL AND recipient_key IS NULL"
+            if with_key is not None:
+                chat = _PRIVATE_WITH
+                params["with"] = with_key
+            params["skip"] = _bound(max(scan, 0))
+            low = f" AND id > COALESCE(({_BELOW}), -1)"
+            high = f" AND id < COALESCE(({_ABOVE}), :max)"
+            params["max"] = _SQLITE_MAX_ID
+        older = self._query(
+            f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id < :at{low} ORDER BY id DESC LIMIT :n",  # noqa: S608
+            params,
+        )
+        newer = self._query(
+            f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id >= :at{high} ORDER BY id LIMIT :n",  # noqa: S608
+            params,
+        )
+        more_older, more_newer = len(older) > count, len(newer) > count
+        if room is None:
+            bounds = self._read(f"SELECT EXISTS ({_BELOW}), EXISTS ({_ABOVE})", params)
+            more_older = more_older or bool(bounds[0][0])
+            more_newer = more_newer or bool(bounds[0][1])
+        older = older[:count]
+        older.reverse()
+        return Around(older + newer[:count], more_older, more_newer)
 
     def last_id(self) -> int:
         return self._last_id

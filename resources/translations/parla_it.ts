@@ -1733,6 +1733,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Ricerca di «{query}» sul server…</translation>
     </message>
     <message>
+        <source>Nothing found yet: look among older messages</source>
+        <translation>Ancora nessun risultato: cerca tra i messaggi più vecchi</translation>
+    </message>
+    <message>
         <source>Nothing found on the server</source>
         <translation>Nessun risultato sul server</translation>
     </message>
@@ -2011,8 +2015,16 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Non sei più in #{room}</translation>
     </message>
     <message>
-        <source>That message is older than what is loaded here</source>
-        <translation>Quel messaggio è più vecchio di ciò che è caricato qui</translation>
+        <source>Not connected: the messages around it cannot be loaded now</source>
+        <translation>Non connesso: ora non si possono caricare i messaggi intorno</translation>
+    </message>
+    <message>
+        <source>Loading the messages around it…</source>
+        <translation>Caricamento dei messaggi intorno…</translation>
+    </message>
+    <message>
+        <source>That message is no longer on the server</source>
+        <translation>Quel messaggio non è più sul server</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from chat_server_app.store import (
     StoredMessage,
     StoreError,
 )
+from chat_server_app.store.base import AROUND_SCAN, SEARCH_SCAN, Around, SearchPage
 
 __all__ = ["FailingStore"]
 
@@ -76,9 +77,25 @@ class FailingStore:
         rooms: Collection[str] = (),
         limit: int = 50,
         before_id: int | None = None,
-    ) -> list[StoredMessage]:
+        scan: int = SEARCH_SCAN,
+    ) -> SearchPage:
         self._reading()
-        return self.inner.search(query, viewer_owner, rooms, limit, before_id)
+        return self.inner.search(query, viewer_owner, rooms, limit, before_id, scan)
+
+    def around(
+        self,
+        message_id: int,
+        viewer_owner: str | None,
+        *,
+        room: str | None = None,
+        with_key: str | None = None,
+        count: int = 25,
+        scan: int = AROUND_SCAN,
+    ) -> Around:
+        self._reading()
+        return self.inner.around(
+            message_id, viewer_owner, room=room, with_key=with_key, count=count, scan=scan
+        )
 
     def last_id(self) -> int:
         return self.inner.last_id()

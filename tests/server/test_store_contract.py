@@ -366,7 +366,7 @@ def test_rooms_and_room_messages_survive_a_reopen(tmp_path: Path) -> None:
         again.close()
 
 
-# --- search (docs/PROTOCOL.md §8.5) ---------------------------------------------------------
+# --- search (docs/PROTOCOL.md §8.7) ---------------------------------------------------------
 
 
 def said(
@@ -380,23 +380,23 @@ def test_search_finds_every_word_newest_first(store: HistoryStore) -> None:
         said(1, "the build is broken"), said(2, "who broke the BUILD?"), said(3, "lunch at noon"),
         said(4, "Build fixed, the tests pass"), said(5, "is it broken again"),
     ])  # fmt: skip
-    assert ids(store.search("build", ANNA)) == [4, 2, 1]
-    assert ids(store.search("broken build", ANNA)) == [1]
-    assert ids(store.search("  the,  BUILD!! ", ANNA)) == [4, 2, 1]
-    assert store.search("dinner", ANNA) == []
+    assert ids(store.search("build", ANNA).messages) == [4, 2, 1]
+    assert ids(store.search("broken build", ANNA).messages) == [1]
+    assert ids(store.search("  the,  BUILD!! ", ANNA).messages) == [4, 2, 1]
+    assert store.search("dinner", ANNA).messages == []
 
 
 def test_the_last_word_is_also_a_beginning(store: HistoryStore) -> None:
     store.append([said(1, "deploying tonight"), said(2, "deploy done"), said(3, "a redeploy")])
-    assert ids(store.search("deploy", ANNA)) == [2, 1]
-    assert ids(store.search("deploying ton", ANNA)) == [1]
-    assert store.search("ploy", ANNA) == []  # a beginning, not any part
+    assert ids(store.search("deploy", ANNA).messages) == [2, 1]
+    assert ids(store.search("deploying ton", ANNA).messages) == [1]
+    assert store.search("ploy", ANNA).messages == []  # a beginning, not any part
 
 
 def test_accents_and_case_do_not_matter(store: HistoryStore) -> None:
     store.append([said(1, "Perché no? Città chiusa"), said(2, "perche si")])
-    assert ids(store.search("perche", ANNA)) == [2, 1]
-    assert ids(store.search("CITTÀ", ANNA)) == [1]
+    assert ids(store.search("perche", ANNA).messages) == [2, 1]
+    assert ids(store.search("CITTÀ", ANNA).messages) == [1]
 
 
 @pytest.mark.parametrize(
@@ -405,20 +405,20 @@ def test_accents_and_case_do_not_matter(store: HistoryStore) -> None:
 def test_search_syntax_is_only_words(store: HistoryStore, query: str) -> None:
     store.append([said(1, "build text near lunch"), said(2, "a b")])
     found = store.search(query, ANNA)  # never an error, whatever is typed
-    assert all(isinstance(m, StoredMessage) for m in found)
+    assert all(isinstance(m, StoredMessage) for m in found.messages)
 
 
 def test_a_query_of_punctuation_finds_nothing(store: HistoryStore) -> None:
     store.append([said(1, "!!! ???")])
-    assert store.search("!!! ???", ANNA) == []
+    assert store.search("!!! ???", ANNA).messages == []
 
 
 def test_search_pages_with_before_and_limit(store: HistoryStore) -> None:
     store.append([said(i, f"ping {i}") for i in range(1, 11)])
-    assert ids(store.search("ping", ANNA, limit=3)) == [10, 9, 8]
-    assert ids(store.search("ping", ANNA, limit=3, before_id=8)) == [7, 6, 5]
-    assert ids(store.search("ping", ANNA, limit=30, before_id=3)) == [2, 1]
-    assert store.search("ping", ANNA, limit=0) == []
+    assert ids(store.search("ping", ANNA, limit=3).messages) == [10, 9, 8]
+    assert ids(store.search("ping", ANNA, limit=3, before_id=8).messages) == [7, 6, 5]
+    assert ids(store.search("ping", ANNA, limit=30, before_id=3).messages) == [2, 1]
+    assert store.search("ping", ANNA, limit=0).messages == []
 
 
 def test_search_shows_only_what_the_viewer_may_see(store: HistoryStore) -> None:
@@ -430,12 +430,12 @@ def test_search_shows_only_what_the_viewer_may_see(store: HistoryStore) -> None:
         private(5, sender_owner=BOB, to_owner=CARL, to="carl")._replace(text="secret plan"),
         private(6, sender_owner=None, to_owner=None)._replace(text="secret plan"),
     ])  # fmt: skip
-    assert ids(store.search("secret", ANNA, rooms=["dev"])) == [4, 2, 1]
-    assert ids(store.search("secret", BOB)) == [5, 4, 1]
-    assert ids(store.search("secret", CARL, rooms=["ops", "dev"])) == [5, 3, 2, 1]
-    assert ids(store.search("secret", None, rooms=["dev"])) == [2, 1]
+    assert ids(store.search("secret", ANNA, rooms=["dev"]).messages) == [4, 2, 1]
+    assert ids(store.search("secret", BOB).messages) == [5, 4, 1]
+    assert ids(store.search("secret", CARL, rooms=["ops", "dev"]).messages) == [5, 3, 2, 1]
+    assert ids(store.search("secret", None, rooms=["dev"]).messages) == [2, 1]
     # The limit counts only what the viewer may see.
-    assert ids(store.search("secret", None, limit=1, before_id=4)) == [1]
+    assert ids(store.search("secret", None, limit=1, before_id=4).messages) == [1]
 
 
 def test_search_finds_what_was_stored_before_a_reopen(tmp_path: Path) -> None:
@@ -444,5 +444,5 @@ def test_search_finds_what_was_stored_before_a_reopen(tmp_path: Path) -> None:
     store.close()
     store = SqliteStore.in_dir(tmp_path)
     store.append([said(2, "after the restart")])
-    assert ids(store.search("restart", ANNA)) == [2, 1]
+    assert ids(store.search("restart", ANNA).messages) == [2, 1]
     store.close()

@@ -258,7 +258,7 @@ def test_a_file_that_is_no_history_cannot_be_opened(tmp_path: Path) -> None:
         SqliteStore.in_dir(tmp_path)
 
 
-# --- the search index (docs/PROTOCOL.md §8.5) -------------------------------------------------
+# --- the search index (docs/PROTOCOL.md §8.7) -------------------------------------------------
 
 
 def _indexed(path: Path, word: str) -> list[int]:
@@ -280,14 +280,14 @@ def test_a_history_from_before_search_is_indexed_at_open(tmp_path: Path) -> None
             " DROP TABLE messages_fts; DELETE FROM meta WHERE key = 'fts_upto';"
         )
     store = SqliteStore.in_dir(tmp_path)
-    assert [m.id for m in store.search("older", "h-anna")] == [2, 1]
+    assert [m.id for m in store.search("older", "h-anna").messages] == [2, 1]
     store.close()
 
 
 def test_the_index_follows_rows_deleted_or_edited_by_hand(tmp_path: Path) -> None:
     store = SqliteStore.in_dir(tmp_path)
     store.append([message(i)._replace(text=f"word{i} common") for i in (1, 2, 3)])
-    assert len(store.search("common", "h-anna")) == 3  # indexed now
+    assert len(store.search("common", "h-anna").messages) == 3  # indexed now
     store.close()
     path = tmp_path / SqliteStore.FILENAME
     with contextlib.closing(sqlite3.connect(path)) as db, db:
@@ -296,7 +296,7 @@ def test_the_index_follows_rows_deleted_or_edited_by_hand(tmp_path: Path) -> Non
     assert _indexed(path, "common") == [1]
     assert _indexed(path, "replaced") == [3]
     store = SqliteStore.in_dir(tmp_path)
-    assert [m.id for m in store.search("common", "h-anna")] == [1]
+    assert [m.id for m in store.search("common", "h-anna").messages] == [1]
     store.close()
 
 
@@ -307,7 +307,7 @@ def test_messages_are_indexed_in_batches_and_found_before_that(tmp_path: Path) -
     path = tmp_path / SqliteStore.FILENAME
     store.append([message(1)._replace(text="fresh words")])
     assert _indexed(path, "fresh") == []
-    assert [m.id for m in store.search("fresh", "h-anna")] == [1]
+    assert [m.id for m in store.search("fresh", "h-anna").messages] == [1]
     assert _indexed(path, "fresh") == [1]
     batch = [message(i)._replace(text=f"batch {i}") for i in range(2, 2 + search_index.INDEX_BATCH)]
     store.append(batch)
@@ -320,7 +320,7 @@ def test_an_index_with_word_positions_is_made_again_without_them(tmp_path: Path)
     rows hold a word (half the cost a row), and an older file's index is remade."""
     store = SqliteStore.in_dir(tmp_path)
     store.append([message(1)._replace(text="kept words"), message(2)._replace(text="kept too")])
-    assert len(store.search("kept", "h-anna")) == 2
+    assert len(store.search("kept", "h-anna").messages) == 2
     store.close()
     path = tmp_path / SqliteStore.FILENAME
     with contextlib.closing(sqlite3.connect(path)) as db, db:
@@ -334,7 +334,7 @@ def test_an_index_with_word_positions_is_made_again_without_them(tmp_path: Path)
     with contextlib.closing(sqlite3.connect(path)) as db:
         (made,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_fts'").fetchone()
     assert "detail=none" in made
-    assert [m.id for m in store.search("kept", "h-anna")] == [2, 1]
+    assert [m.id for m in store.search("kept", "h-anna").messages] == [2, 1]
     store.close()
 
 
@@ -344,8 +344,8 @@ def test_a_word_that_sqlite_reads_as_two_is_searched_as_two(tmp_path: Path) -> N
     refuses. SQLite's own tokenizer cuts the query, so it finds what it indexed."""
     store = SqliteStore.in_dir(tmp_path)
     store.append([message(1)._replace(text="ab\u19b1cd here"), message(2)._replace(text="ab only")])
-    assert [m.id for m in store.search("ab\u19b1cd", "h-anna")] == [1]
-    assert [m.id for m in store.search("\u19b1\u19b1", "h-anna")] == []
+    assert [m.id for m in store.search("ab\u19b1cd", "h-anna").messages] == [1]
+    assert [m.id for m in store.search("\u19b1\u19b1", "h-anna").messages] == []
     store.close()
 
 
@@ -358,7 +358,7 @@ def test_any_query_is_answered_never_refused(tmp_path: Path, query: str) -> None
     try:
         said = message(store.last_id() + 1)._replace(text=query)
         store.append([said])
-        found = [m.id for m in store.search(query, "h-anna")]
+        found = [m.id for m in store.search(query, "h-anna").messages]
         if words(query):
             assert found[0] == said.id  # the newest message holding every word
     finally:

@@ -1,9 +1,11 @@
-"""The frames of history search (docs/PROTOCOL.md §8.5)."""
+"""The frames of history search and of the page around a message (docs/PROTOCOL.md
+§8.7-§8.8)."""
 
 from __future__ import annotations
 
 import pytest
 
+from shared.around_messages import HistoryAround, HistoryPage
 from shared.codec import encode_payload, parse_payload
 from shared.errors import ErrorCode, ProtocolError
 from shared.messages import ChatMessage, parse_client_message, parse_server_message
@@ -28,6 +30,7 @@ def test_results_round_trip_with_rooms_and_private_messages() -> None:
             ChatMessage(5, "2026-01-02T03:04:03.000Z", "carla", "ciao a tutti", history=True),
         ),
         more=True,
+        before=3,
     )
     assert parse_server_message(_wire(results.to_dict())) == results
     assert parse_server_message(_wire(Results("s2", ()).to_dict())) == Results("s2", ())
@@ -71,8 +74,49 @@ def test_a_malformed_search_is_a_protocol_error(frame: dict[str, object]) -> Non
         {"type": "results", "sid": "s", "messages": [{"type": "message", "id": "1"}]},
         {"type": "results", "sid": "s", "messages": [], "more": "yes"},
         {"type": "results", "messages": []},
+        {"type": "results", "sid": "s", "messages": [], "before": 0},
+        {"type": "page", "sid": "s", "messages": [], "older": 1},
+        {"type": "page", "sid": "s", "messages": [{"type": "notice", "text": "x"}]},
     ],
 )
 def test_hostile_results_are_protocol_errors(frame: dict[str, object]) -> None:
     with pytest.raises(ProtocolError):
         parse_server_message(frame)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [HistoryAround("h1", 41), HistoryAround("h2", 7, room="giochi"), HistoryAround("h3", 9, peer="Bruno")],
+)
+def test_history_round_trips(ask: HistoryAround) -> None:
+    assert parse_client_message(_wire(ask.to_dict())) == ask
+
+
+def test_a_page_round_trips() -> None:
+    page = HistoryPage(
+        "h1",
+        (
+            ChatMessage(5, "2026-01-02T03:04:03.000Z", "carla", "prima", history=True, room="dev"),
+            ChatMessage(9, "2026-01-02T03:04:05.000Z", "anna", "dopo", history=True, room="dev"),
+        ),
+        older=True,
+    )
+    assert parse_server_message(_wire(page.to_dict())) == page
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ({"type": "history", "around": 1}, ErrorCode.PROTOCOL_ERROR),
+        ({"type": "history", "sid": "h"}, ErrorCode.PROTOCOL_ERROR),
+        ({"type": "history", "sid": "h", "around": 0}, ErrorCode.PROTOCOL_ERROR),
+        ({"type": "history", "sid": "h", "around": True}, ErrorCode.PROTOCOL_ERROR),
+        ({"type": "history", "sid": "h", "around": 1, "with": ["x"]}, ErrorCode.PROTOCOL_ERROR),
+        ({"type": "history", "sid": "h", "around": 1, "room": "a b"}, ErrorCode.ROOM_INVALID),
+        ({"type": "history", "sid": "h", "around": 1, "room": "a", "with": "b"}, ErrorCode.ROOM_INVALID),
+    ],
+)
+def test_a_bad_history_is_refused_with_its_code(frame: dict[str, object], code: ErrorCode) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse_client_message(frame)
+    assert caught.value.code is code

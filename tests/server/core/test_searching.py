@@ -1,5 +1,5 @@
-"""History search in the rules (docs/PROTOCOL.md §8.5): clients back to back with the
-core, over the memory store and SQLite's."""
+"""History search and the page around a message in the rules (docs/PROTOCOL.md §8.7,
+§8.8): clients back to back with the core, over the memory store and SQLite's."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from chat_server_app.core.searching import SEARCH_BURST
+from chat_server_app.core.searching import RESULTS_MAX_BYTES, SEARCH_BURST
 from chat_server_app.store import HistoryStore, MemoryStore, SqliteStore
+from shared.around_messages import AROUND_COUNT
+from shared.codec import FrameDecoder
+from shared.limits import CLIENT_MAX_FRAME
 from shared.search_messages import SEARCH_PAGE
 from tests.server.core.pair import Client, MemoryPair
 from tests.server.failing_store import FailingStore
@@ -101,8 +104,10 @@ def test_results_come_in_pages_newest_first(store: HistoryStore) -> None:
     assert messages[0]["text"] == f"ping {SEARCH_PAGE + 4}"
     oldest = messages[-1]["id"]
     assert isinstance(oldest, int)
+    assert first["before"] == oldest  # a full page goes on from its oldest
     rest = search(anna, "ping", sid="s2", before=oldest)
     assert (rest["sid"], rest["more"]) == ("s2", False)
+    assert "before" not in rest
     assert [t for t, _, _ in found(rest)] == [f"ping {i}" for i in range(4, -1, -1)]
 
 
@@ -137,3 +142,162 @@ def test_a_search_the_store_cannot_answer_is_a_server_error_not_a_close() -> Non
     answer = search(anna, "anything")
     assert (answer["type"], answer["code"], answer["fatal"]) == ("error", "server_error", False)
     assert not anna.closed
+
+
+def test_a_search_of_matches_anna_may_not_see_is_bounded_and_says_where_to_go_on(
+    store: HistoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pair = MemoryPair(store, rate_burst=1000, rate_per_sec=1000)
+    anna, bruno = pair.join("anna"), pair.join("bruno")
+    anna.say("common old")
+    bruno.send({"type": "join", "room": "ops"})
+    for i in range(6):
+        bruno.send({"type": "say", "text": f"common {i}", "room": "ops"})
+    # Each search examines at most 4 matches (the default is thousands).
+    scan = 4
+    original = type(store).search
+
+    def bounded(self: HistoryStore, *args: object, **kwargs: object) -> object:
+        kwargs["scan"] = scan
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(store), "search", bounded)
+    first = search(anna, "common")
+    assert (found(first), first["more"]) == ([], True)  # the page is empty, and goes on
+    before = first["before"]
+    assert isinstance(before, int)
+    second = search(anna, "common", sid="s2", before=before)
+    assert (found(second), second["more"]) == ([("common old", None, None)], False)
+
+
+def reads_big_frames(client: Client) -> Client:
+    client._from_server = FrameDecoder(CLIENT_MAX_FRAME)
+    return client
+
+
+def test_a_page_of_long_results_is_cut_and_goes_on_from_its_last(store: HistoryStore) -> None:
+    pair = MemoryPair(store, rate_burst=1000, rate_per_sec=1000)
+    anna = reads_big_frames(pair.join("anna"))
+    for i in range(40):
+        anna.say(f"long {i} " + "x" * 3900)
+    answer = search(anna, "long")
+    messages = answer["messages"]
+    assert isinstance(messages, list)
+    assert 0 < len(messages) < 40
+    assert (answer["more"], answer["before"]) == (True, messages[-1]["id"])
+
+
+def history(client: Client, around: object, sid: str = "h1", **where: str) -> dict[str, object]:
+    client.send({"type": "history", "sid": sid, "around": around, **where})
+    answer = client.frames[-1]
+    assert answer["type"] in ("page", "error"), answer
+    return answer
+
+
+def page_of(answer: dict[str, object]) -> list[dict[str, object]]:
+    messages = answer["messages"]
+    assert isinstance(messages, list)
+    return messages
+
+
+def texts(answer: dict[str, object]) -> list[str]:
+    messages = page_of(answer)
+    assert all(m["history"] is True and "cid" not in m for m in messages)
+    return [str(m["text"]) for m in messages]
+
+
+def test_history_around_a_message_of_general_a_room_or_a_private_conversation(store: HistoryStore) -> None:
+    pair = MemoryPair(store, rate_burst=1000, rate_per_sec=1000)
+    anna = pair.join("anna", token=ANNA_TOKEN)
+    bruno = pair.join("bruno", token=BRUNO_TOKEN)
+    carla = pair.join("carla", token=CARLA_TOKEN)
+    for client in (anna, bruno):
+        client.send({"type": "join", "room": "dev"})
+    for i in range(AROUND_COUNT + 5):
+        bruno.say(f"g{i}", cid=f"c{i}")
+        bruno.send({"type": "say", "text": f"d{i}", "room": "dev"})
+        bruno.say(f"p{i}", to="anna")
+        carla.say(f"q{i}", to="bruno")
+    ids = {m["text"]: m["id"] for m in bruno.of_type("message")}
+
+    general = history(anna, ids["g3"])
+    assert (general["sid"], general["older"], general["newer"]) == ("h1", False, True)
+    assert texts(general) == [f"g{i}" for i in range(3 + AROUND_COUNT)]
+    room = history(anna, ids["d20"], room="dev")
+    assert texts(room) == [f"d{i}" for i in range(AROUND_COUNT + 5)]
+    assert all(m["room"] == "dev" for m in page_of(room))
+    private = history(anna, ids["p3"], **{"with": "BRUNO"})
+    assert texts(private)[:4] == ["p0", "p1", "p2", "p3"]
+    assert all(m["to"] == "anna" for m in page_of(private))
+    # Anna sees nothing of bruno and carla's conversation, nor a room she is not in.
+    assert texts(history(anna, ids["q3"], **{"with": "carla"})) == []
+    refused = history(carla, ids["d3"], room="dev")
+    assert (refused["type"], refused["code"], refused["fatal"]) == ("error", "not_in_room", False)
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ({"room": "dev", "with": "bruno"}, "room_invalid"),
+        ({"room": "#bad room"}, "room_invalid"),
+        ({"with": "\u200e"}, "no_such_user"),
+        ({"with": "x" * 100}, "no_such_user"),
+    ],
+)
+def test_a_bad_history_is_a_clear_error_and_the_session_goes_on(
+    store: HistoryStore, frame: dict[str, object], code: str
+) -> None:
+    pair = MemoryPair(store)
+    anna = pair.join("anna")
+    answer = history(anna, 1, **frame)  # type: ignore[arg-type]
+    assert (answer["type"], answer["code"], answer["fatal"]) == ("error", code, False)
+    assert history(anna, 1, sid="h2")["type"] == "page"
+    assert not anna.closed
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "history", "around": 1},
+        {"type": "history", "sid": "h", "around": 0},
+        {"type": "history", "sid": "h", "around": "1"},
+        {"type": "history", "sid": "h"},
+        {"type": "history", "sid": "h", "around": 1, "with": 7},
+    ],
+)
+def test_a_malformed_history_is_a_protocol_error(store: HistoryStore, frame: dict[str, object]) -> None:
+    pair = MemoryPair(store)
+    anna = pair.join("anna")
+    anna.send(frame)
+    assert (anna.frames[-1]["code"], anna.closed) == ("protocol_error", True)
+
+
+def test_history_shares_the_search_budget_and_a_store_failure_is_not_a_close() -> None:
+    failing = FailingStore()
+    pair = MemoryPair(failing)
+    anna = pair.join("anna")
+    for _ in range(SEARCH_BURST - 1):
+        assert history(anna, 1)["type"] == "page"
+    assert search(anna, "x")["type"] == "results"
+    refused = history(anna, 1)
+    assert (refused["code"], refused["fatal"]) == ("rate_limited", False)
+    pair.tick(1.0)
+    failing.fail_reads = True
+    answer = history(anna, 1)
+    assert (answer["type"], answer["code"], answer["fatal"]) == ("error", "server_error", False)
+    assert not anna.closed
+
+
+def test_a_page_of_long_messages_keeps_the_ones_nearest_the_id(store: HistoryStore) -> None:
+    pair = MemoryPair(store, rate_burst=1000, rate_per_sec=1000)
+    anna = reads_big_frames(pair.join("anna"))
+    for i in range(2 * AROUND_COUNT):
+        anna.say(f"{i} " + "x" * 3990)
+    ids = [m["id"] for m in anna.of_type("message")]
+    answer = history(anna, ids[AROUND_COUNT])
+    got = [int(t.split()[0]) for t in texts(answer)]
+    assert AROUND_COUNT in got
+    assert len(got) * 8000 <= RESULTS_MAX_BYTES + 8000
+    assert got == list(range(got[0], got[-1] + 1))
+    assert abs((AROUND_COUNT - got[0]) - (got[-1] - AROUND_COUNT)) <= 1  # cut evenly
+    assert (answer["older"], answer["newer"]) == (True, True)
