@@ -43,6 +43,7 @@ from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
 from chat_client_app.window_menus import WindowMenus
+from chat_client_app.window_names import name_window_parts
 from chat_client_app.window_rooms import WindowRooms
 from shared.messages import ChatMessage, PresenceState, Welcome
 from shared.validation import GENERAL, name_key
@@ -80,7 +81,6 @@ class ChatWindow(QMainWindow):
         self._mentions.setSourceModel(self._model)
 
         self.setWindowIcon(app_icon())
-        self.setAccessibleName(self.tr("Parla chat"))
         self.resize(900, 600)
         self._create_widgets()
         self._menus = WindowMenus(
@@ -98,6 +98,7 @@ class ChatWindow(QMainWindow):
             status=self._set_status,
         )
         self._attention_menu = AttentionMenu(self._menus.view_menu, self._attention.settings)
+        name_window_parts(self)
         self._connect_controller()
         self._connect_widgets()
         self._on_palette_changed()
@@ -114,7 +115,7 @@ class ChatWindow(QMainWindow):
         self._users_panel = UserListPanel(self._users, self)
         self._typing_line = QLabel(self)
         self._typing_line.setTextFormat(Qt.TextFormat.PlainText)  # names are the wire's
-        self._typing_line.setAccessibleName(self.tr("Who is typing"))
+        self._typing_line.setAccessibleDescription(self.tr("Who is typing"))
         self._rooms = WindowRooms(
             self._controller, self._model, self._users, self._view, self._users_panel, self._typing_line, self
         )

@@ -69,7 +69,7 @@ class SendBox(QWidget):
         )
         self._input.setPlaceholderText(self.tr("Type a message, Enter to send — /help for commands"))
         self._counter = QLabel(self)
-        self._counter.setAccessibleName(self.tr("Characters typed"))
+        self._counter.setAccessibleDescription(self.tr("Characters typed"))
         self._counter.hide()
         self._send = QPushButton(self.tr("&Send"), self)
         self._send.setAccessibleName(self.tr("Send"))

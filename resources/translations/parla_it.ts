@@ -271,10 +271,6 @@
 <context>
     <name>ChatWindow</name>
     <message>
-        <source>Parla chat</source>
-        <translation>Chat Parla</translation>
-    </message>
-    <message>
         <source>Messages</source>
         <translation>Messaggi</translation>
     </message>
@@ -764,6 +760,10 @@
         <translation>Testo da cercare</translation>
     </message>
     <message>
+        <source>Clear the find text</source>
+        <translation>Cancella il testo da cercare</translation>
+    </message>
+    <message>
         <source>Previous</source>
         <translation>Precedente</translation>
     </message>
@@ -1041,10 +1041,6 @@
         <translation>Server Parla — {name}</translation>
     </message>
     <message>
-        <source>Parla server dashboard</source>
-        <translation>Pannello del server Parla</translation>
-    </message>
-    <message>
         <source>S&amp;tart</source>
         <translation>&amp;Avvia</translation>
     </message>
@@ -1107,6 +1103,14 @@
     <message>
         <source>Status bar</source>
         <translation>Barra di stato</translation>
+    </message>
+    <message>
+        <source>Divider between the panels</source>
+        <translation>Divisore tra i riquadri</translation>
+    </message>
+    <message>
+        <source>Resize the window</source>
+        <translation>Ridimensiona la finestra</translation>
     </message>
     <message>
         <source>any free</source>
@@ -1592,6 +1596,10 @@
     <message>
         <source>open</source>
         <translation>aperta</translation>
+    </message>
+    <message>
+        <source>no topic</source>
+        <translation>nessun argomento</translation>
     </message>
 </context>
 <context>
@@ -2186,6 +2194,25 @@
     <message>
         <source>{who}, {state}</source>
         <translation>{who}, {state}</translation>
+    </message>
+</context>
+<context>
+    <name>window_names</name>
+    <message>
+        <source>Menu bar</source>
+        <translation>Barra dei menu</translation>
+    </message>
+    <message>
+        <source>{menu} menu</source>
+        <translation>Menu {menu}</translation>
+    </message>
+    <message>
+        <source>Divider between the panels</source>
+        <translation>Divisore tra i riquadri</translation>
+    </message>
+    <message>
+        <source>Resize the window</source>
+        <translation>Ridimensiona la finestra</translation>
     </message>
 </context>
 </TS>
