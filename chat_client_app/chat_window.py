@@ -44,6 +44,7 @@ from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
 from chat_client_app.window_menus import WindowMenus
+from chat_client_app.window_names import name_window_parts
 from chat_client_app.window_rooms import WindowRooms
 from chat_client_app.window_title import window_title
 from shared.messages import ChatMessage, PresenceState, Welcome
@@ -82,7 +83,6 @@ class ChatWindow(QMainWindow):
         self._mentions.setSourceModel(self._model)
 
         self.setWindowIcon(app_icon())
-        self.setAccessibleName(self.tr("Parla chat"))
         self.resize(900, 600)
         self.setMinimumSize(480, 360)  # a half-screen tile of a small laptop: still a usable chat
         self._create_widgets()
@@ -101,6 +101,7 @@ class ChatWindow(QMainWindow):
             status=self._set_status,
         )
         self._attention_menu = AttentionMenu(self._menus.view_menu, self._attention.settings)
+        name_window_parts(self)
         self._connect_controller()
         self._connect_widgets()
         self._on_palette_changed()
@@ -117,7 +118,7 @@ class ChatWindow(QMainWindow):
         self._users_panel = UserListPanel(self._users, self)
         self._typing_line = QLabel(self)
         self._typing_line.setTextFormat(Qt.TextFormat.PlainText)  # names are the wire's
-        self._typing_line.setAccessibleName(self.tr("Who is typing"))
+        self._typing_line.setAccessibleDescription(self.tr("Who is typing"))
         self._rooms = WindowRooms(
             self._controller, self._model, self._users, self._view, self._users_panel, self._typing_line, self
         )

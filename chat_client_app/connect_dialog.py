@@ -85,6 +85,7 @@ class ConnectDialog(QDialog):
 
         self._recent_box = QComboBox(self)
         self._recent_box.setAccessibleName(self.tr("Recent servers"))
+        self._recent_box.view().setAccessibleName(self.tr("Recent servers"))
         self._name = QLineEdit(self)
         self._name.setAccessibleName(self.tr("Your name"))
         self._name.setPlaceholderText(self.tr("How the others will see you"))
@@ -105,12 +106,12 @@ class ConnectDialog(QDialog):
         self._lan.setAccessibleName(self.tr("Servers on this network"))
         self._lan.setMaximumHeight(110)
         self._lan_status = QLabel(self)
-        self._lan_status.setAccessibleName(self.tr("Network discovery status"))
+        self._lan_status.setAccessibleDescription(self.tr("Network discovery status"))
         self._lan_status.setWordWrap(True)
         self._lan_status.setTextFormat(Qt.TextFormat.PlainText)  # carries a socket's error text
         self._error = self._problem_label(self.tr("Connection error"))
         self._status = QLabel(self)
-        self._status.setAccessibleName(self.tr("Connection status"))
+        self._status.setAccessibleDescription(self.tr("Connection status"))
         self._status.setTextFormat(Qt.TextFormat.PlainText)  # an address the user typed
         self._buttons = QDialogButtonBox(self)
         self._connect_button = QPushButton(self.tr("&Connect"), self)
@@ -193,11 +194,12 @@ class ConnectDialog(QDialog):
         self.setTabOrder(self._tls, self._connect_button)
         (self._host if self._name.text() and not self._host.text() else self._name).setFocus()
 
-    def _problem_label(self, accessible_name: str) -> QLabel:
+    def _problem_label(self, description: str) -> QLabel:
         label = QLabel(self)
         label.setStyleSheet(_ERROR_STYLE_DARK if palette_is_dark(self.palette()) else _ERROR_STYLE_LIGHT)
         label.setWordWrap(True)
-        label.setAccessibleName(accessible_name)
+        # No accessible name: a screen reader names a label by its text, the problem itself.
+        label.setAccessibleDescription(description)
         label.setTextFormat(Qt.TextFormat.PlainText)  # server messages are not markup
         label.hide()
         return label

@@ -29,18 +29,20 @@ class ConnectionStatus(QObject):
     def __init__(self, status: QStatusBar) -> None:
         super().__init__(status)
         status.setAccessibleName(self.tr("Status bar"))
+        # The labels have descriptions, not names: a screen reader names a label by its
+        # text, and that text ("Connected", the round-trip time) is what the user wants.
         self._state_label = QLabel(status)
-        self._state_label.setAccessibleName(self.tr("Connection state"))
+        self._state_label.setAccessibleDescription(self.tr("Connection state"))
         self._address_label = QLabel(status)
-        self._address_label.setAccessibleName(self.tr("Name and server"))
+        self._address_label.setAccessibleDescription(self.tr("Name and server"))
         self._rtt_label = QLabel(status)
-        self._rtt_label.setAccessibleName(self.tr("Round-trip time"))
+        self._rtt_label.setAccessibleDescription(self.tr("Round-trip time"))
         self._countdown_label = QLabel(status)
-        self._countdown_label.setAccessibleName(self.tr("Reconnect countdown"))
+        self._countdown_label.setAccessibleDescription(self.tr("Reconnect countdown"))
         # Transient news in a label of its own: QStatusBar.showMessage would hide the
         # other status widgets, the "Retry now" button among them.
         self._flash_label = QLabel(status)
-        self._flash_label.setAccessibleName(self.tr("Last problem"))
+        self._flash_label.setAccessibleDescription(self.tr("Last problem"))
         # A long sentence wraps in the width there is, never widening the window or
         # running past its edge; the status bar does not lay labels out by height for
         # width, so a few lines at most (the tooltip holds the whole sentence).
@@ -52,7 +54,7 @@ class ConnectionStatus(QObject):
         self._flash_timer.timeout.connect(self._flash_label.clear)
         reads = self.tr("The operator of this server can read private messages.")
         self._privacy_label = QLabel(reads, status)
-        self._privacy_label.setAccessibleName(self.tr("Privacy"))
+        self._privacy_label.setAccessibleDescription(self.tr("Privacy"))
         self._privacy_label.hide()
         self._retry = QPushButton(self.tr("&Retry now"), status)
         self._retry.setAccessibleName(self.tr("Retry now"))

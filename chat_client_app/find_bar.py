@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from chat_client_app.window_names import name_clear_button
+
 __all__ = ["FindBar"]
 
 
@@ -50,6 +52,7 @@ class FindBar(QWidget):
         self._field.setPlaceholderText(self.tr("Text to find in the messages"))
         self._field.setAccessibleName(self.tr("Find text"))
         self._field.setClearButtonEnabled(True)
+        name_clear_button(self._field, self.tr("Clear the find text"))
         label.setBuddy(self._field)
         self._previous = QToolButton(self)
         self._previous.setText(self.tr("Previous"))
@@ -64,7 +67,7 @@ class FindBar(QWidget):
         self._server.setAccessibleName(self.tr("Search the server"))
         self._server.setToolTip(self.tr("Search the whole history on the server, not only what is loaded"))
         self._count = QLabel(self)
-        self._count.setAccessibleName(self.tr("Matches"))
+        self._count.setAccessibleDescription(self.tr("Matches"))
         self._close = QToolButton(self)
         self._close.setText("✕")
         self._close.setAccessibleName(self.tr("Close the find bar"))

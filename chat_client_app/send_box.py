@@ -74,7 +74,7 @@ class SendBox(QWidget):
             self.tr("Type a message: Enter sends, Shift+Enter starts a new line, /help lists commands")
         )
         self._counter = QLabel(self)
-        self._counter.setAccessibleName(self.tr("Characters typed"))
+        self._counter.setAccessibleDescription(self.tr("Characters typed"))
         self._counter.hide()
         self._send = QPushButton(self.tr("&Send"), self)
         self._send.setAccessibleName(self.tr("Send"))

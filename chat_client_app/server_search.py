@@ -52,7 +52,7 @@ class SearchResultsPanel(QWidget):
         self.setAccessibleName(self.tr("Search results"))
         self._status = QLabel(self)
         self._status.setTextFormat(Qt.TextFormat.PlainText)
-        self._status.setAccessibleName(self.tr("Search status"))
+        self._status.setAccessibleDescription(self.tr("Search status"))
         self._more = QToolButton(self)
         self._more.setText(self.tr("Older results"))
         self._more.setAccessibleName(self.tr("Older results"))

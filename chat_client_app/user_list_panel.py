@@ -27,7 +27,7 @@ class UserListPanel(QWidget):
         self.setAccessibleName(self.tr("Users panel"))
         self._count = QLabel(self)
         self._count.setTextFormat(Qt.TextFormat.PlainText)
-        self._count.setAccessibleName(self.tr("Number of users"))
+        self._count.setAccessibleDescription(self.tr("Number of users"))
         self._list = QListView(self)
         self._list.setModel(users)
         self._list.setAccessibleName(self.tr("Users"))

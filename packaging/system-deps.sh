@@ -15,6 +15,9 @@ packages=(
     xdotool
     # a private session bus for the desktop-notification tests (tests/client/test_notifications.py)
     dbus
+    # the accessibility bus, and a screen reader's view of it: both programs driven
+    # through AT-SPI (tests/accessibility/)
+    at-spi2-core python3-pyatspi
     # the benchmark's C load generator (make bench, and its smoke test in make test);
     # gcc brings binutils, which PyInstaller needs too (make package)
     gcc libc6-dev

@@ -118,7 +118,7 @@ class BanDialog(QDialog):
         self._problem.setObjectName("ban_problem_label")
         self._problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self._problem.setWordWrap(True)
-        self._problem.setAccessibleName(self.tr("Problem"))
+        self._problem.setAccessibleDescription(self.tr("Problem"))
         self._problem.hide()
 
         buttons = QDialogButtonBox(self)

@@ -38,7 +38,7 @@ class HeaderPanel(QFrame):
 
         self._name = _scaled_label(self, _NAME_SCALE, bold=True)
         self._name.setObjectName("server_name_label")
-        self._name.setAccessibleName(self.tr("Server name"))
+        self._name.setAccessibleDescription(self.tr("Server name"))
         self._name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         addresses_caption = QLabel(self.tr("Connect to:"), self)
@@ -51,7 +51,7 @@ class HeaderPanel(QFrame):
         self._addresses.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self._addresses.setAccessibleName(self.tr("Addresses to connect to"))
+        self._addresses.setAccessibleDescription(self.tr("Addresses to connect to"))
         addresses_caption.setBuddy(self._addresses)
 
         self._state = self._tile_value("state_label")
@@ -85,7 +85,8 @@ class HeaderPanel(QFrame):
             caption = QLabel(caption_text, self)
             caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             caption.setAccessibleName(caption_text)
-            value.setAccessibleName(caption_text)
+            # The value's name is its text (a screen reader says it); the caption describes it.
+            value.setAccessibleDescription(caption_text)
             tiles.addWidget(caption, 0, column)
             tiles.addWidget(value, 1, column)
         tiles.setColumnStretch(len(captions), 1)
@@ -96,7 +97,7 @@ class HeaderPanel(QFrame):
         self._fingerprint.setTextFormat(Qt.TextFormat.PlainText)
         self._fingerprint.setWordWrap(True)
         self._fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._fingerprint.setAccessibleName(self.tr("TLS certificate fingerprint"))
+        self._fingerprint.setAccessibleDescription(self.tr("TLS certificate fingerprint"))
         self._fingerprint.hide()
 
         layout = QVBoxLayout(self)

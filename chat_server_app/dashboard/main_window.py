@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QSizeGrip,
     QSpinBox,
     QSplitter,
     QStyle,
@@ -79,7 +80,6 @@ class MainWindow(QMainWindow):
 
         self.setObjectName("dashboard")
         self.setWindowTitle(self.tr("Parla Server — {name}").format(name=settings.display_name))
-        self.setAccessibleName(self.tr("Parla server dashboard"))
         self._create_actions()
         self._create_menus()
         self._create_widgets()
@@ -183,6 +183,12 @@ class MainWindow(QMainWindow):
         layout.addLayout(notice_row)
 
         self.statusBar().setAccessibleName(self.tr("Status bar"))
+        # Qt gives its grips no AT-SPI role: a name is all a screen reader can say of them.
+        for divided in self.findChildren(QSplitter):
+            for index in range(divided.count()):
+                divided.handle(index).setAccessibleName(self.tr("Divider between the panels"))
+        for grip in self.statusBar().findChildren(QSizeGrip):
+            grip.setAccessibleName(self.tr("Resize the window"))
 
         QWidget.setTabOrder(self._port_spin, self._start_button)
         QWidget.setTabOrder(self._start_button, self._stop_button)

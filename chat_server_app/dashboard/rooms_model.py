@@ -114,6 +114,8 @@ class RoomsModel(QAbstractTableModel):
             return Qt.CheckState.Checked if room.read_only else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.AccessibleTextRole and column is RoomColumn.READ_ONLY:
             return self.tr("read-only") if room.read_only else self.tr("open")
+        if role == Qt.ItemDataRole.AccessibleTextRole and column is RoomColumn.TOPIC and not room.topic:
+            return self.tr("no topic")  # an empty cell: a screen reader would say nothing
         if role == Qt.ItemDataRole.ToolTipRole and column in (RoomColumn.NAME, RoomColumn.TOPIC):
             text = "#" + room.name if column is RoomColumn.NAME else room.topic
             return plain_tooltip(text) if text else None

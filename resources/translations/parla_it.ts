@@ -286,10 +286,6 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
 <context>
     <name>ChatWindow</name>
     <message>
-        <source>Parla chat</source>
-        <translation>Chat Parla</translation>
-    </message>
-    <message>
         <source>Messages</source>
         <translation>Messaggi</translation>
     </message>
@@ -830,6 +826,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Testo da cercare</translation>
     </message>
     <message>
+        <source>Clear the find text</source>
+        <translation>Cancella il testo da cercare</translation>
+    </message>
+    <message>
         <source>Previous</source>
         <translation>Precedente</translation>
     </message>
@@ -1107,10 +1107,6 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Server Parla — {name}</translation>
     </message>
     <message>
-        <source>Parla server dashboard</source>
-        <translation>Pannello del server Parla</translation>
-    </message>
-    <message>
         <source>S&amp;tart</source>
         <translation>&amp;Avvia</translation>
     </message>
@@ -1173,6 +1169,14 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>Status bar</source>
         <translation>Barra di stato</translation>
+    </message>
+    <message>
+        <source>Divider between the panels</source>
+        <translation>Divisore tra i riquadri</translation>
+    </message>
+    <message>
+        <source>Resize the window</source>
+        <translation>Ridimensiona la finestra</translation>
     </message>
     <message>
         <source>any free</source>
@@ -1673,6 +1677,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>open</source>
         <translation>aperta</translation>
+    </message>
+    <message>
+        <source>no topic</source>
+        <translation>nessun argomento</translation>
     </message>
 </context>
 <context>
@@ -2409,6 +2417,25 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>{who}, {state}</source>
         <translation>{who}, {state}</translation>
+    </message>
+</context>
+<context>
+    <name>window_names</name>
+    <message>
+        <source>Menu bar</source>
+        <translation>Barra dei menu</translation>
+    </message>
+    <message>
+        <source>{menu} menu</source>
+        <translation>Menu {menu}</translation>
+    </message>
+    <message>
+        <source>Divider between the panels</source>
+        <translation>Divisore tra i riquadri</translation>
+    </message>
+    <message>
+        <source>Resize the window</source>
+        <translation>Ridimensiona la finestra</translation>
     </message>
 </context>
 </TS>

@@ -29,7 +29,7 @@ def state_of(controller: ClientController) -> ClientState:
 
 def field(dialog: ConnectDialog, accessible: str) -> Any:
     for widget in dialog.findChildren(QWidget):
-        if widget.accessibleName() == accessible:
+        if accessible in (widget.accessibleName(), widget.accessibleDescription()):
             return widget
     raise LookupError(accessible)
 

@@ -54,7 +54,7 @@ def texts(window: ChatWindow, kind: EntryKind) -> list[str]:
 
 
 def privacy_label(window: ChatWindow) -> QLabel:
-    (label,) = [w for w in window.statusBar().findChildren(QLabel) if w.accessibleName() == "Privacy"]
+    (label,) = [w for w in window.statusBar().findChildren(QLabel) if w.accessibleDescription() == "Privacy"]
     return label
 
 

@@ -76,7 +76,7 @@ def test_the_chat_window_speaks_italian_with_italian_plurals(
     qtbot.addWidget(window)
     with qtbot.waitSignal(controller.connected, timeout=WAIT_MS):
         window.start(ConnectRequest("anna", "127.0.0.1", server.port))
-    labels = {w.accessibleName(): w.text() for w in window.findChildren(QLabel)}
+    labels = {w.accessibleDescription(): w.text() for w in window.findChildren(QLabel)}
     assert labels["Stato della connessione"] == "In linea"
     assert labels["Numero di utenti"] == "2 utenti in linea"
     window.close()

@@ -176,7 +176,8 @@ def test_every_new_widget_has_an_accessible_name(window: ChatWindow) -> None:
         window.room_panel,
         window.room_panel.list_view,
         window.room_panel.add_button,
-        window.typing_line,
     ):
         assert widget.accessibleName()
+    # a label's name is its text (who is typing); its description says what it is
+    assert window.typing_line.accessibleDescription()
     assert window.room_panel.menu_for(ZOO).accessibleName()
