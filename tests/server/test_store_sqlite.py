@@ -373,8 +373,9 @@ _maybe = st.none() | st.text(min_size=1, max_size=8)
 def _stored(draw: st.DrawFn) -> StoredMessage:
     to = draw(_maybe)
     return StoredMessage(
-        id=0, ts="2026-12-06T10:00:00.000Z", sender="anna", sender_key="anna", text=draw(st.text(max_size=20)),
-        cid=draw(_maybe), to=to, to_key=None if to is None else to.casefold(), epoch=1.5,
+        id=0, ts="2026-12-06T10:00:00.000Z", sender="anna", sender_key="anna",
+        text=draw(st.text(max_size=20)), cid=draw(_maybe), to=to,
+        to_key=None if to is None else to.casefold(), epoch=1.5,
         sender_owner=draw(_maybe), to_owner=draw(_maybe), room=draw(_maybe),
     )  # fmt: skip
 
