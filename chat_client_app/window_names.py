@@ -1,15 +1,15 @@
 """Names for the parts of the chat window that Qt builds itself: what a screen reader says of them.
 
-Qt names a menu bar, a popup menu, a splitter's handles and a status bar's size grip
-after nothing: an AT-SPI client (Orca, an automation tool) meets them as "menu bar",
+Qt names a menu bar, a popup menu, a splitter's handles, a status bar's size grip and
+a scroll area's bars after nothing: an AT-SPI client (Orca, an automation tool) meets them as "menu bar",
 "popup menu" and nameless objects. Qt gives its grips no AT-SPI role at all (there is
 no grip in AT-SPI's list), so for them a name is all a screen reader can say.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QSizeGrip, QSplitter, QToolButton
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QLineEdit, QMainWindow, QMenu, QScrollBar, QSizeGrip, QSplitter, QToolButton
 
 __all__ = ["name_window_parts", "name_clear_button"]
 
@@ -31,6 +31,13 @@ def name_window_parts(window: QMainWindow) -> None:
             splitter.handle(index).setAccessibleName(divider)
     for grip in window.findChildren(QSizeGrip):
         grip.setAccessibleName(QCoreApplication.translate("window_names", "Resize the window"))
+    for scroll_bar in window.findChildren(QScrollBar):
+        if not scroll_bar.accessibleName():
+            if scroll_bar.orientation() == Qt.Orientation.Vertical:
+                name = QCoreApplication.translate("window_names", "Vertical scroll bar")
+            else:
+                name = QCoreApplication.translate("window_names", "Horizontal scroll bar")
+            scroll_bar.setAccessibleName(name)
 
 
 def name_clear_button(field: QLineEdit, name: str) -> None:

@@ -2437,5 +2437,13 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <source>Resize the window</source>
         <translation>Ridimensiona la finestra</translation>
     </message>
+    <message>
+        <source>Vertical scroll bar</source>
+        <translation>Barra di scorrimento verticale</translation>
+    </message>
+    <message>
+        <source>Horizontal scroll bar</source>
+        <translation>Barra di scorrimento orizzontale</translation>
+    </message>
 </context>
 </TS>
