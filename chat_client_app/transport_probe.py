@@ -150,7 +150,7 @@ class TransportCheck(QObject):
         """Probe if the end of ``session``'s attempt, which got ``bytes_received`` bytes,
         fits the other kind of server; whether it does."""
         request = session.request
-        if request is None:
+        if request is None or session.user_quit:  # the user's own leaving is no failure
             return False
         asks_tls = probe_kind(request, session.state, session.socket_failure, bytes_received)
         if asks_tls is None:

@@ -88,7 +88,7 @@ class ClientSession:
         self._welcome: Welcome | None = None
         self._own_key = ""
         self._had_session = False  # a welcome arrived since connect_to: drops reconnect
-        self._user_quit = False
+        self.user_quit = False
         self._history = History()
         self._outbox = Outbox()
         self._ending = Ending()
@@ -260,7 +260,7 @@ class ClientSession:
 
     def quit(self, *, has_connection: bool) -> list[Output]:
         """Leave, never to reconnect by itself; with a connection: the ``bye`` to close it with."""
-        self._user_quit = True
+        self.user_quit = True
         if not has_connection:
             return self._set_state(ClientState.DISCONNECTED)
         return self.bye()
@@ -270,7 +270,7 @@ class ClientSession:
     def begin_attempt(self) -> list[Output]:
         """A new connection is being opened for the current request."""
         assert self._request is not None
-        self._user_quit = False
+        self.user_quit = False
         self._ending.reset()
         self._generation += 1
         return self._set_state(ClientState.CONNECTING)
@@ -365,7 +365,7 @@ class ClientSession:
         """The connection ended at ``now`` (monotonic): what that means, and whether to come back."""
         self.forget_connection()
         was = self._state
-        if self._user_quit:
+        if self.user_quit:
             outputs = self._set_state(ClientState.DISCONNECTED)
             if was is ClientState.CONNECTED:
                 outputs.append(Disconnected(DisconnectReason.QUIT))

@@ -2024,7 +2024,7 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     </message>
     <message>
         <source>Not connected: the messages around it cannot be loaded now</source>
-        <translation>Non connesso: ora non si possono caricare i messaggi intorno</translation>
+        <translation>Senza connessione: ora non si possono caricare i messaggi intorno</translation>
     </message>
     <message>
         <source>Loading the messages around it…</source>

@@ -87,7 +87,7 @@ def test_a_stale_problem_leaves_the_status_bar_when_connected_again(
     server = make_server()
     port = server.port
     window = open_window(port)
-    flash = next(w for w in window.findChildren(QLabel) if w.accessibleName() == "Last problem")
+    flash = next(w for w in window.findChildren(QLabel) if w.accessibleDescription() == "Last problem")
     server.close()
     qtbot.waitUntil(lambda: bool(flash.text()), timeout=WAIT_MS)  # "Nobody accepted…"
     make_server(port=port)
@@ -102,7 +102,7 @@ def test_a_long_problem_wraps_inside_the_window(
     window.resize(480, 360)
     bar = window.findChild(QStatusBar)
     assert bar is not None
-    flash = next(w for w in window.findChildren(QLabel) if w.accessibleName() == "Last problem")
+    flash = next(w for w in window.findChildren(QLabel) if w.accessibleDescription() == "Last problem")
     long = "A problem that goes on and on " * 8
     window._status.flash(long)
     qtbot.waitUntil(lambda: flash.isVisible(), timeout=WAIT_MS)

@@ -98,7 +98,7 @@ def test_a_pasted_paragraph_stays_one_message_and_the_limit_counts_all_of_it(
 def test_the_character_counter_counts_every_line(server: ChatServer, open_window: OpenWindow) -> None:
     window = open_window(server.port)
     window.input_line.setText("é" * 3000 + "\n" + "é" * 1000)  # 4001 code points with the break
-    counter = next(w for w in window.findChildren(QLabel) if w.accessibleName() == "Characters typed")
+    counter = next(w for w in window.findChildren(QLabel) if w.accessibleDescription() == "Characters typed")
     assert counter.text() == "4001 / 4000"
     send = next(w for w in window.findChildren(QPushButton) if w.accessibleName() == "Send")
     assert not send.isEnabled()
