@@ -320,7 +320,7 @@ def _search_figures(store: SqliteStore, count: int, viewer: str) -> dict[str, fl
     from chat_server_app.store import search_index
     from chat_server_app.store.base import SEARCH_SCAN
     from chat_server_app.store.schema import visible_sql
-    from chat_server_app.store.sqlite import _SEARCH_COLUMNS, _SEARCH_NULLS
+    from chat_server_app.store.sqlite_reads import _SEARCH_COLUMNS, _SEARCH_NULLS
 
     store.search("common", viewer)  # indexes what waits, warms the cache
     visible, params = visible_sql(())

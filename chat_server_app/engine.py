@@ -41,6 +41,7 @@ from chat_server_app.core.identity import address_of
 from chat_server_app.core.repeats import RepeatFilter, Repeats
 from chat_server_app.heap import release_free_heap
 from chat_server_app.listener import Listener
+from chat_server_app.lookup_thread import LookupThread
 from chat_server_app.room_desk import RoomDesk
 from chat_server_app.settings import Settings
 from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
@@ -118,6 +119,11 @@ class ChatServer(QObject):
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
         self._core = ServerCore(settings, store if store is not None else MemoryStore())
+        reader = self._core.store.reader()
+        # Searches read on a thread of their own where the store has a second way in.
+        self._lookups = LookupThread(reader, self._apply, self) if reader is not None else None
+        if self._lookups is not None:
+            self._core.lookups = self._lookups
         self.rooms = RoomDesk(self)
         """The operator's orders over rooms, and their counts."""
         # Weakly: the listener is the server's child, a strong reference back would
@@ -269,6 +275,8 @@ class ChatServer(QObject):
     def close(self) -> None:
         """Stop and release the history store."""
         self.stop()
+        if self._lookups is not None:
+            self._lookups.close()
         self._core.store.close()
 
     def kick(self, name: str, reason: str = "") -> bool:

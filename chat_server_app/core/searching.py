@@ -2,26 +2,32 @@
 ``results``; and a page of one chat's history around a message (§8.8): ``history``
 answered with a ``page``, as when a search's result is opened.
 
-Both run on the event loop, like a replay's slice, and both are bounded: a search
+Both are read where :attr:`~chat_server_app.core.state.CoreState.lookups` says: on a
+thread of their own in the server (lookups.py), so that a slow one delays no chat;
+the answer goes out when the read is done, if its asker is still there. Both are
+bounded all the same: a search
 examines at most :data:`~chat_server_app.store.base.SEARCH_SCAN` matches of the
 full-text index and sends a page of :data:`~shared.search_messages.SEARCH_PAGE`; a page
 around a message reads a room's index, or at most
 :data:`~chat_server_app.store.base.AROUND_SCAN` messages on each side. Together they
 share one budget per session, :data:`SEARCH_BURST` at once, then
-:data:`SEARCH_PER_SEC` a second, so that no one can keep the loop busy. A user finds
+:data:`SEARCH_PER_SEC` a second, so that no one can keep the reader busy. A user finds
 what a replay would show them: ``general``, the rooms they are in now and their own
 private messages, by owner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from chat_server_app.core.lookups import Read
 from chat_server_app.core.outputs import StoreFailed
 from chat_server_app.core.ratelimit import TokenBucket
-from chat_server_app.core.session import Link, Session
+from chat_server_app.core.session import Link, Session, SessionState
 from chat_server_app.core.state import CoreState
-from chat_server_app.store import StoredMessage, StoreError
+from chat_server_app.store import HistoryReads, StoredMessage, StoreError
+from chat_server_app.store.base import Around, SearchPage
 from shared.around_messages import AROUND_COUNT, HistoryAround, HistoryPage
 from shared.errors import ErrorCode
 from shared.messages import GENERAL, ChatMessage
@@ -61,16 +67,41 @@ class Searching(CoreState):
         self._outputs.append(StoreFailed(str(exc)))
         self._reject(session, ErrorCode.SERVER_ERROR, "the server cannot search its history right now")
 
+    def _look_up(self, session: Session[Link], read: Read, answer: Callable[[Any], None]) -> None:
+        """Hand ``read`` to :attr:`lookups`; ``answer`` its result if ``session`` is
+        still there by then (a read on another thread answers a pass or more later)."""
+
+        def answered(result: object) -> None:
+            if session.state is SessionState.CLOSED:
+                return
+            if isinstance(result, StoreError):
+                self._store_failed(session, result)
+            else:
+                answer(result)
+
+        if not self.lookups.submit(read, answered):
+            busy = "the server is busy searching: try again in a moment"
+            self._reject(session, ErrorCode.RATE_LIMITED, busy)
+
     def _on_search(self, session: Session[Link], search: Search) -> None:
         if not self._may_look_up(session):
             return
         rooms = tuple(room.name for room in session.rooms.values())
+        owner = session.owner
         try:
-            # One more than a page: whether older matches follow.
-            found = self.store.search(search.query, session.owner, rooms, SEARCH_PAGE + 1, search.before)
+            # Here, on the writer's connection, so that a reader finds every message.
+            self.store.index_pending()
         except StoreError as exc:
             self._store_failed(session, exc)
             return
+
+        def read(store: HistoryReads) -> SearchPage:
+            # One more than a page: whether older matches follow.
+            return store.search(search.query, owner, rooms, SEARCH_PAGE + 1, search.before)
+
+        self._look_up(session, read, lambda found: self._answer_search(session, search, found))
+
+    def _answer_search(self, session: Session[Link], search: Search, found: SearchPage) -> None:
         page: list[ChatMessage] = []
         size = 0
         for record in found.messages[:SEARCH_PAGE]:
@@ -101,13 +132,14 @@ class Searching(CoreState):
                 self._reject(session, ErrorCode.NOT_IN_ROOM, f"you are not in #{ask.room}")
                 return
             room = joined.name
-        try:
-            found = self.store.around(
-                ask.around, session.owner, room=room, with_key=with_key, count=AROUND_COUNT
-            )
-        except StoreError as exc:
-            self._store_failed(session, exc)
-            return
+        owner = session.owner
+
+        def read(store: HistoryReads) -> Around:
+            return store.around(ask.around, owner, room=room, with_key=with_key, count=AROUND_COUNT)
+
+        self._look_up(session, read, lambda found: self._answer_history(session, ask, found))
+
+    def _answer_history(self, session: Session[Link], ask: HistoryAround, found: Around) -> None:
         first, end, older, newer = _within_size(found.messages, ask.around, found.older, found.newer)
         page = tuple(_result(record) for record in found.messages[first:end])
         self._send(session, HistoryPage(ask.sid, page, older, newer).to_dict())

@@ -17,6 +17,7 @@ from chat_server_app.core.cids import CidMemory
 from chat_server_app.core.gate import Gate
 from chat_server_app.core.identity import Identities, address_of
 from chat_server_app.core.liveness import Liveness
+from chat_server_app.core.lookups import InlineLookups, Lookups
 from chat_server_app.core.outbox import Entry, Move
 from chat_server_app.core.outputs import Close, ErrorSent, Output, RoomsChanged, Send, StoreFailed, UserLeft
 from chat_server_app.core.presence import Presence
@@ -48,6 +49,9 @@ class CoreState:
     ) -> None:
         self.settings = settings
         self.store = store
+        self.lookups: Lookups = InlineLookups(store)
+        """Where searches and pages of the past are read: the driver may give one that
+        reads on a thread of its own (lookups.py)."""
         # Looked up at each call by default, so that a test can set the clock.
         self._wall = wall_clock if wall_clock is not None else lambda: time.time()
         self._monotonic = monotonic

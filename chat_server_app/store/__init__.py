@@ -10,6 +10,7 @@ from __future__ import annotations
 from chat_server_app.store.base import (
     Ban,
     BanKind,
+    HistoryReads,
     HistoryStore,
     Reservation,
     RoomRecord,
@@ -23,6 +24,7 @@ from chat_server_app.store.sqlite import SqliteStore
 __all__ = [
     "StoredMessage",
     "HistoryStore",
+    "HistoryReads",
     "SqliteStore",
     "MemoryStore",
     "StoreError",

@@ -16,6 +16,7 @@ __all__ = [
     "Ban",
     "RoomRecord",
     "HistoryStore",
+    "HistoryReads",
     "SearchPage",
     "Around",
     "SEARCH_SCAN",
@@ -140,6 +141,34 @@ class Ban(NamedTuple):
         return self.until is None or self.until > now
 
 
+class HistoryReads(Protocol):
+    """A second way into the history, for :meth:`HistoryStore.search` and
+    :meth:`HistoryStore.around` on a thread of their own (:meth:`HistoryStore.reader`)."""
+
+    def search(
+        self,
+        query: str,
+        viewer_owner: str | None,
+        rooms: Collection[str] = (),
+        limit: int = 50,
+        before_id: int | None = None,
+        scan: int = SEARCH_SCAN,
+    ) -> SearchPage: ...
+
+    def around(
+        self,
+        message_id: int,
+        viewer_owner: str | None,
+        *,
+        room: str | None = None,
+        with_key: str | None = None,
+        count: int = 25,
+        scan: int = AROUND_SCAN,
+    ) -> Around: ...
+
+    def close(self) -> None: ...
+
+
 class HistoryStore(Protocol):
     """Messages, reserved names and bans: what the server keeps across restarts.
 
@@ -216,6 +245,14 @@ class HistoryStore(Protocol):
         ``general`` with neither. A room's are found however far apart (its index); the
         others only among the ``scan`` messages of the history nearest ``message_id`` on
         each side. A viewer without an owner has no private conversation."""
+
+    def index_pending(self) -> None:
+        """Make every stored message findable by :meth:`search` on a :meth:`reader`
+        (a store that indexes as it stores has nothing to do)."""
+
+    def reader(self) -> HistoryReads | None:
+        """A connection of its own for searches and pages of the past, to be used on
+        one other thread and closed there; None: read through the store itself."""
 
     def last_id(self) -> int:
         """The highest id ever stored, 0 if none: it never goes back, not even when

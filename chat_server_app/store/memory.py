@@ -175,6 +175,12 @@ class MemoryStore:
         older.reverse()
         return Around(older + newer[:count], more_older, more_newer)
 
+    def index_pending(self) -> None:
+        pass  # searched as it stands
+
+    def reader(self) -> None:
+        return None  # a list in this process: read where it is written
+
     def last_id(self) -> int:
         return self._messages[-1].id if self._messages else 0
 

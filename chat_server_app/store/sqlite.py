@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import Any
 
 from chat_server_app.store import inserts, integrity, schema, search_index
 from chat_server_app.store.base import (
-    AROUND_SCAN,
     SEARCH_SCAN,
-    Around,
     Ban,
     BanKind,
+    HistoryReads,
     Reservation,
     RoomRecord,
     SearchPage,
@@ -24,39 +22,17 @@ from chat_server_app.store.base import (
 )
 from chat_server_app.store.checkpoint import WAL_FRAMES_LIMIT, Checkpointer
 from chat_server_app.store.files import FILE_MODE, private_dir, private_file, tighten
-from chat_server_app.store.integrity import BANS, MESSAGES, NAMES, ROOM_MEMBERS, ROOMS, message_ok, row_ok
+from chat_server_app.store.integrity import BANS, NAMES, ROOM_MEMBERS, ROOMS, row_ok
 from chat_server_app.store.schema import (
     COLUMNS,
     visible_sql,
 )
+from chat_server_app.store.sqlite_reads import SQLITE_MAX_ID, SqliteReader, SqliteReads, bound
 
 __all__ = ["SqliteStore"]
 
-_SEARCH_COLUMNS = ", ".join("m." + c.strip() for c in COLUMNS.split(","))
-_SEARCH_NULLS = ", ".join(["NULL"] * (len(COLUMNS.split(",")) - 3))
 
-_SQLITE_MAX_ID = 2**63 - 1
-"""SQLite's integers are 64-bit: no id lies beyond."""
-
-
-_PRIVATE_WITH = (
-    "recipient_key IS NOT NULL AND ((sender_owner = :owner AND recipient_key = :with)"
-    " OR (recipient_owner = :owner AND sender_key = :with))"
-)
-"""The viewer's private conversation with one name, as :func:`~chat_server_app.store.base.in_chat` says."""
-
-_BELOW = "SELECT id FROM messages WHERE id < :at ORDER BY id DESC LIMIT 1 OFFSET :skip"
-_ABOVE = "SELECT id FROM messages WHERE id >= :at ORDER BY id LIMIT 1 OFFSET :skip"
-"""The first message beyond the ``:skip`` nearest ones below ``:at``, and from it on:
-where a walk of ``general`` or a private conversation stops (rowids only, no columns)."""
-
-
-def _bound(count: int | None) -> int:
-    """A count as SQLite's LIMIT takes it: -1 for none, and never past its integers."""
-    return -1 if count is None else min(count, _SQLITE_MAX_ID)
-
-
-class SqliteStore:
+class SqliteStore(SqliteReads):
     """History, reserved names and bans in one SQLite file, in WAL mode.
 
     ``synchronous=FULL``: every commit syncs the log to the disk before it returns,
@@ -184,40 +160,12 @@ class SqliteStore:
         """Checkpoints made off the event loop so far."""
         return self._checkpointer.checkpoints if self._checkpointer is not None else 0
 
-    def _read(self, sql: str, params: dict[str, object]) -> list[Any]:
-        try:
-            return self._db.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the history at {self._path}: {exc}") from None
-
     def _write(self, sql: str, params: dict[str, object]) -> int:
         """Run one statement, its own transaction; the rows it changed."""
         try:
             return self._db.execute(sql, params).rowcount
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write the history: {exc}") from None
-
-    def _damaged(
-        self, table: integrity.Table, where: str = "", params: tuple[object, ...] = ()
-    ) -> StoreError:
-        try:
-            what = integrity.describe(self._db, table, where, params)
-        except sqlite3.Error as exc:
-            what = str(exc)
-        return StoreError(f"the history at {self._path} is damaged: {what}")
-
-    def _query(self, sql: str, params: dict[str, object]) -> list[StoredMessage]:
-        rows = self._read(sql, params)
-        for row in rows:
-            if not message_ok(row):
-                raise self._damaged(MESSAGES, "id = ?", (row[0],))
-        return list(map(StoredMessage._make, rows))
-
-    def _checked(self, rows: Iterable[Any]) -> Iterator[StoredMessage]:
-        for row in rows:
-            if not message_ok(row):
-                raise self._damaged(MESSAGES, "id = ?", (row[0],))
-            yield StoredMessage._make(row)
 
     def since(
         self,
@@ -226,13 +174,13 @@ class SqliteStore:
         limit: int | None = None,
         rooms: Collection[str] = (),
     ) -> list[StoredMessage]:
-        if after_id >= _SQLITE_MAX_ID or (limit is not None and limit <= 0):
+        if after_id >= SQLITE_MAX_ID or (limit is not None and limit <= 0):
             return []
         visible, params = visible_sql(rooms)
         return self._query(
             # Only constants are spliced in; values go through parameters.
             f"SELECT {COLUMNS} FROM messages WHERE id > :after AND {visible} ORDER BY id LIMIT :limit",  # noqa: S608
-            {"after": max(after_id, -1), "owner": viewer_owner, "limit": _bound(limit), **params},
+            {"after": max(after_id, -1), "owner": viewer_owner, "limit": bound(limit), **params},
         )
 
     def last(self, count: int, viewer_owner: str | None, rooms: Collection[str] = ()) -> list[StoredMessage]:
@@ -241,7 +189,7 @@ class SqliteStore:
         visible, params = visible_sql(rooms)
         newest = self._query(
             f"SELECT {COLUMNS} FROM messages WHERE {visible} ORDER BY id DESC LIMIT :count",  # noqa: S608
-            {"count": _bound(count), "owner": viewer_owner, **params},
+            {"count": bound(count), "owner": viewer_owner, **params},
         )
         newest.reverse()
         return newest
@@ -249,19 +197,19 @@ class SqliteStore:
     def replay_start(
         self, after_id: int, viewer_owner: str | None, max_count: int, rooms: Collection[str] = ()
     ) -> tuple[int, bool]:
-        if after_id >= _SQLITE_MAX_ID:
+        if after_id >= SQLITE_MAX_ID:
             return after_id, False
         # Backwards from the newest along the primary key: the walk stops at the
         # (max_count + 1)th visible message, however long the history.
         visible, params = visible_sql(rooms)
         row = self._read(
             f"SELECT id FROM messages WHERE id > :after AND {visible} ORDER BY id DESC LIMIT 1 OFFSET :skip",  # noqa: S608
-            {"after": max(after_id, -1), "owner": viewer_owner, "skip": _bound(max(max_count, 0)), **params},
+            {"after": max(after_id, -1), "owner": viewer_owner, "skip": bound(max(max_count, 0)), **params},
         )
         return (int(row[0][0]), True) if row else (after_id, False)
 
     def message(self, message_id: int) -> StoredMessage | None:
-        if not -(2**63) <= message_id <= _SQLITE_MAX_ID:
+        if not -(2**63) <= message_id <= SQLITE_MAX_ID:
             return None  # beyond SQLite's integers: not an id it could hold
         found = self._query(
             f"SELECT {COLUMNS} FROM messages WHERE id = :id",  # noqa: S608
@@ -278,86 +226,18 @@ class SqliteStore:
         before_id: int | None = None,
         scan: int = SEARCH_SCAN,
     ) -> SearchPage:
-        if limit <= 0 or scan <= 0:
-            return SearchPage([], None)
-        try:
-            if self._query_words is None:
-                self._query_words = search_index.QueryWords()
-            words = self._query_words(query)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot read the search's words: {exc}") from None
-        if not words:
-            return SearchPage([], None)
         # Whatever is stored is found: what waits to be indexed is indexed first.
+        self.index_pending()
+        return super().search(query, viewer_owner, rooms, limit, before_id, scan)
+
+    def index_pending(self) -> None:
         try:
             self._fts_upto = search_index.index_pending(self._db, self._fts_upto, self._last_id)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot index the history for a search: {exc}") from None
-        visible, params = visible_sql(rooms)
-        # The visibility columns are the messages table's, named without a prefix.
-        rows = self._read(
-            search_index.SEARCH.format(columns=_SEARCH_COLUMNS, visible=visible, nulls=_SEARCH_NULLS),
-            {
-                "match": search_index.match_expression(words),
-                "before": _SQLITE_MAX_ID if before_id is None else min(before_id, _SQLITE_MAX_ID),
-                "scan": _bound(scan),
-                "owner": viewer_owner,
-                "limit": _bound(limit),
-                **params,
-            },
-        )
-        # The summary is the row without an id (a message's is its primary key: never NULL).
-        ((_, examined, oldest, *_),) = [row for row in rows if row[0] is None]
-        found = list(self._checked(row for row in rows if row[0] is not None))
-        if len(found) == limit:
-            return SearchPage(found, found[-1].id)
-        return SearchPage(found, int(oldest) if examined == scan else None)
 
-    def around(
-        self,
-        message_id: int,
-        viewer_owner: str | None,
-        *,
-        room: str | None = None,
-        with_key: str | None = None,
-        count: int = 25,
-        scan: int = AROUND_SCAN,
-    ) -> Around:
-        if count <= 0 or (with_key is not None and viewer_owner is None):
-            return Around([], False, False)
-        anchor = max(min(message_id, _SQLITE_MAX_ID), -(2**63))
-        params: dict[str, object] = {"at": anchor, "n": count + 1, "room": room, "owner": viewer_owner}
-        if room is not None:
-            # Along the room index (room, id): only the room's rows are read.
-            chat = "room = :room AND recipient_key IS NULL"
-            low, high = "", ""
-        else:
-            # Along the primary key, within the ``scan`` rows on each side: the
-            # (scan + 1)th row's id, if there is one, bounds the walk.
-            chat = "room IS NULL AND recipient_key IS NULL"
-            if with_key is not None:
-                chat = _PRIVATE_WITH
-                params["with"] = with_key
-            params["skip"] = _bound(max(scan, 0))
-            low = f" AND id > COALESCE(({_BELOW}), -1)"
-            high = f" AND id < COALESCE(({_ABOVE}), :max)"
-            params["max"] = _SQLITE_MAX_ID
-        older = self._query(
-            f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id < :at{low} ORDER BY id DESC LIMIT :n",  # noqa: S608
-            params,
-        )
-        newer = self._query(
-            f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id >= :at{high} ORDER BY id LIMIT :n",  # noqa: S608
-            params,
-        )
-        more_older, more_newer = len(older) > count, len(newer) > count
-        if room is None:
-            bounds = self._read(f"SELECT EXISTS ({_BELOW}), EXISTS ({_ABOVE})", params)
-            more_older = more_older or bool(bounds[0][0])
-            more_newer = more_newer or bool(bounds[0][1])
-        older = older[:count]
-        older.reverse()
-        return Around(older + newer[:count], more_older, more_newer)
+    def reader(self) -> HistoryReads:
+        return SqliteReader(self._path)
 
     def last_id(self) -> int:
         return self._last_id
@@ -422,7 +302,7 @@ class SqliteStore:
         tail = self._query(
             f"SELECT {COLUMNS} FROM messages WHERE room = :room AND recipient_key IS NULL"  # noqa: S608
             " ORDER BY id DESC LIMIT :count",
-            {"room": room, "count": _bound(count)},
+            {"room": room, "count": bound(count)},
         )
         tail.reverse()
         return tail

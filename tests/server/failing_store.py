@@ -97,6 +97,12 @@ class FailingStore:
             message_id, viewer_owner, room=room, with_key=with_key, count=count, scan=scan
         )
 
+    def index_pending(self) -> None:
+        self._reading()
+
+    def reader(self) -> None:
+        return None  # reads through the failures it simulates
+
     def last_id(self) -> int:
         return self.inner.last_id()
 

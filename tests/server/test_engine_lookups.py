@@ -3,11 +3,17 @@ sockets and the SQLite store (docs/PROTOCOL.md §8.7-§8.8)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from chat_server_app import lookup_thread
 from chat_server_app.engine import ChatServer
-from chat_server_app.store import SqliteStore
+from chat_server_app.store import HistoryReads, SqliteStore
+from chat_server_app.store.base import Around, SearchPage
 from tests.server.helpers import ChatClient, error_frame, strip_extensions
 
 Join = Callable[..., ChatClient]
@@ -72,3 +78,87 @@ def test_bad_history_requests_get_clear_errors_and_disturb_no_one(server: ChatSe
     )
     anna.wait_closed()
     bruno.sync("still here")
+
+
+class _HeldReader:
+    """The store's reader, whose searches wait for the test's word."""
+
+    def __init__(self, inner: HistoryReads, go: threading.Event) -> None:
+        self._inner = inner
+        self._go = go
+
+    def search(self, *args: Any, **kwargs: Any) -> SearchPage:
+        self._go.wait(30)
+        return self._inner.search(*args, **kwargs)
+
+    def around(self, *args: Any, **kwargs: Any) -> Around:
+        return self._inner.around(*args, **kwargs)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _HeldSearchStore(SqliteStore):
+    go = threading.Event()
+
+    def reader(self) -> _HeldReader:
+        return _HeldReader(super().reader(), self.go)
+
+
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[_HeldSearchStore]:
+    store = _HeldSearchStore(tmp_path / "data" / SqliteStore.FILENAME)
+    store.go = threading.Event()
+    yield store
+    store.go.set()  # a search still waiting lets the server close
+
+
+def test_a_search_that_reads_long_delays_no_one_s_chat(
+    make_server: MakeServer, join: Join, held: _HeldSearchStore
+) -> None:
+    """The search reads on a thread of its own: while it waits, messages are posted
+    and delivered, the searcher's own included; its results come when it is done."""
+    server = make_server(store=held)
+    anna, bruno = join(server, "anna"), join(server, "bruno")
+    bruno.say("la partita di ieri")
+    anna.wait_for(lambda f: f.get("text") == "la partita di ieri")
+    anna.send({"type": "search", "query": "partita", "sid": "s1"})
+    bruno.say("chi viene stasera?")
+    anna.wait_for(lambda f: f.get("text") == "chi viene stasera?")
+    anna.say("io!")
+    bruno.wait_for(lambda f: f.get("text") == "io!")
+    assert anna.of_type("results") == []
+    held.go.set()
+    results = anna.expect("results", sid="s1")
+    assert [m["text"] for m in results["messages"]] == ["la partita di ieri"]
+
+
+def test_a_searcher_gone_before_the_answer_is_not_answered(
+    make_server: MakeServer, join: Join, held: _HeldSearchStore
+) -> None:
+    server = make_server(store=held)
+    anna, bruno = join(server, "anna"), join(server, "bruno")
+    anna.send({"type": "search", "query": "partita", "sid": "s1"})
+    anna.send({"type": "bye"})
+    bruno.expect("left", name="anna")
+    held.go.set()
+    bruno.send({"type": "search", "query": "partita", "sid": "s2"})
+    assert bruno.expect("results", sid="s2")["messages"] == []
+
+
+def test_too_many_reads_waiting_are_refused_without_running(
+    make_server: MakeServer, join: Join, held: _HeldSearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lookup_thread, "MAX_WAITING", 1)
+    server = make_server(store=held)
+    anna = join(server, "anna")
+    anna.send({"type": "search", "query": "uno", "sid": "s1"})
+    anna.send({"type": "search", "query": "due", "sid": "s2"})
+    busy = anna.expect("error")
+    assert (busy["code"], busy["fatal"]) == ("rate_limited", False)
+    assert "busy" in busy["message"]
+    held.go.set()
+    assert anna.expect("results", sid="s1")["messages"] == []
+    anna.say("still here")
+    anna.wait_for(lambda f: f.get("text") == "still here")
+    assert [r["sid"] for r in anna.of_type("results")] == ["s1"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chat_server_app.core.lookups import Answer, Read
 from chat_server_app.core.searching import RESULTS_MAX_BYTES, SEARCH_BURST
 from chat_server_app.store import HistoryStore, MemoryStore, SqliteStore
 from shared.around_messages import AROUND_COUNT
@@ -301,3 +302,55 @@ def test_a_page_of_long_messages_keeps_the_ones_nearest_the_id(store: HistorySto
     assert got == list(range(got[0], got[-1] + 1))
     assert abs((AROUND_COUNT - got[0]) - (got[-1] - AROUND_COUNT)) <= 1  # cut evenly
     assert (answer["older"], answer["newer"]) == (True, True)
+
+
+class HeldLookups:
+    """Reads kept until the test runs them, as a reader thread answers a pass later."""
+
+    def __init__(self, store: HistoryStore) -> None:
+        self.store = store
+        self.waiting: list[tuple[Read, Answer]] = []
+        self.refuse = False
+
+    def submit(self, read: Read, answer: Answer) -> bool:
+        if self.refuse:
+            return False
+        self.waiting.append((read, answer))
+        return True
+
+    def run(self, pair: MemoryPair) -> None:
+        waiting, self.waiting = self.waiting, []
+        for read, answer in waiting:
+            answer(read(self.store))
+        pair.pump()
+
+
+def test_a_search_read_elsewhere_is_answered_when_it_is_done_if_its_asker_is_there() -> None:
+    pair = MemoryPair()
+    lookups = HeldLookups(pair.core.store)
+    pair.core.lookups = lookups
+    anna = pair.join("anna", token=ANNA_TOKEN)
+    bruno = pair.join("bruno", token=BRUNO_TOKEN)
+    anna.say("pizza tonight?")
+    anna.send({"type": "search", "query": "pizza", "sid": "s1"})
+    bruno.send({"type": "search", "query": "pizza", "sid": "s2"})
+    assert anna.of_type("results") == []
+    assert len(lookups.waiting) == 2
+    anna.say("still chatting")  # the rules go on while the reads wait
+    assert [m["text"] for m in bruno.of_type("message")][-1] == "still chatting"
+    bruno.send({"type": "bye"})
+    lookups.run(pair)
+    assert [found(r) for r in anna.of_type("results")] == [[("pizza tonight?", None, None)]]
+    assert bruno.of_type("results") == []  # gone before its answer: nothing sent, nothing broken
+
+
+def test_a_search_refused_by_a_busy_reader_is_told_to_wait() -> None:
+    pair = MemoryPair()
+    lookups = HeldLookups(pair.core.store)
+    lookups.refuse = True
+    pair.core.lookups = lookups
+    anna = pair.join("anna")
+    answer = search(anna, "pizza")
+    assert (answer["type"], answer["code"], answer["fatal"]) == ("error", "rate_limited", False)
+    anna.say("hello")
+    assert [m["text"] for m in anna.of_type("message")] == ["hello"]
