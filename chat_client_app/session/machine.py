@@ -267,13 +267,13 @@ class ClientSession:
 
     # --- one connection ----------------------------------------------------------------
 
-    def begin_attempt(self) -> list[Output]:
-        """A new connection is being opened for the current request."""
+    def begin_attempt(self, *, hello_sent: bool = False) -> list[Output]:
+        """A new connection for the current request (``hello_sent``: a Trial's, welcome next)."""
         assert self._request is not None
         self._user_quit = False
         self._ending.reset()
         self._generation += 1
-        return self._set_state(ClientState.CONNECTING)
+        return self._set_state(ClientState.REGISTERING if hello_sent else ClientState.CONNECTING)
 
     def connection_made(self) -> list[Output]:
         """The socket is up: register."""
