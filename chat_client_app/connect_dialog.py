@@ -117,6 +117,7 @@ class ConnectDialog(QDialog):
         self._status = QLabel(self)
         self._status.setAccessibleName(self.tr("Connection status"))
         self._status.setTextFormat(Qt.TextFormat.PlainText)  # an address the user typed
+        self._status.setWordWrap(True)
         self._buttons = QDialogButtonBox(self)
         self._connect_button = QPushButton(self.tr("&Connect"), self)
         self._connect_button.setAccessibleName(self.tr("Connect"))
@@ -422,6 +423,7 @@ class ConnectDialog(QDialog):
                     address=request.address, current=current.address if current is not None else ""
                 )
             )
+            self._fit_height()
 
     def _set_busy(self, busy: bool) -> None:
         self._connecting = busy

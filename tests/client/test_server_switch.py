@@ -9,6 +9,7 @@ the kernel completes the TCP handshake and keeps the ``hello`` until it resumes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -85,7 +86,11 @@ def test_the_chat_goes_on_while_another_server_is_tried_and_switches_on_its_welc
 
     dialog = open_connect_dialog(qtbot, window)
     ask_for(qtbot, dialog, b.port)
-    assert "You stay on" in field(dialog, "Connection status").text()  # type: ignore[attr-defined]
+    status: Any = field(dialog, "Connection status")
+    assert "You stay on" in status.text()
+    # Every word of it is seen: wrapped within the dialog's width, the dialog tall enough.
+    qtbot.waitUntil(lambda: status.height() >= status.heightForWidth(status.width()), timeout=WAIT_MS)
+    assert status.minimumSizeHint().width() <= status.width()
 
     # Meanwhile the chat on A goes on both ways, through the window's own input.
     bruno.say("still there, anna?")
