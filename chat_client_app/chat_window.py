@@ -9,7 +9,7 @@ kept by :class:`~chat_client_app.message_model.MessageModel`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -39,10 +39,10 @@ from chat_client_app.room_list_panel import RoomListPanel
 from chat_client_app.send_box import COUNTER_FROM, SendBox
 from chat_client_app.server_news import ServerNews
 from chat_client_app.server_search import SearchResultsPanel, ServerSearch
-from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
 from chat_client_app.unsent_dialog import UnsentChoice, UnsentDialog
 from chat_client_app.user_list_panel import UserListPanel
 from chat_client_app.user_model import UserListModel
+from chat_client_app.window_connect import ServerChooser
 from chat_client_app.window_menus import WindowMenus
 from chat_client_app.window_names import name_window_parts
 from chat_client_app.window_rooms import WindowRooms
@@ -66,11 +66,9 @@ class ChatWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self._controller = controller
-        self._announce_port = announce_port
         self._unread = 0
         self._marker_due = False  # the next live message gets an unread marker above it
         self._session: tuple[str, int, str] | None = None
-        self._dialog_open = False
         self._closing = False
         self._server_name = ""
         # Closing with messages not sent asks what to do with them; a stop signal does
@@ -102,6 +100,9 @@ class ChatWindow(QMainWindow):
         )
         self._attention_menu = AttentionMenu(self._menus.view_menu, self._attention.settings)
         name_window_parts(self)
+        self._chooser = ServerChooser(
+            self, controller, announce_port=announce_port, done=self._send_box.focus_input
+        )
         self._connect_controller()
         self._connect_widgets()
         self._on_palette_changed()
@@ -325,8 +326,9 @@ class ChatWindow(QMainWindow):
         assert request is not None
         session = (request.host.lower(), request.port, name_key(welcome.name))
         if self._session is not None and session != self._session:
-            # Another server or another name: the old conversation is not this one.
+            # Another server or another name: the old conversation (and its unread) is not this one.
             self._model.clear(include_pending=True)
+            self._unread = 0
         first = self._session != session
         self._session = session
         self._server_name = welcome.server
@@ -350,16 +352,7 @@ class ChatWindow(QMainWindow):
 
     def _on_controller_attempt_failed(self, kind: str, message: str) -> None:
         self._status.flash(message)
-        if kind in TLS_TRUST_KINDS and not self._dialog_open and not self._closing and self.isVisible():
-            # Only the user can settle a certificate; nothing retries until they do.
-            QTimer.singleShot(0, self._settle_certificate)
-            return
-        if self._controller.had_session:
-            return  # reconnecting: the countdown says what happens next
-        if self._dialog_open or not self.isVisible() or self._closing:
-            return  # a connect dialog is handling it
-        # The first attempt failed (e.g. --connect to a wrong port): let the user fix it.
-        QTimer.singleShot(0, lambda: self._ask_for_server(message))
+        self._chooser.attempt_failed(kind, message)
 
     def _on_controller_messages_received(self, messages: list[ChatMessage]) -> None:
         own = name_key(self._controller.name)
@@ -450,32 +443,13 @@ class ChatWindow(QMainWindow):
 
     # --- connecting and leaving ------------------------------------------------------------
 
+    @property
+    def connect_dialog(self) -> ConnectDialog | None:
+        """The connect dialog beside the window, if one is open."""
+        return self._chooser.dialog
+
     def _on_connect_triggered(self) -> None:
-        self._ask_for_server("")
-
-    def _settle_certificate(self) -> None:
-        request = self._controller.request
-        if request is not None and settle_certificate(self, self._controller):
-            self._controller.connect_to(request)
-
-    def _ask_for_server(self, error: str) -> None:
-        if self._dialog_open or self._closing:
-            return
-        request = self._controller.request
-        prefill: dict[str, object] = {}
-        if request is not None:
-            prefill = {"name": request.name, "host": request.host, "port": request.port}
-            if request.password:
-                prefill["password"] = request.password
-            prefill["tls"] = request.tls
-        if self._announce_port is not None:
-            prefill["announce_port"] = self._announce_port
-        self._dialog_open = True
-        try:
-            ConnectDialog.ask(self, controller=self._controller, error=error, **prefill)
-        finally:
-            self._dialog_open = False
-        self._send_box.focus_input()
+        self._chooser.ask()
 
     def start(self, request: ConnectRequest) -> None:
         """Show the window and connect (the ``--connect`` path)."""
@@ -492,7 +466,7 @@ class ChatWindow(QMainWindow):
             if choice is UnsentChoice.DISCARD:
                 self._controller.discard_pending()
         # Closing the window is leaving the chat: bye, then a clean close.
-        self._closing = True
+        self._closing = self._chooser.closing = True
         self._attention.stop()
         self._controller.quit()
         event.accept()

@@ -1,9 +1,12 @@
 """The connect dialog: who you are and where to go, with servers heard on the LAN.
 
-``ConnectDialog.ask(...)`` is the one entry point (tests replace or drive it). Given
-a controller, the dialog drives the connection attempt itself and accepts only when
-the server's welcome arrives; a refused connection, a taken name or a wrong password
-is shown inside the dialog, in words, with everything the user typed kept.
+``ConnectDialog.ask(...)`` is the entry point before any chat (tests replace or drive
+it); a chat window opens it beside itself with ``ConnectDialog.open_beside(...)``, so
+that its chat goes on meanwhile. Given a controller, the dialog drives the connection
+attempt itself and accepts only when the server's welcome arrives; a refused
+connection, a taken name or a wrong password is shown inside the dialog, in words,
+with everything the user typed kept. A chat that is on is left only for a server that
+let the user in (:meth:`~chat_client_app.controller.ClientController.switch_to`).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from chat_client_app.controller import ClientController, ClientState, ConnectReq
 from chat_client_app.discovery import LanDiscovery
 from chat_client_app.failures import FailureKind
 from chat_client_app.recent_servers import RecentServer, load_recent, remember
-from chat_client_app.trust_dialog import TLS_TRUST_KINDS, settle_certificate
+from chat_client_app.server_switch import ServerSwitch
+from chat_client_app.trust_dialog import TLS_TRUST_KINDS, RefusedCertificate, settle_certificate
 from shared.errors import ErrorCode
 from shared.limits import DEFAULT_ANNOUNCE_PORT, DEFAULT_PORT
 from shared.messages import Welcome
@@ -82,6 +86,7 @@ class ConnectDialog(QDialog):
         self._controller = controller
         self._request: ConnectRequest | None = None
         self._connecting = False
+        self._switch: ServerSwitch | None = None  # the server tried while the chat goes on
 
         self._recent_box = QComboBox(self)
         self._recent_box.setAccessibleName(self.tr("Recent servers"))
@@ -113,6 +118,7 @@ class ConnectDialog(QDialog):
         self._status = QLabel(self)
         self._status.setAccessibleDescription(self.tr("Connection status"))
         self._status.setTextFormat(Qt.TextFormat.PlainText)  # an address the user typed
+        self._status.setWordWrap(True)
         self._buttons = QDialogButtonBox(self)
         self._connect_button = QPushButton(self.tr("&Connect"), self)
         self._connect_button.setAccessibleName(self.tr("Connect"))
@@ -222,6 +228,20 @@ class ConnectDialog(QDialog):
             dialog.close_discovery()
             dialog.deleteLater()
 
+    @classmethod
+    def open_beside(cls, parent: QWidget, **options: Any) -> ConnectDialog:
+        """Show the dialog without blocking ``parent``, whose chat goes on meanwhile; it
+        cleans up after itself once ``finished``. ``options``: as :meth:`ask`'s."""
+        dialog = cls(parent, **options)
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        dialog.finished.connect(dialog._on_finished)
+        dialog.show()
+        return dialog
+
+    def _on_finished(self, _result: int) -> None:
+        self.close_discovery()
+        self.deleteLater()
+
     @property
     def request(self) -> ConnectRequest | None:
         return self._request
@@ -232,6 +252,7 @@ class ConnectDialog(QDialog):
 
     def close_discovery(self) -> None:
         self._discovery.stop()
+        self._give_up_switch()
         if self._controller is not None:
             self._controller.connected.disconnect(self._on_controller_connected)
             self._controller.attempt_failed.disconnect(self._on_controller_attempt_failed)
@@ -395,40 +416,55 @@ class ConnectDialog(QDialog):
             return
         self._set_busy(True)
         self._status.setText(self.tr("Connecting to {address}…").format(address=request.address))
-        self._controller.connect_to(request)
+        self._switch = self._controller.switch_to(request)
+        if self._switch is not None:
+            self._switch.failed.connect(self._on_switch_failed)
+            current = self._controller.request
+            self._status.setText(
+                self.tr("Trying {address}… You stay on {current} until it lets you in.").format(
+                    address=request.address, current=current.address if current is not None else ""
+                )
+            )
+            self._fit_height()
 
     def _set_busy(self, busy: bool) -> None:
         self._connecting = busy
-        for widget in (
-            self._name,
-            self._host,
-            self._port,
-            self._password,
-            self._tls,
-            self._lan,
-            self._recent_box,
-        ):
+        fields = (self._name, self._host, self._port, self._password, self._tls, self._lan, self._recent_box)
+        for widget in fields:
             widget.setEnabled(not busy and (widget is not self._recent_box or bool(self._recent)))
         self._connect_button.setEnabled(not busy)
         if not busy:
             self._status.clear()
 
+    def _asked_here(self) -> bool:
+        """Whether the controller's server is the one asked for here, not the chat that goes on."""
+        return self._controller is not None and self._controller.request == self._request
+
     def _on_controller_connected(self, welcome: Welcome) -> None:
-        if not self._connecting or self._request is None:
+        if not self._connecting or self._request is None or not self._asked_here():
             return
+        self._switch = None
         self._set_busy(False)
         self._remember(self._request)
         self.accept()
 
     def _on_controller_attempt_failed(self, kind: str, message: str) -> None:
-        if not self._connecting:
-            return
+        if self._connecting and self._switch is None and self._asked_here() and self._controller is not None:
+            self._failed(kind, message, self._controller)
+
+    def _on_switch_failed(self, kind: str, message: str) -> None:
+        switch, self._switch = self._switch, None
+        if self._connecting and switch is not None:
+            self._failed(kind, message, switch)
+
+    def _give_up_switch(self) -> None:
+        switch, self._switch = self._switch, None
+        if switch is not None and switch.under_way and self._controller is not None:
+            self._controller.cancel_switch()  # the chat the user is in was never left
+
+    def _failed(self, kind: str, message: str, refused: RefusedCertificate) -> None:
         self._set_busy(False)
-        if (
-            kind in TLS_TRUST_KINDS
-            and self._controller is not None
-            and settle_certificate(self, self._controller)
-        ):
+        if kind in TLS_TRUST_KINDS and settle_certificate(self, refused):
             self._on_buttons_accepted()  # pinned: connect again at once
             return
         self._show_error(message)
@@ -447,9 +483,11 @@ class ConnectDialog(QDialog):
         remember(RecentServer(request.host, request.port, request.name, request.tls, bool(request.password)))
 
     def reject(self) -> None:
-        # Cancelling while connecting abandons that attempt.
+        # Cancelling while connecting abandons that attempt (and only that one).
         if self._connecting and self._controller is not None:
-            if self._controller.state is not ClientState.CONNECTED:
+            if self._switch is not None:
+                self._give_up_switch()
+            elif self._controller.state is not ClientState.CONNECTED:
                 self._controller.quit()
             self._set_busy(False)
         super().reject()

@@ -1,10 +1,15 @@
 """The client's Qt side: one connection, its timers, and the signals the windows hear.
 
-:class:`ClientController` owns the one :class:`~shared.qt.connection.Connection` of the
-client and drives a :class:`~chat_client_app.session.ClientSession`, where the rules of
-PROTOCOL.md live (its docstring has the state machine and the delivery guarantees): it
-feeds the session what the socket and the timers say, writes what it answers and turns
-its events into signals. It has no widgets: windows and dialogs connect to its signals.
+:class:`ClientController` owns the client's :class:`~chat_client_app.server_link.ServerLink`
+(its connection) and drives a :class:`~chat_client_app.session.ClientSession`, where the
+rules of PROTOCOL.md live (its docstring has the state machine and the delivery
+guarantees): it feeds the session what the socket and the timers say, writes what it
+answers and turns its events into signals (:mod:`~chat_client_app.controller_news`). It
+has no widgets: windows and dialogs connect to its signals.
+
+Another server is tried beside the current connection
+(:class:`~chat_client_app.server_switch.ServerSwitch`, :meth:`ClientController.switch_to`):
+the controller leaves the old server only once the new one has welcomed the user.
 """
 
 from __future__ import annotations
@@ -16,8 +21,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, QObject, Signal, SignalInstance, Slot
-from PySide6.QtNetwork import QSslError
+from PySide6.QtCore import QObject, SignalInstance, Slot
 
 from chat_client_app.backoff import DEFAULT_BASE, DEFAULT_CAP, Backoff
 from chat_client_app.clocks import (
@@ -26,13 +30,15 @@ from chat_client_app.clocks import (
     DEFAULT_PING_TIMEOUT,
     ConnectionClocks,
 )
+from chat_client_app.controller_news import ControllerNews
 from chat_client_app.drain import FrameDrain
-from chat_client_app.failures import describe_attempt, socket_failure
+from chat_client_app.failures import describe_attempt
 from chat_client_app.recent_servers import memory_folder, open_settings
 from chat_client_app.reconnect_clock import ReconnectClock
 from chat_client_app.rooms_controller import RoomsController
-from chat_client_app.server_errors import refusal
+from chat_client_app.server_link import CLIENT_READ_PER_PASS, ServerLink
 from chat_client_app.server_memory import ServerMemory
+from chat_client_app.server_switch import ServerSwitch
 from chat_client_app.session import (
     ClientSession,
     ClientState,
@@ -42,15 +48,13 @@ from chat_client_app.session import (
     Outgoing,
     Output,
     SendState,
+    same_place,
 )
 from chat_client_app.session import events as ev
 from chat_client_app.session.state import Chat
 from chat_client_app.transport_probe import TransportCheck
 from chat_client_app.trust import TlsProblem, TrustStore
-from shared.errors import ProtocolError
-from shared.limits import CLIENT_MAX_FRAME
 from shared.messages import Bye, Ping, ServerMessage, Welcome
-from shared.qt.connection import Connection
 from shared.search_messages import SEARCH_QUERY_MAX_CHARS, Search
 from shared.validation import GENERAL
 
@@ -59,49 +63,12 @@ __all__ = [
     "DEFAULT_IDLE_PING", "DEFAULT_PING_TIMEOUT", "CLIENT_READ_PER_PASS", "DEFAULT_CONNECT_TIMEOUT"
 ]  # fmt: skip
 
-CLIENT_READ_PER_PASS = 32 * 1024
-"""Bytes the client takes from its socket per pass. A read is decoded in the slot that
-reads it, before the drain's budget applies: a small read keeps that slot short during
-a burst (bench/README.md), and the burst is shown as fast, since the drain, not the
-reading, sets its pace."""
 
-
-class ClientController(QObject):
+class ClientController(ControllerNews):
     """The Qt driver of one chat client's :class:`~chat_client_app.session.ClientSession`.
 
     Every timing is a constructor parameter so tests can use fractions of a second.
     """
-
-    # Whatever carries data from the wire is declared ``object``: ``str`` and ``list``
-    # signals convert through Qt types, which drops a leading U+FEFF from a text and
-    # overflows on integers past 64 bits (a hostile server's ids). The enums are
-    # ``object`` too, so that they arrive as members, not as their strings.
-    state_changed = Signal(object)  # ClientState
-    connected = Signal(object)  # Welcome
-    history_reset = Signal()  # the welcome brought another server_id: the history started over
-    attempt_failed = Signal(object, object)  # kind (error code or FailureKind), human sentence
-    disconnected = Signal(object)  # DisconnectReason of a session that was up
-    message_received = Signal(object)  # ChatMessage, one by one (only emitted when connected)
-    messages_received = Signal(object)  # list[ChatMessage]: each run of consecutive messages at once
-    message_queued = Signal(object)  # Outgoing: the user typed it (pending)
-    send_state_changed = Signal(str, object, object)  # cid, SendState, reason (failed only)
-    user_joined = Signal(object)  # name
-    user_left = Signal(object, object)  # name, reason
-    users_reset = Signal(object)  # list[str]: welcome's names
-    notice_received = Signal(object, object)  # text, room (general: to everyone)
-    read_only_changed = Signal(
-        object, bool
-    )  # room (general: the whole chat), whether only the operator writes
-    error_received = Signal(object, object)  # code, message: errors not about one say
-    kicked = Signal(object)  # reason
-    shutdown_received = Signal(object)  # reason
-    reconnect_scheduled = Signal(float)  # seconds until the next attempt
-    reconnect_countdown = Signal(int)  # whole seconds left, every second
-    rtt_measured = Signal(float)  # seconds
-    replay_started = Signal()
-    replay_finished = Signal(int, object)  # messages from others replayed, id of the first (0: none)
-    search_results_received = Signal(object)  # ev.SearchResults: sid, messages, more, before
-    history_page_received = Signal(object)  # ev.HistoryPageReceived: sid, Chat, around, messages
 
     def __init__(
         self,
@@ -121,7 +88,10 @@ class ClientController(QObject):
         self._session = ClientSession(backoff=Backoff(backoff_base, backoff_cap, rng=rng))
         self._trust = trust if trust is not None else TrustStore(open_settings())
         self._tls_problem: TlsProblem | None = None
-        self._conn: Connection | None = None
+        self._conn: ServerLink | None = None
+        self._connect_timeout = connect_timeout
+        self._switch: ServerSwitch | None = None  # another server, tried while this one stays
+        self._quitting = False  # the user left: the end of the connection needs no explaining
         self._check = TransportCheck(self)  # TLS where plain was tried, or the reverse?
         self._check.settled.connect(self._on_check_settled)
         self.rooms = RoomsController(self._session, self._act, self)
@@ -195,18 +165,65 @@ class ClientController(QObject):
         fails what was pending for the old one. What was typed before any connection
         is sent to the first server.
         """
-        if self._conn is not None:
-            old, self._conn = self._conn, None
-            self._detach(old)
+        self.cancel_switch()
+        self._leave_server()
+        self._take_request(request)
+        self._attempt()
+
+    def switch_to(self, request: ConnectRequest) -> ServerSwitch | None:
+        """Connect to another server, staying on this one until that one's welcome.
+
+        The current conversation goes on while the new server is tried; its welcome
+        ends the old connection with a ``bye`` and carries on as :meth:`connect_to`
+        would; a failure is the switch's ``failed`` and changes nothing here. With
+        nothing to stay on (no server yet, or this very one again), it is
+        :meth:`connect_to`, and ``None``.
+        """
+        self.cancel_switch()
+        current = self._session.request
+        if current is None or same_place(current, request):
+            self.connect_to(request)
+            return None
+        token = self._memory.token(request.host, request.port)
+        switch = ServerSwitch(
+            request, token=token, trust=self._trust, connect_timeout=self._connect_timeout, parent=self
+        )
+        switch.welcomed.connect(self._on_switch_welcomed)
+        self._switch = switch
+        switch.start()
+        return switch
+
+    def cancel_switch(self) -> None:
+        """Give up the server being tried (if any); the current one was never left."""
+        switch, self._switch = self._switch, None
+        if switch is not None:
+            switch.cancel()
+
+    def _on_switch_welcomed(
+        self, request: ConnectRequest, link: ServerLink, frames: list[dict[str, object]]
+    ) -> None:
+        self._switch = None
+        self._leave_server()
+        self._take_request(request)
+        link.setParent(self)
+        self._use(link)
+        self._act(self._session.begin_attempt(hello_sent=True))
+        self._clocks.attempt_started()
+        self._on_link_frames_received(frames)  # the welcome first
+
+    def _leave_server(self) -> None:
+        """End the current connection, with a ``bye`` if registered, unheard from now on."""
+        old, self._conn = self._conn, None
+        if old is not None:
             if old.is_open:
                 for bye in self._session.bye():
                     assert isinstance(bye, Bye)
                     old.send(bye.to_dict())
-                old.close()
-            else:
-                old.abort()
+            old.forsake()
         self._stop_reconnect()
         self._forget_connection()
+
+    def _take_request(self, request: ConnectRequest) -> None:
         left = self.tr("you left that server before it was sent")
         previous = self._session.request
         token = self._memory.token(request.host, request.port)
@@ -216,7 +233,6 @@ class ClientController(QObject):
             self._memory.keep_pending(previous, [])  # failed there, in words: not sent later
         # What an earlier run left unsent here, before anything typed since.
         self._act(outputs + self._session.restore(self._memory.pending_for(request)))
-        self._attempt()
 
     def discard_pending(self) -> None:
         """Forget the says not sent yet, here and on disk (the user chose to)."""
@@ -265,7 +281,9 @@ class ClientController(QObject):
     @Slot()
     def quit(self) -> None:
         """Leave: ``bye`` if registered, then close; never reconnects by itself afterwards."""
+        self.cancel_switch()
         self._stop_reconnect()
+        self._quitting = True
         outputs = self._session.quit(has_connection=self._conn is not None)
         conn = self._conn
         if conn is None:
@@ -282,59 +300,36 @@ class ClientController(QObject):
     def _attempt(self) -> None:
         request = self._session.request
         assert request is not None
-        self._tls_problem = None
-        conn = Connection.for_client(
-            tls=request.tls, max_frame=CLIENT_MAX_FRAME, max_read=CLIENT_READ_PER_PASS, parent=self
-        )
-        self._conn = conn
-        for signal, slot in self._wiring(conn):
-            # Connected after Connection's own slots, so they run once the data is delivered.
-            signal.connect(slot)
+        link = ServerLink(request, self._trust, self)
+        self._use(link)
         self._act(self._session.begin_attempt())
         self._clocks.attempt_started()
-        conn.connect_to_host(request.host, request.port)
+        link.open()
 
-    def _wiring(self, conn: Connection) -> list[tuple[SignalInstance, Callable[..., None]]]:
-        return [
-            (conn.tls_errors_occurred, self._on_connection_tls_errors_occurred),
-            (conn.connected, self._on_connection_connected),
-            (conn.messages_received, self._on_connection_messages_received),
-            (conn.protocol_error, self._on_connection_protocol_error),
-            (conn.error_occurred, self._on_connection_error_occurred),
-            (conn.disconnected, self._on_connection_disconnected),
+    def _use(self, link: ServerLink) -> None:
+        self._tls_problem = None
+        self._quitting = False
+        self._conn = link
+        wiring: list[tuple[SignalInstance, Callable[..., None]]] = [
+            (link.opened, self._on_link_opened),
+            (link.frames_received, self._on_link_frames_received),
+            (link.failed, self._on_link_failed),
+            (link.ended, self._on_link_ended),
         ]
+        for signal, slot in wiring:
+            signal.connect(slot)
 
-    def _detach(self, conn: Connection) -> None:
-        """Stop hearing from ``conn``: its late signals must not touch its successor."""
-        for signal, slot in self._wiring(conn):
-            signal.disconnect(slot)
-        conn.disconnected.connect(conn.deleteLater)
-
-    def _on_connection_connected(self) -> None:
+    def _on_link_opened(self) -> None:
         self._act(self._session.connection_made())
 
     def _on_clocks_welcome_overdue(self) -> None:
         if self._conn is not None and self._session.connect_timed_out():
             self._conn.abort()
 
-    def _on_connection_error_occurred(self, text: str) -> None:
-        if self._conn is None or self._session.socket_failure is not None:
-            return
-        tls_pending = self._conn.is_tls and not self._conn.handshake_done
-        self._session.socket_failed(socket_failure(self._conn.socket_error, tls_pending=tls_pending), text)
-
-    def _on_connection_tls_errors_occurred(self, errors: list[QSslError]) -> None:
-        # Only a certificate the user pinned gets past Qt's verdict; anything else
-        # ends this handshake, and the user decides (TrustDialog) before any retry.
-        request = self._session.request
-        assert self._conn is not None
-        assert request is not None
-        problem = self._trust.problem(request.host, request.port, self._conn.peer_fingerprint)
-        if problem is None:
-            self._conn.ignore_tls_errors(errors)
-            return
-        self._tls_problem = problem
-        self._session.socket_failed(problem.kind, "; ".join(e.errorString() for e in errors))
+    def _on_link_failed(self, kind: FailureKind, detail: str) -> None:
+        if self._conn is not None and self._session.socket_failure is None:  # a timeout's abort: no news
+            self._tls_problem = self._conn.tls_problem
+            self._session.socket_failed(kind, detail)
 
     @property
     def tls_problem(self) -> TlsProblem | None:
@@ -347,15 +342,9 @@ class ClientController(QObject):
         assert request is not None
         self._trust.pin(request.host, request.port, fingerprint)
 
-    def _on_connection_protocol_error(self, exc: ProtocolError) -> None:
-        # The server's bytes are not frames we can read: nothing after this can be trusted.
-        self._session.socket_failed(FailureKind.PROTOCOL, exc.message)
-        if self._conn is not None:
-            self._conn.abort()
-
     # --- receiving -----------------------------------------------------------------
 
-    def _on_connection_messages_received(self, objects: list[dict[str, object]]) -> None:
+    def _on_link_frames_received(self, objects: list[dict[str, object]]) -> None:
         self._clocks.frame_arrived(connected=self._session.state is ClientState.CONNECTED)
         self._drain.extend(objects)
 
@@ -398,44 +387,17 @@ class ClientController(QObject):
                 self._tellers[type(output)](output)
 
     def _make_tellers(self) -> dict[type, Callable[[Any], None]]:
-        """For each kind of event of the session, how it is told."""
+        """For each kind of event of the session, how it is told (and acted on)."""
         return {
-            ev.MessagesReceived: self._tell_messages,
-            ev.SendStateChanged: self._tell_send_state,
+            **self._plain_tellers(),
             ev.StateChanged: self._tell_state,
-            ev.MessageQueued: lambda e: self.message_queued.emit(e.out),
-            ev.UserJoined: lambda e: self.user_joined.emit(e.name),
-            ev.UserLeft: lambda e: self.user_left.emit(e.name, e.reason),
-            ev.UsersReset: lambda e: self.users_reset.emit(list(e.names)),
             ev.Connected: self._tell_connected,
-            ev.HistoryReset: lambda e: self.history_reset.emit(),
-            ev.NoticeReceived: self._tell_notice,
-            ev.ServerError: lambda e: self.error_received.emit(e.code, e.message),
-            ev.KickReceived: lambda e: self.kicked.emit(e.reason),
-            ev.ShutdownReceived: lambda e: self.shutdown_received.emit(e.reason),
-            ev.RttMeasured: lambda e: self.rtt_measured.emit(e.seconds),
-            ev.ReplayStarted: lambda e: self.replay_started.emit(),
             ev.ReplayFinished: self._tell_replay_finished,
-            ev.SearchResults: self.search_results_received.emit,
-            ev.HistoryPageReceived: self.history_page_received.emit,
-            ev.Disconnected: lambda e: self.disconnected.emit(e.reason),
             ev.AttemptFailed: self._tell_attempt_failed,
             ev.ReconnectScheduled: lambda e: self._schedule_reconnect(e.delay),
             ev.SendPaused: lambda e: self._clocks.send_later(e.delay),
             **self.rooms.tellers(),
         }
-
-    def _tell_send_state(self, event: ev.SendStateChanged) -> None:
-        # The server's refusal in the user's language, by its code: never its English.
-        reason = refusal(event.code, event.reason) if event.code else event.reason
-        self.send_state_changed.emit(event.cid, event.state, reason)
-
-    def _tell_messages(self, event: ev.MessagesReceived) -> None:
-        run = list(event.messages)
-        self.messages_received.emit(run)
-        if self.isSignalConnected(_PER_MESSAGE):
-            for message in run:
-                self.message_received.emit(message)
 
     def _tell_state(self, event: ev.StateChanged) -> None:
         if event.state is ClientState.CONNECTED:
@@ -448,13 +410,6 @@ class ClientController(QObject):
         self._memory.remember_server_id(request.host, request.port, event.welcome.server_id)
         self.connected.emit(event.welcome)
         self.read_only_changed.emit(GENERAL, event.welcome.read_only)
-
-    def _tell_notice(self, event: ev.NoticeReceived) -> None:
-        # The whole chat's switch is told in the user's language (server_news), not in the server's.
-        if event.read_only is None or event.room != GENERAL:
-            self.notice_received.emit(event.text, event.room)
-        if event.read_only is not None:
-            self.read_only_changed.emit(event.room, event.read_only)
 
     def _tell_replay_finished(self, event: ev.ReplayFinished) -> None:
         self._clocks.replay_ended()
@@ -476,15 +431,20 @@ class ClientController(QObject):
 
     # --- ending --------------------------------------------------------------------
 
-    def _on_connection_disconnected(self) -> None:
+    def _on_link_ended(self) -> None:
         # What arrived before the end is shown before the end is.
         self._drain.finish()
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            conn.deleteLater()
+        link, self._conn = self._conn, None
         self._forget_connection()
-        if conn is None or not self._check.start(self._session, conn.bytes_received):  # TLS mismatch?
-            self._act(self._session.connection_lost(time.monotonic()))
+        session = self._session
+        request = session.request
+        if (
+            link is None
+            or request is None
+            or self._quitting
+            or not self._check.start(request, session.state, session.socket_failure, link.bytes_received)
+        ):  # TLS mismatch?
+            self._act(session.connection_lost(time.monotonic()))
 
     def _on_check_settled(self, kind: FailureKind | None) -> None:
         if kind is not None:
@@ -509,8 +469,3 @@ class ClientController(QObject):
     def _stop_reconnect(self) -> None:
         self._reconnect_clock.stop()
         self._check.cancel()  # the last attempt's probe: nobody waits for its verdict now
-
-
-# From the class: QMetaMethod.fromSignal(self.message_received) keeps its instance alive.
-_META = ClientController.staticMetaObject  # type: ignore[attr-defined]  # PySide's stubs omit it
-_PER_MESSAGE: QMetaMethod = _META.method(_META.indexOfSignal("message_received(PyObject)"))

@@ -19,7 +19,6 @@ import enum
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QSslError, QSslSocket, QTcpSocket
 
-from chat_client_app.session import ClientSession
 from chat_client_app.session.state import ClientState, ConnectRequest, FailureKind
 from shared.codec import FrameDecoder
 from shared.errors import ProtocolError
@@ -146,13 +145,13 @@ class TransportCheck(QObject):
         super().__init__(parent)
         self._probe: TransportProbe | None = None
 
-    def start(self, session: ClientSession, bytes_received: int) -> bool:
-        """Probe if the end of ``session``'s attempt, which got ``bytes_received`` bytes,
-        fits the other kind of server; whether it does."""
-        request = session.request
-        if request is None or session.user_quit:  # the user's own leaving is no failure
-            return False
-        asks_tls = probe_kind(request, session.state, session.socket_failure, bytes_received)
+    def start(
+        self, request: ConnectRequest, state: ClientState, failure: FailureKind | None, bytes_received: int
+    ) -> bool:
+        """Probe if the end of an attempt as ``request`` asked, in ``state``, which failed
+        as ``failure`` says and got ``bytes_received`` bytes, fits the other kind of
+        server; whether it does."""
+        asks_tls = probe_kind(request, state, failure, bytes_received)
         if asks_tls is None:
             return False
         self.cancel()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from chat_client_app.failures import FailureKind
+from chat_client_app.session import ConnectRequest
+from chat_client_app.trust import TlsProblem
 
-if TYPE_CHECKING:
-    from chat_client_app.controller import ClientController
-
-__all__ = ["TrustDialog", "TLS_TRUST_KINDS", "settle_certificate"]
+__all__ = ["TrustDialog", "TLS_TRUST_KINDS", "settle_certificate", "RefusedCertificate"]
 
 TLS_TRUST_KINDS = frozenset({FailureKind.TLS_UNTRUSTED, FailureKind.TLS_CHANGED})
 """Failures only the user can settle, by looking at a fingerprint."""
@@ -97,13 +96,26 @@ class TrustDialog(QDialog):
         return cls(address, fingerprint, previous, parent).exec() == QDialog.DialogCode.Accepted
 
 
-def settle_certificate(parent: QWidget | None, controller: ClientController) -> bool:
-    """Ask the user about the certificate the controller just refused; ``True`` if now pinned."""
-    problem = controller.tls_problem
-    request = controller.request
+class RefusedCertificate(Protocol):
+    """Who refused a certificate: the controller (its server), or a
+    :class:`~chat_client_app.server_switch.ServerSwitch` (the server it tried)."""
+
+    @property
+    def request(self) -> ConnectRequest | None: ...
+
+    @property
+    def tls_problem(self) -> TlsProblem | None: ...
+
+    def trust_certificate(self, fingerprint: str) -> None: ...
+
+
+def settle_certificate(parent: QWidget | None, refused: RefusedCertificate) -> bool:
+    """Ask the user about the certificate just refused; ``True`` if now pinned."""
+    problem = refused.tls_problem
+    request = refused.request
     if problem is None or request is None or not problem.fingerprint:
         return False
     if not TrustDialog.ask(parent, request.address, problem.fingerprint, problem.pinned):
         return False
-    controller.trust_certificate(problem.fingerprint)
+    refused.trust_certificate(problem.fingerprint)
     return True

@@ -88,7 +88,7 @@ class ClientSession:
         self._welcome: Welcome | None = None
         self._own_key = ""
         self._had_session = False  # a welcome arrived since connect_to: drops reconnect
-        self.user_quit = False
+        self._user_quit = False
         self._history = History()
         self._outbox = Outbox()
         self._ending = Ending()
@@ -260,20 +260,20 @@ class ClientSession:
 
     def quit(self, *, has_connection: bool) -> list[Output]:
         """Leave, never to reconnect by itself; with a connection: the ``bye`` to close it with."""
-        self.user_quit = True
+        self._user_quit = True
         if not has_connection:
             return self._set_state(ClientState.DISCONNECTED)
         return self.bye()
 
     # --- one connection ----------------------------------------------------------------
 
-    def begin_attempt(self) -> list[Output]:
-        """A new connection is being opened for the current request."""
+    def begin_attempt(self, *, hello_sent: bool = False) -> list[Output]:
+        """A new connection for the current request (``hello_sent``: a Trial's, welcome next)."""
         assert self._request is not None
-        self.user_quit = False
+        self._user_quit = False
         self._ending.reset()
         self._generation += 1
-        return self._set_state(ClientState.CONNECTING)
+        return self._set_state(ClientState.REGISTERING if hello_sent else ClientState.CONNECTING)
 
     def connection_made(self) -> list[Output]:
         """The socket is up: register."""
@@ -365,7 +365,7 @@ class ClientSession:
         """The connection ended at ``now`` (monotonic): what that means, and whether to come back."""
         self.forget_connection()
         was = self._state
-        if self.user_quit:
+        if self._user_quit:
             outputs = self._set_state(ClientState.DISCONNECTED)
             if was is ClientState.CONNECTED:
                 outputs.append(Disconnected(DisconnectReason.QUIT))

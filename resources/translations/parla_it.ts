@@ -606,6 +606,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <source>Connecting to {address}…</source>
         <translation>Connessione a {address}…</translation>
     </message>
+    <message>
+        <source>Trying {address}… You stay on {current} until it lets you in.</source>
+        <translation>Provo {address}… Resti su {current} finché non ti fa entrare.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionStatus</name>

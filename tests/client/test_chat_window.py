@@ -656,27 +656,25 @@ def test_tab_order_goes_from_the_input_to_send_messages_and_users(
 
 
 def test_first_attempt_failure_in_an_open_window_asks_again(
-    qtbot: QtBot, make_server: Callable[..., ChatServer], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, make_server: Callable[..., ChatServer]
 ) -> None:
     server = make_server()
     port = server.port
     server.close()
-    asked: list[dict[str, Any]] = []
-
-    def fake_ask(parent: QWidget | None = None, **options: Any) -> None:
-        asked.append(options)
-
-    from chat_client_app.connect_dialog import ConnectDialog
-
-    monkeypatch.setattr(ConnectDialog, "ask", staticmethod(fake_ask))
     controller = ClientController(**FAST)
     window = ChatWindow(controller)
     qtbot.addWidget(window)
     window.start(ConnectRequest("anna", "127.0.0.1", port))
-    qtbot.waitUntil(lambda: bool(asked), timeout=WAIT_MS)
-    assert asked[0]["name"] == "anna"
-    assert asked[0]["port"] == port
-    assert "Nobody accepted" in asked[0]["error"]
+    qtbot.waitUntil(lambda: window.connect_dialog is not None, timeout=WAIT_MS)
+    dialog = window.connect_dialog
+    assert dialog is not None
+    assert not dialog.isModal()  # beside the window, not in front of its chat
+    fields: dict[str, Any] = {w.accessibleName(): w for w in dialog.findChildren(QWidget)}
+    assert fields["Your name"].text() == "anna"
+    assert fields["Server port"].value() == port
+    assert "Nobody accepted" in dialog.error_text
+    window.ask_before_closing = False
+    window.close()
 
 
 def test_typed_before_the_welcome_is_own_and_sent_after_it(qtbot: QtBot, server: ChatServer) -> None:
