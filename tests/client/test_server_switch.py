@@ -43,7 +43,12 @@ def open_connect_dialog(qtbot: QtBot, window: ChatWindow) -> ConnectDialog:
 
 
 def field(dialog: ConnectDialog, accessible: str) -> QWidget:
-    return next(w for w in dialog.findChildren(QWidget) if w.accessibleName() == accessible)
+    """A control by its accessible name, or a label showing a value by its description."""
+    return next(
+        w
+        for w in dialog.findChildren(QWidget)
+        if accessible in (w.accessibleName(), w.accessibleDescription())
+    )
 
 
 def ask_for(qtbot: QtBot, dialog: ConnectDialog, port: int, name: str = "anna") -> None:
