@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--connect", action="store_true", help="connect at once with --name, --host and --port (no dialog)"
     )
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default: the system's)")
+    parser.add_argument(
+        "--appearance",
+        choices=("system", "light", "dark"),
+        help="light or dark whatever the desktop says (default: as chosen in View > Appearance)",
+    )
     return parser
 
 
@@ -94,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from chat_client_app.recent_servers import scrollback_setting
     from shared.limits import DEFAULT_PORT
     from shared.qt import startup_probe
+    from shared.qt.appearance import Appearance, apply_appearance, saved_appearance
     from shared.qt.stop_signals import StopSignalWatcher
     from shared.qt.translations import install_translators
 
@@ -106,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("parla-client")
     app.setWindowIcon(app_icon())
     translators = install_translators(app, args.lang)
+    apply_appearance(app, Appearance(args.appearance) if args.appearance else saved_appearance())
     startup_probe.install_if_asked(app)
 
     controller = ClientController()

@@ -48,6 +48,7 @@ from chat_client_app.window_names import name_window_parts
 from chat_client_app.window_rooms import WindowRooms
 from chat_client_app.window_title import window_title
 from shared.messages import ChatMessage, PresenceState, Welcome
+from shared.qt.appearance import AppearanceMenu
 from shared.validation import GENERAL, name_key
 
 __all__ = ["ChatWindow", "COUNTER_FROM"]
@@ -99,6 +100,7 @@ class ChatWindow(QMainWindow):
             status=self._set_status,
         )
         self._attention_menu = AttentionMenu(self._menus.view_menu, self._attention.settings)
+        self._appearance_menu = AppearanceMenu(self._menus.view_menu)
         name_window_parts(self)
         self._chooser = ServerChooser(
             self, controller, announce_port=announce_port, done=self._send_box.focus_input

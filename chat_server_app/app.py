@@ -69,6 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The translators are children of app, so they live as long as it. Headless,
         # the server writes only log lines: they stay in English, like --help.
         install_translators(app, settings.lang)
+        from PySide6.QtWidgets import QApplication
+
+        from shared.qt.appearance import Appearance, apply_appearance, saved_appearance
+
+        chosen = settings.appearance
+        if isinstance(app, QApplication):
+            apply_appearance(app, Appearance(chosen) if chosen else saved_appearance())
     data_dir = settings.resolved_data_dir
     from chat_server_app.store.files import DirectoryInUseError, DirectoryLock
 

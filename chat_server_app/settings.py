@@ -72,6 +72,7 @@ class Settings:
     headless: bool = False
     log_messages: bool = False
     lang: str | None = None
+    appearance: str | None = None
     replay_max: int = limits.DEFAULT_REPLAY_MAX
     operator_reads_private: bool = False
     ban: tuple[BanSpec, ...] = ()
@@ -142,6 +143,12 @@ def _text(text: str) -> str:
     return text
 
 
+def _appearance(text: str) -> str:
+    if text not in ("system", "light", "dark"):
+        raise ValueError("must be 'system', 'light' or 'dark'")
+    return text
+
+
 def _lang(text: str) -> str:
     if text not in ("it", "en"):
         raise ValueError("must be 'it' or 'en'")
@@ -184,6 +191,10 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
     "tls-cert": (_path, "TLS certificate, PEM (default: self-signed, made in the data dir)"),
     "tls-key": (_path, "TLS private key, PEM"),
     "lang": (_lang, "interface language: it or en (default: the system's)"),
+    "appearance": (
+        _appearance,
+        "the dashboard light or dark: system, light or dark (default: View > Appearance)",
+    ),
     "replay-max": (_positive_int, "messages one reconnect replays at most (default 10000)"),
 }
 # Options that may be given several times (a TOML list in the config file).

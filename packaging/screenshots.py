@@ -1,6 +1,7 @@
 """The README's screenshots, taken from the real programs: ``python packaging/screenshots.py``.
 
-For each language (English, then Italian) it starts the server with its dashboard
+For each language (English, then Italian; then English again, dark: View ▸
+Appearance, ``--appearance dark``) it starts the server with its dashboard
 and one chat client, each on a virtual screen of its own (Xvfb, no window manager:
 the pictures show the windows without a title bar), on 127.0.0.1 with
 ``--no-announce``. Three users typed with the project's codec chat a little first,
@@ -188,7 +189,7 @@ def grab_this_screen(out: Path) -> None:
     del app
 
 
-def take(script: Script, built: bool) -> None:
+def take(script: Script, built: bool, appearance: str = "system") -> None:
     if built:
         server_cmd = [str(ROOT / "dist/chat-server/chat-server")]
         client_cmd = [str(ROOT / "dist/chat-client/chat-client")]
@@ -216,6 +217,8 @@ def take(script: Script, built: bool) -> None:
             script.server_name,
             "--motd",
             script.motd,
+            "--appearance",
+            appearance,
         ]
         with running([*server_cmd, *server_args], {**base, "DISPLAY": server_screen}) as server:
             wait_listening(port, server)
@@ -233,6 +236,8 @@ def take(script: Script, built: bool) -> None:
                 "--port",
                 str(port),
                 "--connect",
+                "--appearance",
+                appearance,
             ]
             with running([*client_cmd, *client_args], {**base, "DISPLAY": client_screen}):
                 peers["Bruno"].wait_for("joined", name="Anna")
@@ -240,7 +245,9 @@ def take(script: Script, built: bool) -> None:
                 peers["Carla"].say(script.private, to="Anna")
                 peers["Davide"].say(script.after)
                 time.sleep(SETTLE)
-                suffix = "" if script.lang == "en" else f"-{script.lang}"
+                suffix = ("" if script.lang == "en" else f"-{script.lang}") + (
+                    "" if appearance == "system" else f"-{appearance}"
+                )
                 grab(server_screen, OUT / f"dashboard{suffix}.png")
                 grab(client_screen, OUT / f"chat-window{suffix}.png")
             for peer in peers.values():
@@ -259,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     for script in SCRIPTS:
         take(script, args.built)
         print(f"screenshots ({script.lang}) written to {OUT.relative_to(ROOT)}/")
+    take(SCRIPTS[0], args.built, "dark")
+    print(f"screenshots ({SCRIPTS[0].lang}, dark) written to {OUT.relative_to(ROOT)}/")
     return 0
 
 

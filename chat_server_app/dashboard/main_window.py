@@ -44,6 +44,7 @@ from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.room_desk import RoomView
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
+from shared.qt.appearance import AppearanceMenu
 
 __all__ = ["MainWindow", "REFRESH_INTERVAL_MS"]
 
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
         rooms_menu.addSeparator()
         rooms_menu.addAction(self._rooms_actions.set_topic)
         rooms_menu.addAction(self._rooms_actions.read_only)
+        view_menu = menu_bar.addMenu(self.tr("&View"))
+        view_menu.setAccessibleName(self.tr("View menu"))
+        self._appearance_menu = AppearanceMenu(view_menu)
         self.addAction(self._quit_action)  # Ctrl+Q works even with the menu bar hidden
 
     def _create_widgets(self) -> None:

@@ -17,6 +17,29 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     </message>
 </context>
 <context>
+    <name>AppearanceMenu</name>
+    <message>
+        <source>&amp;Appearance</source>
+        <translation>&amp;Aspetto</translation>
+    </message>
+    <message>
+        <source>Appearance menu</source>
+        <translation>Menu Aspetto</translation>
+    </message>
+    <message>
+        <source>Like the &amp;system</source>
+        <translation>Come il &amp;sistema</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Chiaro</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Scuro</translation>
+    </message>
+</context>
+<context>
     <name>Attention</name>
     <message>
         <source>Private message from {name}</source>
@@ -1161,6 +1184,14 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>Users menu</source>
         <translation>Menu Utenti</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Visualizza</translation>
+    </message>
+    <message>
+        <source>View menu</source>
+        <translation>Menu Visualizza</translation>
     </message>
     <message>
         <source>Dashboard</source>
