@@ -27,7 +27,10 @@ from chat_server_app.store import HistoryReads, StoreError
 __all__ = ["LookupThread", "MAX_WAITING"]
 
 MAX_WAITING = 64
-"""Reads waiting or running at once, every session's together."""
+"""Reads waiting or running at once, every session's together (each session has one
+at most, searching.py): a classroom searching at once waits, a flood of connections
+each asking one is told the server is busy. At the ~0.25 s of a slow prefix search in
+a million messages, the last of 64 waits about 16 s."""
 
 _log = logging.getLogger(__name__)
 
@@ -44,7 +47,9 @@ class LookupThread(QObject):
         super().__init__(parent)
         self._after = after
         self._waiting = 0
-        self._jobs: queue.SimpleQueue[tuple[Read, Answer] | None] = queue.SimpleQueue()
+        self._closing = False
+        self._reader = reader
+        self._jobs: queue.SimpleQueue[tuple[Read, Answer, Callable[[], bool]] | None] = queue.SimpleQueue()
         self.answered.connect(self._on_answered, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._run, args=(reader,), name="parla-lookups", daemon=True)
         self._thread.start()
@@ -54,23 +59,29 @@ class LookupThread(QObject):
         """Reads asked for and not answered yet."""
         return self._waiting
 
-    def submit(self, read: Read, answer: Answer) -> bool:
-        if self._waiting >= MAX_WAITING or not self._thread.is_alive():
+    def submit(self, read: Read, answer: Answer, wanted: Callable[[], bool]) -> bool:
+        if self._closing or self._waiting >= MAX_WAITING or not self._thread.is_alive():
             return False
         self._waiting += 1
-        self._jobs.put((read, answer))
+        self._jobs.put((read, answer, wanted))
         return True
 
     def close(self) -> None:
-        """Finish the reads asked for, then close the reader (their answers find their
-        askers gone: a server closes after everyone has left)."""
+        """Stop the read under way, run none of those waiting (a server closes after
+        everyone has left: no one waits for them), close the reader."""
+        self._closing = True
+        self._reader.interrupt()
         self._jobs.put(None)
         self._thread.join(timeout=10)
 
     def _run(self, reader: HistoryReads) -> None:
         try:
             while (job := self._jobs.get()) is not None:
-                read, answer = job
+                read, answer, wanted = job
+                if self._closing or not wanted():
+                    # Its asker has left (GIL-atomic reads of the rules' flags): not run.
+                    self.answered.emit(answer, StoreError("not read: its asker has left"))
+                    continue
                 try:
                     result: object = read(reader)
                 except StoreError as exc:
@@ -84,5 +95,9 @@ class LookupThread(QObject):
 
     def _on_answered(self, answer: Answer, result: object) -> None:
         self._waiting -= 1
-        answer(result)
-        self._after()
+        if self._closing:
+            return  # the rules have shut down: nothing of theirs runs any more
+        try:
+            answer(result)
+        finally:
+            self._after()

@@ -810,6 +810,8 @@ int main(int argc, char **argv) {
     total_msgs = opt.senders == 0 ? 0 : opt.count >= 0 ? (uint64_t)opt.count : (uint64_t)llround(opt.rate * opt.duration);
     recv_count = calloc(total_msgs ? total_msgs : 1, sizeof *recv_count);
     if (recv_count == NULL) die("calloc");
+    room_receivers = calloc((size_t)(opt.rooms > 0 ? opt.rooms : 1), sizeof *room_receivers);
+    if (room_receivers == NULL) die("calloc");
 
     double cpu_self0 = self_cpu_s();
     proc_sample_t s_idle = sample_server();
@@ -832,8 +834,6 @@ int main(int argc, char **argv) {
 
     /* 2. presence */
     uint64_t joined_expected = opt.presence ? (uint64_t)registered * (uint64_t)(registered - 1) / 2 : 0;
-    room_receivers = calloc((size_t)(opt.rooms > 0 ? opt.rooms : 1), sizeof *room_receivers);
-    if (room_receivers == NULL) die("calloc");
     if (opt.rooms > 0) {
         for (int i = 0; i < opt.clients; i++)
             if (conns[i].state == C_READY) room_receivers[room_of(conns[i].idx)]++;

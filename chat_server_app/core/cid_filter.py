@@ -71,8 +71,8 @@ class _Prints:
         self.ids = array("q")
 
     def ids_of(self, fingerprint: bytes) -> Iterator[int]:
-        """The ids filed under ``fingerprint``, newest first (lazily: the caller stops at
-        the first that is the message it looks for, before searching the rest)."""
+        """The ids filed under ``fingerprint``, newest first (one sender's few: a
+        fingerprint's false matches are rare)."""
         prints = self.fingerprints
         end = len(prints)
         while (at := prints.rfind(fingerprint, 0, end)) >= 0:

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from chat_server_app.store import HistoryReads, HistoryStore, StoreError
+from chat_server_app.store import HistoryStore, StoreError
+from chat_server_app.store.base import HistoryLookups
 
 __all__ = ["Lookups", "InlineLookups", "Read", "Answer"]
 
 
-Read = Callable[[HistoryReads], object]
+Read = Callable[[HistoryLookups], object]
 """A read of the history: a search, a page around a message."""
 
 Answer = Callable[[object], None]
@@ -26,9 +27,10 @@ Answer = Callable[[object], None]
 
 
 class Lookups(Protocol):
-    def submit(self, read: Read, answer: Answer) -> bool:
+    def submit(self, read: Read, answer: Answer, wanted: Callable[[], bool]) -> bool:
         """Run ``read``, then ``answer`` with its result (on the rules' thread); False
-        when too many reads wait already (nothing runs: the asker is told to wait)."""
+        when too many reads wait already (nothing runs: the asker is told to wait).
+        A read whose ``wanted()`` is False by its turn is not run (its asker left)."""
 
 
 class InlineLookups:
@@ -37,7 +39,7 @@ class InlineLookups:
     def __init__(self, store: HistoryStore) -> None:
         self._store = store
 
-    def submit(self, read: Read, answer: Answer) -> bool:
+    def submit(self, read: Read, answer: Answer, wanted: Callable[[], bool]) -> bool:
         try:
             result: object = read(self._store)
         except StoreError as exc:

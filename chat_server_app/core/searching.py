@@ -26,8 +26,8 @@ from chat_server_app.core.outputs import StoreFailed
 from chat_server_app.core.ratelimit import TokenBucket
 from chat_server_app.core.session import Link, Session, SessionState
 from chat_server_app.core.state import CoreState
-from chat_server_app.store import HistoryReads, StoredMessage, StoreError
-from chat_server_app.store.base import Around, SearchPage
+from chat_server_app.store import StoredMessage, StoreError
+from chat_server_app.store.base import Around, HistoryLookups, SearchPage
 from shared.around_messages import AROUND_COUNT, HistoryAround, HistoryPage
 from shared.errors import ErrorCode
 from shared.messages import GENERAL, ChatMessage
@@ -55,6 +55,9 @@ class Searching(CoreState):
     """``search`` and ``history``."""
 
     def _may_look_up(self, session: Session[Link]) -> bool:
+        if session.reading:  # before the budget: a refused search spends none of it
+            self._reject(session, ErrorCode.RATE_LIMITED, "one search at a time: wait for its results")
+            return False
         bucket = session.search_bucket
         if bucket is None:
             bucket = session.search_bucket = TokenBucket(SEARCH_BURST, SEARCH_PER_SEC, self._monotonic)
@@ -69,9 +72,13 @@ class Searching(CoreState):
 
     def _look_up(self, session: Session[Link], read: Read, answer: Callable[[Any], None]) -> None:
         """Hand ``read`` to :attr:`lookups`; ``answer`` its result if ``session`` is
-        still there by then (a read on another thread answers a pass or more later)."""
+        still there by then (a read on another thread answers a pass or more later).
+
+        One read of a session's at a time: no one fills the reader's queue for the
+        others, and a read asked for by a session that has left by its turn is not run."""
 
         def answered(result: object) -> None:
+            session.reading = False
             if session.state is SessionState.CLOSED:
                 return
             if isinstance(result, StoreError):
@@ -79,7 +86,9 @@ class Searching(CoreState):
             else:
                 answer(result)
 
-        if not self.lookups.submit(read, answered):
+        session.reading = True
+        if not self.lookups.submit(read, answered, lambda: session.state is not SessionState.CLOSED):
+            session.reading = False
             busy = "the server is busy searching: try again in a moment"
             self._reject(session, ErrorCode.RATE_LIMITED, busy)
 
@@ -95,13 +104,18 @@ class Searching(CoreState):
             self._store_failed(session, exc)
             return
 
-        def read(store: HistoryReads) -> SearchPage:
+        def read(store: HistoryLookups) -> SearchPage:
             # One more than a page: whether older matches follow.
             return store.search(search.query, owner, rooms, SEARCH_PAGE + 1, search.before)
 
         self._look_up(session, read, lambda found: self._answer_search(session, search, found))
 
     def _answer_search(self, session: Session[Link], search: Search, found: SearchPage) -> None:
+        # Read a while ago, with the rooms the session was in then: what it has left
+        # since (and what was said there after it left) is not its to see.
+        rooms = {room.name for room in session.rooms.values()}
+        if any(r.room is not None and r.room not in rooms for r in found.messages):
+            found = SearchPage([r for r in found.messages if r.room is None or r.room in rooms], found.resume)
         page: list[ChatMessage] = []
         size = 0
         for record in found.messages[:SEARCH_PAGE]:
@@ -134,12 +148,20 @@ class Searching(CoreState):
             room = joined.name
         owner = session.owner
 
-        def read(store: HistoryReads) -> Around:
+        def read(store: HistoryLookups) -> Around:
             return store.around(ask.around, owner, room=room, with_key=with_key, count=AROUND_COUNT)
 
         self._look_up(session, read, lambda found: self._answer_history(session, ask, found))
 
     def _answer_history(self, session: Session[Link], ask: HistoryAround, found: Around) -> None:
+        if (
+            name_key(ask.room) != _GENERAL_KEY
+            and ask.peer is None
+            and name_key(ask.room) not in session.rooms
+        ):
+            # Left while the page was read: no longer the session's to see.
+            self._reject(session, ErrorCode.NOT_IN_ROOM, f"you are not in #{ask.room}")
+            return
         first, end, older, newer = _within_size(found.messages, ask.around, found.older, found.newer)
         page = tuple(_result(record) for record in found.messages[first:end])
         self._send(session, HistoryPage(ask.sid, page, older, newer).to_dict())

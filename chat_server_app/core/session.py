@@ -44,7 +44,7 @@ class Session(Generic[L]):
         "conn", "sink", "address", "state", "name", "key", "connected_at", "opened", "last_heard",
         "ping_token", "ping_sent_at", "rtt", "bucket", "drops_in_row",
         "rate_hits", "messages_sent", "registered_seq", "owner", "gated", "rooms", "presence",
-        "status_text", "typing_passed", "search_bucket", "__weakref__",
+        "status_text", "typing_passed", "search_bucket", "reading", "__weakref__",
     )  # fmt: skip
 
     def __init__(
@@ -74,6 +74,7 @@ class Session(Generic[L]):
         self.status_text = ""
         self.typing_passed: dict[str, float] = {}  # target -> when one was last passed on
         self.search_bucket: TokenBucket | None = None  # made at its first search (searching.py)
+        self.reading = False  # a search or page of its own is being read (searching.py)
 
     @property
     def queued_bytes(self) -> int:

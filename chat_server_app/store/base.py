@@ -17,6 +17,7 @@ __all__ = [
     "RoomRecord",
     "HistoryStore",
     "HistoryReads",
+    "HistoryLookups",
     "SearchPage",
     "Around",
     "SEARCH_SCAN",
@@ -141,9 +142,8 @@ class Ban(NamedTuple):
         return self.until is None or self.until > now
 
 
-class HistoryReads(Protocol):
-    """A second way into the history, for :meth:`HistoryStore.search` and
-    :meth:`HistoryStore.around` on a thread of their own (:meth:`HistoryStore.reader`)."""
+class HistoryLookups(Protocol):
+    """The reads a search and a page of the past make: the store's own, or a reader's."""
 
     def search(
         self,
@@ -165,6 +165,14 @@ class HistoryReads(Protocol):
         count: int = 25,
         scan: int = AROUND_SCAN,
     ) -> Around: ...
+
+
+class HistoryReads(HistoryLookups, Protocol):
+    """A second way into the history, for :meth:`HistoryStore.search` and
+    :meth:`HistoryStore.around` on a thread of their own (:meth:`HistoryStore.reader`)."""
+
+    def interrupt(self) -> None:
+        """Stop a read under way (from any thread): it raises :class:`StoreError`."""
 
     def close(self) -> None: ...
 

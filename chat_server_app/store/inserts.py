@@ -27,9 +27,10 @@ ROWS_PER_INSERT = 32
 once, cheaper a message than ``executemany``'s statement per row (bench/README.md);
 32 x 12 parameters stay under the 999 of older SQLites."""
 
-STATEMENTS = 512
-"""Prepared statements the connection keeps (sqlite3's default is 128): a few shapes
-times 32 row counts, and the reads beside them."""
+STATEMENTS = 1024
+"""Prepared statements the connection keeps (sqlite3's default is 128): the shapes a
+day of chat makes (about 16: public or private, in a room or not, with a cid or not,
+with owners or not) times 32 row counts, and the reads beside them."""
 
 _COLUMNS = [name.strip() for name in COLUMNS.split(",")]
 _NULLABLE = (

@@ -61,6 +61,18 @@ class SqliteReads:
     _path: Path
     _query_words: search_index.QueryWords | None
 
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        try:
+            self._db.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the history at {self._path}: {exc}") from None
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("COMMIT")
+
     def _read(self, sql: str, params: dict[str, object]) -> list[Any]:
         try:
             return self._db.execute(sql, params).fetchall()
@@ -157,19 +169,22 @@ class SqliteReads:
             low = f" AND id > COALESCE(({_BELOW}), -1)"
             high = f" AND id < COALESCE(({_ABOVE}), :max)"
             params["max"] = SQLITE_MAX_ID
-        older = self._query(
-            f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id < :at{low} ORDER BY id DESC LIMIT :n",  # noqa: S608
-            params,
-        )
-        newer = self._query(
-            f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id >= :at{high} ORDER BY id LIMIT :n",  # noqa: S608
-            params,
-        )
-        more_older, more_newer = len(older) > count, len(newer) > count
-        if room is None:
-            bounds = self._read(f"SELECT EXISTS ({_BELOW}), EXISTS ({_ABOVE})", params)
-            more_older = more_older or bool(bounds[0][0])
-            more_newer = more_newer or bool(bounds[0][1])
+        # One snapshot for the three reads: a reader on another thread would otherwise
+        # see a commit of the writer's land between them.
+        with self._snapshot():
+            older = self._query(
+                f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id < :at{low} ORDER BY id DESC LIMIT :n",  # noqa: S608
+                params,
+            )
+            newer = self._query(
+                f"SELECT {COLUMNS} FROM messages WHERE {chat} AND id >= :at{high} ORDER BY id LIMIT :n",  # noqa: S608
+                params,
+            )
+            more_older, more_newer = len(older) > count, len(newer) > count
+            if room is None:
+                bounds = self._read(f"SELECT EXISTS ({_BELOW}), EXISTS ({_ABOVE})", params)
+                more_older = more_older or bool(bounds[0][0])
+                more_newer = more_newer or bool(bounds[0][1])
         older = older[:count]
         older.reverse()
         return Around(older + newer[:count], more_older, more_newer)
@@ -189,6 +204,10 @@ class SqliteReader(SqliteReads):
             self._db.execute("PRAGMA query_only=1")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the history at {path} for reading: {exc}") from None
+
+    def interrupt(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.interrupt()
 
     def close(self) -> None:
         if self._query_words is not None:

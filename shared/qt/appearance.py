@@ -83,14 +83,18 @@ def apply_appearance(app: QApplication, appearance: Appearance) -> None:
     Back to :attr:`Appearance.SYSTEM` restores the style and palette Qt chose at start."""
     global _system_look
     if _system_look is None:
+        if appearance is Appearance.SYSTEM:
+            return  # nothing replaced the platform's look yet
         # What the platform gave, before any choice replaced it (one application a process).
         _system_look = (app.style().name(), QPalette(app.palette()))
     style_name, system_palette = _system_look
     if appearance is Appearance.SYSTEM:
-        app.setStyle(QStyleFactory.create(style_name))
+        if (style := QStyleFactory.create(style_name)) is not None:
+            app.setStyle(style)
         app.setPalette(system_palette)
         return
-    app.setStyle(QStyleFactory.create("Fusion"))
+    if (fusion := QStyleFactory.create("Fusion")) is not None:
+        app.setStyle(fusion)
     app.setPalette(dark_palette() if appearance is Appearance.DARK else app.style().standardPalette())
 
 

@@ -94,6 +94,9 @@ class _HeldReader:
     def around(self, *args: Any, **kwargs: Any) -> Around:
         return self._inner.around(*args, **kwargs)
 
+    def interrupt(self) -> None:
+        self._inner.interrupt()
+
     def close(self) -> None:
         self._inner.close()
 
@@ -101,7 +104,7 @@ class _HeldReader:
 class _HeldSearchStore(SqliteStore):
     go = threading.Event()
 
-    def reader(self) -> _HeldReader:
+    def reader(self) -> HistoryReads:
         return _HeldReader(super().reader(), self.go)
 
 
@@ -149,16 +152,22 @@ def test_a_searcher_gone_before_the_answer_is_not_answered(
 def test_too_many_reads_waiting_are_refused_without_running(
     make_server: MakeServer, join: Join, held: _HeldSearchStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One read of a session's at a time, and so many of everyone's: past that, a clear
+    "busy" at once, and the chat goes on."""
     monkeypatch.setattr(lookup_thread, "MAX_WAITING", 1)
     server = make_server(store=held)
-    anna = join(server, "anna")
+    anna, bruno = join(server, "anna"), join(server, "bruno")
     anna.send({"type": "search", "query": "uno", "sid": "s1"})
     anna.send({"type": "search", "query": "due", "sid": "s2"})
-    busy = anna.expect("error")
+    one_at_a_time = anna.expect("error")
+    assert (one_at_a_time["code"], one_at_a_time["fatal"]) == ("rate_limited", False)
+    bruno.send({"type": "search", "query": "tre", "sid": "s3"})
+    busy = bruno.expect("error")
     assert (busy["code"], busy["fatal"]) == ("rate_limited", False)
     assert "busy" in busy["message"]
     held.go.set()
     assert anna.expect("results", sid="s1")["messages"] == []
     anna.say("still here")
-    anna.wait_for(lambda f: f.get("text") == "still here")
+    bruno.wait_for(lambda f: f.get("text") == "still here")
     assert [r["sid"] for r in anna.of_type("results")] == ["s1"]
+    assert bruno.of_type("results") == []

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from chat_server_app.core.lookups import Answer, Read
 from chat_server_app.core.searching import RESULTS_MAX_BYTES, SEARCH_BURST
-from chat_server_app.store import HistoryStore, MemoryStore, SqliteStore
+from chat_server_app.store import HistoryStore, MemoryStore, SqliteStore, StoreError
 from shared.around_messages import AROUND_COUNT
 from shared.codec import FrameDecoder
 from shared.limits import CLIENT_MAX_FRAME
@@ -309,19 +309,19 @@ class HeldLookups:
 
     def __init__(self, store: HistoryStore) -> None:
         self.store = store
-        self.waiting: list[tuple[Read, Answer]] = []
+        self.waiting: list[tuple[Read, Answer, Callable[[], bool]]] = []
         self.refuse = False
 
-    def submit(self, read: Read, answer: Answer) -> bool:
+    def submit(self, read: Read, answer: Answer, wanted: Callable[[], bool]) -> bool:
         if self.refuse:
             return False
-        self.waiting.append((read, answer))
+        self.waiting.append((read, answer, wanted))
         return True
 
     def run(self, pair: MemoryPair) -> None:
         waiting, self.waiting = self.waiting, []
-        for read, answer in waiting:
-            answer(read(self.store))
+        for read, answer, wanted in waiting:
+            answer(read(self.store) if wanted() else StoreError("not read: its asker has left"))
         pair.pump()
 
 
@@ -354,3 +354,42 @@ def test_a_search_refused_by_a_busy_reader_is_told_to_wait() -> None:
     assert (answer["type"], answer["code"], answer["fatal"]) == ("error", "rate_limited", False)
     anna.say("hello")
     assert [m["text"] for m in anna.of_type("message")] == ["hello"]
+
+
+def test_a_room_left_while_the_search_is_read_is_not_in_its_results() -> None:
+    """The search is read with the rooms of when it was asked; by the answer, what the
+    user has left since (and what was said there after) is not theirs to see."""
+    pair = MemoryPair()
+    lookups = HeldLookups(pair.core.store)
+    pair.core.lookups = lookups
+    anna = pair.join("anna", token=ANNA_TOKEN)
+    bruno = pair.join("bruno", token=BRUNO_TOKEN)
+    for client in (anna, bruno):
+        client.send({"type": "join", "room": "secret"})
+    bruno.send({"type": "say", "text": "plan for monday", "room": "secret"})
+    anna.say("plan for all")
+    anna.send({"type": "search", "query": "plan", "sid": "s1"})
+    anna.send({"type": "history", "sid": "h1", "around": 1, "room": "secret"})  # one at a time
+    assert anna.of_type("error")[-1]["code"] == "rate_limited"
+    anna.send({"type": "part", "room": "secret"})
+    bruno.send({"type": "say", "text": "plan said after anna left", "room": "secret"})
+    lookups.run(pair)
+    (results,) = anna.of_type("results")
+    assert found(results) == [("plan for all", None, None)]
+    anna.send({"type": "history", "sid": "h2", "around": 1, "room": "general"})
+    lookups.run(pair)
+    assert [p["sid"] for p in anna.of_type("page")] == ["h2"]  # the next read, once answered
+
+
+def test_a_page_of_a_room_left_while_it_is_read_is_refused() -> None:
+    pair = MemoryPair()
+    lookups = HeldLookups(pair.core.store)
+    pair.core.lookups = lookups
+    anna = pair.join("anna", token=ANNA_TOKEN)
+    anna.send({"type": "join", "room": "secret"})
+    anna.send({"type": "say", "text": "in secret", "room": "secret"})
+    anna.send({"type": "history", "sid": "h1", "around": 1, "room": "secret"})
+    anna.send({"type": "part", "room": "secret"})
+    lookups.run(pair)
+    assert anna.of_type("page") == []
+    assert anna.of_type("error")[-1]["code"] == "not_in_room"
