@@ -43,6 +43,7 @@ from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.room_desk import RoomView
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
+from shared.qt.about import about_action
 
 __all__ = ["MainWindow", "REFRESH_INTERVAL_MS"]
 
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
         rooms_menu.addSeparator()
         rooms_menu.addAction(self._rooms_actions.set_topic)
         rooms_menu.addAction(self._rooms_actions.read_only)
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
+        help_menu.setAccessibleName(self.tr("Help menu"))
+        help_menu.addAction(about_action(self))
         self.addAction(self._quit_action)  # Ctrl+Q works even with the menu bar hidden
 
     def _create_widgets(self) -> None:

@@ -15,6 +15,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <source>About Parla</source>
         <translation>Informazioni su Parla</translation>
     </message>
+    <message>
+        <source>&amp;About Parla</source>
+        <translation>&amp;Informazioni su Parla</translation>
+    </message>
 </context>
 <context>
     <name>Attention</name>
@@ -1163,6 +1167,14 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Menu Utenti</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aiuto</translation>
+    </message>
+    <message>
+        <source>Help menu</source>
+        <translation>Menu Aiuto</translation>
+    </message>
+    <message>
         <source>Dashboard</source>
         <translation>Pannello</translation>
     </message>
@@ -2282,10 +2294,6 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>&amp;Commands</source>
         <translation>&amp;Comandi</translation>
-    </message>
-    <message>
-        <source>&amp;About Parla</source>
-        <translation>&amp;Informazioni su Parla</translation>
     </message>
     <message>
         <source>&amp;Available</source>

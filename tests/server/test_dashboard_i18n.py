@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from chat_server_app.dashboard.ban_dialog import BanDialog, BanOrder
@@ -23,9 +23,11 @@ from chat_server_app.dashboard.users_model import Column
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import BanKind, MemoryStore
+from shared.qt.about import about_text
 from shared.qt.connection import Connection
 from shared.qt.startup_probe import ENV_VAR
 from shared.qt.translations import install_translators
+from shared.version import version
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 5000
@@ -70,7 +72,7 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
 
     menu_bar = window.findChild(QMenuBar)
     assert menu_bar is not None
-    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti", "Stan&ze"]
+    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti", "Stan&ze", "&Aiuto"]
     model = window.users_model
     headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in (Column.NAME, Column.QUEUED)]
     assert headers == ["Nome", "In coda"]
@@ -145,3 +147,34 @@ def test_the_language_reaches_the_dashboard(tmp_path: Path, args: list[str], sys
         check=False,
     )
     assert (result.returncode, result.stdout) == (0, f"shown: {title}\n"), result.stderr
+
+
+def _about_box(qtbot: QtBot, window: QWidget, menu_title: str, title: str) -> QMessageBox:
+    bar = window.findChild(QMenuBar)
+    assert isinstance(bar, QMenuBar)
+    help_menu = next(a.menu() for a in bar.actions() if a.text() == menu_title)
+    assert isinstance(help_menu, QMenu)
+    about = next(a for a in help_menu.actions() if a.objectName() == "about_action")
+    about.trigger()
+    box = next(w for w in QApplication.topLevelWidgets() if w.windowTitle() == title and w.isVisible())
+    assert isinstance(box, QMessageBox)
+    return box
+
+
+@pytest.mark.parametrize("italian_too", [False, True])
+def test_the_dashboard_has_the_clients_about_box(
+    qtbot: QtBot, request: pytest.FixtureRequest, engine: ChatServer, italian_too: bool
+) -> None:
+    if italian_too:
+        request.getfixturevalue("italian")
+    window = MainWindow(engine.settings, engine)
+    qtbot.addWidget(window)
+    window.show()
+    menu, title = ("&Aiuto", "Informazioni su Parla") if italian_too else ("&Help", "About Parla")
+    box = _about_box(qtbot, window, menu, title)
+    # One text for both programs: the same function writes it.
+    assert box.text() == about_text()
+    assert version() in box.text()
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert ("Una chat" in box.text()) is italian_too
+    box.close()
