@@ -6,12 +6,15 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.controller import SendState
 from chat_client_app.message_model import MessageModel
 from chat_client_app.message_view import MessageView
+from chat_client_app.room_list_model import RoomListModel
+from chat_client_app.room_list_panel import RoomListPanel
 from chat_client_app.session.state import Outgoing
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
@@ -44,3 +47,29 @@ def test_the_note_under_a_failed_message_wraps_at_the_windows_edge(qtbot: QtBot)
     assert narrow >= wide + 2 * line
     note = view.delegate.note(model.entry(0))
     assert note.endswith("Right-click the message to send it again.")
+
+
+LONG_ROOM = "a_room_with_a_name_as_long_as_names_go"
+
+
+def test_a_long_room_name_is_elided_with_the_whole_name_in_the_tooltip(qtbot: QtBot) -> None:
+    rooms = RoomListModel()
+    rooms.set_rooms(("general", LONG_ROOM))
+    panel = RoomListPanel(rooms)
+    qtbot.addWidget(panel)
+    panel.resize(120, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    view = panel.list_view
+    qtbot.waitUntil(lambda: 0 < view.viewport().width() < 130)
+    assert not view.horizontalScrollBar().isVisible()
+    row = rooms.index(1)
+    # The row is as wide as the list, so the style elides the name within it.
+    assert view.visualRect(row).width() <= view.viewport().width()
+    assert view.textElideMode() is Qt.TextElideMode.ElideRight
+    tip = row.data(Qt.ItemDataRole.ToolTipRole)
+    assert f"#{LONG_ROOM}" in tip
+    assert "<b>" not in tip  # the name as characters, escaped, never markup
+    panel.resize(400, 300)
+    qtbot.waitUntil(lambda: view.viewport().width() > 300)
+    assert view.visualRect(row).width() == view.viewport().width()
