@@ -118,6 +118,7 @@ class ChatWindow(QMainWindow):
         self._typing_line = QLabel(self)
         self._typing_line.setTextFormat(Qt.TextFormat.PlainText)  # names are the wire's
         self._typing_line.setAccessibleName(self.tr("Who is typing"))
+        self._typing_line.hide()  # until someone types (window_rooms)
         self._rooms = WindowRooms(
             self._controller, self._model, self._users, self._view, self._users_panel, self._typing_line, self
         )

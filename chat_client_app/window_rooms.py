@@ -204,6 +204,10 @@ class WindowRooms(QObject):
         else:
             text = self.tr("%n people are typing…", "", len(names))
         self._typing_line.setText(text)
+        # Shown only while someone types: empty, it was a gap above the input line in
+        # a small window. The input line stays put (the timeline above gives up the
+        # line and keeps its end in view), so showing it moves nothing the user uses.
+        self._typing_line.setVisible(bool(text))
 
     def _on_controller_replay_finished(self, count: int, first_id: int) -> None:
         self.timelines.replay_finished()
