@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from shared.messages import PresenceState
-from shared.qt.about import about_action
+from shared_gui.about import about_action
 
 __all__ = ["WindowMenus"]
 

@@ -43,7 +43,7 @@ from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.room_desk import RoomView
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
-from shared.qt.about import about_action
+from shared_gui.about import about_action
 
 __all__ = ["MainWindow", "REFRESH_INTERVAL_MS"]
 

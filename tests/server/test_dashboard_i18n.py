@@ -23,11 +23,11 @@ from chat_server_app.dashboard.users_model import Column
 from chat_server_app.engine import ChatServer
 from chat_server_app.settings import Settings
 from chat_server_app.store import BanKind, MemoryStore
-from shared.qt.about import about_text
 from shared.qt.connection import Connection
 from shared.qt.startup_probe import ENV_VAR
 from shared.qt.translations import install_translators
 from shared.version import version
+from shared_gui.about import about_text
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 5000
