@@ -54,11 +54,13 @@ class RoomOrders(RoomRules, OperatorOrders):
             raise RoomOrderError(f"there is no room #{name}")
         return room
 
-    def _room_notice(self, room: Room, text: str, read_only: bool | None = None) -> None:
-        """A notice to ``room``'s members (to everyone, for ``general``); ``read_only``:
-        it tells of the room's read-only switch."""
+    def _room_notice(
+        self, room: Room, text: str, read_only: bool | None = None, topic: str | None = None
+    ) -> None:
+        """A notice to ``room``'s members (to everyone, for ``general``); ``read_only``
+        or ``topic``: it tells of that, for a client to say in its user's language."""
         ts, _ = self._clock()
-        frame = encode(Notice(text, ts, room.name, read_only).to_dict())
+        frame = encode(Notice(text, ts, room.name, read_only, topic).to_dict())
         if room.is_general:
             self._outbox.append(Entry(frame, next(self._seqs), presence=True))
         else:
@@ -75,7 +77,7 @@ class RoomOrders(RoomRules, OperatorOrders):
             return
         room.topic = text
         self._save_room(room)
-        self._room_notice(room, f"The topic is now: {text}" if text else "The topic was cleared.")
+        self._room_notice(room, f"The topic is now: {text}" if text else "The topic was cleared.", topic=text)
         self._rooms_dirty = True
 
     def set_room_read_only(self, room_name: str, on: bool) -> None:

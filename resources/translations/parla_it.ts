@@ -2331,6 +2331,22 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Avviso: {text}</translation>
     </message>
     <message>
+        <source>The teacher has paused #{room}: only they can write there for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa #{room}: per ora lì può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>#{room} is open again: everyone can write there.</source>
+        <translation>#{room} è di nuovo aperta: lì tutti possono scrivere.</translation>
+    </message>
+    <message>
+        <source>The topic of #{room} is now: {topic}</source>
+        <translation>Ora l&apos;argomento di #{room} è: {topic}</translation>
+    </message>
+    <message>
+        <source>The topic of #{room} was cleared.</source>
+        <translation>L&apos;argomento di #{room} è stato tolto.</translation>
+    </message>
+    <message>
         <source>→ {name} joined #{room}</source>
         <translation>→ {name} è in #{room}</translation>
     </message>
