@@ -1576,6 +1576,26 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Non eseguito: {reason}</translation>
     </message>
     <message>
+        <source>there is no room #{room}</source>
+        <translation>non c&apos;è nessuna stanza #{room}</translation>
+    </message>
+    <message>
+        <source>a topic is one line of at most {count} characters</source>
+        <translation>un argomento è una riga di al massimo {count} caratteri</translation>
+    </message>
+    <message>
+        <source>#general is always there: it cannot be opened or closed</source>
+        <translation>#general c&apos;è sempre: non si può aprire né chiudere</translation>
+    </message>
+    <message>
+        <source>this server already holds as many rooms as it may ({count})</source>
+        <translation>questo server ha già tutte le stanze che può avere ({count})</translation>
+    </message>
+    <message>
+        <source>{name} is already in as many rooms as one may be ({count})</source>
+        <translation>{name} è già nel numero massimo di stanze ({count})</translation>
+    </message>
+    <message>
         <source>New room</source>
         <translation>Nuova stanza</translation>
     </message>

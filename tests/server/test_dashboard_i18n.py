@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QMenuBar, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from chat_server_app.core.room_orders import RoomOrderError, RoomRefusal
 from chat_server_app.dashboard.ban_dialog import BanDialog, BanOrder
 from chat_server_app.dashboard.bans_model import BanColumn
 from chat_server_app.dashboard.formatting import format_bytes
@@ -178,3 +179,28 @@ def test_the_dashboard_has_the_clients_about_box(
     assert box.textFormat() == Qt.TextFormat.PlainText
     assert ("Una chat" in box.text()) is italian_too
     box.close()
+
+
+def test_an_order_the_rules_refuse_is_told_in_the_operators_language(
+    qtbot: QtBot, italian: list[QTranslator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(host="127.0.0.1", port=0, no_announce=True, data_dir=tmp_path, max_rooms=1)
+    server = ChatServer(settings, MemoryStore())
+    server.start()
+    try:
+        window = MainWindow(settings, server)
+        qtbot.addWidget(window)
+        server.rooms.open_room("uno")
+        names = iter(["due"])
+        monkeypatch.setattr(QInputDialog, "exec", lambda dialog: dialog.setTextValue(next(names)) or 1)
+        new_room = window.findChild(QAction, "new_room_action")
+        assert isinstance(new_room, QAction)
+        new_room.trigger()
+        said = window.statusBar().currentMessage()
+        assert said == "Non eseguito: questo server ha già tutte le stanze che può avere (1)"
+        # Each refusal of the core says which it is, for the window to word it.
+        with pytest.raises(RoomOrderError) as refused:
+            server.rooms.close_room("nessuna")
+        assert refused.value.refusal is RoomRefusal.NO_SUCH_ROOM
+    finally:
+        server.close()
