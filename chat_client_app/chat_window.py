@@ -48,7 +48,7 @@ from chat_client_app.window_names import name_window_parts
 from chat_client_app.window_rooms import WindowRooms
 from chat_client_app.window_title import window_title
 from shared.messages import ChatMessage, PresenceState, Welcome
-from shared.qt.appearance import AppearanceMenu
+from shared_gui.appearance import AppearanceMenu
 from shared.validation import GENERAL, name_key
 
 __all__ = ["ChatWindow", "COUNTER_FROM"]
@@ -122,6 +122,7 @@ class ChatWindow(QMainWindow):
         self._typing_line = QLabel(self)
         self._typing_line.setTextFormat(Qt.TextFormat.PlainText)  # names are the wire's
         self._typing_line.setAccessibleDescription(self.tr("Who is typing"))
+        self._typing_line.hide()  # until someone types (window_rooms)
         self._rooms = WindowRooms(
             self._controller, self._model, self._users, self._view, self._users_panel, self._typing_line, self
         )

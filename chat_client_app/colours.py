@@ -113,28 +113,64 @@ class NameColours:
     """Who has which colour in one room: nobody shares one while the palette lasts.
 
     A name gets its preferred colour if it is free, else the next free one, the first
-    time it is seen (a message, a member listed); and keeps it for as long as the
-    room's timeline lives. Past :data:`PALETTE_SIZE` names, each new one takes its
-    preferred colour, shared.
+    time it is seen (a message, a member listed). When its person leaves, the colour
+    is free again, but a newcomer takes it only once no colour is left that nobody
+    ever had, and then the colour of whoever left longest ago: the leaver's rows keep
+    their colour as long as possible, and someone who steps out and comes back gets
+    theirs again unless the room has run out meanwhile. Past :data:`PALETTE_SIZE`
+    people present, each new one takes its preferred colour, shared.
     """
 
-    __slots__ = ("_index", "_taken")
+    __slots__ = ("_index", "_gone", "_present", "_past")
 
     def __init__(self) -> None:
-        self._index: dict[str, int] = {}
-        self._taken: set[int] = set()
+        self._index: dict[str, int] = {}  # every name seen -> its colour
+        self._gone: dict[str, None] = {}  # names that left, the longest gone first
+        self._present = [0] * PALETTE_SIZE  # per colour: holders still here
+        self._past = [0] * PALETTE_SIZE  # per colour: holders who left
 
     def index_of(self, name: str) -> int:
+        """``name``'s colour; a name not seen before is given one (and counts as here)."""
         key = name_key(name)
         index = self._index.get(key)
         if index is None:
-            index = preferred_index(name)
-            if len(self._taken) < PALETTE_SIZE:
-                while index in self._taken:
-                    index = (index + 1) % PALETTE_SIZE
-                self._taken.add(index)
+            index = self._take(preferred_index(name))
             self._index[key] = index
         return index
+
+    def _take(self, preferred: int) -> int:
+        order = [(preferred + step) % PALETTE_SIZE for step in range(PALETTE_SIZE)]
+        index = next((i for i in order if not self._present[i] and not self._past[i]), None)
+        if index is None:
+            # Only colours of people who left are free: the longest gone's first.
+            index = next((self._index[k] for k in self._gone if not self._present[self._index[k]]), preferred)
+        self._present[index] += 1
+        return index
+
+    def left(self, name: str) -> None:
+        """``name``'s person left the room: their colour may go to a newcomer."""
+        key = name_key(name)
+        index = self._index.get(key)
+        if index is None or key in self._gone:
+            return
+        self._gone[key] = None
+        self._present[index] -= 1
+        self._past[index] += 1
+
+    def arrived(self, name: str) -> None:
+        """``name``'s person came (back): their colour again if nobody took it."""
+        key = name_key(name)
+        if key not in self._gone:
+            self.index_of(name)
+            return
+        del self._gone[key]
+        index = self._index[key]
+        self._past[index] -= 1
+        if self._present[index]:
+            index = self._take(preferred_index(name))  # a newcomer has it now
+        else:
+            self._present[index] += 1
+        self._index[key] = index
 
     def colour(self, name: str, dark: bool) -> QColor:
         return palette_colour(self.index_of(name), dark)

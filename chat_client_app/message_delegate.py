@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QPoint,
     QPointF,
     QRect,
-    QRectF,
     QSize,
     Qt,
 )
@@ -169,6 +168,18 @@ class MessageDelegate(QStyledItemDelegate):
         ranges = formats if formats is not None else self._metric_formats(entry, composed)
         if ranges:
             layout.setFormats(ranges)
+        return layout, self._wrap(layout, width)
+
+    def _note_layout(self, note: str, font: QFont, width: int) -> tuple[QTextLayout, float]:
+        """The note under an own message, wrapped: a reason cut at the row's edge would
+        hide the way out ("Right-click…") exactly where the window is narrow."""
+        layout = QTextLayout(display_text(note), font)
+        layout.setTextOption(self._option)
+        return layout, self._wrap(layout, width)
+
+    @staticmethod
+    def _wrap(layout: QTextLayout, width: int) -> float:
+        """Lay ``layout`` out in lines of ``width``; its height."""
         layout.beginLayout()
         y = 0.0
         while True:
@@ -179,7 +190,7 @@ class MessageDelegate(QStyledItemDelegate):
             line.setPosition(QPointF(0, y))
             y += line.height()
         layout.endLayout()
-        return layout, y
+        return y
 
     @staticmethod
     def _range(start: int, length: int, fmt: QTextCharFormat) -> QTextLayout.FormatRange:
@@ -211,9 +222,10 @@ class MessageDelegate(QStyledItemDelegate):
             text_height = self._single_line_height(entry, font, width)
             if text_height is None:
                 _, text_height = self._layout(entry, font, width)
+            note = self.note(entry)
+            if note:  # under the text: why it was not sent, or when it arrives
+                text_height += self._note_layout(note, font, width)[1]
             height = int(text_height + 0.999) + 2 * PAD_Y
-            if entry.state is SendState.FAILED or entry.offline:
-                height += metrics.height()  # the line under the text: why not sent, or when
         entry.size_cache = (total_width, height)
         return height
 
@@ -376,9 +388,8 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(mark_rect, _RIGHT, MARKS[entry.state])
             note = self.note(entry)
             if note:
-                reason_rect = QRectF(origin.x(), origin.y() + text_height, width, metrics.height())
-                elided = metrics.elidedText(note, Qt.TextElideMode.ElideRight, width)
-                painter.drawText(reason_rect, _LEFT, elided)
+                note_layout, _ = self._note_layout(note, font, width)
+                note_layout.draw(painter, QPointF(origin.x(), origin.y() + text_height))
 
     def note(self, entry: Entry) -> str:
         """The line under one of the user's own messages: why it failed, or when it arrives."""

@@ -311,6 +311,10 @@ class MessageModel(QAbstractListModel):
         """A presence event, notice, error or local hint, above the pending messages."""
         entry = Entry(kind=kind, text=text, sender=sender, epoch=time.time() if epoch is None else epoch)
         self._insert([entry])
+        if sender and kind is EntryKind.LEFT:
+            self._colours.left(sender)  # free for the next newcomer (NameColours)
+        elif sender and kind is EntryKind.JOINED:
+            self._colours.arrived(sender)
         if kind in PRESENCE_KINDS:
             self._presence.append(entry)
             self._trim_presence()

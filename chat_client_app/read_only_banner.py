@@ -1,7 +1,8 @@
 """The banner over the send box while the operator has paused the chat.
 
-The server tells the switch in ``welcome.read_only`` (the whole chat) and in the
-notice of each switch (``notice.read_only``, the whole chat or one room). While the
+The server tells the switch in ``welcome.read_only`` (the whole chat), in the answer
+to joining a room (``joined.read_only``) and in the notice of each switch
+(``notice.read_only``, the whole chat or one room). While the
 chat the user looks at is paused, the banner says so and the send box is disabled:
 what is typed there could not be sent.
 """
@@ -38,6 +39,7 @@ class ReadOnlyBanner(QLabel):
         self._paused = False
         self.hide()
         controller.read_only_changed.connect(self._on_controller_read_only_changed)
+        controller.rooms.read_only_changed.connect(self._on_rooms_read_only_changed)
         controller.connected.connect(self._on_controller_connected)
 
     @property
@@ -60,6 +62,10 @@ class ReadOnlyBanner(QLabel):
         else:
             self._paused_rooms.discard(key)
         self._update()
+
+    def _on_rooms_read_only_changed(self, room: str, on: bool, _switched: bool) -> None:
+        # A room's state comes with the answer to joining it, and with each switch.
+        self._on_controller_read_only_changed(room, on)
 
     def _update(self) -> None:
         general = name_key(GENERAL) in self._paused_rooms

@@ -3,7 +3,7 @@ make a room, and a context menu to join, leave or list the server's rooms."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +22,15 @@ from chat_client_app.room_list_model import RoomListModel, RoomRole
 from chat_client_app.session.state import Chat
 
 __all__ = ["RoomListPanel"]
+
+
+class _FitDelegate(QStyledItemDelegate):
+    """Rows as wide as the list, whatever their name: a list view lays its rows out
+    as wide as the widest hint, and would scroll sideways under a long room name
+    instead of eliding it (the tooltip has the whole name)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(0, super().sizeHint(option, index).height())
 
 
 class RoomListPanel(QWidget):
@@ -47,6 +58,9 @@ class RoomListPanel(QWidget):
         self._list.setAccessibleName(self.tr("Rooms and private conversations"))
         self._list.setAccessibleDescription(self.tr("Select one to read and write there."))
         self._list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self._list.setItemDelegate(_FitDelegate(self._list))
+        self._list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         head = QHBoxLayout()
         head.addWidget(title, 1)

@@ -36,6 +36,10 @@ class RoomsController(QObject):
     room_list_received = Signal(object)  # tuple[RoomInfo, ...]: the answer to list_rooms
     status_changed = Signal(object, object, object)  # name, PresenceState, text
     typing_changed = Signal(object, object)  # Chat, tuple[str, ...]: who types there now
+    # room (never general: see ClientController.read_only_changed), whether only the
+    # operator writes there, whether the operator just switched it (else: learnt on joining)
+    read_only_changed = Signal(object, bool, bool)
+    topic_changed = Signal(object, object)  # room, its new topic ("" cleared): the operator set it
 
     def __init__(
         self,
@@ -65,6 +69,9 @@ class RoomsController(QObject):
 
     def topic(self, room: str) -> str:
         return self._session.places.topic(room)
+
+    def read_only(self, room: str) -> bool:
+        return self._session.places.read_only(room)
 
     def is_in(self, room: str) -> bool:
         return self._session.places.is_in(room)
@@ -112,6 +119,8 @@ class RoomsController(QObject):
             ev.RoomListReceived: lambda e: self.room_list_received.emit(e.rooms),
             ev.PresenceChanged: lambda e: self.status_changed.emit(e.name, e.state, e.text),
             ev.TypingChanged: self._tell_typing,
+            ev.RoomReadOnly: lambda e: self.read_only_changed.emit(e.room, e.on, e.switched),
+            ev.TopicChanged: lambda e: self.topic_changed.emit(e.room, e.topic),
         }
 
     def _tell_typing(self, event: ev.TypingChanged) -> None:

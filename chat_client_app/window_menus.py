@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
-from chat_client_app.about_dialog import show_about
 from shared.messages import PresenceState
+from shared_gui.about import about_action
 
 __all__ = ["WindowMenus"]
 
@@ -57,8 +57,7 @@ class WindowMenus(QObject):
             self.tr("Go to the &users"), go_to_users, QKeySequence("Ctrl+U")
         )
         self.help_action = self._action(self.tr("&Commands"), help)
-        self.about_action = self._action(self.tr("&About Parla"), lambda: show_about(window))
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action = about_action(window)
         self.status_actions: dict[PresenceState, QAction] = {}
         if status is not None:
             texts = {

@@ -65,6 +65,8 @@ class WindowRooms(QObject):
         rc.status_changed.connect(self._on_rooms_status_changed)
         rc.typing_changed.connect(self._on_rooms_typing_changed)
         rc.room_list_received.connect(self._on_rooms_room_list_received)
+        rc.read_only_changed.connect(self._on_rooms_read_only_changed)
+        rc.topic_changed.connect(self._on_rooms_topic_changed)
         controller.notice_received.connect(self._on_controller_notice_received)
         controller.replay_started.connect(self.timelines.replay_started)
         controller.replay_finished.connect(self._on_controller_replay_finished)
@@ -173,6 +175,25 @@ class WindowRooms(QObject):
         if not chat.is_general:
             self.timelines.add_event(chat, EntryKind.NOTICE, self.tr("Notice: {text}").format(text=text))
 
+    def _on_rooms_read_only_changed(self, room: str, on: bool, switched: bool) -> None:
+        # The server's notice says it in English; its read_only says it to us.
+        if not switched:
+            return  # learnt on joining: the banner shows it, nothing happened
+        text = (
+            self.tr("The teacher has paused #{room}: only they can write there for now.")
+            if on
+            else self.tr("#{room} is open again: everyone can write there.")
+        )
+        self.timelines.add_event(Chat.room(room), EntryKind.NOTICE, text.format(room=room))
+
+    def _on_rooms_topic_changed(self, room: str, topic: str) -> None:
+        text = (
+            self.tr("The topic of #{room} is now: {topic}").format(room=room, topic=topic)
+            if topic
+            else self.tr("The topic of #{room} was cleared.").format(room=room)
+        )
+        self.timelines.add_event(Chat.room(room), EntryKind.NOTICE, text)
+
     def _on_rooms_member_joined(self, room: str, name: str) -> None:
         chat = Chat.room(room)
         if not chat.is_general:
@@ -204,6 +225,10 @@ class WindowRooms(QObject):
         else:
             text = self.tr("%n people are typing…", "", len(names))
         self._typing_line.setText(text)
+        # Shown only while someone types: empty, it was a gap above the input line in
+        # a small window. The input line stays put (the timeline above gives up the
+        # line and keeps its end in view), so showing it moves nothing the user uses.
+        self._typing_line.setVisible(bool(text))
 
     def _on_controller_replay_finished(self, count: int, first_id: int) -> None:
         self.timelines.replay_finished()

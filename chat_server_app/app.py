@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         install_translators(app, settings.lang)
         from PySide6.QtWidgets import QApplication
 
-        from shared.qt.appearance import Appearance, apply_appearance, saved_appearance
+        from shared_gui.appearance import Appearance, apply_appearance, saved_appearance
 
         chosen = settings.appearance
         if isinstance(app, QApplication):

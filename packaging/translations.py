@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "resources" / "translations"
-APPS = ("chat_client_app", "chat_server_app", "shared")
+APPS = ("chat_client_app", "chat_server_app", "shared_gui")
 
 # language -> extra lupdate options
 FILES: dict[str, list[str]] = {

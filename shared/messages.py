@@ -291,13 +291,16 @@ class ChatMessage:
 @dataclass(frozen=True, slots=True)
 class Joined:
     """A user registered (``general``) or entered ``room``. The answer to a user's own
-    ``join`` names themselves and carries the room's ``users`` and ``topic``."""
+    ``join`` names themselves and carries the room's ``users`` and ``topic``, and
+    ``read_only`` (an extension: ``True`` while only the operator writes there; absent,
+    ``False``), so that the joiner knows the room's state before any switch."""
 
     name: str
     ts: str
     room: str = GENERAL
     users: tuple[str, ...] | None = None
     topic: str | None = None
+    read_only: bool = False
     TYPE: ClassVar[str] = "joined"
 
     def to_dict(self) -> Json:
@@ -306,6 +309,8 @@ class Joined:
             out["users"] = list(self.users)
         if self.topic is not None:
             out["topic"] = self.topic
+        if self.read_only:
+            out["read_only"] = True
         return out
 
     @classmethod
@@ -319,6 +324,7 @@ class Joined:
             room=opt_room(obj),
             users=None if users is None else tuple(users),
             topic=opt_str(obj, "topic"),
+            read_only=flag(obj, "read_only"),
         )
 
 
@@ -351,25 +357,33 @@ class Notice:
     """A message from the server operator, to everyone or to ``room``'s members.
 
     ``read_only`` is set on the notice that tells of the read-only switch (``room``'s;
-    general's is the whole chat's): a client shows the state, in its own words."""
+    general's is the whole chat's), ``topic`` on the one that tells of a new topic
+    (``""``: cleared): a client shows either in its own words, not ``text``'s English."""
 
     text: str
     ts: str
     room: str = GENERAL
     read_only: bool | None = None
+    topic: str | None = None
     TYPE: ClassVar[str] = "notice"
 
     def to_dict(self) -> Json:
         out = room_field({"type": self.TYPE, "text": self.text, "ts": self.ts}, self.room)
         if self.read_only is not None:
             out["read_only"] = self.read_only
+        if self.topic is not None:
+            out["topic"] = self.topic
         return out
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, object]) -> Notice:
         read_only = None if obj.get("read_only") is None else flag(obj, "read_only")
         return cls(
-            text=req_str(obj, "text"), ts=opt_str(obj, "ts") or "", room=opt_room(obj), read_only=read_only
+            text=req_str(obj, "text"),
+            ts=opt_str(obj, "ts") or "",
+            room=opt_room(obj),
+            read_only=read_only,
+            topic=opt_str(obj, "topic"),
         )
 
 

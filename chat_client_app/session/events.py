@@ -60,6 +60,8 @@ __all__ = [
     "MemberJoined",
     "MemberLeft",
     "RoomListReceived",
+    "RoomReadOnly",
+    "TopicChanged",
     "PresenceChanged",
     "TypingChanged",
 ]
@@ -219,6 +221,25 @@ class MemberLeft:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomReadOnly:
+    """Whether only the operator writes in ``room`` (not ``general``: the welcome and
+    :class:`NoticeReceived` tell the whole chat's switch). ``switched``: the operator
+    just switched it (a notice); else the join's answer told it."""
+
+    room: str
+    on: bool
+    switched: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopicChanged:
+    """The operator set ``room``'s topic (``""``: cleared it)."""
+
+    room: str
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
 class SearchResults:
     """A page of the server's answer to a search (docs/PROTOCOL.md §8.7), newest first."""
 
@@ -288,6 +309,8 @@ Event: TypeAlias = (
     | MemberJoined
     | MemberLeft
     | RoomListReceived
+    | RoomReadOnly
+    | TopicChanged
     | SearchResults
     | HistoryPageReceived
     | PresenceChanged

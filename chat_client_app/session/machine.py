@@ -13,7 +13,6 @@ from chat_client_app.session.events import (
     KickReceived,
     MessageQueued,
     MessagesReceived,
-    NoticeReceived,
     Output,
     ReconnectScheduled,
     RoomsChanged,
@@ -427,7 +426,7 @@ class ClientSession:
         elif isinstance(message, LOOKUP_FRAMES):
             outputs += self.lookups.receive(message, self._own_key)
         elif isinstance(message, Notice):
-            outputs.append(NoticeReceived(message.text, message.room, message.read_only))
+            outputs += self._places.noticed(message)
         elif isinstance(message, Ping):
             outputs.append(Pong(message.token))
         elif isinstance(message, Pong):

@@ -13,10 +13,13 @@ from chat_client_app.session.events import (
     MemberJoined,
     MemberLeft,
     MembersChanged,
+    NoticeReceived,
     Output,
     PresenceChanged,
     RoomListReceived,
+    RoomReadOnly,
     RoomsChanged,
+    TopicChanged,
     UserJoined,
     UserLeft,
 )
@@ -28,6 +31,7 @@ from shared.messages import (
     Joined,
     Left,
     ListRooms,
+    Notice,
     Part,
     PresenceState,
     RoomList,
@@ -53,6 +57,7 @@ class Room:
     name: str
     topic: str = ""
     members: dict[str, str] = field(default_factory=dict)  # name key -> name
+    read_only: bool = False
 
 
 class Places:
@@ -106,6 +111,12 @@ class Places:
     def topic(self, room: str) -> str:
         found = self._rooms.get(name_key(room))
         return found.topic if found is not None else ""
+
+    def read_only(self, room: str) -> bool:
+        """Whether only the operator writes in ``room`` (a room's own switch; ``general``'s
+        is the welcome's and its notices')."""
+        found = self._rooms.get(name_key(room))
+        return found.read_only if found is not None else False
 
     def presence(self, name: str) -> tuple[PresenceState, str]:
         """``name``'s state and text (``available`` and no text unless told otherwise)."""
@@ -227,6 +238,26 @@ class Places:
             return [RoomListReceived(message.rooms)]
         return []
 
+    def noticed(self, notice: Notice) -> list[Output]:
+        """A ``notice``: a room's switch or topic as what it tells, for the views to say
+        in the user's words; else (the operator's own words, the whole chat's switch)
+        as it came."""
+        key = name_key(notice.room)
+        room = self._rooms.get(key)
+        structured = notice.topic is not None or (notice.read_only is not None and key != GENERAL_CHAT.key)
+        if not structured:
+            return [NoticeReceived(notice.text, notice.room, notice.read_only)]
+        if room is None:
+            return []  # not a room of ours: a server that should not have told us
+        outputs: list[Output] = []
+        if notice.read_only is not None and key != GENERAL_CHAT.key and notice.read_only != room.read_only:
+            room.read_only = notice.read_only
+            outputs.append(RoomReadOnly(room.name, room.read_only, True))
+        if notice.topic is not None and notice.topic != room.topic:
+            room.topic = notice.topic
+            outputs += [TopicChanged(room.name, room.topic), MembersChanged(room.name)]
+        return outputs
+
     def past(self, message: ChatMessage) -> bool:
         """Whether ``message`` is of the past of a room just joined (shown once, there)."""
         return message.history and name_key(message.room) in self._fresh
@@ -262,8 +293,11 @@ class Places:
             room.members[self._own_key] = joined.name
             if joined.topic is not None:
                 room.topic = joined.topic
+            # Told on every answer, not only on a switch: a room paused before the
+            # user came in shows so at once.
+            room.read_only = joined.read_only
             self._restoring.discard(key)
-            return [*outputs, MembersChanged(room.name)]
+            return [*outputs, MembersChanged(room.name), RoomReadOnly(room.name, room.read_only, False)]
         theirs = self._rooms.get(key)
         if theirs is None:
             return []  # not a room of ours: a server that should not have told us

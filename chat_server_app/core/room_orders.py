@@ -13,6 +13,7 @@ needs theirs), and forgets the reserved names in it.
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 
 from chat_server_app.core.orders import OperatorOrders
@@ -26,14 +27,32 @@ from shared.codec import encode
 from shared.messages import Left, LeftReason, Notice
 from shared.validation import normalize_name, room_problem
 
-__all__ = ["RoomOrders", "RoomOrderError", "TOPIC_MAX_CHARS", "topic_problem"]
+__all__ = ["RoomOrders", "RoomOrderError", "RoomRefusal", "TOPIC_MAX_CHARS", "topic_problem"]
 
 TOPIC_MAX_CHARS = 200
 """A topic is one line under a room's name: longer says nothing more."""
 
 
+class RoomRefusal(enum.Enum):
+    """Why an order over rooms was refused, for a window to say in its own language."""
+
+    NO_SUCH_ROOM = "no_such_room"  # details: room
+    BAD_ROOM_NAME = "bad_room_name"  # details: room
+    BAD_TOPIC = "bad_topic"  # details: count (the longest topic)
+    GENERAL_IS_THERE = "general_is_there"  # #general cannot be opened or closed
+    SERVER_FULL = "server_full"  # details: count (rooms the server holds)
+    USER_FULL = "user_full"  # details: name, count (rooms one user may be in)
+
+
 class RoomOrderError(ValueError):
-    """An order over rooms that cannot be carried out; the message says why."""
+    """An order over rooms that cannot be carried out: ``refusal`` and ``details`` say
+    why (the dashboard, in the operator's language); the message, in English, is for
+    the headless log."""
+
+    def __init__(self, refusal: RoomRefusal, message: str, **details: str | int) -> None:
+        super().__init__(message)
+        self.refusal = refusal
+        self.details = details
 
 
 def topic_problem(text: str) -> str | None:
@@ -51,14 +70,16 @@ class RoomOrders(RoomRules, OperatorOrders):
     def _room(self, name: str) -> Room:
         room = self.rooms.find(normalize_name(name))
         if room is None:
-            raise RoomOrderError(f"there is no room #{name}")
+            raise RoomOrderError(RoomRefusal.NO_SUCH_ROOM, f"there is no room #{name}", room=name)
         return room
 
-    def _room_notice(self, room: Room, text: str, read_only: bool | None = None) -> None:
-        """A notice to ``room``'s members (to everyone, for ``general``); ``read_only``:
-        it tells of the room's read-only switch."""
+    def _room_notice(
+        self, room: Room, text: str, read_only: bool | None = None, topic: str | None = None
+    ) -> None:
+        """A notice to ``room``'s members (to everyone, for ``general``); ``read_only``
+        or ``topic``: it tells of that, for a client to say in its user's language."""
         ts, _ = self._clock()
-        frame = encode(Notice(text, ts, room.name, read_only).to_dict())
+        frame = encode(Notice(text, ts, room.name, read_only, topic).to_dict())
         if room.is_general:
             self._outbox.append(Entry(frame, next(self._seqs), presence=True))
         else:
@@ -70,12 +91,12 @@ class RoomOrders(RoomRules, OperatorOrders):
         text = text.strip()
         problem = topic_problem(text)
         if problem is not None:
-            raise RoomOrderError(problem)
+            raise RoomOrderError(RoomRefusal.BAD_TOPIC, problem, count=TOPIC_MAX_CHARS)
         if text == room.topic:
             return
         room.topic = text
         self._save_room(room)
-        self._room_notice(room, f"The topic is now: {text}" if text else "The topic was cleared.")
+        self._room_notice(room, f"The topic is now: {text}" if text else "The topic was cleared.", topic=text)
         self._rooms_dirty = True
 
     def set_room_read_only(self, room_name: str, on: bool) -> None:
@@ -103,13 +124,16 @@ class RoomOrders(RoomRules, OperatorOrders):
         """A room the operator makes: kept with no one in it. An existing room becomes kept."""
         problem = room_problem(name)
         if problem is not None:
-            raise RoomOrderError(problem)
+            raise RoomOrderError(RoomRefusal.BAD_ROOM_NAME, problem, room=name)
         room = self.rooms.find(normalize_name(name))
         if room is not None and room.is_general:
-            raise RoomOrderError("#general is always there")
+            raise RoomOrderError(RoomRefusal.GENERAL_IS_THERE, "#general is always there")
         if room is None:
             if len(self.rooms) >= self.settings.max_rooms:
-                raise RoomOrderError(f"this server holds {self.settings.max_rooms} rooms already")
+                limit = self.settings.max_rooms
+                raise RoomOrderError(
+                    RoomRefusal.SERVER_FULL, f"this server holds {limit} rooms already", count=limit
+                )
             room = self.rooms.make(normalize_name(name), self._wall())
         elif room.kept:
             return room
@@ -122,7 +146,7 @@ class RoomOrders(RoomRules, OperatorOrders):
         """Everyone out, reserved names included, and the room gone."""
         room = self._room(room_name)
         if room.is_general:
-            raise RoomOrderError("#general cannot be closed")
+            raise RoomOrderError(RoomRefusal.GENERAL_IS_THERE, "#general cannot be closed")
         ts, _ = self._clock()
         for session in room.members:
             left = encode(Left(session.name, ts, LeftReason.CLOSED.value, room.name).to_dict())
@@ -144,15 +168,24 @@ class RoomOrders(RoomRules, OperatorOrders):
         a room that does not exist is made, as a ``join`` makes it."""
         problem = room_problem(room_name)
         if problem is not None:
-            raise RoomOrderError(problem)
+            raise RoomOrderError(RoomRefusal.BAD_ROOM_NAME, problem, room=room_name)
         room = self.rooms.find(normalize_name(room_name))
         if room is not None and (room.is_general or room.key in session.rooms):
             return
         if len(session.rooms) >= self.settings.max_rooms_per_user:
-            raise RoomOrderError(f"{session.name} is in {self.settings.max_rooms_per_user} rooms already")
+            limit = self.settings.max_rooms_per_user
+            raise RoomOrderError(
+                RoomRefusal.USER_FULL,
+                f"{session.name} is in {limit} rooms already",
+                name=session.name,
+                count=limit,
+            )
         if room is None:
             if len(self.rooms) >= self.settings.max_rooms:
-                raise RoomOrderError(f"this server holds {self.settings.max_rooms} rooms already")
+                limit = self.settings.max_rooms
+                raise RoomOrderError(
+                    RoomRefusal.SERVER_FULL, f"this server holds {limit} rooms already", count=limit
+                )
             room = self.rooms.make(normalize_name(room_name), self._wall())
         self._enter(session, room)
         self._save_room(room)

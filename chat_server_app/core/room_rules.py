@@ -94,7 +94,8 @@ class RoomRules(CoreState):
     def _own_joined(self, session: Session[Link], room: Room) -> bytes:
         ts, _ = self._clock()
         users = sorted(s.name for s in self._users.values()) if room.is_general else room.names()
-        return encode(Joined(session.name, ts, room.name, tuple(users), room.topic).to_dict())
+        joined = Joined(session.name, ts, room.name, tuple(users), room.topic, read_only=room.read_only)
+        return encode(joined.to_dict())
 
     def _on_part(self, session: Session[Link], room_name: str) -> None:
         room = self.rooms.find(room_name)

@@ -44,7 +44,8 @@ from chat_server_app.engine import ChatServer, ListenError, Session
 from chat_server_app.room_desk import RoomView
 from chat_server_app.settings import Settings
 from shared.limits import TEXT_MAX_CHARS
-from shared.qt.appearance import AppearanceMenu
+from shared_gui.about import about_action
+from shared_gui.appearance import AppearanceMenu
 
 __all__ = ["MainWindow", "REFRESH_INTERVAL_MS"]
 
@@ -161,6 +162,9 @@ class MainWindow(QMainWindow):
         view_menu = menu_bar.addMenu(self.tr("&View"))
         view_menu.setAccessibleName(self.tr("View menu"))
         self._appearance_menu = AppearanceMenu(view_menu)
+        help_menu = menu_bar.addMenu(self.tr("&Help"))
+        help_menu.setAccessibleName(self.tr("Help menu"))
+        help_menu.addAction(about_action(self))
         self.addAction(self._quit_action)  # Ctrl+Q works even with the menu bar hidden
 
     def _create_widgets(self) -> None:

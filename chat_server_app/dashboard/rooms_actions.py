@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from chat_server_app.core.room_orders import TOPIC_MAX_CHARS, RoomOrderError, topic_problem
+from chat_server_app.core.room_orders import TOPIC_MAX_CHARS, RoomOrderError, RoomRefusal, topic_problem
 from chat_server_app.engine import ChatServer, Session
 from chat_server_app.room_desk import RoomView
 from shared.limits import NAME_MAX_CHARS
@@ -108,19 +108,39 @@ class RoomsActions(QObject):
     def _room_name_problem(self, name: str) -> str | None:
         if room_problem(name) is None:
             return None
-        text = self.tr(
-            "“{name}” cannot be a room's name: at most {count} characters, without spaces, commas, colons or #."  # noqa: E501
-        )
-        return text.format(name=name, count=NAME_MAX_CHARS)
+        return self._refusal(RoomOrderError(RoomRefusal.BAD_ROOM_NAME, "", room=name))
 
     def _order(self, order: Callable[[], object]) -> bool:
         """Carry out one order; a refusal of the rules is reported in their words."""
         try:
             order()
         except RoomOrderError as exc:
-            self.reported.emit(self.tr("Not done: {reason}").format(reason=str(exc)))
+            self.reported.emit(self.tr("Not done: {reason}").format(reason=self._refusal(exc)))
             return False
         return True
+
+    def _refusal(self, exc: RoomOrderError) -> str:
+        """Why the rules refused, in the operator's language (the core's words are English)."""
+        d = exc.details
+        if exc.refusal is RoomRefusal.NO_SUCH_ROOM:
+            return self.tr("there is no room #{room}").format(room=d.get("room", ""))
+        if exc.refusal is RoomRefusal.BAD_ROOM_NAME:
+            return self.tr(
+                "“{name}” cannot be a room's name: at most {count} characters, without spaces, commas, colons or #."  # noqa: E501
+            ).format(name=d.get("room", ""), count=NAME_MAX_CHARS)
+        if exc.refusal is RoomRefusal.BAD_TOPIC:
+            return self.tr("a topic is one line of at most {count} characters").format(
+                count=d.get("count", 0)
+            )
+        if exc.refusal is RoomRefusal.GENERAL_IS_THERE:
+            return self.tr("#general is always there: it cannot be opened or closed")
+        if exc.refusal is RoomRefusal.SERVER_FULL:
+            return self.tr("this server already holds as many rooms as it may ({count})").format(
+                count=d.get("count", 0)
+            )
+        return self.tr("{name} is already in as many rooms as one may be ({count})").format(
+            name=d.get("name", ""), count=d.get("count", 0)
+        )
 
     # --- slots ----------------------------------------------------------------------
 

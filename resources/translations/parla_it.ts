@@ -15,6 +15,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <source>About Parla</source>
         <translation>Informazioni su Parla</translation>
     </message>
+    <message>
+        <source>&amp;About Parla</source>
+        <translation>&amp;Informazioni su Parla</translation>
+    </message>
 </context>
 <context>
     <name>AppearanceMenu</name>
@@ -1194,6 +1198,14 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Menu Visualizza</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aiuto</translation>
+    </message>
+    <message>
+        <source>Help menu</source>
+        <translation>Menu Aiuto</translation>
+    </message>
+    <message>
         <source>Dashboard</source>
         <translation>Pannello</translation>
     </message>
@@ -1601,6 +1613,26 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>Not done: {reason}</source>
         <translation>Non eseguito: {reason}</translation>
+    </message>
+    <message>
+        <source>there is no room #{room}</source>
+        <translation>non c&apos;è nessuna stanza #{room}</translation>
+    </message>
+    <message>
+        <source>a topic is one line of at most {count} characters</source>
+        <translation>un argomento è una riga di al massimo {count} caratteri</translation>
+    </message>
+    <message>
+        <source>#general is always there: it cannot be opened or closed</source>
+        <translation>#general c&apos;è sempre: non si può aprire né chiudere</translation>
+    </message>
+    <message>
+        <source>this server already holds as many rooms as it may ({count})</source>
+        <translation>questo server ha già tutte le stanze che può avere ({count})</translation>
+    </message>
+    <message>
+        <source>{name} is already in as many rooms as one may be ({count})</source>
+        <translation>{name} è già nel numero massimo di stanze ({count})</translation>
     </message>
     <message>
         <source>New room</source>
@@ -2339,10 +2371,6 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>&amp;Comandi</translation>
     </message>
     <message>
-        <source>&amp;About Parla</source>
-        <translation>&amp;Informazioni su Parla</translation>
-    </message>
-    <message>
         <source>&amp;Available</source>
         <translation>&amp;Disponibile</translation>
     </message>
@@ -2376,6 +2404,22 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>Notice: {text}</source>
         <translation>Avviso: {text}</translation>
+    </message>
+    <message>
+        <source>The teacher has paused #{room}: only they can write there for now.</source>
+        <translation>L&apos;insegnante ha messo in pausa #{room}: per ora lì può scrivere solo chi la gestisce.</translation>
+    </message>
+    <message>
+        <source>#{room} is open again: everyone can write there.</source>
+        <translation>#{room} è di nuovo aperta: lì tutti possono scrivere.</translation>
+    </message>
+    <message>
+        <source>The topic of #{room} is now: {topic}</source>
+        <translation>Ora l&apos;argomento di #{room} è: {topic}</translation>
+    </message>
+    <message>
+        <source>The topic of #{room} was cleared.</source>
+        <translation>L&apos;argomento di #{room} è stato tolto.</translation>
     </message>
     <message>
         <source>→ {name} joined #{room}</source>

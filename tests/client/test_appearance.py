@@ -1,5 +1,5 @@
 """View ▸ Appearance: light or dark whatever the desktop says, kept for the next start
-(shared/qt/appearance.py), and a timeline that follows the palette it is given."""
+(shared_gui/appearance.py), and a timeline that follows the palette it is given."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from chat_client_app.app import build_parser
 from chat_client_app.chat_window import ChatWindow
 from chat_client_app.colours import palette_is_dark
 from chat_server_app.engine import ChatServer
-from shared.qt.appearance import Appearance, apply_appearance, dark_palette, saved_appearance
+from shared_gui.appearance import Appearance, apply_appearance, dark_palette, saved_appearance
 
 OpenWindow = Callable[..., ChatWindow]
 

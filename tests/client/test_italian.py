@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from chat_client_app.chat_window import ChatWindow
 from chat_client_app.controller import ClientController, SendState
 from chat_client_app.message_model import Entry, EntryKind
+from chat_client_app.session.state import Chat
 from chat_server_app.engine import ChatServer
 from shared.qt.translations import install_translators
 from tests.client.conftest import WAIT_MS
@@ -192,3 +193,25 @@ def test_no_italian_text_guesses_a_persons_gender() -> None:
         forms = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
         found += [form for form in forms if _GENDERED.search(form) or _CONNECTED.search(form)]
     assert found == []
+
+
+def test_a_rooms_switch_and_topic_are_told_in_italian(
+    qtbot: QtBot, italian: None, server: ChatServer, open_window: OpenWindow
+) -> None:
+    window = open_window(server.port)
+    send(window, "/join #aula")
+    qtbot.waitUntil(lambda: window.rooms.current == Chat.room("aula"), timeout=WAIT_MS)
+    room = window.rooms.timelines.model(Chat.room("aula"))
+    server.rooms.set_read_only("aula", True)
+    server.rooms.set_topic("aula", "verifica")
+    server.rooms.set_read_only("aula", False)
+
+    def notices() -> list[str]:
+        return [room.entry(r).text for r in range(room.rowCount()) if room.entry(r).kind is EntryKind.NOTICE]
+
+    qtbot.waitUntil(lambda: len(notices()) == 3, timeout=WAIT_MS)
+    assert notices() == [
+        "L'insegnante ha messo in pausa #aula: per ora lì può scrivere solo chi la gestisce.",
+        "Ora l'argomento di #aula è: verifica",
+        "#aula è di nuovo aperta: lì tutti possono scrivere.",
+    ]

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QMessageBox, QSt
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
-from chat_client_app.colours import PALETTE_SIZE, NameColours
+from chat_client_app.colours import PALETTE_SIZE, NameColours, preferred_index
 from chat_client_app.controller import Outgoing
 from chat_client_app.day_rule import day_label, starts_day
 from chat_client_app.message_entry import Entry, EntryKind
@@ -137,6 +137,60 @@ def test_a_room_gives_each_person_a_colour_of_their_own_while_the_palette_lasts(
     assert room.index_of("one more") in range(PALETTE_SIZE)  # past the palette: shared
     other = NameColours()
     assert other.index_of("student5") == NameColours().index_of("student5")  # its own room
+
+
+def test_a_colour_is_free_again_when_its_person_has_left() -> None:
+    room = NameColours()
+    first = [f"student{i}" for i in range(PALETTE_SIZE)]
+    held = {n: room.index_of(n) for n in first}
+    room.left("student3")
+    room.left("student7")
+    # The room is full of colours, but two people left: the newcomers take theirs,
+    # the longest gone first, and share with nobody present.
+    assert room.index_of("newcomer1") == held["student3"]
+    assert room.index_of("newcomer2") == held["student7"]
+    present = [room.index_of(n) for n in first if n not in ("student3", "student7")]
+    assert sorted([*present, held["student3"], held["student7"]]) == list(range(PALETTE_SIZE))
+    # Their old rows still read their colour (painting does not bring them back).
+    assert room.index_of("student3") == held["student3"]
+
+
+def test_someone_back_soon_keeps_their_colour_and_a_taken_one_is_replaced() -> None:
+    room = NameColours()
+    room.index_of("anna")
+    anna = room.index_of("anna")
+    room.left("anna")
+    room.index_of("bruno")  # a colour nobody ever had: anna's stays hers
+    room.arrived("anna")
+    assert room.index_of("anna") == anna
+    # Gone again, and the room fills up meanwhile: back, she gets another free one.
+    room.left("anna")
+    for i in range(PALETTE_SIZE - 2):
+        room.index_of(f"s{i}")
+    taker = room.index_of("late")
+    assert taker == anna  # the only colour left was hers
+    room.arrived("anna")  # twelve people here again: she shares her own colour
+    assert room.index_of("anna") == preferred_index("anna")
+
+
+def test_the_timeline_frees_the_colour_of_who_left() -> None:
+    model = MessageModel()
+    model.set_own_name("me")
+    senders = [f"p{i}" for i in range(PALETTE_SIZE)]
+    model.add_messages([message("hi", s) for s in senders])
+    shown = [model.index(r).data(Role.COLOUR).rgb() for r in range(PALETTE_SIZE)]  # as painted
+    assert len(set(shown)) == PALETTE_SIZE
+    gone = shown[2]
+    # A newcomer whose own colour is someone's still here: only a freed one spares them.
+    p2 = model.name_colours.index_of("p2")
+    q = next(n for n in (f"q{i}" for i in range(100)) if preferred_index(n) != p2)
+    model.add_event(EntryKind.LEFT, "← p2 left the chat", "p2")
+    model.add_event(EntryKind.JOINED, f"→ {q} is in the chat", q)
+    model.add_messages([message("hello", q)])
+    colours = [model.index(r).data(Role.COLOUR) for r in range(model.rowCount())]
+    assert colours[-1].rgb() == gone  # q has p2's colour: no one present shares it
+    others = {c.rgb() for r, c in enumerate(colours[:PALETTE_SIZE]) if r != 2}
+    assert gone not in others
 
 
 @pytest.mark.parametrize("name", PALETTES)

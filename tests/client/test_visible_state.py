@@ -11,11 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
 from chat_client_app.controller import ClientState
+from chat_client_app.message_model import EntryKind, MessageModel
 from chat_client_app.read_only_banner import ReadOnlyBanner
+from chat_client_app.session.state import GENERAL_CHAT, Chat
 from chat_server_app.engine import ChatServer
 from shared.handshake import Welcome
-from shared.messages import Notice, parse_server_message
+from shared.messages import Joined, Notice, parse_server_message
 from tests.client.conftest import WAIT_MS
+from tests.client.test_chat_window import type_line
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
 
@@ -110,3 +113,70 @@ def test_a_long_problem_wraps_inside_the_window(
     assert window.width() <= 480 or window.minimumSizeHint().width() <= 480  # not widened by it
     right = flash.mapTo(window, flash.rect().topRight()).x()
     assert right <= window.width()
+
+
+def test_the_join_answer_carries_the_rooms_read_only_state() -> None:
+    paused = Joined("anna", "", "aula", ("anna",), "", read_only=True)
+    assert paused.to_dict()["read_only"] is True
+    assert parse_server_message(paused.to_dict()) == paused
+    open_room = Joined("anna", "", "aula", ("anna",), "")
+    assert "read_only" not in open_room.to_dict()  # an older client sees nothing new
+    assert parse_server_message(open_room.to_dict()) == open_room
+    topic = Notice("The topic is now: x", "", "aula", topic="x")
+    assert parse_server_message(topic.to_dict()) == topic
+
+
+def test_joining_a_room_paused_before_shows_its_banner_at_once(
+    qtbot: QtBot, server: ChatServer, open_window: OpenWindow
+) -> None:
+    server.rooms.open_room("aula")
+    server.rooms.set_read_only("aula", True)
+    window = open_window(server.port)
+    assert banner(window).isHidden()  # general is open
+    type_line(qtbot, window, "/join #aula")
+    qtbot.waitUntil(lambda: window.rooms.current == Chat.room("aula"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: banner(window).isVisible(), timeout=WAIT_MS)
+    assert banner(window).text() == "The teacher has paused #aula: only they can write there for now."
+    assert not window.input_line.isEnabled()
+    # Joining tells the state, not a switch: the room's timeline has no notice of it.
+    room = window.rooms.timelines.model(Chat.room("aula"))
+    assert not [room.entry(r) for r in range(room.rowCount()) if room.entry(r).kind is EntryKind.NOTICE]
+    window.rooms.select(GENERAL_CHAT)
+    assert banner(window).isHidden()
+    assert window.input_line.isEnabled()
+    window.rooms.select(Chat.room("aula"))
+    server.rooms.set_read_only("aula", False)
+    qtbot.waitUntil(lambda: banner(window).isHidden(), timeout=WAIT_MS)
+
+
+def _notices(model: MessageModel) -> list[str]:
+    return [model.entry(r).text for r in range(model.rowCount()) if model.entry(r).kind is EntryKind.NOTICE]
+
+
+def test_a_rooms_switch_and_topic_are_told_in_the_clients_words(
+    qtbot: QtBot, server: ChatServer, open_window: OpenWindow
+) -> None:
+    window = open_window(server.port)
+    type_line(qtbot, window, "/join #aula")
+    qtbot.waitUntil(lambda: window.rooms.current == Chat.room("aula"), timeout=WAIT_MS)
+    room = window.rooms.timelines.model(Chat.room("aula"))
+    server.rooms.set_read_only("aula", True)
+    server.rooms.set_read_only("aula", False)
+    server.rooms.set_topic("aula", "verifica <b>alle 10</b>")
+    server.rooms.set_topic("aula", "")
+    server.rooms.set_topic("general", "benvenuti")
+    qtbot.waitUntil(lambda: len(_notices(room)) == 4, timeout=WAIT_MS)
+    assert _notices(room) == [
+        "The teacher has paused #aula: only they can write there for now.",
+        "#aula is open again: everyone can write there.",
+        "The topic of #aula is now: verifica <b>alle 10</b>",
+        "The topic of #aula was cleared.",
+    ]
+    qtbot.waitUntil(lambda: "The topic of #general is now: benvenuti" in _notices(window.model))
+    assert window.controller.rooms.topic("general") == "benvenuti"
+    assert window.controller.rooms.topic("aula") == ""
+    # The server's own English ("read-only", "The topic is now") is nowhere.
+    for text in _notices(room) + _notices(window.model):
+        assert "read-only" not in text
+        assert "The topic is now" not in text
+        assert "Notice:" not in text

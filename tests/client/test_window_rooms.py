@@ -171,6 +171,31 @@ def test_the_typing_line_shows_for_the_current_chat_and_lapses(
     )
 
 
+def test_nobody_typing_takes_no_room_and_someone_typing_moves_no_input(
+    qtbot: QtBot, window: ChatWindow, rooms_server: RoomsServer, join: Callable[..., ClientController]
+) -> None:
+    window.resize(480, 360)  # the smallest window, where a blank line shows most
+    bruno = join(rooms_server, "bruno")
+    joined_room(qtbot, bruno, "zoo")
+    window_joins(qtbot, window, "zoo")
+
+    def input_top() -> int:
+        return window.input_line.mapTo(window, window.input_line.rect().topLeft()).y()
+
+    def gap() -> int:
+        view_bottom = window.view.mapTo(window, window.view.rect().bottomLeft()).y()
+        return input_top() - view_bottom
+
+    qtbot.waitUntil(lambda: window.typing_line.text() == "" and not window.typing_line.isVisible())
+    quiet_gap, quiet_top = gap(), input_top()
+    bruno.rooms.typing(ZOO)
+    qtbot.waitUntil(lambda: window.typing_line.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gap() > quiet_gap)  # the timeline gave up the line
+    assert gap() - quiet_gap >= window.typing_line.fontMetrics().height()
+    assert input_top() == quiet_top  # the line the user types in did not move
+    assert window.view.at_bottom
+
+
 def test_every_new_widget_has_an_accessible_name(window: ChatWindow) -> None:
     for widget in (
         window.room_panel,

@@ -41,7 +41,7 @@ def _stale_build() -> str | None:
     if not (SERVER.is_file() and CLIENT.is_file()):
         return "no PyInstaller build in dist/ (`make package` builds dist/chat-server and dist/chat-client)"
     built = min(SERVER.stat().st_mtime, CLIENT.stat().st_mtime)
-    packages = ("shared", "chat_server_app", "chat_client_app")
+    packages = ("shared", "shared_gui", "chat_server_app", "chat_client_app")
     sources = [
         *(path for package in packages for path in (ROOT / package).rglob("*.py")),
         *(ROOT / "resources").rglob("*.*"),

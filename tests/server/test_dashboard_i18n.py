@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QMenuBar, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from chat_server_app.core.room_orders import RoomOrderError, RoomRefusal
 from chat_server_app.dashboard.ban_dialog import BanDialog, BanOrder
 from chat_server_app.dashboard.bans_model import BanColumn
 from chat_server_app.dashboard.formatting import format_bytes
@@ -26,6 +27,8 @@ from chat_server_app.store import BanKind, MemoryStore
 from shared.qt.connection import Connection
 from shared.qt.startup_probe import ENV_VAR
 from shared.qt.translations import install_translators
+from shared.version import version
+from shared_gui.about import about_text
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_MS = 5000
@@ -70,7 +73,7 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
 
     menu_bar = window.findChild(QMenuBar)
     assert menu_bar is not None
-    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti", "Stan&ze"]
+    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti", "Stan&ze", "&Aiuto"]
     model = window.users_model
     headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in (Column.NAME, Column.QUEUED)]
     assert headers == ["Nome", "In coda"]
@@ -145,3 +148,59 @@ def test_the_language_reaches_the_dashboard(tmp_path: Path, args: list[str], sys
         check=False,
     )
     assert (result.returncode, result.stdout) == (0, f"shown: {title}\n"), result.stderr
+
+
+def _about_box(qtbot: QtBot, window: QWidget, menu_title: str, title: str) -> QMessageBox:
+    bar = window.findChild(QMenuBar)
+    assert isinstance(bar, QMenuBar)
+    help_menu = next(a.menu() for a in bar.actions() if a.text() == menu_title)
+    assert isinstance(help_menu, QMenu)
+    about = next(a for a in help_menu.actions() if a.objectName() == "about_action")
+    about.trigger()
+    box = next(w for w in QApplication.topLevelWidgets() if w.windowTitle() == title and w.isVisible())
+    assert isinstance(box, QMessageBox)
+    return box
+
+
+@pytest.mark.parametrize("italian_too", [False, True])
+def test_the_dashboard_has_the_clients_about_box(
+    qtbot: QtBot, request: pytest.FixtureRequest, engine: ChatServer, italian_too: bool
+) -> None:
+    if italian_too:
+        request.getfixturevalue("italian")
+    window = MainWindow(engine.settings, engine)
+    qtbot.addWidget(window)
+    window.show()
+    menu, title = ("&Aiuto", "Informazioni su Parla") if italian_too else ("&Help", "About Parla")
+    box = _about_box(qtbot, window, menu, title)
+    # One text for both programs: the same function writes it.
+    assert box.text() == about_text()
+    assert version() in box.text()
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert ("Una chat" in box.text()) is italian_too
+    box.close()
+
+
+def test_an_order_the_rules_refuse_is_told_in_the_operators_language(
+    qtbot: QtBot, italian: list[QTranslator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(host="127.0.0.1", port=0, no_announce=True, data_dir=tmp_path, max_rooms=1)
+    server = ChatServer(settings, MemoryStore())
+    server.start()
+    try:
+        window = MainWindow(settings, server)
+        qtbot.addWidget(window)
+        server.rooms.open_room("uno")
+        names = iter(["due"])
+        monkeypatch.setattr(QInputDialog, "exec", lambda dialog: dialog.setTextValue(next(names)) or 1)
+        new_room = window.findChild(QAction, "new_room_action")
+        assert isinstance(new_room, QAction)
+        new_room.trigger()
+        said = window.statusBar().currentMessage()
+        assert said == "Non eseguito: questo server ha già tutte le stanze che può avere (1)"
+        # Each refusal of the core says which it is, for the window to word it.
+        with pytest.raises(RoomOrderError) as refused:
+            server.rooms.close_room("nessuna")
+        assert refused.value.refusal is RoomRefusal.NO_SUCH_ROOM
+    finally:
+        server.close()

@@ -1,13 +1,18 @@
-"""Help ▸ About: what the program is, and which version of it runs."""
+"""Help ▸ About: what the program is, and which version of it runs.
+
+The client and the server's dashboard both show it: one action and one box, so that
+the two never tell different things.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from shared.version import version
 
-__all__ = ["about_text", "show_about"]
+__all__ = ["about_action", "about_text", "show_about"]
 
 
 def about_text() -> str:
@@ -28,3 +33,12 @@ def show_about(parent: QWidget | None) -> QMessageBox:
     box.setModal(False)
     box.show()
     return box
+
+
+def about_action(window: QWidget) -> QAction:
+    """The Help menu's "About Parla" of ``window``, which opens :func:`show_about`."""
+    action = QAction(QCoreApplication.translate("About", "&About Parla"), window)
+    action.setObjectName("about_action")
+    action.setMenuRole(QAction.MenuRole.AboutRole)
+    action.triggered.connect(lambda: show_about(window))
+    return action
