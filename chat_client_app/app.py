@@ -99,9 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from chat_client_app.recent_servers import scrollback_setting
     from shared.limits import DEFAULT_PORT
     from shared.qt import startup_probe
-    from shared_gui.appearance import Appearance, apply_appearance, saved_appearance
     from shared.qt.stop_signals import StopSignalWatcher
     from shared.qt.translations import install_translators
+    from shared_gui.appearance import Appearance, apply_appearance, saved_appearance
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

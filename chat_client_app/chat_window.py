@@ -48,8 +48,8 @@ from chat_client_app.window_names import name_window_parts
 from chat_client_app.window_rooms import WindowRooms
 from chat_client_app.window_title import window_title
 from shared.messages import ChatMessage, PresenceState, Welcome
-from shared_gui.appearance import AppearanceMenu
 from shared.validation import GENERAL, name_key
+from shared_gui.appearance import AppearanceMenu
 
 __all__ = ["ChatWindow", "COUNTER_FROM"]
 
