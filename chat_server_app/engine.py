@@ -39,11 +39,13 @@ from chat_server_app.core import (
 from chat_server_app.core import Session as CoreSession
 from chat_server_app.core.identity import address_of
 from chat_server_app.core.repeats import RepeatFilter, Repeats
+from chat_server_app.core.transfers import TransferView
 from chat_server_app.heap import release_free_heap
 from chat_server_app.listener import Listener
 from chat_server_app.room_desk import RoomDesk
 from chat_server_app.settings import Settings
 from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
+from chat_server_app.store.file_vault import FileVault
 from chat_server_app.tls import TlsIdentity
 from shared.discovery import Announce
 from shared.errors import ProtocolError
@@ -112,12 +114,17 @@ class ChatServer(QObject):
         *,
         announce_targets: list[QHostAddress] | None = None,
         tls: TlsIdentity | None = None,
+        files: FileVault | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
-        self._core = ServerCore(settings, store if store is not None else MemoryStore())
+        if files is None and settings.data_dir is not None:
+            # Raises VaultError for a catalog that cannot be read: the caller says so.
+            files = FileVault(settings.data_dir / "files", settings.files_quota)
+        self._files = files
+        self._core = ServerCore(settings, store if store is not None else MemoryStore(), files=files)
         self.rooms = RoomDesk(self)
         """The operator's orders over rooms, and their counts."""
         # Weakly: the listener is the server's child, a strong reference back would
@@ -215,6 +222,16 @@ class ChatServer(QObject):
         return self._closed_bytes_out + sum(cast(Outgoing, s.sink).sent for s in self._core.sessions)
 
     @property
+    def files_used(self) -> int:
+        """Bytes the stored files take (partial uploads not counted)."""
+        return self._files.used if self._files is not None else 0
+
+    @property
+    def transfers(self) -> list[TransferView]:
+        """The uploads and downloads in progress."""
+        return self._core.transfers.views()
+
+    @property
     def tls_fingerprint(self) -> str | None:
         """SHA-256 fingerprint of the certificate served, ``None`` without TLS."""
         return self._tls.fingerprint if self._tls is not None else None
@@ -270,6 +287,9 @@ class ChatServer(QObject):
         """Stop and release the history store."""
         self.stop()
         self._core.store.close()
+        self._core.transfers.close()
+        if self._files is not None:
+            self._files.close()
 
     def kick(self, name: str, reason: str = "") -> bool:
         """Disconnect a user on the operator's order; ``False`` if no such user."""
@@ -427,10 +447,10 @@ class ChatServer(QObject):
             elif type(output) is StoreFailed:
                 self.store_failed.emit(output.reason)
         core = self._core
-        if core.has_outbox or core.replays_ready:
+        if core.has_outbox or core.replays_ready or core.downloads_ready:
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
-        elif core.replays_waiting and not self._replay_poll.isActive():
+        elif (core.replays_waiting or core.downloads_waiting) and not self._replay_poll.isActive():
             self._replay_poll.start()
         deadline = core.next_deadline
         if deadline is not None:
@@ -443,6 +463,7 @@ class ChatServer(QObject):
         """Store the pass's messages in one transaction, then write each client its frames."""
         self._flush_timer.stop()
         core = self._core
+        core.pump_downloads()
         delivery = core.flush()
         self._apply()
         if delivery is None:

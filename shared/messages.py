@@ -17,6 +17,7 @@ from typing import ClassVar, TypeAlias, get_args
 
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_id, req_str, violation
+from shared.file_messages import FileChunk, FileEnd, FileGet, FileInfo, FileOffer, FileReady
 from shared.handshake import Hello, Welcome
 from shared.limits import CID_MAX_CHARS, ECHO_MAX_CHARS, MAX_MESSAGE_ID, PING_TOKEN_MAX_CHARS
 from shared.quoting import quoted
@@ -59,6 +60,12 @@ __all__ = [
     "Status",
     "Typing",
     "PresenceState",
+    "FileOffer",
+    "FileReady",
+    "FileChunk",
+    "FileGet",
+    "FileEnd",
+    "FileInfo",
     "GENERAL",
     "ClientMessage",
     "ServerMessage",
@@ -240,6 +247,8 @@ class ChatMessage:
     """On the sender's echo of a private message to a reserved name whose owner is
     offline: it is stored and delivered in the owner's next replay (§8.1)."""
     room: str = GENERAL
+    file: FileInfo | None = None
+    """A file sent (§8.5): ``text`` is then its name."""
     TYPE: ClassVar[str] = "message"
 
     @property
@@ -261,6 +270,8 @@ class ChatMessage:
             out["history"] = True
         if self.offline:
             out["offline"] = True
+        if self.file is not None:
+            out["file"] = self.file.to_dict()
         if self.cid is not None:
             out["cid"] = self.cid  # last: the server adds it to a copy made for everyone
         return out
@@ -270,6 +281,8 @@ class ChatMessage:
         payload = message_payload(self.id, self.ts, self.sender, self.text, self.to, self.history, self.room)
         if self.offline:
             payload = with_field(payload, "offline", "true")
+        if self.file is not None:
+            payload = with_field(payload, "file", self.file.to_json())
         return payload if self.cid is None else with_field(payload, "cid", json_string(self.cid))
 
     @classmethod
@@ -284,6 +297,7 @@ class ChatMessage:
             history=flag(obj, "history"),
             offline=flag(obj, "offline"),
             room=opt_room(obj),
+            file=None if obj.get("file") is None else FileInfo.from_dict(obj.get("file")),
         )
 
 
@@ -386,6 +400,8 @@ class Error:
     cid: str | None = None
     until: str | None = None
     """With ``banned``: when the ban ends (RFC 3339 UTC); absent for a ban without end."""
+    file_id: str | None = None
+    """With an error about a ``file_chunk`` or ``file_get``: the transfer it is about."""
     TYPE: ClassVar[str] = "error"
 
     @classmethod
@@ -406,6 +422,8 @@ class Error:
             out["cid"] = self.cid
         if self.until is not None:
             out["until"] = self.until
+        if self.file_id is not None:
+            out["file_id"] = self.file_id
         return out
 
     @classmethod
@@ -420,6 +438,7 @@ class Error:
             fatal=fatal,
             cid=opt_str(obj, "cid"),
             until=opt_str(obj, "until"),
+            file_id=opt_str(obj, "file_id"),
         )
 
 
@@ -460,7 +479,8 @@ class Shutdown:
 
 ClientMessage: TypeAlias = (
     Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search
-)
+    | FileOffer | FileChunk | FileGet
+)  # fmt: skip
 ServerMessage: TypeAlias = (
     Welcome
     | ChatMessage
@@ -476,6 +496,9 @@ ServerMessage: TypeAlias = (
     | Status
     | Typing
     | Results
+    | FileReady
+    | FileChunk
+    | FileEnd
 )
 
 _CLIENT_TYPES: dict[str, type[ClientMessage]] = {c.TYPE: c for c in get_args(ClientMessage)}
