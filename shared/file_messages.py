@@ -153,8 +153,8 @@ class FileChunk:
             data = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
             raise _invalid("'data' is not valid base64") from None
-        if not data:
-            raise _invalid("'data' is empty")
+        if not data or len(data) > FILE_CHUNK_MAX:
+            raise _invalid(f"'data' must hold 1 to {FILE_CHUNK_MAX} bytes")
         return cls(file_id, offset, data)
 
 

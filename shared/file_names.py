@@ -37,7 +37,8 @@ def display_name(raw: str) -> str:
     with its extension kept; ``file`` when nothing is left."""
     text = unicodedata.normalize("NFC", raw)
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(" " if c.isspace() else c for c in text if unicodedata.category(c) not in _UNSHOWN)
+    text = "".join(" " if c.isspace() else c for c in text)
+    text = "".join(c for c in text if unicodedata.category(c) not in _UNSHOWN)
     text = " ".join(text.split()).strip(". ")
     if not text:
         return _FALLBACK

@@ -108,6 +108,19 @@ class Uploading(CoreState):
         self.transfers.uploads[upload.file_id] = upload
         self._send(session, FileReady(fid, upload.file_id, partial.received).to_dict())
 
+    def set_room_files(self, room: str, *, on: bool) -> None:
+        """The operator's switch of files in one room (``general`` for the main chat),
+        for as long as the server runs (``--no-files-in`` keeps it across restarts)."""
+        key = GENERAL if room == GENERAL else name_key(normalize_name(room))
+        if on:
+            self.files_off_in.discard(key)
+        else:
+            self.files_off_in.add(key)
+
+    def files_on_in(self, room: str) -> bool:
+        key = GENERAL if room == GENERAL else name_key(normalize_name(room))
+        return key not in self.files_off_in
+
     def _file_target(
         self, session: Session[Link], room_name: str, to: str | None, fid: str
     ) -> _Target | None:
