@@ -34,6 +34,11 @@ from shared.file_names import SNIFF_BYTES
 
 __all__ = ["FileVault", "FileRecord", "Partial", "VaultError", "PARTIAL_KEPT_SECONDS"]
 
+SYNC_EVERY = 8 * 1024 * 1024
+"""Bytes of an upload written between two flushes to disk: the flush before the rename
+then has at most this much left to write, and never stalls the event loop for the
+whole file (a gigabyte's flush at once took longer than a second)."""
+
 PARTIAL_KEPT_SECONDS = 3600.0
 """How long the bytes of an upload whose sender went away wait for a resume: long
 enough for a laptop to come back from a walk down the corridor."""
@@ -198,7 +203,13 @@ class FileVault:
         if partial.received < SNIFF_BYTES:
             partial.head = (partial.head + data)[:SNIFF_BYTES]
         partial.hasher.update(data)
+        before = partial.received
         partial.received += len(data)
+        if before // SYNC_EVERY != partial.received // SYNC_EVERY:
+            try:
+                os.fsync(partial.fd)
+            except OSError as exc:
+                raise VaultError(f"cannot write {partial.path}: {exc.strerror or exc}") from exc
 
     def finish(self, partial: Partial) -> tuple[bool, list[FileRecord]]:
         """Every byte is in: whether its sha256 matches (if not, the bytes are dropped),
