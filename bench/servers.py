@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,7 +185,12 @@ def _read_first_line(proc: subprocess.Popen[bytes], timeout: float) -> str:
 
 @contextlib.contextmanager
 def running(
-    kind: ServerKind, *, data_dir: Path | None = None, store: str = "sqlite", log_dir: Path | None = None
+    kind: ServerKind,
+    *,
+    data_dir: Path | None = None,
+    store: str = "sqlite",
+    log_dir: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> Iterator[RunningServer]:
     """Start ``kind`` pinned to the server core; SIGTERM (then SIGKILL) on the way out."""
     with contextlib.ExitStack() as stack:
@@ -196,7 +201,7 @@ def running(
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
         with log.open("wb") as err:
             proc = subprocess.Popen(
-                taskset(SERVER_CPU, server_command(kind, data_dir, store=store)),
+                taskset(SERVER_CPU, [*server_command(kind, data_dir, store=store), *extra_args]),
                 stdout=subprocess.PIPE,
                 stderr=err,
                 stdin=subprocess.DEVNULL,

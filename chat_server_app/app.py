@@ -101,6 +101,7 @@ def _fail(message: str) -> int:
 def _serve(settings: Settings, data_dir: Path, headless: bool) -> int:
     from chat_server_app.engine import ChatServer
     from chat_server_app.store import SqliteStore, StoreError
+    from chat_server_app.store.file_vault import FileVault, VaultError
     from chat_server_app.tls import TlsError, identity_for
 
     try:
@@ -109,8 +110,9 @@ def _serve(settings: Settings, data_dir: Path, headless: bool) -> int:
         return _fail(str(exc))
     try:
         tls = identity_for(settings.tls, settings.tls_cert, settings.tls_key, data_dir, settings.display_name)
-        engine = ChatServer(settings, store, tls=tls)
-    except (TlsError, StoreError) as exc:
+        files = FileVault(data_dir / "files", settings.files_quota)
+        engine = ChatServer(settings, store, tls=tls, files=files)
+    except (TlsError, StoreError, VaultError) as exc:
         store.close()
         return _fail(str(exc))
     if headless:

@@ -39,12 +39,15 @@ from chat_server_app.core import (
 from chat_server_app.core import Session as CoreSession
 from chat_server_app.core.identity import address_of
 from chat_server_app.core.repeats import RepeatFilter, Repeats
+from chat_server_app.core.transfers import TransferView
 from chat_server_app.heap import release_free_heap
 from chat_server_app.listener import Listener
 from chat_server_app.lookup_thread import LookupThread
+from chat_server_app.name_desk import NameDesk
 from chat_server_app.room_desk import RoomDesk
 from chat_server_app.settings import Settings
-from chat_server_app.store import Ban, BanKind, HistoryStore, MemoryStore, Reservation, StoreError
+from chat_server_app.store import HistoryStore, MemoryStore
+from chat_server_app.store.file_vault import FileVault
 from chat_server_app.tls import TlsIdentity
 from shared.discovery import Announce
 from shared.errors import ProtocolError
@@ -113,12 +116,17 @@ class ChatServer(QObject):
         *,
         announce_targets: list[QHostAddress] | None = None,
         tls: TlsIdentity | None = None,
+        files: FileVault | None = None,
     ) -> None:
         super().__init__(parent)
         self._settings = settings
         self._tls = tls
         self._announcer = Announcer(self._describe, settings.announce_port, announce_targets, self)
-        self._core = ServerCore(settings, store if store is not None else MemoryStore())
+        if files is None and settings.data_dir is not None:
+            # Raises VaultError for a catalog that cannot be read: the caller says so.
+            files = FileVault(settings.data_dir / "files", settings.files_quota)
+        self._files = files
+        self._core = ServerCore(settings, store if store is not None else MemoryStore(), files=files)
         reader = self._core.store.reader()
         # Searches read on a thread of their own where the store has a second way in.
         self._lookups = LookupThread(reader, self._apply, self) if reader is not None else None
@@ -126,6 +134,8 @@ class ChatServer(QObject):
             self._core.lookups = self._lookups
         self.rooms = RoomDesk(self)
         """The operator's orders over rooms, and their counts."""
+        self.names = NameDesk(self)
+        """The operator's orders over names: reservations and bans."""
         # Weakly: the listener is the server's child, a strong reference back would
         # keep a server that was let go alive until the cycle collector runs.
         me = weakref.ref(self)
@@ -221,6 +231,16 @@ class ChatServer(QObject):
         return self._closed_bytes_out + sum(cast(Outgoing, s.sink).sent for s in self._core.sessions)
 
     @property
+    def files_used(self) -> int:
+        """Bytes the stored files take (partial uploads not counted)."""
+        return self._files.used if self._files is not None else 0
+
+    @property
+    def transfers(self) -> list[TransferView]:
+        """The uploads and downloads in progress."""
+        return self._core.transfers.views()
+
+    @property
     def tls_fingerprint(self) -> str | None:
         """SHA-256 fingerprint of the certificate served, ``None`` without TLS."""
         return self._tls.fingerprint if self._tls is not None else None
@@ -278,6 +298,9 @@ class ChatServer(QObject):
         if self._lookups is not None:
             self._lookups.close()
         self._core.store.close()
+        self._core.transfers.close()
+        if self._files is not None:
+            self._files.close()
 
     def kick(self, name: str, reason: str = "") -> bool:
         """Disconnect a user on the operator's order; ``False`` if no such user."""
@@ -288,45 +311,6 @@ class ChatServer(QObject):
         self._core.kick(session, reason)
         self._apply()
         return True
-
-    def release_name(self, name: str) -> bool:
-        """Let anyone take a reserved name again (§8.1); whether it was reserved."""
-        try:
-            return self._core.release_name(name)
-        except StoreError as exc:
-            self.store_failed.emit(str(exc))
-            return True  # released for this run: the store could not forget it
-        finally:
-            self.reservations_changed.emit()
-
-    @property
-    def reservations(self) -> list[Reservation]:
-        return self._core.reservations
-
-    def ban(self, kind: BanKind, value: str, seconds: float | None, reason: str = "") -> None:
-        """Ban a name (and its owner's token) or an address; whoever it shuts out now
-        is kicked, after what they were sent."""
-        self.flush()
-        try:
-            self._core.ban(kind, value, seconds, reason)
-        except StoreError as exc:
-            self.store_failed.emit(str(exc))  # in force until the server stops
-        self._apply()
-        self.bans_changed.emit()
-
-    def unban(self, kind: BanKind, value: str) -> bool:
-        try:
-            return self._core.unban(kind, value)
-        except StoreError as exc:
-            self.store_failed.emit(str(exc))
-            return True
-        finally:
-            self.bans_changed.emit()
-
-    @property
-    def bans(self) -> list[Ban]:
-        """The bans in force (the config's included)."""
-        return self._core.bans()
 
     def send_notice(self, text: str) -> None:
         """A message from the operator to everyone."""
@@ -435,10 +419,10 @@ class ChatServer(QObject):
             elif type(output) is StoreFailed:
                 self.store_failed.emit(output.reason)
         core = self._core
-        if core.has_outbox or core.replays_ready:
+        if core.has_outbox or core.replays_ready or core.downloads_ready:
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
-        elif core.replays_waiting and not self._replay_poll.isActive():
+        elif (core.replays_waiting or core.downloads_waiting) and not self._replay_poll.isActive():
             self._replay_poll.start()
         deadline = core.next_deadline
         if deadline is not None:
@@ -451,6 +435,7 @@ class ChatServer(QObject):
         """Store the pass's messages in one transaction, then write each client its frames."""
         self._flush_timer.stop()
         core = self._core
+        core.pump_downloads()
         delivery = core.flush()
         self._apply()
         if delivery is None:

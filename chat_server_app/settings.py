@@ -77,6 +77,11 @@ class Settings:
     operator_reads_private: bool = False
     ban: tuple[BanSpec, ...] = ()
     release_name: tuple[str, ...] = ()
+    max_file_size: int = limits.DEFAULT_MAX_FILE_SIZE
+    files_quota: int = limits.DEFAULT_FILES_QUOTA
+    no_files: bool = False
+    no_files_in: tuple[str, ...] = ()
+    refuse_extensions: frozenset[str] = frozenset()
 
     @property
     def display_name(self) -> str:
@@ -131,6 +136,25 @@ def _queue_size(text: str) -> int:
     if value < 4096:
         raise ValueError("must be at least 4096 bytes")
     return value
+
+
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def _bytes(text: str) -> int:
+    """A size: bytes, or with a binary unit (``100M``, ``10G``, ``512KiB``)."""
+    raw = text.strip().casefold().removesuffix("ib").removesuffix("b")
+    unit = raw[-1:] if raw[-1:] in _SIZE_UNITS else ""
+    value = int(raw[: len(raw) - len(unit)]) * _SIZE_UNITS[unit]
+    if value < 1:
+        raise ValueError("must be at least 1 byte (a number, or with K, M, G, T)")
+    return value
+
+
+def _extensions(text: str) -> frozenset[str]:
+    """``exe,bat`` or ``.exe .BAT``: extensions, casefolded, without dots."""
+    parts = text.replace(",", " ").split()
+    return frozenset(part.lstrip(".").casefold() for part in parts if part.lstrip("."))
 
 
 def _path(text: str) -> Path:
@@ -196,6 +220,9 @@ _OPTIONS: dict[str, tuple[Callable[[str], Any], str]] = {
         "the dashboard light or dark: system, light or dark (default: View > Appearance)",
     ),
     "replay-max": (_positive_int, "messages one reconnect replays at most (default 10000)"),
+    "max-file-size": (_bytes, "largest file a user may send, bytes or with K, M, G (default 100M)"),
+    "files-quota": (_bytes, "space all files together may take; the oldest go first (default 10G)"),
+    "refuse-extensions": (_extensions, "file extensions refused, e.g. exe,bat (default: none)"),
 }
 # Options that may be given several times (a TOML list in the config file).
 _LISTS: dict[str, tuple[Callable[[str], Any], str]] = {
@@ -205,6 +232,7 @@ _LISTS: dict[str, tuple[Callable[[str], Any], str]] = {
         " may be repeated",
     ),
     "release-name": (_text, "release a reserved name so that anyone may take it; may be repeated"),
+    "no-files-in": (_text, "a room where files may not be sent; may be repeated"),
 }
 _FLAGS: dict[str, str] = {
     "no-announce": "do not announce the server on the LAN",
@@ -212,6 +240,7 @@ _FLAGS: dict[str, str] = {
     "headless": "run without a window; print 'listening on HOST:PORT' first on stdout",
     "log-messages": "with --headless, also log message text",
     "operator-reads-private": "show private messages' text in the dashboard and log (users are told)",
+    "no-files": "users may not send files",
 }
 
 

@@ -35,6 +35,17 @@ class ErrorCode(enum.StrEnum):
     """A room name that breaks the rules of names, or a ``say`` to a room and a user."""
     TOO_MANY_ROOMS = "too_many_rooms"
     """A ``join`` past the rooms a user may be in, or a new room past the server's."""
+    FILE_TOO_LARGE = "file_too_large"
+    """A ``file_offer`` larger than ``--max-file-size`` or the whole ``--files-quota`` (§8.5)."""
+    FILE_REFUSED = "file_refused"
+    """A ``file_offer`` the server does not take: files off, an empty file, a refused
+    extension, too many uploads at once, the same file uploaded by someone else now."""
+    NO_SUCH_FILE = "no_such_file"
+    """A ``file_get`` or ``file_chunk`` for an id that does not exist, is gone, or that
+    the asker may not see: one answer for all three, so that ids leak nothing."""
+    FILE_INVALID = "file_invalid"
+    """A file frame with a wrong field (offset, size, base64, sha256): the transfer
+    stays as it was, the rest of the session is fine."""
 
 
 FATAL_CODES = frozenset(

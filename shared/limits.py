@@ -38,6 +38,10 @@ __all__ = [
     "DEFAULT_SEND_QUEUE",
     "DEFAULT_PING_AFTER",
     "DEFAULT_PING_TIMEOUT",
+    "DEFAULT_MAX_FILE_SIZE",
+    "DEFAULT_FILES_QUOTA",
+    "FILE_CHUNK_MAX",
+    "FILE_NAME_MAX_CHARS",
 ]
 
 DEFAULT_PORT = 5001
@@ -149,3 +153,20 @@ DEFAULT_PING_AFTER = 30.0
 
 DEFAULT_PING_TIMEOUT = 60.0
 """Seconds after that ping before the client is dropped with ``timeout`` (§5)."""
+
+DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
+"""Largest file one ``file_offer`` may announce (PROTOCOL.md §8.5): a worksheet, a
+log, a screenshot, an installer; a disk image is not what a chat is for."""
+
+DEFAULT_FILES_QUOTA = 10 * 1024 * 1024 * 1024
+"""Bytes every stored file together may take in the data directory (§8.5); past it
+the oldest files go first."""
+
+FILE_CHUNK_MAX = 32 * 1024
+"""Bytes one ``file_chunk`` carries at most, decoded (§8.5): base64 makes 32 KiB
+43 692 characters, which with the frame's other fields fits the default
+``max_frame`` of 64 KiB."""
+
+FILE_NAME_MAX_CHARS = 255
+"""A file name's length as most file systems allow it (ext4, NTFS): a longer one is
+shortened, keeping its extension."""

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import ClassVar, TypeAlias, get_args
 
 from shared.around_messages import HistoryAround, HistoryPage
-from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
+from shared.ending_messages import SHUTDOWN_REASON, Error, Kicked, Shutdown
+from shared.errors import ErrorCode, ProtocolError
 from shared.fields import flag, format_ts, now_ts, opt_str, parse_ts, req_id, req_str, violation
+from shared.file_messages import FileChunk, FileEnd, FileGet, FileInfo, FileOffer, FileReady
 from shared.handshake import Hello, Welcome
 from shared.limits import CID_MAX_CHARS, ECHO_MAX_CHARS, MAX_MESSAGE_ID, PING_TOKEN_MAX_CHARS
 from shared.quoting import quoted
@@ -60,6 +62,12 @@ __all__ = [
     "Status",
     "Typing",
     "PresenceState",
+    "FileOffer",
+    "FileReady",
+    "FileChunk",
+    "FileGet",
+    "FileEnd",
+    "FileInfo",
     "GENERAL",
     "ClientMessage",
     "ServerMessage",
@@ -241,6 +249,8 @@ class ChatMessage:
     """On the sender's echo of a private message to a reserved name whose owner is
     offline: it is stored and delivered in the owner's next replay (§8.1)."""
     room: str = GENERAL
+    file: FileInfo | None = None
+    """A file sent (§8.5): ``text`` is then its name."""
     TYPE: ClassVar[str] = "message"
 
     @property
@@ -262,6 +272,8 @@ class ChatMessage:
             out["history"] = True
         if self.offline:
             out["offline"] = True
+        if self.file is not None:
+            out["file"] = self.file.to_dict()
         if self.cid is not None:
             out["cid"] = self.cid  # last: the server adds it to a copy made for everyone
         return out
@@ -271,6 +283,8 @@ class ChatMessage:
         payload = message_payload(self.id, self.ts, self.sender, self.text, self.to, self.history, self.room)
         if self.offline:
             payload = with_field(payload, "offline", "true")
+        if self.file is not None:
+            payload = with_field(payload, "file", self.file.to_json())
         return payload if self.cid is None else with_field(payload, "cid", json_string(self.cid))
 
     @classmethod
@@ -285,6 +299,7 @@ class ChatMessage:
             history=flag(obj, "history"),
             offline=flag(obj, "offline"),
             room=opt_room(obj),
+            file=None if obj.get("file") is None else FileInfo.from_dict(obj.get("file")),
         )
 
 
@@ -387,95 +402,10 @@ class Notice:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Error:
-    """An error report; after a ``fatal`` one the server closes the connection.
-
-    ``cid`` is an extension (unknown fields are ignored): the ``cid`` of the ``say``
-    this error answers, so a client can mark exactly that message as failed.
-    """
-
-    code: str
-    message: str
-    fatal: bool = False
-    cid: str | None = None
-    until: str | None = None
-    """With ``banned``: when the ban ends (RFC 3339 UTC); absent for a ban without end."""
-    TYPE: ClassVar[str] = "error"
-
-    @classmethod
-    def of(cls, exc: ProtocolError, cid: str | None = None) -> Error:
-        return cls(code=exc.code.value, message=exc.message, fatal=exc.fatal, cid=cid)
-
-    @property
-    def error_code(self) -> ErrorCode | None:
-        """The code as a member of :class:`ErrorCode`, or ``None`` for a code we do not know."""
-        try:
-            return ErrorCode(self.code)
-        except ValueError:
-            return None
-
-    def to_dict(self) -> Json:
-        out: Json = {"type": self.TYPE, "code": self.code, "message": self.message, "fatal": self.fatal}
-        if self.cid is not None:
-            out["cid"] = self.cid
-        if self.until is not None:
-            out["until"] = self.until
-        return out
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, object]) -> Error:
-        code = req_str(obj, "code")
-        fatal = obj.get("fatal")
-        if not isinstance(fatal, bool):
-            fatal = code in {c.value for c in FATAL_CODES}
-        return cls(
-            code=code,
-            message=opt_str(obj, "message") or code,
-            fatal=fatal,
-            cid=opt_str(obj, "cid"),
-            until=opt_str(obj, "until"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Kicked:
-    """The operator removed this user; the connection closes next."""
-
-    reason: str = ""
-    TYPE: ClassVar[str] = "kicked"
-
-    def to_dict(self) -> Json:
-        return {"type": self.TYPE, "reason": self.reason}
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, object]) -> Kicked:
-        return cls(reason=opt_str(obj, "reason") or "")
-
-
-SHUTDOWN_REASON = "The server is shutting down."
-"""The ``shutdown`` reason when the operator gives none: a client that knows it says
-so in its own words, instead of repeating this English."""
-
-
-@dataclass(frozen=True, slots=True)
-class Shutdown:
-    """The server is stopping; every connection closes next."""
-
-    reason: str = ""
-    TYPE: ClassVar[str] = "shutdown"
-
-    def to_dict(self) -> Json:
-        return {"type": self.TYPE, "reason": self.reason}
-
-    @classmethod
-    def from_dict(cls, obj: Mapping[str, object]) -> Shutdown:
-        return cls(reason=opt_str(obj, "reason") or "")
-
-
 ClientMessage: TypeAlias = (
     Hello | Say | Ping | Pong | Bye | Join | Part | ListRooms | Status | Typing | Search | HistoryAround
-)
+    | FileOffer | FileChunk | FileGet
+)  # fmt: skip
 ServerMessage: TypeAlias = (
     Welcome
     | ChatMessage
@@ -492,6 +422,9 @@ ServerMessage: TypeAlias = (
     | Typing
     | Results
     | HistoryPage
+    | FileReady
+    | FileChunk
+    | FileEnd
 )
 
 _CLIENT_TYPES: dict[str, type[ClientMessage]] = {c.TYPE: c for c in get_args(ClientMessage)}

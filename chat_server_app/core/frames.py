@@ -10,28 +10,30 @@ from shared.messages import GENERAL, json_string, message_payload, with_field
 __all__ = ["message_frames", "offline_echo", "history_frame", "cid_of"]
 
 
-def message_frames(record: StoredMessage) -> tuple[bytes, bytes]:
-    """The frame for everyone, and the sender's copy (the same object when no ``cid``)."""
+def message_frames(record: StoredMessage, file: str | None = None) -> tuple[bytes, bytes]:
+    """The frame for everyone, and the sender's copy (the same object when no ``cid``);
+    ``file`` is the JSON of a file message's ``file`` (§8.5)."""
     payload = message_payload(record.id, record.ts, record.sender, record.text, record.to, room=_room(record))
+    if file is not None:
+        payload = with_field(payload, "file", file)
     public = frame(payload)
     if record.cid is None:
         return public, public
     return public, frame(with_field(payload, "cid", json_string(record.cid)))
 
 
-def offline_echo(record: StoredMessage) -> bytes:
+def offline_echo(record: StoredMessage, file: str | None = None) -> bytes:
     """The sender's copy of a private message held for its offline owner (§8.1)."""
-    payload = with_field(
-        message_payload(record.id, record.ts, record.sender, record.text, record.to, room=_room(record)),
-        "offline",
-        "true",
-    )
+    payload = message_payload(record.id, record.ts, record.sender, record.text, record.to, room=_room(record))
+    if file is not None:
+        payload = with_field(payload, "file", file)
+    payload = with_field(payload, "offline", "true")
     if record.cid is not None:
         payload = with_field(payload, "cid", json_string(record.cid))
     return frame(payload)
 
 
-def history_frame(record: StoredMessage, viewer_owner: str | None) -> bytes:
+def history_frame(record: StoredMessage, viewer_owner: str | None, file: str | None = None) -> bytes:
     """A replayed message; its ``cid`` only to the owner of the name that sent it.
 
     By owner, not by name: someone who takes a free name later must not see its
@@ -39,6 +41,8 @@ def history_frame(record: StoredMessage, viewer_owner: str | None) -> bytes:
     payload = message_payload(
         record.id, record.ts, record.sender, record.text, record.to, history=True, room=_room(record)
     )
+    if file is not None:
+        payload = with_field(payload, "file", file)
     if record.cid is not None and viewer_owner is not None and record.sender_owner == viewer_owner:
         payload = with_field(payload, "cid", json_string(record.cid))
     return frame(payload)

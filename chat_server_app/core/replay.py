@@ -41,8 +41,11 @@ class _Replay:
 class Replays:
     """The replays in progress, each behind its session's socket."""
 
-    def __init__(self, store: HistoryStore, send_queue: int) -> None:
+    def __init__(
+        self, store: HistoryStore, send_queue: int, file_of: Callable[[int], str | None] = lambda _: None
+    ) -> None:
         self._store = store
+        self._file_of = file_of  # a file message's ``file`` JSON, by message id
         # A reader gets its next slice while less than half its queue is waiting:
         # never more than the send-queue limit ahead of it.
         self._room = send_queue // 2
@@ -109,7 +112,7 @@ class Replays:
                 if record.id > replay.upto:
                     done = True
                     break
-                part = history_frame(record, replay.owner)
+                part = history_frame(record, replay.owner, self._file_of(record.id))
                 parts.append(part)
                 replay.after = record.id
                 size += len(part)

@@ -73,7 +73,9 @@ class RoomRules(CoreState):
             self._outputs.append(StoreFailed(str(exc)))
             return
         if tail:
-            past = b"".join(history_frame(record, session.owner) for record in tail)
+            past = b"".join(
+                history_frame(record, session.owner, self._file_json(record.id)) for record in tail
+            )
             self._outbox.append(Entry(None, next(self._seqs), {session: past}))
 
     def _enter(self, session: Session[Link], room: Room) -> None:

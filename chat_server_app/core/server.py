@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Hashable
 
 from chat_server_app.core.delivering import Delivering
+from chat_server_app.core.downloads import Downloading
 from chat_server_app.core.frames import cid_of
 from chat_server_app.core.identity import address_of
 from chat_server_app.core.posting import Posting
@@ -20,8 +21,10 @@ from chat_server_app.core.registration import Registration
 from chat_server_app.core.room_orders import RoomOrders
 from chat_server_app.core.searching import Searching
 from chat_server_app.core.session import Link, Session, SessionState
+from chat_server_app.core.uploads import Uploading
 from shared.around_messages import HistoryAround
 from shared.errors import ErrorCode, ProtocolError
+from shared.file_messages import FILE_ID_MAX_CHARS, FileChunk, FileGet, FileOffer
 from shared.messages import (
     Bye,
     Join,
@@ -45,7 +48,7 @@ TRIM_AFTER_BYTES = 32 * 1024 * 1024
 a burst of that size leaves enough freed buffers behind to be worth returning."""
 
 
-class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
+class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching, Uploading, Downloading):
     """Every rule of the protocol, for every session, with no I/O of its own."""
 
     # --- what the driver reads ------------------------------------------------------
@@ -136,7 +139,8 @@ class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
             try:
                 message = parse_client_message(obj)
             except ProtocolError as exc:
-                self._reject(session, exc.code, exc.message, cid=cid_of(obj))
+                cid, file_id = _ids_of(obj)
+                self._reject(session, exc.code, exc.message, cid=cid, file_id=file_id)
                 continue
             if isinstance(message, Say):
                 self._on_say(session, message)
@@ -156,6 +160,12 @@ class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
                 self._on_status(session, message)
             elif isinstance(message, Typing):
                 self._on_typing(session, message, now)
+            elif isinstance(message, FileChunk):
+                self._on_file_chunk(session, message)
+            elif isinstance(message, FileOffer):
+                self._on_file_offer(session, message)
+            elif isinstance(message, FileGet):
+                self._on_file_get(session, message)
             elif isinstance(message, Search):
                 self._on_search(session, message)
             elif isinstance(message, HistoryAround):
@@ -179,6 +189,8 @@ class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
         for held in self._presence.due(now):
             self._show_left(held.name, held.reason)
         self._joins.prune()
+        if self.vault is not None:
+            self.vault.prune(now)
         liveness = self._liveness
         for session in liveness.hello_overdue(now):
             self._drop(session, None)
@@ -196,3 +208,16 @@ class ServerCore(Registration, Posting, Delivering, RoomOrders, Searching):
 
     def trimmed(self) -> None:
         self._burst_bytes = 0
+
+
+def _ids_of(obj: dict[str, object]) -> tuple[str | None, str | None]:
+    """What a refused frame's error names: a ``say``'s ``cid``, a ``file_offer``'s
+    ``fid`` (as ``cid``), a ``file_chunk``'s or ``file_get``'s ``file_id``."""
+    kind = obj.get("type")
+    if kind == "file_offer":
+        fid = obj.get("fid")
+        return (fid if isinstance(fid, str) and len(fid) <= FILE_ID_MAX_CHARS else None), None
+    if kind in ("file_chunk", "file_get"):
+        file_id = obj.get("file_id")
+        return None, (file_id if isinstance(file_id, str) and len(file_id) <= FILE_ID_MAX_CHARS else None)
+    return cid_of(obj), None

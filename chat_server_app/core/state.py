@@ -26,14 +26,18 @@ from chat_server_app.core.replay import Replays
 from chat_server_app.core.rooms import Room, Rooms
 from chat_server_app.core.roster import Roster
 from chat_server_app.core.session import Link, Session, SessionState
+from chat_server_app.core.transfers import Transfers
 from chat_server_app.settings import Settings
 from chat_server_app.store import HistoryStore, StoredMessage, StoreError
+from chat_server_app.store.file_vault import FileRecord, FileVault
 from shared.codec import encode
 from shared.errors import ErrorCode, ProtocolError
+from shared.file_messages import FileInfo
 from shared.limits import PRESENCE_WINDOW
 from shared.messages import Error, Left, LeftReason, format_ts
+from shared.validation import name_key, normalize_name
 
-__all__ = ["CoreState"]
+__all__ = ["CoreState", "file_info"]
 
 
 class CoreState:
@@ -46,12 +50,17 @@ class CoreState:
         *,
         wall_clock: Callable[[], float] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        files: FileVault | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.lookups: Lookups = InlineLookups(store)
         """Where searches and pages of the past are read: the driver may give one that
         reads on a thread of its own (lookups.py)."""
+        # Files (§8.5): None when the server keeps none (no data directory, --no-files).
+        self.vault = files
+        self.transfers = Transfers(settings.send_queue)
+        self.files_off_in: set[str] = {name_key(normalize_name(room)) for room in settings.no_files_in}
         # Looked up at each call by default, so that a test can set the clock.
         self._wall = wall_clock if wall_clock is not None else lambda: time.time()
         self._monotonic = monotonic
@@ -61,7 +70,7 @@ class CoreState:
         self._liveness: Liveness[Session[Link]] = Liveness(
             settings.hello_timeout, settings.ping_after, settings.ping_timeout
         )
-        self._replays = Replays(store, settings.send_queue)
+        self._replays = Replays(store, settings.send_queue, self._file_json)
         self._gate: Gate[Session[Link]] = Gate(
             settings.max_unregistered, settings.max_unregistered_per_address
         )
@@ -131,13 +140,14 @@ class CoreState:
         cid: str | None = None,
         fatal: bool | None = None,
         until: str | None = None,
+        file_id: str | None = None,
     ) -> None:
         if session.state is SessionState.CLOSED:
             return
         is_fatal = ProtocolError(code, message).fatal if fatal is None else fatal
         if is_fatal:
             self._replays.cancel(session)  # the error goes out now, and the connection ends
-        self._send(session, Error(code.value, message, is_fatal, cid, until).to_dict())
+        self._send(session, Error(code.value, message, is_fatal, cid, until, file_id).to_dict())
         self._outputs.append(ErrorSent(session, code.value, message))
         if is_fatal:
             self._drop(session, LeftReason.DISCONNECTED)
@@ -158,6 +168,7 @@ class CoreState:
             # The general left below says it for every room: no left per room.
             self._leave_room(session, room, parted=False)
         self._replays.cancel(session)
+        self.transfers.forget(session, self.vault, self._monotonic())
         self._fresh.pop(session, None)
         if was_registered and self._users.get(session.key) is session:
             del self._users[session.key]
@@ -171,6 +182,12 @@ class CoreState:
             if reason is not None:
                 self._outputs.append(UserLeft(session, reason))
         self._outputs.append(Close(session, abort))
+
+    def _file_json(self, message_id: int) -> str | None:
+        """A file message's ``file``, as JSON (None: not a file message)."""
+        if self.vault is None or (record := self.vault.of_message(message_id)) is None:
+            return None
+        return file_info(record).to_json()
 
     def _leave_room(self, session: Session[Link], room: Room, *, parted: bool) -> None:
         """``session`` is out of ``room``: it ``parted`` (its reserved name goes too, and
@@ -223,3 +240,8 @@ class CoreState:
             epoch = self._wall()
             self._pass_clock = (format_ts(epoch), epoch)
         return self._pass_clock
+
+
+def file_info(record: FileRecord) -> FileInfo:
+    """What a ``message``'s ``file`` says of a file sent."""
+    return FileInfo(record.file_id, record.name, record.size, record.sha256, record.mime, record.gone)

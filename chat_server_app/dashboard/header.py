@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -61,6 +63,7 @@ class HeaderPanel(QFrame):
         self._messages = self._tile_value("messages_label")
         self._bytes_in = self._tile_value("bytes_in_label")
         self._bytes_out = self._tile_value("bytes_out_label")
+        self._files = self._tile_value("files_label")
 
         top = QHBoxLayout()
         top.addWidget(self._name)
@@ -80,6 +83,7 @@ class HeaderPanel(QFrame):
             (self.tr("Messages"), self._messages),
             (self.tr("Received"), self._bytes_in),
             (self.tr("Sent"), self._bytes_out),
+            (self.tr("Files"), self._files),
         ]
         for column, (caption_text, value) in enumerate(captions):
             caption = QLabel(caption_text, self)
@@ -112,6 +116,7 @@ class HeaderPanel(QFrame):
         self.set_read_only(False)
         self.set_uptime(None)
         self.set_counters(users=0, messages=0, bytes_in=0, bytes_out=0)
+        self.set_files(used=0, quota=0, transfers=[])
 
     def _tile_value(self, name: str) -> QLabel:
         label = _scaled_label(self, _VALUE_SCALE, bold=False)
@@ -157,6 +162,25 @@ class HeaderPanel(QFrame):
         self._messages.setText(self._locale.toString(messages))
         self._bytes_in.setText(format_bytes(bytes_in))
         self._bytes_out.setText(format_bytes(bytes_out))
+
+    def set_files(self, *, used: int, quota: int, transfers: list[tuple[str, str, bool, int, int]]) -> None:
+        """Space the stored files take, and the transfers in progress: (user, file name,
+        upload, bytes done, size) each, listed in the tooltip."""
+        text = self.tr("{used} of {quota}").format(used=format_bytes(used), quota=format_bytes(quota))
+        if transfers:
+            ups = sum(1 for t in transfers if t[2])
+            text += "  " + self.tr("↑{uploads} ↓{downloads}").format(
+                uploads=ups, downloads=len(transfers) - ups
+            )
+        self._files.setText(text)
+        lines = []
+        for user, name, upload, done, size in transfers:
+            arrow = "↑" if upload else "↓"
+            percent = self._locale.toString(100 * done // max(size, 1))
+            lines.append(f"{arrow} {user}: {name} ({percent} %)")
+        # A tooltip guesses rich text: names from peers are escaped inside explicit HTML.
+        shown = "<br>".join(html.escape(line) for line in lines)
+        self._files.setToolTip(f"<html>{shown}</html>" if lines else self.tr("No transfers in progress"))
 
     # --- palette ------------------------------------------------------------------
 

@@ -382,6 +382,11 @@ class MainWindow(QMainWindow):
             bytes_in=engine.bytes_in,
             bytes_out=engine.bytes_out,
         )
+        self._header.set_files(
+            used=engine.files_used,
+            quota=engine.settings.files_quota,
+            transfers=[(t.user, t.name, t.upload, t.done, t.size) for t in engine.transfers],
+        )
         if engine.is_listening:
             # Interfaces come and go (Wi-Fi, DHCP): the addresses shown must follow.
             self._header.set_listening(True, self._addresses())

@@ -198,9 +198,9 @@ class NamesDialog(QDialog):
         self._refresh_timer.stop()
         reservation = self._selected_reservation()
         ban = self._selected_ban()
-        reservations = self._engine.reservations
+        reservations = self._engine.names.reservations
         self._reservations.reset(reservations)
-        self._bans.reset(self._engine.bans, reservations)
+        self._bans.reset(self._engine.names.bans, reservations)
         if reservation is not None and (row := self._reservations.row_of(reservation.key)) is not None:
             self._select(self._reservations_view, self._reservations_proxy, self._reservations.index(row, 0))
         if ban is not None and (row := self._bans.row_of(ban.kind, ban.value)) is not None:
@@ -267,7 +267,7 @@ class NamesDialog(QDialog):
         reservation = self._selected_reservation()
         if reservation is None:
             return
-        if self._engine.release_name(reservation.name):
+        if self._engine.names.release(reservation.name):
             text = self.tr("The name {name} is free: anyone can take it").format(name=reservation.name)
         else:
             text = self.tr("The name {name} was not reserved").format(name=reservation.name)
@@ -279,9 +279,9 @@ class NamesDialog(QDialog):
             return
         index = self._bans_view.selectionModel().selectedRows(1)[0]
         what = str(index.data())
-        if self._engine.unban(ban.kind, ban.value):
+        if self._engine.names.unban(ban.kind, ban.value):
             text = self.tr("The ban on {what} is lifted").format(what=what)
-        elif any(b.kind is ban.kind and b.value == ban.value for b in self._engine.bans):
+        elif any(b.kind is ban.kind and b.value == ban.value for b in self._engine.names.bans):
             # Still in force, yet not the store's: the configuration's, which lasts as it says.
             text = self.tr("The ban on {what} is in the server's configuration (--ban): lift it there")
             text = text.format(what=what)

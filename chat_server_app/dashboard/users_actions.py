@@ -81,7 +81,7 @@ class UsersActions(QObject):
         order = BanDialog.ask(self._window, name, address)
         if order is None:
             return
-        self._engine.ban(order.kind, order.value, order.seconds, order.reason)
+        self._engine.names.ban(order.kind, order.value, order.seconds, order.reason)
         if order.kind is BanKind.NAME:
             text = self.tr("The name {name} is banned {span}")
         else:

@@ -990,6 +990,10 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
         <translation>Inviati</translation>
     </message>
     <message>
+        <source>Files</source>
+        <translation>File</translation>
+    </message>
+    <message>
         <source>TLS certificate fingerprint</source>
         <translation>Impronta del certificato TLS</translation>
     </message>
@@ -1016,6 +1020,18 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     <message>
         <source>Open</source>
         <translation>Aperta</translation>
+    </message>
+    <message>
+        <source>{used} of {quota}</source>
+        <translation>{used} di {quota}</translation>
+    </message>
+    <message>
+        <source>↑{uploads} ↓{downloads}</source>
+        <translation>↑{uploads} ↓{downloads}</translation>
+    </message>
+    <message>
+        <source>No transfers in progress</source>
+        <translation>Nessun trasferimento in corso</translation>
     </message>
 </context>
 <context>

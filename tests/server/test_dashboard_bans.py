@@ -304,7 +304,7 @@ def test_a_cancelled_ban_bans_nobody(
     anna.say("still here")
     anna.expect("message", text="still here")
     assert not anna.of_type("kicked")
-    assert engine.bans == []
+    assert engine.names.bans == []
 
 
 def test_an_address_banned_through_the_real_dialog_then_lifted(
@@ -341,7 +341,7 @@ def test_an_address_banned_through_the_real_dialog_then_lifted(
     select_row(bans_view, 1, "127.0.0.1")
     assert lift.isEnabled()
     QTest.mouseClick(lift, Qt.MouseButton.LeftButton)
-    assert engine.bans == []
+    assert engine.names.bans == []
     qtbot.waitUntil(lambda: shown(bans_view, 1) == [], timeout=WAIT_MS)
     assert window.statusBar().currentMessage() == "The ban on 127.0.0.1 is lifted"
     assert connect().hello("bruno")["type"] == "welcome"
@@ -367,7 +367,7 @@ def test_releasing_a_name_lets_another_token_take_it(
     select_row(reservations_view, 0, "Anna")
     assert release.isEnabled()
     QTest.mouseClick(release, Qt.MouseButton.LeftButton)
-    assert engine.reservations == []
+    assert engine.names.reservations == []
     qtbot.waitUntil(lambda: shown(reservations_view, 0) == [], timeout=WAIT_MS)
     assert not release.isEnabled()
     assert window.statusBar().currentMessage() == "The name Anna is free: anyone can take it"
@@ -384,7 +384,7 @@ def test_lifting_a_name_ban_lets_its_owner_in_again(
     qtbot.waitUntil(lambda: engine.connection_count == 0, timeout=WAIT_MS)
     names = open_names(qtbot, window)
     bans_view = child(names, QTableView, "bans_view")
-    engine.ban(BanKind.NAME, "anna", None, "")  # from elsewhere: the list follows
+    engine.names.ban(BanKind.NAME, "anna", None, "")  # from elsewhere: the list follows
     qtbot.waitUntil(lambda: shown(bans_view, 1) == ["Anna", "Anna"], timeout=WAIT_MS)
     assert shown(bans_view, 0) == ["Name", "Owner of"]
     assert shown(bans_view, 2) == ["until lifted", "until lifted"]
@@ -392,7 +392,7 @@ def test_lifting_a_name_ban_lets_its_owner_in_again(
 
     select_row(bans_view, 0, "Name")
     QTest.mouseClick(child(names, QAbstractButton, "lift_button"), Qt.MouseButton.LeftButton)
-    assert engine.bans == []  # the owner's ban goes with the name's
+    assert engine.names.bans == []  # the owner's ban goes with the name's
     qtbot.waitUntil(lambda: shown(bans_view, 0) == [], timeout=WAIT_MS)
     assert connect().hello("Anna", token=ANNA_TOKEN)["type"] == "welcome"
 
@@ -402,17 +402,17 @@ def test_a_timed_ban_leaves_the_list_when_it_ends(
 ) -> None:
     names = open_names(qtbot, window)
     bans_view = child(names, QTableView, "bans_view")
-    engine.ban(BanKind.ADDRESS, "10.0.0.7", 0.3, "")
-    engine.ban(BanKind.ADDRESS, "10.0.0.8", None, "")
+    engine.names.ban(BanKind.ADDRESS, "10.0.0.7", 0.3, "")
+    engine.names.ban(BanKind.ADDRESS, "10.0.0.8", None, "")
     qtbot.waitUntil(lambda: shown(bans_view, 1) == ["10.0.0.7", "10.0.0.8"], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: shown(bans_view, 1) == ["10.0.0.8"], timeout=WAIT_MS)
 
 
 def test_the_filter_narrows_both_lists(qtbot: QtBot, window: MainWindow, engine: ChatServer) -> None:
     names = open_names(qtbot, window)
-    engine.ban(BanKind.ADDRESS, "10.0.0.7", None, "flood")
-    engine.ban(BanKind.ADDRESS, "10.0.0.8", None, "")
-    engine.ban(BanKind.NAME, "bruno", None, "")
+    engine.names.ban(BanKind.ADDRESS, "10.0.0.7", None, "flood")
+    engine.names.ban(BanKind.ADDRESS, "10.0.0.8", None, "")
+    engine.names.ban(BanKind.NAME, "bruno", None, "")
     bans_view = child(names, QTableView, "bans_view")
     qtbot.waitUntil(lambda: len(shown(bans_view, 1)) == 3, timeout=WAIT_MS)
     QTest.keyClicks(child(names, QLineEdit, "names_filter_edit"), "FLOOD")

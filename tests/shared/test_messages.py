@@ -353,6 +353,11 @@ EXTENSION_FATAL = {
     ErrorCode.NOT_IN_ROOM: False,  # §8.3 names it; not fatal, as read_only
     ErrorCode.ROOM_INVALID: False,
     ErrorCode.TOO_MANY_ROOMS: False,
+    # §8.5: a transfer gone wrong never ends the chat.
+    ErrorCode.FILE_TOO_LARGE: False,
+    ErrorCode.FILE_REFUSED: False,
+    ErrorCode.NO_SUCH_FILE: False,
+    ErrorCode.FILE_INVALID: False,
 }
 ALL_FATAL = {**SPEC_FATAL, **EXTENSION_FATAL}
 
@@ -438,6 +443,10 @@ def test_error_codes_are_the_spec_wire_strings() -> None:
         "not_in_room",
         "room_invalid",
         "too_many_rooms",
+        "file_too_large",
+        "file_refused",
+        "no_such_file",
+        "file_invalid",
     }
 
 

@@ -117,11 +117,12 @@ class MemoryPair:
         """Carry out what the rules said, then flush passes, as the Qt driver does, until
         no replay has a reader with room left."""
         self._pass()
-        while self.core.replays_ready:
+        while self.core.replays_ready or self.core.downloads_ready:
             self._pass()
 
     def _pass(self) -> None:
         self._apply()
+        self.core.pump_downloads()
         delivery = self.core.flush()
         self._apply()
         if delivery is None:
