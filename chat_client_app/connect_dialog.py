@@ -35,13 +35,14 @@ from chat_client_app.colours import palette_is_dark
 from chat_client_app.controller import ClientController, ClientState, ConnectRequest
 from chat_client_app.discovery import LanDiscovery
 from chat_client_app.failures import FailureKind
+from chat_client_app.input_flaws import name_flaw_sentence
 from chat_client_app.recent_servers import RecentServer, load_recent, remember
 from chat_client_app.server_switch import ServerSwitch
 from chat_client_app.trust_dialog import TLS_TRUST_KINDS, RefusedCertificate, settle_certificate
 from shared.errors import ErrorCode
 from shared.limits import DEFAULT_ANNOUNCE_PORT, DEFAULT_PORT
 from shared.messages import Welcome
-from shared.validation import name_problem, normalize_name
+from shared.validation import name_flaw, normalize_name
 
 __all__ = ["ConnectDialog"]
 
@@ -343,11 +344,11 @@ class ConnectDialog(QDialog):
             self._validate_host()
 
     def _validate_name(self) -> bool:
-        problem = name_problem(self._name.text())
-        if problem is None:
+        flaw = name_flaw(self._name.text())
+        if flaw is None:
             self._name_problem.hide()
             return True
-        self._name_problem.setText(self._name_sentence(problem))
+        self._name_problem.setText(self._name_sentence(name_flaw_sentence(*flaw)))
         self._name_problem.show()
         self._fit_height()
         return False

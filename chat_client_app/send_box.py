@@ -28,11 +28,12 @@ from chat_client_app.commands import (
     msg_prefix,
     parse_command,
 )
+from chat_client_app.input_flaws import text_flaw_sentence
 from chat_client_app.input_line import InputLine
 from chat_client_app.user_model import UserListModel
 from shared.limits import STATUS_TEXT_MAX_CHARS, TEXT_MAX_CHARS
 from shared.messages import PresenceState
-from shared.validation import text_problem
+from shared.validation import text_flaw
 
 __all__ = ["SendBox", "COUNTER_FROM"]
 
@@ -147,10 +148,10 @@ class SendBox(QWidget):
         if command is None:
             return
         if isinstance(command, SayCommand | PrivateCommand):
-            problem = text_problem(command.text)
-            if problem is not None:
+            flaw = text_flaw(command.text)
+            if flaw is not None:
                 # Nothing is sent and nothing typed is lost: the user shortens it.
-                self.problem.emit(self.tr("Not sent: {problem}.").format(problem=problem))
+                self.problem.emit(self.tr("Not sent: {problem}.").format(problem=text_flaw_sentence(flaw)))
                 return
             to = command.name if isinstance(command, PrivateCommand) else None
             self.say_requested.emit(command.text, to)

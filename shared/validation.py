@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import functools
 import unicodedata
 
@@ -13,6 +14,9 @@ __all__ = [
     "normalize_name",
     "name_key",
     "name_problem",
+    "name_flaw",
+    "text_flaw",
+    "Flaw",
     "validate_name",
     "text_problem",
     "room_problem",
@@ -91,19 +95,45 @@ def _name_key(name: str) -> str:
     return _folded_skeleton(_folded_skeleton(name))
 
 
-def name_problem(raw: object) -> str | None:
-    """Why ``raw`` is not a valid user name, in a human sentence, or ``None`` if it is."""
+class Flaw(enum.Enum):
+    """What is wrong with a name or a text: for each program to say in its own words
+    (the server's in English, the client's in its user's language)."""
+
+    NOT_TEXT = "not_text"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    INVISIBLE = "invisible"  # with the character
+
+
+def name_flaw(raw: object) -> tuple[Flaw, str] | None:
+    """What keeps ``raw`` from being a valid user name (and the character at fault,
+    for :attr:`Flaw.INVISIBLE`), or ``None`` if it is one."""
     if not isinstance(raw, str):
-        return "the name must be a string"
+        return Flaw.NOT_TEXT, ""
     name = normalize_name(raw)
     if not name:
-        return "the name is empty"
+        return Flaw.EMPTY, ""
     if len(name) > NAME_MAX_CHARS:
-        return f"the name is longer than {NAME_MAX_CHARS} characters"
+        return Flaw.TOO_LONG, ""
     for ch in name:
         if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES or ch in _INVISIBLE_FILLERS:
-            return f"the name contains the invisible or control character U+{ord(ch):04X}"
+            return Flaw.INVISIBLE, ch
     return None
+
+
+def name_problem(raw: object) -> str | None:
+    """Why ``raw`` is not a valid user name, in a human sentence, or ``None`` if it is."""
+    flaw = name_flaw(raw)
+    if flaw is None:
+        return None
+    kind, ch = flaw
+    if kind is Flaw.NOT_TEXT:
+        return "the name must be a string"
+    if kind is Flaw.EMPTY:
+        return "the name is empty"
+    if kind is Flaw.TOO_LONG:
+        return f"the name is longer than {NAME_MAX_CHARS} characters"
+    return f"the name contains the invisible or control character U+{ord(ch):04X}"
 
 
 GENERAL = "general"
@@ -136,13 +166,25 @@ def validate_name(raw: object) -> str:
     return normalize_name(raw)
 
 
+def text_flaw(text: object) -> Flaw | None:
+    """What keeps ``text`` from being posted, or ``None`` if it can be."""
+    if not isinstance(text, str):
+        return Flaw.NOT_TEXT
+    if not text or text.isspace():
+        return Flaw.EMPTY
+    if len(text) > TEXT_MAX_CHARS:
+        return Flaw.TOO_LONG
+    return None
+
+
 def text_problem(text: object) -> str | None:
     """Why ``text`` cannot be posted, in a human sentence, or ``None`` if it can."""
-    if not isinstance(text, str):
+    flaw = text_flaw(text)
+    if flaw is Flaw.NOT_TEXT:
         return "the text must be a string"
-    if not text or text.isspace():
+    if flaw is Flaw.EMPTY:
         return "the message is empty"
-    if len(text) > TEXT_MAX_CHARS:
+    if flaw is Flaw.TOO_LONG:
         return f"the message is longer than {TEXT_MAX_CHARS} characters"
     return None
 

@@ -1035,6 +1035,29 @@ Una chat per la rete di un&apos;aula o di un ufficio: un server e i suoi client.
     </message>
 </context>
 <context>
+    <name>InputFlaws</name>
+    <message>
+        <source>it is longer than {count} characters</source>
+        <translation>è più lungo di {count} caratteri</translation>
+    </message>
+    <message>
+        <source>it holds an invisible or control character (U+{code})</source>
+        <translation>contiene un carattere invisibile o di controllo (U+{code})</translation>
+    </message>
+    <message>
+        <source>it is empty</source>
+        <translation>è vuoto</translation>
+    </message>
+    <message>
+        <source>the message is longer than {count} characters</source>
+        <translation>il messaggio è più lungo di {count} caratteri</translation>
+    </message>
+    <message>
+        <source>the message is empty</source>
+        <translation>il messaggio è vuoto</translation>
+    </message>
+</context>
+<context>
     <name>KickDialog</name>
     <message>
         <source>Kick user</source>

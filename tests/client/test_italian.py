@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QLocale, Qt, QTranslator
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from chat_client_app.chat_window import ChatWindow
+from chat_client_app.connect_dialog import ConnectDialog
 from chat_client_app.controller import ClientController, SendState
 from chat_client_app.message_model import Entry, EntryKind
+from chat_client_app.send_box import SendBox
 from chat_client_app.session.state import Chat
 from chat_server_app.engine import ChatServer
 from shared.qt.translations import install_translators
@@ -215,3 +217,29 @@ def test_a_rooms_switch_and_topic_are_told_in_italian(
         "Ora l'argomento di #aula è: verifica",
         "#aula è di nuovo aperta: lì tutti possono scrivere.",
     ]
+
+
+def test_a_message_too_long_is_refused_in_italian_before_it_is_sent(
+    qtbot: QtBot, italian: None, server: ChatServer, open_window: OpenWindow
+) -> None:
+    window = open_window(server.port)
+    problems: list[str] = []
+    window.findChild(SendBox).problem.connect(problems.append)
+    send(window, "x" * 4001)
+    assert problems == ["Non inviato: il messaggio è più lungo di 4000 caratteri."]
+    assert window.input_line.text() == "x" * 4001  # nothing typed is lost
+
+
+def test_a_name_that_cannot_be_used_says_why_in_italian(qtbot: QtBot, italian: None) -> None:
+    dialog = ConnectDialog()
+    qtbot.addWidget(dialog)
+    name = next(w for w in dialog.findChildren(QLineEdit) if w.accessibleName() == "Il tuo nome")
+    name.setText("anna\u200bmaria")
+    problem = next(
+        w for w in dialog.findChildren(QLabel) if w.accessibleDescription() == "Problema con il nome"
+    )
+    connect = next(w for w in dialog.findChildren(QPushButton) if w.accessibleName() == "Connetti")
+    QTest.mouseClick(connect, Qt.MouseButton.LeftButton)  # the fields are checked first
+    assert problem.text() == (
+        "Questo nome non si può usare: contiene un carattere invisibile o di controllo (U+200B)."
+    )
