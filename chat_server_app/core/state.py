@@ -70,7 +70,9 @@ class CoreState:
         self._liveness: Liveness[Session[Link]] = Liveness(
             settings.hello_timeout, settings.ping_after, settings.ping_timeout
         )
-        self._replays = Replays(store, settings.send_queue, self._file_json)
+        # The vault's own look-up, not a method of the rules: a bound method would make
+        # a cycle (rules -> replays -> rules) that only the garbage collector breaks.
+        self._replays = Replays(store, settings.send_queue, file_json_in(files))
         self._gate: Gate[Session[Link]] = Gate(
             settings.max_unregistered, settings.max_unregistered_per_address
         )
@@ -185,9 +187,7 @@ class CoreState:
 
     def _file_json(self, message_id: int) -> str | None:
         """A file message's ``file``, as JSON (None: not a file message)."""
-        if self.vault is None or (record := self.vault.of_message(message_id)) is None:
-            return None
-        return file_info(record).to_json()
+        return file_json_in(self.vault)(message_id)
 
     def _leave_room(self, session: Session[Link], room: Room, *, parted: bool) -> None:
         """``session`` is out of ``room``: it ``parted`` (its reserved name goes too, and
@@ -245,3 +245,14 @@ class CoreState:
 def file_info(record: FileRecord) -> FileInfo:
     """What a ``message``'s ``file`` says of a file sent."""
     return FileInfo(record.file_id, record.name, record.size, record.sha256, record.mime, record.gone)
+
+
+def file_json_in(vault: FileVault | None) -> Callable[[int], str | None]:
+    """A file message's ``file`` as JSON by message id, from ``vault`` (None: no files)."""
+
+    def file_json(message_id: int) -> str | None:
+        if vault is None or (record := vault.of_message(message_id)) is None:
+            return None
+        return file_info(record).to_json()
+
+    return file_json

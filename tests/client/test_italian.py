@@ -224,7 +224,9 @@ def test_a_message_too_long_is_refused_in_italian_before_it_is_sent(
 ) -> None:
     window = open_window(server.port)
     problems: list[str] = []
-    window.findChild(SendBox).problem.connect(problems.append)
+    box = window.findChild(SendBox)
+    assert box is not None
+    box.problem.connect(problems.append)
     send(window, "x" * 4001)
     assert problems == ["Non inviato: il messaggio è più lungo di 4000 caratteri."]
     assert window.input_line.text() == "x" * 4001  # nothing typed is lost
