@@ -73,7 +73,13 @@ def test_the_dashboard_speaks_italian(qtbot: QtBot, italian: list[QTranslator], 
 
     menu_bar = window.findChild(QMenuBar)
     assert menu_bar is not None
-    assert [action.text() for action in menu_bar.actions()] == ["&Server", "&Utenti", "Stan&ze", "&Visualizza", "&Aiuto"]
+    assert [action.text() for action in menu_bar.actions()] == [
+        "&Server",
+        "&Utenti",
+        "Stan&ze",
+        "&Visualizza",
+        "&Aiuto",
+    ]
     model = window.users_model
     headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in (Column.NAME, Column.QUEUED)]
     assert headers == ["Nome", "In coda"]
