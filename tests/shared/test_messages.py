@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from shared import PROTOCOL_VERSION
 from shared.codec import FrameDecoder, encode
 from shared.errors import FATAL_CODES, ErrorCode, ProtocolError
-from shared.limits import MAX_MESSAGE_ID
+from shared.limits import MAX_MESSAGE_ID, TEXT_MAX_CHARS
 from shared.messages import (
     Bye,
     ChatMessage,
@@ -656,3 +657,29 @@ def test_now_ts_is_now() -> None:
     after = datetime.now(UTC)
     assert WIRE_TS.match(text)
     assert before - timedelta(milliseconds=1) <= parse_ts(text) <= after
+
+
+_field_values = (
+    st.none()
+    | st.text(max_size=5)
+    | st.sampled_from([" ", "\n\t", "x" * TEXT_MAX_CHARS, "x" * (TEXT_MAX_CHARS + 1), "c" * 65, "room"])
+    | st.integers()
+    | st.booleans()
+    | st.lists(st.integers(), max_size=2)
+)
+
+
+@settings(max_examples=500)
+@given(st.dictionaries(st.sampled_from(["text", "cid", "to", "room", "other"]), _field_values, max_size=5))
+def test_the_quick_path_of_a_say_gives_what_the_checks_give(fields: dict[str, object]) -> None:
+    """Say.from_dict answers the usual say in a few tests; whatever the frame, it gives
+    the same say, or the same error, as the field-by-field checks."""
+    frame = {"type": "say", **fields}
+
+    def outcome(parse: Callable[[dict[str, object]], Say]) -> object:
+        try:
+            return parse(frame)
+        except ProtocolError as exc:
+            return (exc.code, exc.message)
+
+    assert outcome(Say.from_dict) == outcome(Say.checked)
