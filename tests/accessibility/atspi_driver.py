@@ -38,9 +38,9 @@ from typing import Any
 import pyatspi
 from gi.repository import Atspi, GLib
 
-POLL_S = 0.05
+POLL_MS = 50
 """Between two looks at the tree while waiting: the programs answer over D-Bus in
-a few milliseconds, and the wait ends at its deadline, not after a fixed time."""
+a few milliseconds, and the wait ends when the target is there or at its deadline."""
 MAX_CHILDREN = 500
 """Children read of one node: a long list shows the first ones (a timeline's rows)."""
 MAX_DEPTH = 40
@@ -56,8 +56,8 @@ def app_named(name: str) -> Any:
     for index in range(desktop.childCount):
         app = desktop.getChildAtIndex(index)
         if app is not None and app.name == name:
-            # Read every property afresh: the programs change under us, and no event
-            # loop runs here to keep a cache up to date.
+            # Read every property afresh: the programs change under us, and GLib's
+            # loop runs only while a wait does, too seldom to keep a cache up to date.
             app.set_cache_mask(Atspi.Cache.NONE)
             app.clear_cache()
             return app
@@ -142,14 +142,31 @@ def located(request: dict[str, Any]) -> Any:
 
 
 def wait(request: dict[str, Any]) -> dict[str, Any]:
+    """The target's description once it is in the tree, or a :class:`DriverError` at
+    the deadline. GLib's main loop runs meanwhile (D-Bus traffic, AT-SPI's events), and
+    looks again every :data:`POLL_MS`: what ``qtbot.waitUntil`` does on Qt's loop."""
     deadline = time.monotonic() + float(request["timeout"])
-    while True:
+    loop = GLib.MainLoop()
+    outcome: dict[str, Any] = {}
+
+    def look() -> bool:
         try:
-            return describe(located(request), deep=False)
+            outcome["found"] = describe(located(request), deep=False)
         except (DriverError, GLib.Error) as exc:
-            if time.monotonic() >= deadline:
-                raise DriverError(f"after {request['timeout']} s: {exc}") from exc
-        time.sleep(POLL_S)
+            if time.monotonic() < deadline:
+                return True  # again at the next tick
+            outcome["error"] = DriverError(f"after {request['timeout']} s: {exc}")
+        if loop.is_running():
+            loop.quit()
+        return False
+
+    if look():
+        GLib.timeout_add(POLL_MS, look)
+        loop.run()
+    if "error" in outcome:
+        raise outcome["error"]
+    found: dict[str, Any] = outcome["found"]
+    return found
 
 
 def handle(request: dict[str, Any]) -> Any:
